@@ -1,0 +1,142 @@
+// Every call to the Rust core, one typed function per command in docs/ui-contract.md.
+// Components never call `invoke` themselves. This module also normalises every rejection
+// into an AppError and announces `session_locked` / `not_logged_in` so the app can show
+// the lock or login screen whichever command hit it.
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  AppError,
+  AppState,
+  ErrorKind,
+  GuardRow,
+  Language,
+  LoginGuard,
+  NewGuard,
+  NewVisit,
+  SessionInfo,
+  Settings,
+  SiteSetup,
+  StatusBar,
+  VisitRow,
+} from './bindings';
+import { emitApiEvent } from './events';
+
+const KINDS: readonly ErrorKind[] = [
+  'invalid',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'locked',
+  'tampered',
+  'storage',
+  'internal',
+];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function internal(message: string): AppError {
+  return { kind: 'internal', code: 'internal', field: null, params: {}, message };
+}
+
+/**
+ * Whatever a command rejected with (an AppError object, its JSON text, a plain string
+ * from Tauri itself such as "command not found", an Error) becomes a well-formed AppError.
+ */
+export function toAppError(raw: unknown): AppError {
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('{')) {
+      try {
+        return toAppError(JSON.parse(text));
+      } catch {
+        // Not JSON after all: fall through and keep the text for the log.
+      }
+    }
+    return internal(raw);
+  }
+  if (raw instanceof Error) return internal(raw.message);
+  if (!isRecord(raw) || typeof raw.code !== 'string' || raw.code === '') {
+    let text: string;
+    try {
+      text = JSON.stringify(raw) ?? String(raw);
+    } catch {
+      text = String(raw);
+    }
+    return internal(text);
+  }
+  const kind = KINDS.includes(raw.kind as ErrorKind) ? (raw.kind as ErrorKind) : 'internal';
+  const params: Record<string, string> = {};
+  if (isRecord(raw.params)) {
+    for (const [k, v] of Object.entries(raw.params)) {
+      if (v !== null && v !== undefined) params[k] = String(v);
+    }
+  }
+  return {
+    kind,
+    code: raw.code as AppError['code'],
+    field: typeof raw.field === 'string' && raw.field !== '' ? raw.field : null,
+    params,
+    message: typeof raw.message === 'string' ? raw.message : '',
+  };
+}
+
+export function isAppError(v: unknown): v is AppError {
+  return isRecord(v) && typeof v.kind === 'string' && typeof v.code === 'string' && 'params' in v;
+}
+
+interface CallOptions {
+  /** A successful write refreshes the status bar (people on site etc.). */
+  write?: boolean;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>, opts: CallOptions = {}): Promise<T> {
+  let result: T;
+  try {
+    result = await invoke<T>(cmd, args);
+  } catch (raw) {
+    const err = toAppError(raw);
+    if (err.kind === 'locked' && err.code === 'session_locked') emitApiEvent('session_locked');
+    else if (err.code === 'not_logged_in') emitApiEvent('not_logged_in');
+    throw err;
+  }
+  if (opts.write) emitApiEvent('write');
+  return result;
+}
+
+// --- app, setup, language ---
+export const getAppState = () => call<AppState>('get_app_state');
+export const setLanguage = (language: Language) => call<null>('set_language', { language });
+export const setupSite = (setup: SiteSetup) => call<null>('setup_site', { setup });
+
+// --- session ---
+export const listLoginGuards = () => call<LoginGuard[]>('list_login_guards');
+export const logIn = (guardId: number, pin: string) => call<SessionInfo>('log_in', { guardId, pin });
+export const logOut = () => call<null>('log_out');
+export const lockSession = () => call<null>('lock_session');
+export const unlockSession = (pin: string) => call<SessionInfo>('unlock_session', { pin });
+export const touchSession = () => call<null>('touch_session');
+
+// --- status ---
+export const getStatus = () => call<StatusBar>('get_status');
+
+// --- visitors ---
+export const checkInVisitor = (visitor: NewVisit) =>
+  call<VisitRow>('check_in_visitor', { visitor }, { write: true });
+export const listOnSite = () => call<VisitRow[]>('list_on_site');
+export const checkOutVisitor = (visitId: number) =>
+  call<VisitRow>('check_out_visitor', { visitId }, { write: true });
+
+// --- guards (supervisor) ---
+export const listGuards = () => call<GuardRow[]>('list_guards');
+export const addGuard = (guard: NewGuard) => call<GuardRow>('add_guard', { guard }, { write: true });
+export const setGuardActive = (guardId: number, active: boolean) =>
+  call<GuardRow>('set_guard_active', { guardId, active }, { write: true });
+export const resetGuardPin = (guardId: number, pin: string) =>
+  call<GuardRow>('reset_guard_pin', { guardId, pin }, { write: true });
+export const unlockGuard = (guardId: number) => call<GuardRow>('unlock_guard', { guardId }, { write: true });
+
+// --- settings ---
+export const getSettings = () => call<Settings>('get_settings');
+export const updateSettings = (settings: Settings) =>
+  call<Settings>('update_settings', { settings }, { write: true });

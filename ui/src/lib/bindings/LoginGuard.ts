@@ -1,0 +1,4 @@
+// Provisional: written by hand from docs/ui-contract.md; ts-rs will overwrite this file with a generated one of the same shape.
+import type { Role } from "./Role";
+
+export type LoginGuard = { id: number, name: string, role: Role, };

@@ -1,0 +1,2 @@
+// Provisional: written by hand from docs/ui-contract.md; ts-rs will overwrite this file with a generated one of the same shape.
+export type NewVisit = { name: string, idNumber: string, host: string, purpose: string, };
