@@ -1,0 +1,327 @@
+//! The audit hash chain: every change appends an event in the same transaction, and
+//! `verify` proves that neither the chain nor the records were changed behind its back.
+//!
+//! Each event's body is canonical JSON (keys sorted) with the action, the actor, the
+//! instant, a detail object and, for a record change, the record's snapshot after the
+//! change. `hash = SHA-256(DOMAIN ‖ 0x00 ‖ seq as u64 BE ‖ body ‖ prev_hash)`.
+//! Personal data never enters a snapshot: records keep it beside a salted commitment
+//! (see `pii`), and the snapshot holds only the commitment, so a retention purge that
+//! deletes the data and the salt leaves the chain verifiable.
+//!
+//! Owns: `audit_event`, `Audited` (what a table's snapshot is), `append`, `record_change`,
+//! `verify`, `head`. Must not: decide what is allowed. Called by: every module that writes.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::db::Tx;
+use crate::error::{Error, Result};
+use crate::guards::Actor;
+use crate::{guards, pii, site, visits};
+
+const DOMAIN: &[u8] = b"gatehouse/audit/v1";
+const GENESIS: [u8; 32] = [0; 32];
+
+/// A table whose rows are records under the chain.
+pub struct Audited {
+    /// Entity name in events, e.g. "visit".
+    pub entity: &'static str,
+    pub table: &'static str,
+    /// The columns that make the snapshot (must include `id` and `uid`; never personal data).
+    pub columns: &'static [&'static str],
+    /// Personal columns covered by `pii_commitment` (with `pii_salt`); empty if none.
+    pub pii_columns: &'static [&'static str],
+}
+
+/// Every audited table, in the order `verify` checks them.
+const AUDITED: &[&Audited] = &[&site::AUDITED, &guards::AUDITED, &visits::AUDITED];
+
+impl Audited {
+    fn select(&self) -> String {
+        format!("SELECT {} FROM {}", self.columns.join(", "), self.table)
+    }
+
+    fn snapshot_of(&self, conn: &Connection, id: i64) -> Result<Value> {
+        let sql = format!("{} WHERE id = ?1", self.select());
+        let value = conn.query_row(&sql, [id], |row| row_to_json(row, self.columns))?;
+        Ok(value)
+    }
+}
+
+fn row_to_json(row: &rusqlite::Row<'_>, columns: &[&str]) -> rusqlite::Result<Value> {
+    let mut map = Map::new();
+    for (i, name) in columns.iter().enumerate() {
+        let value = match row.get_ref(i)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(n) => json!(n),
+            ValueRef::Real(x) => json!(x),
+            ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::String(hex::encode(b)),
+        };
+        map.insert((*name).to_string(), value);
+    }
+    Ok(Value::Object(map))
+}
+
+/// What happened, for `append`.
+pub struct Event<'a> {
+    pub action: &'static str,
+    pub actor: Option<&'a Actor>,
+    /// Facts about the event that are not a record's state (e.g. which guard failed a PIN).
+    pub detail: Value,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(action: &'static str, actor: Option<&'a Actor>) -> Self {
+        Event { action, actor, detail: Value::Object(Map::new()) }
+    }
+
+    pub fn detail(mut self, detail: Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// Appends a record change: the row `id` of `audited` as it is now, inside `tx`.
+pub fn record_change(tx: &Tx<'_>, audited: &Audited, id: i64, event: Event<'_>) -> Result<i64> {
+    let snapshot = audited.snapshot_of(tx, id)?;
+    let uid = snapshot.get("uid").and_then(Value::as_str).map(str::to_owned);
+    append_raw(tx, event, Some((audited.entity, uid, snapshot)))
+}
+
+/// Appends an event that changes no record (a failed login, a lock, …).
+pub fn append(tx: &Tx<'_>, event: Event<'_>) -> Result<i64> {
+    append_raw(tx, event, None)
+}
+
+fn append_raw(tx: &Tx<'_>, event: Event<'_>, record: Option<(&str, Option<String>, Value)>) -> Result<i64> {
+    let (prev_seq, prev_hash) = head_of(tx)?;
+    let seq = prev_seq + 1;
+    let uid = uuid::Uuid::now_v7().to_string();
+    let (entity, entity_uid, snapshot) = match record {
+        Some((entity, uid, snapshot)) => (Some(entity), uid, snapshot),
+        None => (None, None, Value::Null),
+    };
+    let body = json!({
+        "action": event.action,
+        "actor": event.actor.map(|a| a.guard_uid.clone()),
+        "at": tx.now_ms(),
+        "detail": event.detail,
+        "entity": entity,
+        "entity_uid": entity_uid,
+        "snapshot": snapshot,
+        "uid": uid,
+    })
+    .to_string();
+    let hash = chain_hash(seq, &body, &prev_hash);
+    tx.execute(
+        "INSERT INTO audit_event (seq, uid, at_ms, action, entity, entity_uid, body, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![seq, uid, tx.now_ms(), event.action, entity, entity_uid, body, prev_hash.to_vec(), hash.to_vec()],
+    )?;
+    Ok(seq)
+}
+
+fn chain_hash(seq: i64, body: &str, prev_hash: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(DOMAIN);
+    hasher.update([0u8]);
+    hasher.update((seq as u64).to_be_bytes());
+    hasher.update(body.as_bytes());
+    hasher.update(prev_hash);
+    hasher.finalize().into()
+}
+
+fn head_of(conn: &Connection) -> Result<(i64, Vec<u8>)> {
+    let head = conn
+        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(head.unwrap_or((0, GENESIS.to_vec())))
+}
+
+/// The chain's head: how many events and the fingerprint of the last one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash_hex: String,
+}
+
+impl Head {
+    /// The short fingerprint printed on paper (handover slips): the first 16 hex digits.
+    pub fn short(&self) -> &str {
+        &self.hash_hex[..16.min(self.hash_hex.len())]
+    }
+}
+
+pub fn head(conn: &Connection) -> Result<Head> {
+    let (seq, hash) = head_of(conn)?;
+    Ok(Head { seq, hash_hex: hex::encode(hash) })
+}
+
+/// What `verify` found wrong first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The bad record, e.g. "audit event #12" or "visit 0191… (id 3)".
+    pub record: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.record, self.reason)
+    }
+}
+
+/// A sound database: how much was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub events: i64,
+    pub records: i64,
+    pub head: Head,
+}
+
+/// Walks the whole chain, then compares every audited record with its last event.
+/// Returns the first problem found, or a report of what was checked.
+pub fn verify(conn: &Connection) -> Result<Result<Report, Problem>> {
+    if let Err(problem) = verify_chain(conn)? {
+        return Ok(Err(problem));
+    }
+    let mut records = 0;
+    for audited in AUDITED {
+        match verify_records(conn, audited)? {
+            Ok(count) => records += count,
+            Err(problem) => return Ok(Err(problem)),
+        }
+    }
+    let head = head(conn)?;
+    Ok(Ok(Report { events: head.seq, records, head }))
+}
+
+fn verify_chain(conn: &Connection) -> Result<Result<(), Problem>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at_ms, action, entity, entity_uid, body, prev_hash, hash FROM audit_event ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1_i64;
+    let mut prev_hash = GENESIS.to_vec();
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let record = format!("audit event #{seq}");
+        let bad = |reason: String| Ok(Err(Problem { record: record.clone(), reason }));
+        if seq != expected_seq {
+            return Ok(Err(Problem {
+                record: format!("audit event #{expected_seq}"),
+                reason: format!("missing: the chain jumps to #{seq}"),
+            }));
+        }
+        let body: String = row.get(5)?;
+        let stored_prev: Vec<u8> = row.get(6)?;
+        let stored_hash: Vec<u8> = row.get(7)?;
+        if stored_prev != prev_hash {
+            return bad("does not link to the event before it".into());
+        }
+        if chain_hash(seq, &body, &prev_hash).as_slice() != stored_hash.as_slice() {
+            return bad("its content does not match its hash".into());
+        }
+        let parsed: Value = match serde_json::from_str(&body) {
+            Ok(v) => v,
+            Err(_) => return bad("its body is not valid JSON".into()),
+        };
+        let at: i64 = row.get(1)?;
+        let action: String = row.get(2)?;
+        let entity: Option<String> = row.get(3)?;
+        let entity_uid: Option<String> = row.get(4)?;
+        if parsed["at"] != json!(at)
+            || parsed["action"] != json!(action)
+            || parsed["entity"] != json!(entity)
+            || parsed["entity_uid"] != json!(entity_uid)
+        {
+            return bad("its columns do not match its hashed body".into());
+        }
+        prev_hash = stored_hash;
+        expected_seq += 1;
+    }
+    Ok(Ok(()))
+}
+
+/// Compares each row of `audited` with the snapshot in its latest event, checks the personal
+/// data commitment where the data is still held, and finds records deleted behind the chain.
+fn verify_records(conn: &Connection, audited: &Audited) -> Result<Result<i64, Problem>> {
+    let mut last_snapshots: std::collections::HashMap<String, (i64, Value)> = std::collections::HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT entity_uid, seq, body FROM audit_event
+             WHERE entity = ?1 AND seq IN (SELECT max(seq) FROM audit_event WHERE entity = ?1 GROUP BY entity_uid)",
+        )?;
+        let mut rows = stmt.query([audited.entity])?;
+        while let Some(row) = rows.next()? {
+            let uid: String = row.get(0)?;
+            let seq: i64 = row.get(1)?;
+            let body: String = row.get(2)?;
+            let body: Value = serde_json::from_str(&body).map_err(|e| Error::tampered(format!("audit event #{seq}: {e}")))?;
+            last_snapshots.insert(uid, (seq, body["snapshot"].clone()));
+        }
+    }
+
+    let mut columns: Vec<&str> = audited.columns.to_vec();
+    columns.extend(audited.pii_columns);
+    if !audited.pii_columns.is_empty() {
+        columns.push("pii_salt");
+    }
+    let sql = format!("SELECT {} FROM {} ORDER BY id", columns.join(", "), audited.table);
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        count += 1;
+        let snapshot = row_to_json(row, audited.columns)?;
+        let id = snapshot["id"].as_i64().unwrap_or_default();
+        let uid = snapshot["uid"].as_str().unwrap_or_default().to_owned();
+        let record = format!("{} {} (id {})", audited.entity, uid, id);
+        let Some((seq, expected)) = last_snapshots.remove(&uid) else {
+            return Ok(Err(Problem { record, reason: "has no audit event: it was written outside Gatehouse".into() }));
+        };
+        if let Some(field) = first_difference(&expected, &snapshot) {
+            return Ok(Err(Problem {
+                record,
+                reason: format!("field `{field}` differs from audit event #{seq}: the row was changed outside Gatehouse"),
+            }));
+        }
+        if !audited.pii_columns.is_empty() {
+            let base = audited.columns.len();
+            let salt: Option<Vec<u8>> = row.get(base + audited.pii_columns.len())?;
+            if let Some(salt) = salt {
+                let values: Vec<Option<String>> =
+                    (0..audited.pii_columns.len()).map(|i| row.get(base + i)).collect::<rusqlite::Result<_>>()?;
+                let fields: Vec<(&str, Option<&str>)> =
+                    audited.pii_columns.iter().copied().zip(values.iter().map(|v| v.as_deref())).collect();
+                let commitment = pii::commitment(&salt, &fields);
+                if snapshot["pii_commitment"] != json!(commitment) {
+                    return Ok(Err(Problem {
+                        record,
+                        reason: "its personal data (name or ID number) was changed outside Gatehouse".into(),
+                    }));
+                }
+            }
+        }
+    }
+    if let Some((uid, (seq, _))) = last_snapshots.into_iter().min_by_key(|(_, (seq, _))| *seq) {
+        return Ok(Err(Problem {
+            record: format!("{} {}", audited.entity, uid),
+            reason: format!("is missing: audit event #{seq} recorded it, but the row was deleted"),
+        }));
+    }
+    Ok(Ok(count))
+}
+
+fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
+    let (Some(expected), Some(actual)) = (expected.as_object(), actual.as_object()) else {
+        return Some("snapshot".into());
+    };
+    let mut keys: Vec<&String> = expected.keys().chain(actual.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().find(|k| expected.get(*k) != actual.get(*k)).cloned()
+}

@@ -1,0 +1,72 @@
+//! TypeScript types for the UI, generated from the core's types with ts-rs.
+//!
+//! The generated files are committed under `ui/src/lib/bindings/`. The test below fails
+//! when they are stale; `UPDATE_BINDINGS=1 cargo test bindings` rewrites them.
+//! Must not: hold types of its own. Called by: that test only.
+
+use std::path::Path;
+
+use ts_rs::{Config, TS};
+
+/// Where the bindings live, relative to the workspace root.
+pub const DIR: &str = "ui/src/lib/bindings";
+
+/// Every type the UI receives or sends, as (file name, generated text).
+pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
+    // i64 instants and ids fit a JS number (2^53): bigint would be a pain for no gain.
+    let cfg = Config::new().with_large_int("number");
+    let mut files = Vec::new();
+    macro_rules! export {
+        ($($ty:ty),* $(,)?) => {$(
+            files.push((format!("{}.ts", <$ty as TS>::name(&cfg)), <$ty as TS>::export_to_string(&cfg)?));
+        )*};
+    }
+    export!(
+        crate::error::AppError,
+        crate::error::ErrorKind,
+        crate::error::ErrorCode,
+        crate::guards::Role,
+        crate::guards::LoginGuard,
+        crate::guards::GuardRow,
+        crate::guards::NewGuard,
+        crate::session::SessionInfo,
+        crate::site::SiteSetup,
+        crate::site::Settings,
+        crate::site::Language,
+        crate::status::StatusBar,
+        crate::visits::NewVisit,
+        crate::visits::VisitRow,
+        crate::session::AppState,
+    );
+    Ok(files)
+}
+
+/// Compares (or, when `update`, rewrites) the bindings under `root`/`DIR`; returns the
+/// names of the files that were stale.
+pub fn check(root: &Path, update: bool) -> std::io::Result<Vec<String>> {
+    let dir = root.join(DIR);
+    let files = generate().map_err(std::io::Error::other)?;
+    let mut stale = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(&name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            if update {
+                std::fs::create_dir_all(&dir)?;
+                std::fs::write(&path, &text)?;
+            }
+            stale.push(name);
+        }
+    }
+    Ok(stale)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bindings_are_fresh() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let update = std::env::var_os("UPDATE_BINDINGS").is_some();
+        let stale = super::check(root, update).expect("bindings can be generated");
+        assert!(update || stale.is_empty(), "stale TypeScript bindings: {stale:?}; run `UPDATE_BINDINGS=1 cargo test bindings`");
+    }
+}

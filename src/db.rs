@@ -1,0 +1,191 @@
+//! The database handle: one SQLite file, one writer connection, one transaction per write.
+//!
+//! Owns: opening the file with the house pragmas, applying the embedded migrations, the
+//! `Tx` every write runs in (`BEGIN IMMEDIATE` … `COMMIT`, with "now" fixed for the whole
+//! transaction), and the clock high-water mark. Must not: hold any business rule.
+//! Called by: every core module; the shell and the CLI open it once.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use include_dir::{include_dir, Dir};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+
+static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
+
+/// How far back (ms) the clock may step behind the largest instant ever written before the
+/// status bar flags it: small NTP corrections are normal, an hour back is not.
+const CLOCK_BACKWARDS_TOLERANCE_MS: i64 = 60_000;
+
+/// Environment variable that overrides the database path for the app and the CLI.
+pub const DB_ENV: &str = "GATEHOUSE_DB";
+
+pub struct Db {
+    conn: Mutex<Connection>,
+    clock: Clock,
+    path: PathBuf,
+}
+
+/// A write transaction. Everything a command changes, and its audit events, commit together.
+pub struct Tx<'conn> {
+    pub(crate) tx: rusqlite::Transaction<'conn>,
+    now_ms: i64,
+}
+
+impl Tx<'_> {
+    /// The instant this transaction stamps on everything it writes.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+/// The migrations in file-name order (`NNNN_verb_object.sql`); the schema version is the
+/// number of migrations applied, kept in `user_version`.
+fn migrations() -> Migrations<'static> {
+    let mut files: Vec<_> = MIGRATIONS_DIR.files().filter(|f| f.path().extension().is_some_and(|e| e == "sql")).collect();
+    files.sort_by_key(|f| f.path());
+    Migrations::new(files.into_iter().map(|f| M::up(f.contents_utf8().expect("migrations are UTF-8"))).collect())
+}
+
+/// The database path: `$GATEHOUSE_DB`, else the OS data directory
+/// (`~/.local/share/gatehouse/gatehouse.db` on Linux).
+pub fn default_db_path() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "gatehouse")
+        .ok_or_else(|| Error::internal("cannot find the home directory: set GATEHOUSE_DB to the database path"))?;
+    Ok(dirs.data_dir().join("gatehouse.db"))
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut conn = Connection::open(&path)?;
+        configure(&conn)?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Db { conn: Mutex::new(conn), clock, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (the transaction rolls
+        // back on drop), so a poisoned mutex is safe to keep using.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it. The caller may report
+    /// "saved" once this returns `Ok`.
+    pub fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now_ms = self.clock.now_ms();
+        let tx = Tx { tx, now_ms };
+        raise_high_water(&tx, now_ms)?;
+        let value = f(&tx)?;
+        tx.tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` against the connection for reading.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.lock();
+        f(&conn)
+    }
+
+    /// True when the clock now reads earlier than the latest instant ever written.
+    pub fn clock_went_backwards(&self) -> Result<bool> {
+        let now = self.clock.now_ms();
+        self.read(|conn| {
+            let high: Option<i64> =
+                conn.query_row("SELECT at_ms FROM clock_high_water WHERE id = 1", [], |r| r.get(0)).optional()?;
+            Ok(high.is_some_and(|high| now + CLOCK_BACKWARDS_TOLERANCE_MS < high))
+        })
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
+    conn.busy_timeout(std::time::Duration::from_millis(5000))?;
+    Ok(())
+}
+
+fn raise_high_water(tx: &Tx<'_>, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO clock_high_water (id, at_ms) VALUES (1, ?1)
+         ON CONFLICT(id) DO UPDATE SET at_ms = max(at_ms, excluded.at_ms)",
+        [now_ms],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_files_are_numbered_in_order() {
+        let mut names: Vec<String> = MIGRATIONS_DIR.files().map(|f| f.path().display().to_string()).collect();
+        names.sort();
+        for (i, name) in names.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:04}_", i + 1)) && name.ends_with(".sql"), "{name} breaks NNNN_verb_object.sql");
+        }
+        assert!(!names.is_empty());
+    }
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().expect("migrations validate");
+    }
+
+    #[test]
+    fn open_sets_the_house_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("g.db"), Clock::fixed(0)).unwrap();
+        db.read(|c| {
+            let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+            let fk: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+            let trusted: i64 = c.pragma_query_value(None, "trusted_schema", |r| r.get(0))?;
+            assert_eq!((mode.as_str(), sync, fk, trusted), ("wal", 2, 1, 0));
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_clock_behind_the_high_water_mark_is_flagged() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Clock::fixed(10_000_000);
+        let db = Db::open(dir.path().join("g.db"), clock.clone()).unwrap();
+        db.write(|_| Ok(())).unwrap();
+        assert!(!db.clock_went_backwards().unwrap());
+        clock.set_ms(10_000_000 - 3_600_000);
+        assert!(db.clock_went_backwards().unwrap());
+    }
+}

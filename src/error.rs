@@ -1,0 +1,231 @@
+//! The one error type of the core.
+//!
+//! Owns: `Error`, its `ErrorKind` (what the caller may do about it) and its `ErrorCode`
+//! (a stable key the UI translates; both dictionaries must have every code). A validation
+//! error names its field. The English `Display` text is for the CLI and logs; the UI never
+//! branches on it. Must not: know about Tauri or any screen.
+//! Called by: every core module; the shell maps it to `AppError` for the UI.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What kind of failure this is: the UI and CLI branch on this, never on text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input is wrong; `field` says which one. Fix it and try again.
+    Invalid,
+    NotFound,
+    /// The request contradicts the current state (e.g. a visit already checked out).
+    Conflict,
+    /// The signed-in guard's role may not do this.
+    Forbidden,
+    /// An account or the session is locked; a PIN (or time) unlocks it.
+    Locked,
+    /// The stored record or audit chain does not match what was written.
+    Tampered,
+    /// The database could not read or write (disk full, read-only, busy, corrupt).
+    Storage,
+    /// A bug: something that should not happen.
+    Internal,
+}
+
+/// Stable message keys. The UI shows `errors.<code>` from its dictionaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    TooLong,
+    ControlCharacters,
+    PinFormat,
+    IdNumberLength,
+    IdNumberCharacters,
+    IdNumberProvince,
+    IdNumberBirthDate,
+    IdNumberBirthFuture,
+    IdNumberCheckDigit,
+    WrongPin,
+    AccountLocked,
+    AccountDisabled,
+    NotLoggedIn,
+    SessionLocked,
+    Forbidden,
+    AlreadySetUp,
+    NotSetUp,
+    AlreadyCheckedOut,
+    VisitNotFound,
+    GuardNotFound,
+    GuardNameTaken,
+    LastSupervisor,
+    OutOfRange,
+    InvalidChoice,
+    StorageFull,
+    StorageReadOnly,
+    StorageBusy,
+    Storage,
+    Tampered,
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub struct Error {
+    kind: ErrorKind,
+    code: ErrorCode,
+    field: Option<&'static str>,
+    params: BTreeMap<&'static str, String>,
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { kind, code, field: None, params: BTreeMap::new(), message: message.into(), source: None }
+    }
+
+    /// A validation error about one field.
+    pub fn invalid(field: &'static str, code: ErrorCode, message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Invalid, code, message).on_field(field)
+    }
+
+    pub fn required(field: &'static str) -> Self {
+        Error::invalid(field, ErrorCode::Required, "is required")
+    }
+
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::NotFound, code, message)
+    }
+
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Conflict, code, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Forbidden, ErrorCode::Forbidden, message)
+    }
+
+    pub fn tampered(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Tampered, ErrorCode::Tampered, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Internal, ErrorCode::Internal, message)
+    }
+
+    pub fn on_field(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    pub fn with_param(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.params.insert(name, value.to_string());
+        self
+    }
+
+    fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+    pub fn field(&self) -> Option<&'static str> {
+        self.field
+    }
+    pub fn params(&self) -> &BTreeMap<&'static str, String> {
+        &self.params
+    }
+    /// The English message without the field prefix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode as Sqlite;
+        let (code, message) = match err.sqlite_error_code() {
+            Some(Sqlite::DiskFull) => (
+                ErrorCode::StorageFull,
+                "the disk is full: nothing was saved; free some space and try again".to_string(),
+            ),
+            Some(Sqlite::ReadOnly) | Some(Sqlite::CannotOpen) | Some(Sqlite::PermissionDenied) => (
+                ErrorCode::StorageReadOnly,
+                format!("the database cannot be written ({err}): check the file's permissions"),
+            ),
+            Some(Sqlite::DatabaseBusy) | Some(Sqlite::DatabaseLocked) => (
+                ErrorCode::StorageBusy,
+                "the database is in use by another program: close it and try again".to_string(),
+            ),
+            _ => (ErrorCode::Storage, format!("database error: {err}")),
+        };
+        Error::new(ErrorKind::Storage, code, message).with_source(err)
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(err: rusqlite_migration::Error) -> Self {
+        match err {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+            other => Error::new(ErrorKind::Storage, ErrorCode::Storage, format!("cannot migrate the database: {other}"))
+                .with_source(other),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        let code = match err.kind() {
+            std::io::ErrorKind::PermissionDenied => ErrorCode::StorageReadOnly,
+            _ => ErrorCode::Storage,
+        };
+        Error::new(ErrorKind::Storage, code, format!("file error: {err}")).with_source(err)
+    }
+}
+
+/// An `Error` as the UI receives it: the UI shows `errors.<code>` next to `field`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub code: ErrorCode,
+    pub field: Option<String>,
+    pub params: BTreeMap<String, String>,
+    /// English, for logs; the UI shows its own dictionary's text for `code`.
+    pub message: String,
+}
+
+impl From<&Error> for AppError {
+    fn from(err: &Error) -> Self {
+        AppError {
+            kind: err.kind,
+            code: err.code,
+            field: err.field.map(str::to_owned),
+            params: err.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<Error> for AppError {
+    fn from(err: Error) -> Self {
+        AppError::from(&err)
+    }
+}

@@ -1,0 +1,322 @@
+//! Guards and supervisors: accounts, PINs, roles and the login throttle.
+//!
+//! PINs are stored as Argon2id hashes. Five wrong PINs in a row lock the account for one
+//! minute, doubling with each further lock-out until a good PIN or a supervisor's unlock
+//! resets it. Every failed PIN is an audit event. The role is checked here, against the
+//! database, on every privileged call: a guard disabled or demoted mid-shift loses the
+//! right at once. Must not: keep session state (see `session`).
+//! Called by: `site` (first supervisor), `session` (login), the shell and the CLI.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit::{self, Audited, Event};
+use crate::db::{Db, Tx};
+use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::validate;
+
+pub(crate) const AUDITED: Audited = Audited {
+    entity: "guard",
+    table: "guard",
+    columns: &["id", "uid", "name", "role", "pin_hash", "active", "created_at_ms", "created_by"],
+    pii_columns: &[],
+};
+
+/// Wrong PINs in a row before the account locks.
+pub const MAX_FAILED_PINS: i64 = 5;
+/// The first lock-out; each further one doubles it.
+const FIRST_LOCKOUT_MS: i64 = 60_000;
+/// Doubling stops here (about 17 hours) so the arithmetic cannot overflow.
+const MAX_LOCKOUT_DOUBLINGS: i64 = 10;
+pub const NAME_MAX: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Guard,
+    Supervisor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Guard => "guard",
+            Role::Supervisor => "supervisor",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Role> {
+        match text {
+            "guard" => Ok(Role::Guard),
+            "supervisor" => Ok(Role::Supervisor),
+            _ => Err(Error::invalid("role", ErrorCode::InvalidChoice, "must be guard or supervisor")),
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for Role {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        Role::parse(value.as_str()?).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A guard who proved their PIN. Only `log_in`/`session` make one, so holding an `Actor`
+/// means someone authenticated; the role is re-read from the database on each use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub(crate) guard_id: i64,
+    pub(crate) guard_uid: String,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+}
+
+impl Actor {
+    pub fn guard_id(&self) -> i64 {
+        self.guard_id
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+}
+
+/// A guard in the login picker.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginGuard {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A guard as a supervisor manages them.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    #[ts(type = "number | null")]
+    pub locked_until_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewGuard {
+    pub name: String,
+    pub role: Role,
+    pub pin: String,
+}
+
+pub(crate) fn hash_pin(pin: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::internal(format!("cannot hash the PIN: {e}")))
+}
+
+fn pin_matches(pin: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(pin.as_bytes(), &hash).is_ok())
+}
+
+/// Inserts a guard (validated) and records it. Used by setup and by `add_guard`.
+pub(crate) fn insert_guard(tx: &Tx<'_>, actor: Option<&Actor>, new: &NewGuard, field_prefix: NameField) -> Result<i64> {
+    let name = validate::required_text(field_prefix.0, &new.name, NAME_MAX)?;
+    let pin = validate::pin("pin", &new.pin)?;
+    let taken: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM guard WHERE name = ?1)", [&name], |r| r.get(0))?;
+    if taken {
+        return Err(Error::new(ErrorKind::Conflict, ErrorCode::GuardNameTaken, "another guard already has this name: add a number or initial")
+            .on_field(field_prefix.0));
+    }
+    tx.execute(
+        "INSERT INTO guard (uid, name, role, pin_hash, created_at_ms, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![uuid::Uuid::now_v7().to_string(), name, new.role.as_str(), hash_pin(&pin)?, tx.now_ms(), actor.map(|a| a.guard_id)],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::record_change(tx, &AUDITED, id, Event::new("guard_added", actor))?;
+    Ok(id)
+}
+
+/// Which form field a guard's name came from (`guard_name`, or `supervisor_name` at setup).
+pub(crate) struct NameField(pub &'static str);
+
+/// Active guards, for the login picker.
+pub fn list_login_guards(db: &Db) -> Result<Vec<LoginGuard>> {
+    db.read(|conn| {
+        let mut stmt = conn.prepare("SELECT id, name, role FROM guard WHERE active = 1 ORDER BY role DESC, name")?;
+        let rows = stmt.query_map([], |r| Ok(LoginGuard { id: r.get(0)?, name: r.get(1)?, role: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// Checks `pin` for `guard_id`, with the throttle, recording a failure in the audit chain.
+/// This is the one place a PIN is checked (login, unlock, supervisor overrides later).
+pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
+    let pin = validate::pin("pin", pin)?;
+    let outcome = db.write(|tx| {
+        let guard = tx
+            .query_row("SELECT uid, name, role, pin_hash, active FROM guard WHERE id = ?1", [guard_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Role>(2)?, r.get::<_, String>(3)?, r.get::<_, bool>(4)?))
+            })
+            .optional()?;
+        let Some((uid, name, role, pin_hash, active)) = guard else {
+            return Ok(Err(Error::not_found(ErrorCode::GuardNotFound, "no such guard: pick one from the list")));
+        };
+        if !active {
+            return Ok(Err(Error::new(ErrorKind::Forbidden, ErrorCode::AccountDisabled, "this account is disabled: ask a supervisor")));
+        }
+        let (failed, lockouts, locked_until) = throttle(tx, guard_id)?;
+        if let Some(until) = locked_until.filter(|until| *until > tx.now_ms()) {
+            audit::append(tx, Event::new("login_refused_locked", None).detail(json!({ "guard": uid })))?;
+            return Ok(Err(locked_error(until)));
+        }
+        let actor = Actor { guard_id, guard_uid: uid.clone(), name, role };
+        if pin_matches(&pin, &pin_hash) {
+            tx.execute("DELETE FROM login_throttle WHERE guard_id = ?1", [guard_id])?;
+            return Ok(Ok(actor));
+        }
+        let failed = failed + 1;
+        let (failed_after, lockouts, locked_until) = if failed >= MAX_FAILED_PINS {
+            let lockouts = lockouts + 1;
+            let until = tx.now_ms() + FIRST_LOCKOUT_MS * (1 << (lockouts - 1).min(MAX_LOCKOUT_DOUBLINGS));
+            (0, lockouts, Some(until))
+        } else {
+            (failed, lockouts, None)
+        };
+        tx.execute(
+            "INSERT INTO login_throttle (guard_id, failed_count, lockouts, locked_until_ms) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(guard_id) DO UPDATE SET failed_count = ?2, lockouts = ?3, locked_until_ms = ?4",
+            rusqlite::params![guard_id, failed_after, lockouts, locked_until],
+        )?;
+        audit::append(tx, Event::new("login_failed", None).detail(json!({ "guard": uid, "failed_in_a_row": failed })))?;
+        Ok(Err(match locked_until {
+            Some(until) => locked_error(until),
+            None => Error::invalid("pin", ErrorCode::WrongPin, format!("wrong PIN: {} tries left before the account locks", MAX_FAILED_PINS - failed))
+                .with_param("remaining", MAX_FAILED_PINS - failed),
+        }))
+    })?;
+    outcome
+}
+
+fn locked_error(until_ms: i64) -> Error {
+    Error::new(ErrorKind::Locked, ErrorCode::AccountLocked, "too many wrong PINs: the account is locked for now; wait or ask a supervisor to unlock it")
+        .on_field("pin")
+        .with_param("untilMs", until_ms)
+}
+
+fn throttle(conn: &Connection, guard_id: i64) -> Result<(i64, i64, Option<i64>)> {
+    Ok(conn
+        .query_row("SELECT failed_count, lockouts, locked_until_ms FROM login_throttle WHERE guard_id = ?1", [guard_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?
+        .unwrap_or((0, 0, None)))
+}
+
+/// Fails with `Forbidden` unless `actor` is still an active account with at least `role`.
+pub(crate) fn authorize(conn: &Connection, actor: &Actor, role: Role) -> Result<()> {
+    let current: Option<(Role, bool)> =
+        conn.query_row("SELECT role, active FROM guard WHERE id = ?1", [actor.guard_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    match current {
+        Some((_, false)) | None => Err(Error::new(ErrorKind::Forbidden, ErrorCode::AccountDisabled, "this account is disabled: ask a supervisor")),
+        Some((Role::Guard, true)) if role == Role::Supervisor => Err(Error::forbidden("only a supervisor may do this")),
+        Some(_) => Ok(()),
+    }
+}
+
+fn guard_row(conn: &Connection, guard_id: i64, now_ms: i64) -> Result<GuardRow> {
+    conn.query_row(
+        "SELECT g.id, g.name, g.role, g.active, t.locked_until_ms FROM guard g
+         LEFT JOIN login_throttle t ON t.guard_id = g.id WHERE g.id = ?1",
+        [guard_id],
+        |r| {
+            Ok(GuardRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                active: r.get(3)?,
+                locked_until_ms: r.get::<_, Option<i64>>(4)?.filter(|until| *until > now_ms),
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(ErrorCode::GuardNotFound, "no such guard"))
+}
+
+/// All guards, for a supervisor.
+pub fn list_guards(db: &Db, actor: &Actor) -> Result<Vec<GuardRow>> {
+    let now = db.clock().now_ms();
+    db.read(|conn| {
+        authorize(conn, actor, Role::Supervisor)?;
+        let ids: Vec<i64> = conn.prepare("SELECT id FROM guard ORDER BY active DESC, name")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        ids.into_iter().map(|id| guard_row(conn, id, now)).collect()
+    })
+}
+
+pub fn add_guard(db: &Db, actor: &Actor, new: &NewGuard) -> Result<GuardRow> {
+    db.write(|tx| {
+        authorize(tx, actor, Role::Supervisor)?;
+        let id = insert_guard(tx, Some(actor), new, NameField("guard_name"))?;
+        guard_row(tx, id, tx.now_ms())
+    })
+}
+
+/// Enables or disables an account. The last active supervisor can be neither disabled nor
+/// left without a successor, or nobody could manage the post any more.
+pub fn set_guard_active(db: &Db, actor: &Actor, guard_id: i64, active: bool) -> Result<GuardRow> {
+    db.write(|tx| {
+        authorize(tx, actor, Role::Supervisor)?;
+        let row = guard_row(tx, guard_id, tx.now_ms())?;
+        if row.active == active {
+            return Ok(row);
+        }
+        if !active && row.role == Role::Supervisor {
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM guard WHERE role = 'supervisor' AND active = 1 AND id != ?1",
+                [guard_id],
+                |r| r.get(0),
+            )?;
+            if others == 0 {
+                return Err(Error::conflict(ErrorCode::LastSupervisor, "this is the last active supervisor: add another supervisor first"));
+            }
+        }
+        tx.execute("UPDATE guard SET active = ?2 WHERE id = ?1", rusqlite::params![guard_id, active])?;
+        audit::record_change(tx, &AUDITED, guard_id, Event::new(if active { "guard_enabled" } else { "guard_disabled" }, Some(actor)))?;
+        guard_row(tx, guard_id, tx.now_ms())
+    })
+}
+
+/// Sets a new PIN (a guard who forgot theirs) and clears any lock-out.
+pub fn reset_guard_pin(db: &Db, actor: &Actor, guard_id: i64, pin: &str) -> Result<GuardRow> {
+    let pin = validate::pin("pin", pin)?;
+    db.write(|tx| {
+        authorize(tx, actor, Role::Supervisor)?;
+        guard_row(tx, guard_id, tx.now_ms())?;
+        tx.execute("UPDATE guard SET pin_hash = ?2 WHERE id = ?1", rusqlite::params![guard_id, hash_pin(&pin)?])?;
+        tx.execute("DELETE FROM login_throttle WHERE guard_id = ?1", [guard_id])?;
+        audit::record_change(tx, &AUDITED, guard_id, Event::new("guard_pin_reset", Some(actor)))?;
+        guard_row(tx, guard_id, tx.now_ms())
+    })
+}
+
+/// Lifts a lock-out before it runs out.
+pub fn unlock_guard(db: &Db, actor: &Actor, guard_id: i64) -> Result<GuardRow> {
+    db.write(|tx| {
+        authorize(tx, actor, Role::Supervisor)?;
+        let row = guard_row(tx, guard_id, tx.now_ms())?;
+        tx.execute("DELETE FROM login_throttle WHERE guard_id = ?1", [guard_id])?;
+        let uid: String = tx.query_row("SELECT uid FROM guard WHERE id = ?1", [guard_id], |r| r.get(0))?;
+        audit::append(tx, Event::new("guard_unlocked", Some(actor)).detail(json!({ "guard": uid, "was_locked_until": row.locked_until_ms })))?;
+        guard_row(tx, guard_id, tx.now_ms())
+    })
+}

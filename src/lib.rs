@@ -1,0 +1,22 @@
+//! Gatehouse core: the guard post's official record on one SQLite file.
+//!
+//! Everything that decides or stores lives here; the desktop shell (`src-tauri/`) and the
+//! `gatehouse` CLI (`src/main.rs`) only call it. No Tauri, no WebKit in this crate.
+//! Start reading at `db` (the store), `audit` (the hash chain) and `session` (who is on duty).
+
+pub mod audit;
+pub mod bindings;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod guards;
+pub mod pii;
+pub mod session;
+pub mod site;
+pub mod status;
+pub mod validate;
+pub mod visits;
+
+pub use clock::Clock;
+pub use db::Db;
+pub use error::{AppError, Error, ErrorCode, ErrorKind, Result};

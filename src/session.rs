@@ -1,0 +1,163 @@
+//! The guard on duty at this PC: login, idle auto-lock, unlock, log-out.
+//!
+//! One `Session` per app. Every command asks it for the `Actor`; when the guard has been
+//! idle longer than the site's setting, the session locks itself right there and the
+//! command fails with `Locked`/`session_locked`, so a forgotten timer in the UI cannot keep
+//! a desk open. Logins, log-outs, locks and unlocks are audit events.
+//! Must not: check PINs itself (see `guards::authenticate`). Called by: the shell.
+
+use serde::Serialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit::{self, Event};
+use crate::db::Db;
+use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::guards::{self, Actor, Role};
+use crate::site;
+
+/// The logged-in guard, as the UI needs it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    #[ts(type = "number")]
+    pub guard_id: i64,
+    pub guard_name: String,
+    pub role: Role,
+    pub idle_lock_minutes: u32,
+}
+
+struct Active {
+    actor: Actor,
+    last_activity_ms: i64,
+    locked: bool,
+}
+
+#[derive(Default)]
+pub struct Session {
+    active: Option<Active>,
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Session::default()
+    }
+
+    /// Logs in `guard_id` (replacing whoever was logged in).
+    pub fn log_in(&mut self, db: &Db, guard_id: i64, pin: &str) -> Result<SessionInfo> {
+        let actor = guards::authenticate(db, guard_id, pin)?;
+        db.write(|tx| audit::append(tx, Event::new("login", Some(&actor))))?;
+        self.active = Some(Active { actor, last_activity_ms: db.clock().now_ms(), locked: false });
+        self.info(db)
+    }
+
+    pub fn log_out(&mut self, db: &Db) -> Result<()> {
+        if let Some(active) = self.active.take() {
+            db.write(|tx| audit::append(tx, Event::new("logout", Some(&active.actor))))?;
+        }
+        Ok(())
+    }
+
+    /// The guard on duty, for a command. Locks the session if it has been idle too long.
+    pub fn actor(&mut self, db: &Db) -> Result<Actor> {
+        let idle_limit_ms = i64::from(site::settings(db)?.idle_lock_minutes) * 60_000;
+        let now = db.clock().now_ms();
+        let active = self.active.as_mut().ok_or_else(not_logged_in)?;
+        if !active.locked && now - active.last_activity_ms > idle_limit_ms {
+            active.locked = true;
+            let actor = active.actor.clone();
+            db.write(|tx| audit::append(tx, Event::new("session_locked", Some(&actor)).detail(json!({ "reason": "idle" }))))?;
+        }
+        if active.locked {
+            return Err(session_locked());
+        }
+        active.last_activity_ms = now;
+        Ok(active.actor.clone())
+    }
+
+    /// The user is active in the UI (typing, clicking) without calling a command.
+    pub fn touch(&mut self, db: &Db) -> Result<()> {
+        self.actor(db).map(|_| ())
+    }
+
+    /// Locks at once (the lock button, or the UI's idle timer).
+    pub fn lock(&mut self, db: &Db) -> Result<()> {
+        let active = self.active.as_mut().ok_or_else(not_logged_in)?;
+        if !active.locked {
+            active.locked = true;
+            let actor = active.actor.clone();
+            db.write(|tx| audit::append(tx, Event::new("session_locked", Some(&actor)).detail(json!({ "reason": "manual" }))))?;
+        }
+        Ok(())
+    }
+
+    /// Unlocks with the PIN of the guard who was logged in.
+    pub fn unlock(&mut self, db: &Db, pin: &str) -> Result<SessionInfo> {
+        let guard_id = self.active.as_ref().ok_or_else(not_logged_in)?.actor.guard_id;
+        let actor = guards::authenticate(db, guard_id, pin)?;
+        db.write(|tx| audit::append(tx, Event::new("session_unlocked", Some(&actor))))?;
+        self.active = Some(Active { actor, last_activity_ms: db.clock().now_ms(), locked: false });
+        self.info(db)
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.active.as_ref().is_some_and(|a| a.locked)
+    }
+
+    /// The logged-in guard (locked or not), for the UI; `None` when nobody is logged in.
+    pub fn current(&self, db: &Db) -> Result<Option<SessionInfo>> {
+        match &self.active {
+            None => Ok(None),
+            Some(_) => self.info(db).map(Some),
+        }
+    }
+
+    fn info(&self, db: &Db) -> Result<SessionInfo> {
+        let active = self.active.as_ref().ok_or_else(not_logged_in)?;
+        Ok(SessionInfo {
+            guard_id: active.actor.guard_id,
+            guard_name: active.actor.name.clone(),
+            role: active.actor.role,
+            idle_lock_minutes: site::settings(db)?.idle_lock_minutes,
+        })
+    }
+}
+
+fn not_logged_in() -> Error {
+    Error::new(ErrorKind::Locked, ErrorCode::NotLoggedIn, "nobody is logged in: log in first")
+}
+
+fn session_locked() -> Error {
+    Error::new(ErrorKind::Locked, ErrorCode::SessionLocked, "the screen is locked: enter your PIN")
+}
+
+/// What the UI needs at start and after each login/lock change.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppState {
+    pub setup_done: bool,
+    pub language: site::Language,
+    pub session: Option<SessionInfo>,
+    pub locked: bool,
+    /// Empty before setup.
+    pub site_name: String,
+    pub gate_name: String,
+}
+
+pub fn app_state(db: &Db, session: &Session) -> Result<AppState> {
+    let setup_done = db.read(site::is_set_up)?;
+    let (site_name, gate_name) = if setup_done {
+        let settings = site::settings(db)?;
+        (settings.site_name, settings.gate_name)
+    } else {
+        (String::new(), String::new())
+    };
+    Ok(AppState {
+        setup_done,
+        language: site::language(db)?,
+        session: if setup_done { session.current(db)? } else { None },
+        locked: session.is_locked(),
+        site_name,
+        gate_name,
+    })
+}

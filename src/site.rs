@@ -1,0 +1,134 @@
+//! The site this database belongs to: first-run setup, settings, and this PC's preferences.
+//!
+//! Setup creates the site row and the first supervisor in one transaction, once. Settings
+//! (names, idle-lock minutes, duty-day start hour) are supervisor-only and audited. The UI
+//! language is a preference of the PC, not a record, so it is stored without an event.
+//! Must not: authenticate (see `guards`). Called by: the shell, the CLI, `session`, `status`.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Audited, Event};
+use crate::db::Db;
+use crate::error::{Error, ErrorCode, Result};
+use crate::guards::{self, Actor, NameField, NewGuard, Role};
+use crate::validate;
+
+pub(crate) const AUDITED: Audited = Audited {
+    entity: "site",
+    table: "site",
+    columns: &["id", "uid", "site_name", "gate_name", "idle_lock_minutes", "duty_day_start_hour", "created_at_ms"],
+    pii_columns: &[],
+};
+
+const SITE_NAME_MAX: usize = 50;
+const GATE_NAME_MAX: usize = 30;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteSetup {
+    pub site_name: String,
+    pub gate_name: String,
+    pub supervisor_name: String,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub site_name: String,
+    pub gate_name: String,
+    pub idle_lock_minutes: u32,
+    pub duty_day_start_hour: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum Language {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Language {
+    fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::En => "en",
+        }
+    }
+}
+
+pub fn is_set_up(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM site)", [], |r| r.get(0))?)
+}
+
+/// First run: the site, its gate and the first supervisor. Fails once the site exists.
+pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<()> {
+    let site_name = validate::required_text("site_name", &setup.site_name, SITE_NAME_MAX)?;
+    let gate_name = validate::required_text("gate_name", &setup.gate_name, GATE_NAME_MAX)?;
+    db.write(|tx| {
+        if is_set_up(tx)? {
+            return Err(Error::conflict(ErrorCode::AlreadySetUp, "this database is already set up: log in instead"));
+        }
+        tx.execute(
+            "INSERT INTO site (id, uid, site_name, gate_name, created_at_ms) VALUES (1, ?1, ?2, ?3, ?4)",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), site_name, gate_name, tx.now_ms()],
+        )?;
+        audit::record_change(tx, &AUDITED, 1, Event::new("site_created", None))?;
+        let supervisor = NewGuard { name: setup.supervisor_name.clone(), role: Role::Supervisor, pin: setup.pin.clone() };
+        guards::insert_guard(tx, None, &supervisor, NameField("supervisor_name"))?;
+        Ok(())
+    })
+}
+
+pub(crate) fn read_settings(conn: &Connection) -> Result<Settings> {
+    conn.query_row("SELECT site_name, gate_name, idle_lock_minutes, duty_day_start_hour FROM site WHERE id = 1", [], |r| {
+        Ok(Settings { site_name: r.get(0)?, gate_name: r.get(1)?, idle_lock_minutes: r.get(2)?, duty_day_start_hour: r.get(3)? })
+    })
+    .optional()?
+    .ok_or_else(|| Error::conflict(ErrorCode::NotSetUp, "this database is not set up yet: run setup first"))
+}
+
+pub fn settings(db: &Db) -> Result<Settings> {
+    db.read(read_settings)
+}
+
+pub fn update_settings(db: &Db, actor: &Actor, new: &Settings) -> Result<Settings> {
+    let site_name = validate::required_text("site_name", &new.site_name, SITE_NAME_MAX)?;
+    let gate_name = validate::required_text("gate_name", &new.gate_name, GATE_NAME_MAX)?;
+    let idle = validate::in_range("idle_lock_minutes", i64::from(new.idle_lock_minutes), 1, 120)?;
+    let start = validate::in_range("duty_day_start_hour", i64::from(new.duty_day_start_hour), 0, 23)?;
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        let before = read_settings(tx)?;
+        tx.execute(
+            "UPDATE site SET site_name = ?1, gate_name = ?2, idle_lock_minutes = ?3, duty_day_start_hour = ?4 WHERE id = 1",
+            rusqlite::params![site_name, gate_name, idle, start],
+        )?;
+        let after = read_settings(tx)?;
+        if after != before {
+            audit::record_change(tx, &AUDITED, 1, Event::new("settings_changed", Some(actor)))?;
+        }
+        Ok(after)
+    })
+}
+
+pub fn language(db: &Db) -> Result<Language> {
+    db.read(|conn| {
+        let value: Option<String> =
+            conn.query_row("SELECT value FROM preference WHERE key = 'language'", [], |r| r.get(0)).optional()?;
+        Ok(if value.as_deref() == Some("en") { Language::En } else { Language::ZhCn })
+    })
+}
+
+pub fn set_language(db: &Db, language: Language) -> Result<()> {
+    db.write(|tx| {
+        tx.execute(
+            "INSERT INTO preference (key, value) VALUES ('language', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [language.as_str()],
+        )?;
+        Ok(())
+    })
+}

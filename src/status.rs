@@ -1,0 +1,48 @@
+//! The status bar's facts: site and gate, guard on duty, duty day, who is on site.
+//!
+//! Must not: format the clock for display (the UI ticks it). Called by: the shell.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::Result;
+use crate::guards::Actor;
+use crate::{site, visits};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusBar {
+    pub site_name: String,
+    pub gate_name: String,
+    pub guard_name: String,
+    /// `YYYY-MM-DD`: the local date the current duty day started on.
+    pub duty_day: String,
+    #[ts(type = "number")]
+    pub now_ms: i64,
+    #[ts(type = "number")]
+    pub people_on_site: i64,
+    #[ts(type = "number")]
+    pub vehicles_on_site: i64,
+    /// The PC's clock reads earlier than times already recorded: records may be misdated.
+    pub clock_suspect: bool,
+}
+
+pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
+    let now_ms = db.clock().now_ms();
+    let clock_suspect = db.clock_went_backwards()?;
+    db.read(|conn| {
+        let settings = site::read_settings(conn)?;
+        Ok(StatusBar {
+            duty_day: db.clock().duty_day(now_ms, settings.duty_day_start_hour).to_string(),
+            site_name: settings.site_name,
+            gate_name: settings.gate_name,
+            guard_name: actor.name().to_string(),
+            now_ms,
+            people_on_site: visits::count_on_site(conn)?,
+            // Vehicles arrive with their own module (issue 4).
+            vehicles_on_site: 0,
+            clock_suspect,
+        })
+    })
+}

@@ -1,0 +1,82 @@
+//! Input validators shared by the record modules. Each returns a normalised value or an
+//! `Invalid` error that names its field. Must not: touch the database.
+//! Called by: `visits`, `guards`, `site` (and later vehicles, passes, duty).
+
+pub mod cn_id;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// A required one-line text: trimmed, non-empty, at most `max` characters, no control
+/// characters (a scanner's stray Tab or a pasted newline would corrupt slips and exports).
+pub fn required_text(field: &'static str, input: &str, max: usize) -> Result<String> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err(Error::required(field));
+    }
+    let count = value.chars().count();
+    if count > max {
+        return Err(Error::invalid(field, ErrorCode::TooLong, format!("is {count} characters long; at most {max} are allowed"))
+            .with_param("max", max)
+            .with_param("length", count));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(field, ErrorCode::ControlCharacters, "contains a control character (tab or line break): retype it"));
+    }
+    Ok(value.to_string())
+}
+
+/// A PIN: 6 to 12 ASCII digits (full-width digits from an input method are mapped back).
+pub fn pin(field: &'static str, input: &str) -> Result<String> {
+    let pin: String = input
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if pin.is_empty() {
+        return Err(Error::required(field));
+    }
+    if !(6..=12).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid(field, ErrorCode::PinFormat, "must be 6 to 12 digits")
+            .with_param("min", 6)
+            .with_param("max", 12));
+    }
+    Ok(pin)
+}
+
+/// An integer setting within `min..=max`.
+pub fn in_range(field: &'static str, value: i64, min: i64, max: i64) -> Result<i64> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::invalid(field, ErrorCode::OutOfRange, format!("must be between {min} and {max}"))
+            .with_param("min", min)
+            .with_param("max", max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(required_text("name", "  张伟 ", 50).unwrap(), "张伟");
+        assert_eq!(required_text("name", "   ", 50).unwrap_err().code(), ErrorCode::Required);
+        let long = "张".repeat(51);
+        let err = required_text("name", &long, 50).unwrap_err();
+        assert_eq!((err.code(), err.field(), err.params()["max"].as_str()), (ErrorCode::TooLong, Some("name"), "50"));
+        assert_eq!(required_text("name", "a\tb", 50).unwrap_err().code(), ErrorCode::ControlCharacters);
+        assert_eq!(required_text("name", &"张".repeat(50), 50).unwrap().chars().count(), 50);
+    }
+
+    #[test]
+    fn pins_are_six_to_twelve_digits() {
+        assert_eq!(pin("pin", "１２３４５６").unwrap(), "123456");
+        assert_eq!(pin("pin", "12345").unwrap_err().code(), ErrorCode::PinFormat);
+        assert_eq!(pin("pin", "1234567890123").unwrap_err().code(), ErrorCode::PinFormat);
+        assert_eq!(pin("pin", "12345a").unwrap_err().code(), ErrorCode::PinFormat);
+        assert_eq!(pin("pin", "").unwrap_err().code(), ErrorCode::Required);
+    }
+}
