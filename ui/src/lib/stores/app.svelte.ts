@@ -1,5 +1,6 @@
 // Which screen is showing (setup, login, lock, the app) and the session behind it.
 // All screen changes go through here so the lock/login rules live in one place.
+import { tick } from 'svelte';
 import * as api from '../api';
 import type { AppError, AppState, Language, SessionInfo } from '../bindings';
 import { errorMessage } from '../errors';
@@ -55,14 +56,28 @@ export function loggedIn(session: SessionInfo): void {
   app.phase = 'app';
 }
 
-export function unlocked(session: SessionInfo): void {
+/** Where the guard was typing when the screen locked, to put them back there. */
+let focusBeforeLock: HTMLElement | null = null;
+
+function rememberFocus(): void {
+  const el = typeof document === 'undefined' ? null : document.activeElement;
+  focusBeforeLock = el instanceof HTMLElement && el !== document.body ? el : null;
+}
+
+export async function unlocked(session: SessionInfo): Promise<void> {
   app.session = session;
   app.phase = 'app';
+  const el = focusBeforeLock;
+  focusBeforeLock = null;
+  await tick();
+  if (el?.isConnected) el.focus();
 }
 
 /** The core says the session is locked: cover the app (its state stays underneath). */
 function showLock(): void {
-  if (app.phase === 'app') app.phase = app.session ? 'locked' : 'login';
+  if (app.phase !== 'app') return;
+  rememberFocus();
+  app.phase = app.session ? 'locked' : 'login';
 }
 
 function showLogin(): void {
@@ -75,6 +90,7 @@ function showLogin(): void {
 /** Lock button or idle timeout: show the lock screen at once, then tell the core. */
 export async function lockNow(): Promise<void> {
   if (app.phase !== 'app') return;
+  rememberFocus();
   app.phase = 'locked';
   try {
     await api.lockSession();
