@@ -60,7 +60,8 @@ export function loggedIn(session: SessionInfo): void {
 let focusBeforeLock: HTMLElement | null = null;
 
 function rememberFocus(): void {
-  const el = typeof document === 'undefined' ? null : document.activeElement;
+  if (typeof document === 'undefined') return; // unit tests run without a DOM
+  const el = document.activeElement;
   focusBeforeLock = el instanceof HTMLElement && el !== document.body ? el : null;
 }
 
