@@ -1,0 +1,42 @@
+//! Guard accounts, for supervisors (the core checks the role).
+
+use gatehouse::guards::{self, GuardRow, NewGuard};
+use tauri::State;
+
+use super::CommandResult;
+use crate::state::Desk;
+
+#[tauri::command(async)]
+pub fn list_guards(desk: State<'_, Desk>) -> CommandResult<Vec<GuardRow>> {
+    let (mut session, db) = desk.session()?;
+    let actor = session.actor(db)?;
+    Ok(guards::list_guards(db, &actor)?)
+}
+
+#[tauri::command(async)]
+pub fn add_guard(desk: State<'_, Desk>, guard: NewGuard) -> CommandResult<GuardRow> {
+    let (mut session, db) = desk.session()?;
+    let actor = session.actor(db)?;
+    Ok(guards::add_guard(db, &actor, &guard)?)
+}
+
+#[tauri::command(async)]
+pub fn set_guard_active(desk: State<'_, Desk>, guard_id: i64, active: bool) -> CommandResult<GuardRow> {
+    let (mut session, db) = desk.session()?;
+    let actor = session.actor(db)?;
+    Ok(guards::set_guard_active(db, &actor, guard_id, active)?)
+}
+
+#[tauri::command(async)]
+pub fn reset_guard_pin(desk: State<'_, Desk>, guard_id: i64, pin: String) -> CommandResult<GuardRow> {
+    let (mut session, db) = desk.session()?;
+    let actor = session.actor(db)?;
+    Ok(guards::reset_guard_pin(db, &actor, guard_id, &pin)?)
+}
+
+#[tauri::command(async)]
+pub fn unlock_guard(desk: State<'_, Desk>, guard_id: i64) -> CommandResult<GuardRow> {
+    let (mut session, db) = desk.session()?;
+    let actor = session.actor(db)?;
+    Ok(guards::unlock_guard(db, &actor, guard_id)?)
+}

@@ -1,0 +1,51 @@
+//! Login, lock and the status bar.
+
+use gatehouse::guards::{self, LoginGuard};
+use gatehouse::session::SessionInfo;
+use gatehouse::status::{self, StatusBar};
+use tauri::State;
+
+use super::CommandResult;
+use crate::state::Desk;
+
+#[tauri::command(async)]
+pub fn list_login_guards(desk: State<'_, Desk>) -> CommandResult<Vec<LoginGuard>> {
+    Ok(guards::list_login_guards(desk.db()?)?)
+}
+
+#[tauri::command(async)]
+pub fn log_in(desk: State<'_, Desk>, guard_id: i64, pin: String) -> CommandResult<SessionInfo> {
+    let (mut session, db) = desk.session()?;
+    Ok(session.log_in(db, guard_id, &pin)?)
+}
+
+#[tauri::command(async)]
+pub fn log_out(desk: State<'_, Desk>) -> CommandResult<()> {
+    let (mut session, db) = desk.session()?;
+    Ok(session.log_out(db)?)
+}
+
+#[tauri::command(async)]
+pub fn lock_session(desk: State<'_, Desk>) -> CommandResult<()> {
+    let (mut session, db) = desk.session()?;
+    Ok(session.lock(db)?)
+}
+
+#[tauri::command(async)]
+pub fn unlock_session(desk: State<'_, Desk>, pin: String) -> CommandResult<SessionInfo> {
+    let (mut session, db) = desk.session()?;
+    Ok(session.unlock(db, &pin)?)
+}
+
+#[tauri::command(async)]
+pub fn touch_session(desk: State<'_, Desk>) -> CommandResult<()> {
+    let (mut session, db) = desk.session()?;
+    Ok(session.touch(db)?)
+}
+
+#[tauri::command(async)]
+pub fn get_status(desk: State<'_, Desk>) -> CommandResult<StatusBar> {
+    let (mut session, db) = desk.session()?;
+    let actor = session.actor(db)?;
+    Ok(status::status(db, &actor)?)
+}

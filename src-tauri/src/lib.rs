@@ -1,0 +1,40 @@
+//! Gatehouse desktop shell: one window over the `gatehouse` core.
+//!
+//! Owns: the Tauri builder, the app state (`state::Desk`) and the command list. Commands
+//! live one file per area under `commands/`; each parses its arguments, calls the core once
+//! and maps the error. No SQL, no business rule, no formatting of domain data here.
+
+mod commands;
+mod state;
+
+pub fn run() {
+    tauri::Builder::default()
+        .manage(state::Desk::open_default())
+        .invoke_handler(tauri::generate_handler![
+            commands::app::get_app_state,
+            commands::app::set_language,
+            commands::app::setup_site,
+            commands::session::list_login_guards,
+            commands::session::log_in,
+            commands::session::log_out,
+            commands::session::lock_session,
+            commands::session::unlock_session,
+            commands::session::touch_session,
+            commands::session::get_status,
+            commands::visitors::check_in_visitor,
+            commands::visitors::list_on_site,
+            commands::visitors::check_out_visitor,
+            commands::guards::list_guards,
+            commands::guards::add_guard,
+            commands::guards::set_guard_active,
+            commands::guards::reset_guard_pin,
+            commands::guards::unlock_guard,
+            commands::settings::get_settings,
+            commands::settings::update_settings,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|err| {
+            eprintln!("gatehouse: the window could not start: {err}");
+            std::process::exit(1);
+        });
+}

@@ -1,0 +1,39 @@
+//! The app's state: the database (or why it could not be opened) and the guard on duty.
+//!
+//! A database that cannot be opened (corrupt, read-only directory, locked) must not crash
+//! the app at the desk: the error is kept and every command returns it, so the UI can say
+//! what is wrong and what to do. Must not: hold business rules.
+
+use std::sync::{Mutex, MutexGuard};
+
+use gatehouse::session::Session;
+use gatehouse::{db, AppError, Clock, Db};
+
+pub struct Desk {
+    db: Result<Db, AppError>,
+    session: Mutex<Session>,
+}
+
+impl Desk {
+    /// Opens the database at `$GATEHOUSE_DB` or the OS data directory.
+    pub fn open_default() -> Desk {
+        let db = db::default_db_path().and_then(|path| Db::open(path, Clock::System)).map_err(AppError::from);
+        if let Err(err) = &db {
+            eprintln!("gatehouse: cannot open the database: {}", err.message);
+        }
+        Desk { db, session: Mutex::new(Session::new()) }
+    }
+
+    pub fn db(&self) -> Result<&Db, AppError> {
+        self.db.as_ref().map_err(Clone::clone)
+    }
+
+    /// The session and the database together, for commands that need the guard on duty.
+    pub fn session(&self) -> Result<(MutexGuard<'_, Session>, &Db), AppError> {
+        let db = self.db()?;
+        // A panic in another command cannot leave the session half-changed (its fields are
+        // replaced whole), so a poisoned lock is safe to reuse.
+        let session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        Ok((session, db))
+    }
+}

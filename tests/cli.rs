@@ -1,0 +1,59 @@
+//! The `gatehouse` CLI: init, verify (exit codes and the named record), version.
+
+use std::process::Command;
+
+use crate::util::{valid_id, Fixture};
+
+fn gatehouse(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gatehouse")).args(args).env_remove("GATEHOUSE_DB").output().expect("run gatehouse")
+}
+
+#[test]
+fn init_then_verify_exits_zero_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let db = db.to_str().unwrap();
+    let out = gatehouse(&["--db", db, "init", "--site", "示例学校", "--gate", "东门", "--supervisor", "王主管", "--pin", "246810"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gatehouse(&["--db", db, "verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.starts_with("ok: ") && stdout.lines().count() == 1, "{stdout}");
+}
+
+#[test]
+fn init_with_a_short_pin_fails_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let out = gatehouse(&["--db", db.to_str().unwrap(), "init", "--site", "s", "--gate", "g", "--supervisor", "n", "--pin", "123"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pin: must be 6 to 12 digits"));
+}
+
+#[test]
+fn verify_names_a_visit_edited_with_sqlite() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let new = gatehouse::visits::NewVisit { name: "张伟".into(), id_number: valid_id("19900307", 5), host: "陈老师".into(), purpose: "面试".into() };
+    let row = gatehouse::visits::check_in(&fx.db, &guard, &new).unwrap();
+    fx.sqlite(&format!("UPDATE visit SET checked_in_at_ms = checked_in_at_ms - 3600000 WHERE id = {}", row.id));
+    let out = gatehouse(&["--db", fx.path().to_str().unwrap(), "verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("visit {} (id {})", row.uid, row.id)) && stdout.contains("checked_in_at_ms"), "{stdout}");
+}
+
+#[test]
+fn verify_of_a_missing_file_fails_without_creating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nope.db");
+    let out = gatehouse(&["--db", db.to_str().unwrap(), "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!db.exists());
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let out = gatehouse(&["--version"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+}

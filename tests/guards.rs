@@ -1,0 +1,144 @@
+//! Guards: setup, PIN checks, lock-out, roles enforced by the core.
+
+use gatehouse::guards::{self, NewGuard, Role};
+use gatehouse::session::Session;
+use gatehouse::site::{self, Settings, SiteSetup};
+use gatehouse::{ErrorCode, ErrorKind};
+
+use crate::util::{Fixture, GUARD_PIN, SUPERVISOR_PIN};
+
+#[test]
+fn setup_happens_once() {
+    let fx = Fixture::new();
+    let again = SiteSetup { site_name: "x".into(), gate_name: "y".into(), supervisor_name: "z".into(), pin: "123456".into() };
+    assert_eq!(site::set_up(&fx.db, &again).unwrap_err().code(), ErrorCode::AlreadySetUp);
+}
+
+#[test]
+fn setup_validates_every_field_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = gatehouse::Db::open(dir.path().join("g.db"), gatehouse::Clock::fixed(0)).unwrap();
+    let good = SiteSetup { site_name: "示例学校".into(), gate_name: "东门".into(), supervisor_name: "王主管".into(), pin: "246810".into() };
+    let field = |s: SiteSetup| site::set_up(&db, &s).unwrap_err().field();
+    assert_eq!(field(SiteSetup { site_name: "".into(), ..good.clone() }), Some("site_name"));
+    assert_eq!(field(SiteSetup { gate_name: "".into(), ..good.clone() }), Some("gate_name"));
+    assert_eq!(field(SiteSetup { supervisor_name: "".into(), ..good.clone() }), Some("supervisor_name"));
+    assert_eq!(field(SiteSetup { pin: "12345".into(), ..good.clone() }), Some("pin"));
+    // A failed setup leaves nothing half-made.
+    assert!(!db.read(site::is_set_up).unwrap());
+    site::set_up(&db, &good).unwrap();
+}
+
+#[test]
+fn pins_are_stored_as_argon2id_hashes() {
+    let fx = Fixture::new();
+    let hash: String = fx.db.read(|c| Ok(c.query_row("SELECT pin_hash FROM guard", [], |r| r.get(0))?)).unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains(SUPERVISOR_PIN));
+}
+
+#[test]
+fn five_wrong_pins_lock_the_account_for_a_minute_then_two() {
+    let fx = Fixture::new();
+    let id = fx.guard_id("王主管");
+    let mut session = Session::new();
+    for remaining in (1..=4).rev() {
+        let err = session.log_in(&fx.db, id, "000000").unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::WrongPin, Some("pin")));
+        assert_eq!(err.params()["remaining"], remaining.to_string());
+    }
+    let err = session.log_in(&fx.db, id, "000000").unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Locked, ErrorCode::AccountLocked));
+    assert_eq!(err.params()["untilMs"], (crate::util::T0_MS + 60_000).to_string());
+    // Even the right PIN is refused while locked.
+    assert_eq!(session.log_in(&fx.db, id, SUPERVISOR_PIN).unwrap_err().code(), ErrorCode::AccountLocked);
+
+    fx.clock.advance(chrono::Duration::seconds(61));
+    for _ in 0..5 {
+        let _ = session.log_in(&fx.db, id, "000000");
+    }
+    let err = session.log_in(&fx.db, id, SUPERVISOR_PIN).unwrap_err();
+    let until: i64 = err.params()["untilMs"].parse().unwrap();
+    assert_eq!(until - fx.clock.now_ms(), 120_000, "the second lock-out doubles");
+
+    fx.clock.advance(chrono::Duration::seconds(121));
+    session.log_in(&fx.db, id, SUPERVISOR_PIN).expect("the right PIN works after the lock-out");
+    let failures: i64 = fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = 'login_failed'", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(failures, 10);
+}
+
+#[test]
+fn a_supervisor_can_unlock_a_locked_guard() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard_id = guards::add_guard(&fx.db, &supervisor, &NewGuard { name: "李保安".into(), role: Role::Guard, pin: GUARD_PIN.into() }).unwrap().id;
+    let mut session = Session::new();
+    for _ in 0..5 {
+        let _ = session.log_in(&fx.db, guard_id, "000000");
+    }
+    let listed = guards::list_guards(&fx.db, &supervisor).unwrap();
+    assert!(listed.iter().find(|g| g.id == guard_id).unwrap().locked_until_ms.is_some());
+    let row = guards::unlock_guard(&fx.db, &supervisor, guard_id).unwrap();
+    assert_eq!(row.locked_until_ms, None);
+    session.log_in(&fx.db, guard_id, GUARD_PIN).unwrap();
+}
+
+#[test]
+fn a_guard_calling_a_supervisor_command_is_forbidden() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let new = NewGuard { name: "赵六".into(), role: Role::Supervisor, pin: "111111".into() };
+    assert_eq!(guards::add_guard(&fx.db, &guard, &new).unwrap_err().kind(), ErrorKind::Forbidden);
+    assert_eq!(guards::list_guards(&fx.db, &guard).unwrap_err().kind(), ErrorKind::Forbidden);
+    let settings = Settings { site_name: "x".into(), gate_name: "y".into(), idle_lock_minutes: 5, duty_day_start_hour: 8 };
+    assert_eq!(site::update_settings(&fx.db, &guard, &settings).unwrap_err().kind(), ErrorKind::Forbidden);
+    assert_eq!(guards::unlock_guard(&fx.db, &guard, guard.guard_id()).unwrap_err().kind(), ErrorKind::Forbidden);
+}
+
+#[test]
+fn a_disabled_guard_cannot_log_in_and_the_last_supervisor_stays() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    guards::set_guard_active(&fx.db, &supervisor, guard.guard_id(), false).unwrap();
+    let err = Session::new().log_in(&fx.db, guard.guard_id(), GUARD_PIN).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AccountDisabled);
+    assert!(guards::list_login_guards(&fx.db).unwrap().iter().all(|g| g.name != "李保安"));
+    let err = guards::set_guard_active(&fx.db, &supervisor, supervisor.guard_id(), false).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::LastSupervisor);
+}
+
+#[test]
+fn reset_pin_replaces_the_old_one() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    guards::reset_guard_pin(&fx.db, &supervisor, guard.guard_id(), "999999").unwrap();
+    let mut session = Session::new();
+    assert_eq!(session.log_in(&fx.db, guard.guard_id(), GUARD_PIN).unwrap_err().code(), ErrorCode::WrongPin);
+    session.log_in(&fx.db, guard.guard_id(), "999999").unwrap();
+}
+
+#[test]
+fn guard_names_are_unique() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let err = guards::add_guard(&fx.db, &supervisor, &NewGuard { name: "王主管".into(), role: Role::Guard, pin: "111111".into() }).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::GuardNameTaken, Some("guard_name")));
+}
+
+#[test]
+fn settings_are_validated_and_audited() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let mut settings = site::settings(&fx.db).unwrap();
+    settings.idle_lock_minutes = 0;
+    assert_eq!(site::update_settings(&fx.db, &supervisor, &settings).unwrap_err().field(), Some("idle_lock_minutes"));
+    settings.idle_lock_minutes = 10;
+    settings.duty_day_start_hour = 24;
+    assert_eq!(site::update_settings(&fx.db, &supervisor, &settings).unwrap_err().field(), Some("duty_day_start_hour"));
+    settings.duty_day_start_hour = 7;
+    let saved = site::update_settings(&fx.db, &supervisor, &settings).unwrap();
+    assert_eq!((saved.idle_lock_minutes, saved.duty_day_start_hour), (10, 7));
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}

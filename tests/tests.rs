@@ -1,0 +1,11 @@
+//! Core integration tests: a real SQLite file in a temp dir per test, driven through the
+//! public API the shell and the CLI use. One module per area; helpers in `util`.
+
+mod util;
+
+mod audit;
+mod cli;
+mod guards;
+mod migrations;
+mod session;
+mod visits;
