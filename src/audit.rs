@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::guards::Actor;
-use crate::{guards, pii, site, visits};
+use crate::{guards, pickups, pii, site, staff, visits, watchlist};
 
 const DOMAIN: &[u8] = b"gatehouse/audit/v1";
 const GENESIS: [u8; 32] = [0; 32];
@@ -36,7 +36,8 @@ pub struct Audited {
 }
 
 /// Every audited table, in the order `verify` checks them.
-const AUDITED: &[&Audited] = &[&site::AUDITED, &guards::AUDITED, &visits::AUDITED];
+const AUDITED: &[&Audited] =
+    &[&site::AUDITED, &guards::AUDITED, &staff::AUDITED, &watchlist::AUDITED, &visits::AUDITED, &pickups::AUDITED];
 
 impl Audited {
     fn select(&self) -> String {
@@ -294,7 +295,7 @@ fn verify_records(conn: &Connection, audited: &Audited) -> Result<Result<i64, Pr
             let salt: Option<Vec<u8>> = row.get(base + audited.pii_columns.len())?;
             if let Some(salt) = salt {
                 let values: Vec<Option<String>> =
-                    (0..audited.pii_columns.len()).map(|i| row.get(base + i)).collect::<rusqlite::Result<_>>()?;
+                    (0..audited.pii_columns.len()).map(|i| row.get_ref(base + i).map(pii::value_text)).collect::<rusqlite::Result<_>>()?;
                 let fields: Vec<(&str, Option<&str>)> =
                     audited.pii_columns.iter().copied().zip(values.iter().map(|v| v.as_deref())).collect();
                 let commitment = pii::commitment(&salt, &fields);
@@ -316,6 +317,8 @@ fn verify_records(conn: &Connection, audited: &Audited) -> Result<Result<i64, Pr
     Ok(Ok(count))
 }
 
+/// The first field whose value differs. A key missing from the event counts as NULL: a
+/// column added by a later migration is NULL in the rows written before it.
 fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
     let (Some(expected), Some(actual)) = (expected.as_object(), actual.as_object()) else {
         return Some("snapshot".into());
@@ -323,5 +326,7 @@ fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
     let mut keys: Vec<&String> = expected.keys().chain(actual.keys()).collect();
     keys.sort();
     keys.dedup();
-    keys.into_iter().find(|k| expected.get(*k) != actual.get(*k)).cloned()
+    keys.into_iter()
+        .find(|k| expected.get(*k).unwrap_or(&Value::Null) != actual.get(*k).unwrap_or(&Value::Null))
+        .cloned()
 }

@@ -320,3 +320,23 @@ pub fn unlock_guard(db: &Db, actor: &Actor, guard_id: i64) -> Result<GuardRow> {
         guard_row(tx, guard_id, tx.now_ms())
     })
 }
+
+/// A supervisor's approval at the desk (a watchlist override, an exit without the signed
+/// slip): the supervisor picks their name, types their PIN and gives a reason.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SupervisorOverride {
+    #[ts(type = "number")]
+    pub supervisor_id: i64,
+    pub pin: String,
+    pub reason: String,
+}
+
+/// Checks an override: the PIN (with the same throttle as a login), the supervisor role and
+/// a reason. Runs its own transaction, so call it before the write it approves.
+pub(crate) fn approve_override(db: &Db, approval: &SupervisorOverride) -> Result<(Actor, String)> {
+    let reason = validate::required_text("override_reason", &approval.reason, 200)?;
+    let supervisor = authenticate(db, approval.supervisor_id, &approval.pin)?;
+    db.read(|conn| authorize(conn, &supervisor, Role::Supervisor))?;
+    Ok((supervisor, reason))
+}

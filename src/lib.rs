@@ -10,12 +10,17 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod guards;
+pub mod photo;
+pub mod pickups;
 pub mod pii;
 pub mod session;
 pub mod site;
+pub mod slip;
+pub mod staff;
 pub mod status;
 pub mod validate;
 pub mod visits;
+pub mod watchlist;
 
 pub use clock::Clock;
 pub use db::Db;

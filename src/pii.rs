@@ -18,10 +18,14 @@ pub fn new_salt() -> Vec<u8> {
     salt
 }
 
-/// The commitment to `fields` (name, value) under `salt`, as lower-case hex.
+/// The commitment to `fields` (name, value) under `salt`, as lower-case hex. Absent (None)
+/// fields are left out, so a later migration that adds a personal column (NULL in old rows)
+/// does not change the commitment of the rows written before it.
 pub fn commitment(salt: &[u8], fields: &[(&str, Option<&str>)]) -> String {
-    let canonical: serde_json::Map<String, serde_json::Value> =
-        fields.iter().map(|(name, value)| ((*name).to_string(), serde_json::json!(value))).collect();
+    let canonical: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .filter_map(|(name, value)| value.map(|v| ((*name).to_string(), serde_json::Value::String(v.to_string()))))
+        .collect();
     let mut hasher = Sha256::new();
     hasher.update(DOMAIN);
     hasher.update(salt);
@@ -39,6 +43,21 @@ mod tests {
         assert_ne!(base, commitment(b"salt2", &[("name", Some("张伟")), ("id_number", None)]));
         assert_ne!(base, commitment(b"salt", &[("name", Some("章伟")), ("id_number", None)]));
         assert_ne!(base, commitment(b"salt", &[("name", Some("张伟")), ("id_number", Some(""))]));
+        assert_ne!(base, commitment(b"salt", &[("name", None), ("id_number", None)]));
         assert_eq!(base, commitment(b"salt", &[("id_number", None), ("name", Some("张伟"))]));
+        assert_eq!(base, commitment(b"salt", &[("name", Some("张伟"))]), "an absent field is left out");
+    }
+}
+
+/// A personal column's value as the commitment sees it: text as is, a blob (a photo) as
+/// the hex SHA-256 of its bytes, NULL as absent.
+pub fn value_text(value: rusqlite::types::ValueRef<'_>) -> Option<String> {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Null => None,
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Some(hex::encode(Sha256::digest(b))),
     }
 }

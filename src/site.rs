@@ -5,11 +5,13 @@
 //! language is a preference of the PC, not a record, so it is stored without an event.
 //! Must not: authenticate (see `guards`). Called by: the shell, the CLI, `session`, `status`.
 
+use chrono::NaiveTime;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::{self, Audited, Event};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
 use crate::guards::{self, Actor, NameField, NewGuard, Role};
@@ -18,11 +20,23 @@ use crate::validate;
 pub(crate) const AUDITED: Audited = Audited {
     entity: "site",
     table: "site",
-    columns: &["id", "uid", "site_name", "gate_name", "idle_lock_minutes", "duty_day_start_hour", "created_at_ms"],
+    columns: &[
+        "id",
+        "uid",
+        "site_name",
+        "gate_name",
+        "idle_lock_minutes",
+        "duty_day_start_hour",
+        "created_at_ms",
+        "slip_required",
+        "closing_time",
+        "privacy_notice",
+    ],
     pii_columns: &[],
 };
 
 const SITE_NAME_MAX: usize = 50;
+const PRIVACY_NOTICE_MAX: usize = 1000;
 const GATE_NAME_MAX: usize = 30;
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -41,6 +55,19 @@ pub struct Settings {
     pub gate_name: String,
     pub idle_lock_minutes: u32,
     pub duty_day_start_hour: u32,
+    /// School mode: a visitor leaves only with the slip signed by the host, or with a
+    /// supervisor's approval.
+    pub slip_required: bool,
+    /// "HH:MM": visitors still inside after it stand out on the board. Empty: no closing time.
+    pub closing_time: String,
+    /// Shown on the registration screen; empty: the built-in notice of the UI's language.
+    pub privacy_notice: String,
+}
+
+impl Settings {
+    pub fn closing_time(&self) -> Option<NaiveTime> {
+        NaiveTime::parse_from_str(&self.closing_time, "%H:%M").ok()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -84,9 +111,22 @@ pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<()> {
 }
 
 pub(crate) fn read_settings(conn: &Connection) -> Result<Settings> {
-    conn.query_row("SELECT site_name, gate_name, idle_lock_minutes, duty_day_start_hour FROM site WHERE id = 1", [], |r| {
-        Ok(Settings { site_name: r.get(0)?, gate_name: r.get(1)?, idle_lock_minutes: r.get(2)?, duty_day_start_hour: r.get(3)? })
-    })
+    conn.query_row(
+        "SELECT site_name, gate_name, idle_lock_minutes, duty_day_start_hour, slip_required, closing_time, privacy_notice
+         FROM site WHERE id = 1",
+        [],
+        |r| {
+            Ok(Settings {
+                site_name: r.get(0)?,
+                gate_name: r.get(1)?,
+                idle_lock_minutes: r.get(2)?,
+                duty_day_start_hour: r.get(3)?,
+                slip_required: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+                closing_time: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                privacy_notice: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            })
+        },
+    )
     .optional()?
     .ok_or_else(|| Error::conflict(ErrorCode::NotSetUp, "this database is not set up yet: run setup first"))
 }
@@ -100,12 +140,30 @@ pub fn update_settings(db: &Db, actor: &Actor, new: &Settings) -> Result<Setting
     let gate_name = validate::required_text("gate_name", &new.gate_name, GATE_NAME_MAX)?;
     let idle = validate::in_range("idle_lock_minutes", i64::from(new.idle_lock_minutes), 1, 120)?;
     let start = validate::in_range("duty_day_start_hour", i64::from(new.duty_day_start_hour), 0, 23)?;
+    let closing_time = match new.closing_time.trim() {
+        "" => None,
+        text => Some(
+            NaiveTime::parse_from_str(text, "%H:%M")
+                .map_err(|_| Error::invalid("closing_time", ErrorCode::TimeFormat, "must be a time like 18:30"))?
+                .format("%H:%M")
+                .to_string(),
+        ),
+    };
+    let privacy_notice = match new.privacy_notice.trim() {
+        "" => None,
+        text if text.chars().count() > PRIVACY_NOTICE_MAX => {
+            return Err(Error::invalid("privacy_notice", ErrorCode::TooLong, "is too long").with_param("max", PRIVACY_NOTICE_MAX))
+        }
+        text => Some(text.to_string()),
+    };
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let before = read_settings(tx)?;
         tx.execute(
-            "UPDATE site SET site_name = ?1, gate_name = ?2, idle_lock_minutes = ?3, duty_day_start_hour = ?4 WHERE id = 1",
-            rusqlite::params![site_name, gate_name, idle, start],
+            "UPDATE site SET site_name = ?1, gate_name = ?2, idle_lock_minutes = ?3, duty_day_start_hour = ?4,
+                 slip_required = ?5, closing_time = ?6, privacy_notice = ?7
+             WHERE id = 1",
+            rusqlite::params![site_name, gate_name, idle, start, new.slip_required, closing_time, privacy_notice],
         )?;
         let after = read_settings(tx)?;
         if after != before {
@@ -131,4 +189,12 @@ pub fn set_language(db: &Db, language: Language) -> Result<()> {
         )?;
         Ok(())
     })
+}
+
+/// The instant the duty day containing `now_ms` started.
+pub fn duty_day_start_ms(clock: &Clock, now_ms: i64, start_hour: u32) -> i64 {
+    let day = clock.duty_day(now_ms, start_hour);
+    let local_start = day.and_hms_opt(start_hour, 0, 0).unwrap_or_default();
+    let offset = clock.offset_at(now_ms);
+    local_start.and_local_timezone(offset).single().map_or(now_ms, |t| t.timestamp_millis())
 }

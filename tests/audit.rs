@@ -2,7 +2,7 @@
 //! caught by `audit::verify` and named.
 
 use gatehouse::audit;
-use gatehouse::visits::{self, NewVisit};
+use gatehouse::visits::{self, CheckOut, NewVisit};
 
 use crate::util::{valid_id, Fixture};
 
@@ -13,7 +13,7 @@ fn fixture_with_visits() -> (Fixture, Vec<i64>) {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let new = NewVisit { name: (*name).into(), id_number: valid_id("19850101", i as u32), host: "陈老师".into(), purpose: "送材料".into() };
+            let new = NewVisit { name: (*name).into(), id_number: valid_id("19850101", i as u32), host: "陈老师".into(), purpose: "送材料".into(), ..Default::default() };
             visits::check_in(&fx.db, &guard, &new).unwrap().id
         })
         .collect();
@@ -119,9 +119,9 @@ fn every_write_appends_exactly_one_record_event() {
     let fx = Fixture::new();
     let guard = fx.guard();
     let before = fx.db.read(audit::head).unwrap().seq;
-    let new = NewVisit { name: "张伟".into(), id_number: valid_id("19900307", 1), host: "陈老师".into(), purpose: "面试".into() };
+    let new = NewVisit { name: "张伟".into(), id_number: valid_id("19900307", 1), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
     let row = visits::check_in(&fx.db, &guard, &new).unwrap();
-    visits::check_out(&fx.db, &guard, row.id).unwrap();
+    visits::check_out(&fx.db, &guard, &CheckOut { visit_id: row.id, ..Default::default() }).unwrap();
     let events: Vec<String> = fx
         .db
         .read(|c| {

@@ -34,7 +34,7 @@ fn init_with_a_short_pin_fails_and_says_why() {
 fn verify_names_a_visit_edited_with_sqlite() {
     let fx = Fixture::new();
     let guard = fx.guard();
-    let new = gatehouse::visits::NewVisit { name: "张伟".into(), id_number: valid_id("19900307", 5), host: "陈老师".into(), purpose: "面试".into() };
+    let new = gatehouse::visits::NewVisit { name: "张伟".into(), id_number: valid_id("19900307", 5), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
     let row = gatehouse::visits::check_in(&fx.db, &guard, &new).unwrap();
     fx.sqlite(&format!("UPDATE visit SET checked_in_at_ms = checked_in_at_ms - 3600000 WHERE id = {}", row.id));
     let out = gatehouse(&["--db", fx.path().to_str().unwrap(), "verify"]);

@@ -2,7 +2,7 @@
 
 use gatehouse::guards::{self, NewGuard, Role};
 use gatehouse::session::Session;
-use gatehouse::site::{self, Settings, SiteSetup};
+use gatehouse::site::{self, SiteSetup};
 use gatehouse::{ErrorCode, ErrorKind};
 
 use crate::util::{Fixture, GUARD_PIN, SUPERVISOR_PIN};
@@ -90,7 +90,7 @@ fn a_guard_calling_a_supervisor_command_is_forbidden() {
     let new = NewGuard { name: "赵六".into(), role: Role::Supervisor, pin: "111111".into() };
     assert_eq!(guards::add_guard(&fx.db, &guard, &new).unwrap_err().kind(), ErrorKind::Forbidden);
     assert_eq!(guards::list_guards(&fx.db, &guard).unwrap_err().kind(), ErrorKind::Forbidden);
-    let settings = Settings { site_name: "x".into(), gate_name: "y".into(), idle_lock_minutes: 5, duty_day_start_hour: 8 };
+    let settings = site::settings(&fx.db).unwrap();
     assert_eq!(site::update_settings(&fx.db, &guard, &settings).unwrap_err().kind(), ErrorKind::Forbidden);
     assert_eq!(guards::unlock_guard(&fx.db, &guard, guard.guard_id()).unwrap_err().kind(), ErrorKind::Forbidden);
 }

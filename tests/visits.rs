@@ -1,12 +1,12 @@
 //! Visitor check-in and check-out through the core.
 
-use gatehouse::visits::{self, NewVisit};
+use gatehouse::visits::{self, CheckOut, NewVisit};
 use gatehouse::{ErrorCode, ErrorKind};
 
 use crate::util::{valid_id, Fixture};
 
 fn visitor(name: &str) -> NewVisit {
-    NewVisit { name: name.into(), id_number: valid_id("19900307", 123), host: "陈老师".into(), purpose: "家长会".into() }
+    NewVisit { name: name.into(), id_number: valid_id("19900307", 123), host: "陈老师".into(), purpose: "家长会".into(), ..Default::default() }
 }
 
 #[test]
@@ -20,7 +20,7 @@ fn a_checked_in_visitor_is_on_site_with_the_id_masked_until_checked_out() {
     let on_site = visits::list_on_site(&fx.db, &guard).unwrap();
     assert_eq!(on_site.iter().map(|v| v.id).collect::<Vec<_>>(), vec![row.id]);
 
-    let out = visits::check_out(&fx.db, &guard, row.id).unwrap();
+    let out = visits::check_out(&fx.db, &guard, &CheckOut { visit_id: row.id, ..Default::default() }).unwrap();
     assert!(out.checked_out_at_ms.is_some());
     assert!(visits::list_on_site(&fx.db, &guard).unwrap().is_empty());
 }
@@ -30,9 +30,9 @@ fn check_out_twice_is_a_conflict_and_keeps_the_first_time() {
     let fx = Fixture::new();
     let guard = fx.guard();
     let row = visits::check_in(&fx.db, &guard, &visitor("张伟")).unwrap();
-    let first = visits::check_out(&fx.db, &guard, row.id).unwrap();
+    let first = visits::check_out(&fx.db, &guard, &CheckOut { visit_id: row.id, ..Default::default() }).unwrap();
     fx.clock.advance(chrono::Duration::minutes(5));
-    let err = visits::check_out(&fx.db, &guard, row.id).unwrap_err();
+    let err = visits::check_out(&fx.db, &guard, &CheckOut { visit_id: row.id, ..Default::default() }).unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::Conflict, ErrorCode::AlreadyCheckedOut));
     let stored: i64 = fx.db.read(|c| Ok(c.query_row("SELECT checked_out_at_ms FROM visit WHERE id = ?1", [row.id], |r| r.get(0))?)).unwrap();
     assert_eq!(Some(stored), first.checked_out_at_ms);
@@ -41,7 +41,7 @@ fn check_out_twice_is_a_conflict_and_keeps_the_first_time() {
 #[test]
 fn checking_out_an_unknown_visit_is_not_found() {
     let fx = Fixture::new();
-    let err = visits::check_out(&fx.db, &fx.guard(), 4242).unwrap_err();
+    let err = visits::check_out(&fx.db, &fx.guard(), &CheckOut { visit_id: 4242, ..Default::default() }).unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::NotFound, ErrorCode::VisitNotFound));
 }
 
@@ -65,13 +65,18 @@ fn bad_input_names_the_field_and_saves_nothing() {
 }
 
 #[test]
-fn markup_in_a_name_is_stored_as_typed() {
+fn markup_in_a_name_is_refused_and_in_free_text_is_stored_as_typed() {
     let fx = Fixture::new();
     let guard = fx.guard();
-    let name = "<script>alert(1)</script>";
-    let row = visits::check_in(&fx.db, &guard, &visitor(name)).unwrap();
-    assert_eq!(visits::list_on_site(&fx.db, &guard).unwrap()[0].name, name);
-    assert_eq!(row.name, name);
+    for name in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"] {
+        let err = visits::check_in(&fx.db, &guard, &visitor(name)).unwrap_err();
+        assert_eq!((err.field(), err.code()), (Some("name"), ErrorCode::NameCharacters));
+    }
+    let markup = "<img src=x onerror=alert(1)>";
+    let new = NewVisit { purpose: markup.into(), notes: Some(markup.into()), ..visitor("张伟") };
+    visits::check_in(&fx.db, &guard, &new).unwrap();
+    let row = &visits::list_on_site(&fx.db, &guard).unwrap()[0];
+    assert_eq!((row.purpose.as_str(), row.notes.as_str()), (markup, markup));
 }
 
 #[test]

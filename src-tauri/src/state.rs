@@ -6,6 +6,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use gatehouse::guards::Actor;
 use gatehouse::session::Session;
 use gatehouse::{db, AppError, Clock, Db};
 
@@ -28,7 +29,19 @@ impl Desk {
         self.db.as_ref().map_err(Clone::clone)
     }
 
-    /// The session and the database together, for commands that need the guard on duty.
+    /// The guard on duty (locking the session if it idled out) and the database.
+    pub fn actor(&self) -> Result<(Actor, &Db), AppError> {
+        let (mut session, db) = self.session()?;
+        Ok((session.actor(db)?, db))
+    }
+
+    /// Where printed files (PDF) are saved: `exports/` beside the database.
+    pub fn exports_dir(&self) -> Result<std::path::PathBuf, AppError> {
+        let db = self.db()?;
+        Ok(db.path().parent().unwrap_or_else(|| std::path::Path::new(".")).join("exports"))
+    }
+
+    /// The session and the database together, for login, lock and unlock.
     pub fn session(&self) -> Result<(MutexGuard<'_, Session>, &Db), AppError> {
         let db = self.db()?;
         // A panic in another command cannot leave the session half-changed (its fields are

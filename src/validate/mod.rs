@@ -3,6 +3,8 @@
 //! Called by: `visits`, `guards`, `site` (and later vehicles, passes, duty).
 
 pub mod cn_id;
+pub mod document;
+pub mod phone;
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -23,6 +25,30 @@ pub fn required_text(field: &'static str, input: &str, max: usize) -> Result<Str
         return Err(Error::invalid(field, ErrorCode::ControlCharacters, "contains a control character (tab or line break): retype it"));
     }
     Ok(value.to_string())
+}
+
+/// Characters a person's name may hold besides letters (CJK or Latin): the middle dot of
+/// minority and foreign names in Chinese (阿卜杜·热合曼), spaces, hyphens, apostrophes, periods.
+const NAME_PUNCTUATION: &[char] = &['·', '•', '.', ' ', '-', '\'', '’'];
+
+/// A person's name: required, at most `max` characters, letters and name punctuation only
+/// (markup or digits in a name are a typing or scanning mistake, never a real name).
+pub fn person_name(field: &'static str, input: &str, max: usize) -> Result<String> {
+    let name = required_text(field, input, max)?;
+    let name: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(bad) = name.chars().find(|c| !c.is_alphabetic() && !NAME_PUNCTUATION.contains(c)) {
+        return Err(Error::invalid(field, ErrorCode::NameCharacters, format!("may hold only letters, spaces and · (found `{bad}`)"))
+            .with_param("char", bad));
+    }
+    Ok(name)
+}
+
+/// An optional one-line text: empty means absent.
+pub fn optional_text(field: &'static str, input: Option<&str>, max: usize) -> Result<Option<String>> {
+    match input.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(text) => required_text(field, text, max).map(Some),
+    }
 }
 
 /// A PIN: 6 to 12 ASCII digits (full-width digits from an input method are mapped back).
@@ -69,6 +95,16 @@ mod tests {
         assert_eq!((err.code(), err.field(), err.params()["max"].as_str()), (ErrorCode::TooLong, Some("name"), "50"));
         assert_eq!(required_text("name", "a\tb", 50).unwrap_err().code(), ErrorCode::ControlCharacters);
         assert_eq!(required_text("name", &"张".repeat(50), 50).unwrap().chars().count(), 50);
+    }
+
+    #[test]
+    fn person_names_are_letters_and_name_punctuation() {
+        assert_eq!(person_name("name", "阿卜杜·热合曼", 50).unwrap(), "阿卜杜·热合曼");
+        assert_eq!(person_name("name", "Mary  O'Brien", 50).unwrap(), "Mary O'Brien");
+        for bad in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "张伟2", "a;b"] {
+            let err = person_name("name", bad, 50).unwrap_err();
+            assert_eq!((err.code(), err.field()), (ErrorCode::NameCharacters, Some("name")), "{bad}");
+        }
     }
 
     #[test]

@@ -8,35 +8,30 @@ use crate::state::Desk;
 
 #[tauri::command(async)]
 pub fn list_guards(desk: State<'_, Desk>) -> CommandResult<Vec<GuardRow>> {
-    let (mut session, db) = desk.session()?;
-    let actor = session.actor(db)?;
+    let (actor, db) = desk.actor()?;
     Ok(guards::list_guards(db, &actor)?)
 }
 
 #[tauri::command(async)]
 pub fn add_guard(desk: State<'_, Desk>, guard: NewGuard) -> CommandResult<GuardRow> {
-    let (mut session, db) = desk.session()?;
-    let actor = session.actor(db)?;
+    let (actor, db) = desk.actor()?;
     Ok(guards::add_guard(db, &actor, &guard)?)
 }
 
 #[tauri::command(async)]
 pub fn set_guard_active(desk: State<'_, Desk>, guard_id: i64, active: bool) -> CommandResult<GuardRow> {
-    let (mut session, db) = desk.session()?;
-    let actor = session.actor(db)?;
+    let (actor, db) = desk.actor()?;
     Ok(guards::set_guard_active(db, &actor, guard_id, active)?)
 }
 
 #[tauri::command(async)]
 pub fn reset_guard_pin(desk: State<'_, Desk>, guard_id: i64, pin: String) -> CommandResult<GuardRow> {
-    let (mut session, db) = desk.session()?;
-    let actor = session.actor(db)?;
+    let (actor, db) = desk.actor()?;
     Ok(guards::reset_guard_pin(db, &actor, guard_id, &pin)?)
 }
 
 #[tauri::command(async)]
 pub fn unlock_guard(desk: State<'_, Desk>, guard_id: i64) -> CommandResult<GuardRow> {
-    let (mut session, db) = desk.session()?;
-    let actor = session.actor(db)?;
+    let (actor, db) = desk.actor()?;
     Ok(guards::unlock_guard(db, &actor, guard_id)?)
 }

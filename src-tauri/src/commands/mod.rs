@@ -3,7 +3,9 @@
 //! Add a command in three places: here, `build.rs` (COMMANDS) and capabilities/default.json.
 
 pub mod app;
+pub mod directory;
 pub mod guards;
+pub mod print;
 pub mod session;
 pub mod settings;
 pub mod visitors;

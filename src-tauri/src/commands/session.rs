@@ -45,7 +45,6 @@ pub fn touch_session(desk: State<'_, Desk>) -> CommandResult<()> {
 
 #[tauri::command(async)]
 pub fn get_status(desk: State<'_, Desk>) -> CommandResult<StatusBar> {
-    let (mut session, db) = desk.session()?;
-    let actor = session.actor(db)?;
+    let (actor, db) = desk.actor()?;
     Ok(status::status(db, &actor)?)
 }

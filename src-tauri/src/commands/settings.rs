@@ -8,14 +8,12 @@ use crate::state::Desk;
 
 #[tauri::command(async)]
 pub fn get_settings(desk: State<'_, Desk>) -> CommandResult<Settings> {
-    let (mut session, db) = desk.session()?;
-    session.actor(db)?;
+    let (_, db) = desk.actor()?;
     Ok(site::settings(db)?)
 }
 
 #[tauri::command(async)]
 pub fn update_settings(desk: State<'_, Desk>, settings: Settings) -> CommandResult<Settings> {
-    let (mut session, db) = desk.session()?;
-    let actor = session.actor(db)?;
+    let (actor, db) = desk.actor()?;
     Ok(site::update_settings(db, &actor, &settings)?)
 }

@@ -72,7 +72,7 @@ describe('commands', () => {
       visitor: { name: '张三', idNumber: '11010519491231002X', host: '李老师', purpose: '家长会' },
     });
     await api.checkOutVisitor(7);
-    expect(invoke).toHaveBeenLastCalledWith('check_out_visitor', { visitId: 7 });
+    expect(invoke).toHaveBeenLastCalledWith('check_out_visitor', { checkOut: { visitId: 7 } });
     await api.setGuardActive(2, false);
     expect(invoke).toHaveBeenLastCalledWith('set_guard_active', { guardId: 2, active: false });
     await api.getAppState();

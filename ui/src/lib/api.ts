@@ -121,11 +121,11 @@ export const touchSession = () => call<null>('touch_session');
 export const getStatus = () => call<StatusBar>('get_status');
 
 // --- visitors ---
-export const checkInVisitor = (visitor: NewVisit) =>
+export const checkInVisitor = (visitor: Partial<NewVisit>) =>
   call<VisitRow>('check_in_visitor', { visitor }, { write: true });
 export const listOnSite = () => call<VisitRow[]>('list_on_site');
 export const checkOutVisitor = (visitId: number) =>
-  call<VisitRow>('check_out_visitor', { visitId }, { write: true });
+  call<VisitRow>('check_out_visitor', { checkOut: { visitId } }, { write: true });
 
 // --- guards (supervisor) ---
 export const listGuards = () => call<GuardRow[]>('list_guards');

@@ -1,0 +1,73 @@
+//! Printing the current page (a print layout the UI has put on screen) to a PDF file,
+//! without a dialog: WebKitGTK's print operation to GTK's "Print to File" printer.
+//! The UI shows the print layout first (CSS `@media print` / `@page`), then calls this.
+//! `window.print()` stays available for a real printer (it opens the system dialog).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use gatehouse::{AppError, ErrorCode, ErrorKind};
+use tauri::{State, WebviewWindow};
+
+use super::CommandResult;
+use crate::state::Desk;
+
+/// How long a print may take before the guard is told it failed (about 0.5 s a page).
+const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn print_error(message: impl Into<String>) -> AppError {
+    gatehouse::Error::new(ErrorKind::Storage, ErrorCode::PrintFailed, message).into()
+}
+
+/// Saves the page as `exports/<name>-YYYYMMDD-HHMMSS.pdf` beside the database; returns the path.
+#[tauri::command]
+pub async fn save_page_pdf(window: WebviewWindow, desk: State<'_, Desk>, name: String) -> CommandResult<String> {
+    desk.actor()?;
+    let stem: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
+    let stem = if stem.is_empty() { "print".to_string() } else { stem };
+    let dir = desk.exports_dir()?;
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
+    let path = dir.join(format!("{stem}-{}.pdf", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<(), String>>();
+    let target = path.clone();
+    window
+        .with_webview(move |webview| print_to_pdf(webview, &target, done_tx))
+        .map_err(|e| print_error(format!("the window cannot print: {e}")))?;
+    tauri::async_runtime::spawn_blocking(move || done_rx.recv_timeout(PRINT_TIMEOUT))
+        .await
+        .map_err(|e| print_error(e.to_string()))?
+        .map_err(|_| print_error("printing did not finish in time"))?
+        .map_err(print_error)?;
+    Ok(path.display().to_string())
+}
+
+#[cfg(target_os = "linux")]
+fn print_to_pdf(webview: tauri::webview::PlatformWebview, path: &std::path::Path, done: std::sync::mpsc::Sender<Result<(), String>>) {
+    use webkit2gtk::PrintOperationExt;
+
+    let uri = format!("file://{}", path.display());
+    let settings = gtk::PrintSettings::new();
+    settings.set_printer("Print to File");
+    settings.set(gtk::PRINT_SETTINGS_OUTPUT_FILE_FORMAT, Some("pdf"));
+    settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI, Some(&uri));
+    let page = gtk::PageSetup::new();
+    page.set_paper_size(&gtk::PaperSize::new(Some(&gtk::PAPER_NAME_A4)));
+    let operation = webkit2gtk::PrintOperation::new(&webview.inner());
+    operation.set_print_settings(&settings);
+    operation.set_page_setup(&page);
+    let failed = done.clone();
+    operation.connect_failed(move |_, err| {
+        let _ = failed.send(Err(err.to_string()));
+    });
+    let expected: PathBuf = path.to_path_buf();
+    operation.connect_finished(move |_| {
+        // "finished" also follows a failure; only a written file counts as done.
+        let _ = done.send(if expected.exists() { Ok(()) } else { Err("no file was written".into()) });
+    });
+    operation.print();
+}
+
+#[cfg(not(target_os = "linux"))]
+fn print_to_pdf(_: tauri::webview::PlatformWebview, _: &std::path::Path, done: std::sync::mpsc::Sender<Result<(), String>>) {
+    let _ = done.send(Err("saving as PDF is only built for Linux so far".into()));
+}

@@ -1,0 +1,100 @@
+//! Identity documents a visitor may show: the resident ID card (checked fully, see
+//! `cn_id`), a passport, a Hong Kong/Macau or Taiwan travel permit, or another document.
+//! Called by: `visits`, `watchlist`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::cn_id;
+use crate::error::{Error, ErrorCode, Result};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    /// 居民身份证
+    #[default]
+    ResidentId,
+    /// 护照
+    Passport,
+    /// 港澳居民来往内地通行证
+    HkMacauPermit,
+    /// 台湾居民来往大陆通行证
+    TaiwanPermit,
+    Other,
+}
+
+impl DocType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::ResidentId => "resident_id",
+            DocType::Passport => "passport",
+            DocType::HkMacauPermit => "hk_macau_permit",
+            DocType::TaiwanPermit => "taiwan_permit",
+            DocType::Other => "other",
+        }
+    }
+
+    pub fn parse(text: Option<&str>) -> DocType {
+        match text {
+            Some("passport") => DocType::Passport,
+            Some("hk_macau_permit") => DocType::HkMacauPermit,
+            Some("taiwan_permit") => DocType::TaiwanPermit,
+            Some("other") => DocType::Other,
+            _ => DocType::ResidentId,
+        }
+    }
+}
+
+/// Normalises and validates a document number of the given type (field `id_number`).
+pub fn parse(doc_type: DocType, input: &str, today: NaiveDate) -> Result<String> {
+    const FIELD: &str = "id_number";
+    if doc_type == DocType::ResidentId {
+        return Ok(cn_id::parse(input, today)?.number);
+    }
+    let number: String = cn_id::normalise(input).to_uppercase();
+    if number.is_empty() {
+        return Err(Error::required(FIELD));
+    }
+    let alnum = number.chars().all(|c| c.is_ascii_alphanumeric());
+    let ok = match doc_type {
+        DocType::Passport => alnum && (5..=20).contains(&number.len()),
+        // H or M and 8 (or 10) digits.
+        DocType::HkMacauPermit => {
+            number.len() >= 9 && matches!(&number[..1], "H" | "M") && [8, 10].contains(&(number.len() - 1)) && number[1..].chars().all(|c| c.is_ascii_digit())
+        }
+        DocType::TaiwanPermit => alnum && (8..=10).contains(&number.len()),
+        DocType::Other | DocType::ResidentId => (1..=30).contains(&number.chars().count()) && !number.chars().any(char::is_control),
+    };
+    if !ok {
+        return Err(Error::invalid(FIELD, ErrorCode::IdNumberFormat, "does not look like a number of this document type: check the type and the number")
+            .with_param("docType", doc_type.as_str()));
+    }
+    Ok(number)
+}
+
+/// Masks all but the last four characters, whatever the document.
+pub fn mask(number: &str) -> String {
+    cn_id::mask(number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn each_document_type_has_its_own_form() {
+        assert_eq!(parse(DocType::Passport, "e1234 5678", today()).unwrap(), "E12345678");
+        assert_eq!(parse(DocType::HkMacauPermit, "H12345678", today()).unwrap(), "H12345678");
+        assert_eq!(parse(DocType::TaiwanPermit, "12345678", today()).unwrap(), "12345678");
+        assert_eq!(parse(DocType::Other, "军官证 123", today()).unwrap(), "军官证123");
+        for (doc, bad) in [(DocType::Passport, "E1"), (DocType::HkMacauPermit, "X12345678"), (DocType::TaiwanPermit, "12-34")] {
+            assert_eq!(parse(doc, bad, today()).unwrap_err().code(), ErrorCode::IdNumberFormat, "{bad}");
+        }
+        assert_eq!(parse(DocType::ResidentId, "110105194912310021", today()).unwrap_err().code(), ErrorCode::IdNumberCheckDigit);
+    }
+}

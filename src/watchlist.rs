@@ -1,0 +1,256 @@
+//! The watchlist (关注名单): people and plates the gate must stop (`deny`) or watch (`alert`).
+//!
+//! Supervisors keep the entries. At registration `screen` finds the entries a visitor
+//! matches: the same ID number, the same name, or a name that sounds the same (toneless
+//! pinyin: 张伟 matches 章伟), or the same plate. The guard must acknowledge every hit;
+//! a `deny` hit blocks check-in unless a supervisor overrides with PIN and reason (see
+//! `visits::check_in`). Must not: decide the check-in itself. Called by: `visits`, the shell.
+
+use pinyin::ToPinyin;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Audited, Event};
+use crate::db::Db;
+use crate::error::{Error, ErrorCode, Result};
+use crate::guards::{self, Actor, Role};
+use crate::validate::{self, cn_id};
+
+pub(crate) const AUDITED: Audited = Audited {
+    entity: "watchlist",
+    table: "watchlist",
+    columns: &["id", "uid", "name", "name_pinyin", "id_number", "plate", "reason", "action", "active", "created_at_ms", "created_by"],
+    pii_columns: &[],
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WatchAction {
+    /// Entry refused unless a supervisor overrides.
+    Deny,
+    /// Entry allowed once the guard has seen the warning.
+    Alert,
+}
+
+impl WatchAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            WatchAction::Deny => "deny",
+            WatchAction::Alert => "alert",
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for WatchAction {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match value.as_str()? {
+            "deny" => Ok(WatchAction::Deny),
+            _ => Ok(WatchAction::Alert),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: Option<String>,
+    /// Masked: the list is shown on screen.
+    pub id_number_masked: Option<String>,
+    pub plate: Option<String>,
+    pub reason: String,
+    pub action: WatchAction,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewWatchEntry {
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+    pub plate: Option<String>,
+    pub reason: String,
+    pub action: Option<WatchAction>,
+}
+
+/// Why a visitor matched an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    IdNumber,
+    Name,
+    NameSound,
+    Plate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchHit {
+    #[ts(type = "number")]
+    pub entry_id: i64,
+    pub matched_by: MatchKind,
+    pub name: Option<String>,
+    pub reason: String,
+    pub action: WatchAction,
+}
+
+/// What a visitor presents, for screening.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScreenQuery {
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+    pub plate: Option<String>,
+}
+
+/// Toneless pinyin of the Chinese characters in `name`, one word per character; other
+/// letters are lower-cased and run together. `张伟` and `章伟` both give `zhang wei`.
+pub fn name_sound(name: &str) -> String {
+    let spaced: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '·')
+        .map(|c| match c.to_pinyin() {
+            Some(p) => format!(" {} ", p.plain()),
+            None => c.to_lowercase().to_string(),
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Plates compare without spaces, dots or case.
+fn plate_key(plate: &str) -> String {
+    plate.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '·').flat_map(char::to_uppercase).collect()
+}
+
+/// The active entries `query` matches, strongest match first.
+pub(crate) fn screen_conn(conn: &Connection, query: &ScreenQuery) -> Result<Vec<WatchHit>> {
+    let name = query.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let id_number = query.id_number.as_deref().map(cn_id::normalise).filter(|s| !s.is_empty());
+    let plate = query.plate.as_deref().map(plate_key).filter(|s| !s.is_empty());
+    let sound = name.map(name_sound);
+    let mut stmt = conn.prepare(
+        "SELECT id, name, name_pinyin, id_number, plate, reason, action FROM watchlist
+         WHERE active = 1 AND (id_number = ?1 OR name = ?2 OR name_pinyin = ?3 OR plate = ?4)",
+    )?;
+    let mut hits: Vec<WatchHit> = stmt
+        .query_map(rusqlite::params![id_number, name, sound, plate], |r| {
+            let entry_id: i64 = r.get(0)?;
+            let entry_name: Option<String> = r.get(1)?;
+            let entry_sound: Option<String> = r.get(2)?;
+            let entry_id_number: Option<String> = r.get(3)?;
+            let matched_by = if entry_id_number.is_some() && entry_id_number == id_number {
+                MatchKind::IdNumber
+            } else if entry_name.is_some() && entry_name.as_deref() == name {
+                MatchKind::Name
+            } else if entry_sound.is_some() && entry_sound == sound {
+                MatchKind::NameSound
+            } else {
+                MatchKind::Plate
+            };
+            Ok(WatchHit { entry_id, matched_by, name: entry_name, reason: r.get(5)?, action: r.get(6)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    hits.sort_by_key(|h| (h.action != WatchAction::Deny, h.matched_by as u8, h.entry_id));
+    Ok(hits)
+}
+
+/// Screens a visitor (or a plate) against the watchlist. Any guard may ask.
+pub fn screen(db: &Db, actor: &Actor, query: &ScreenQuery) -> Result<Vec<WatchHit>> {
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        screen_conn(conn, query)
+    })
+}
+
+fn entry(conn: &Connection, id: i64) -> Result<WatchEntry> {
+    conn.query_row("SELECT id, name, id_number, plate, reason, action, active FROM watchlist WHERE id = ?1", [id], |r| {
+        Ok(WatchEntry {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            id_number_masked: r.get::<_, Option<String>>(2)?.as_deref().map(cn_id::mask),
+            plate: r.get(3)?,
+            reason: r.get(4)?,
+            action: r.get(5)?,
+            active: r.get(6)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::not_found(ErrorCode::WatchlistEntryNotFound, "no such watchlist entry"))
+}
+
+pub fn list(db: &Db, actor: &Actor) -> Result<Vec<WatchEntry>> {
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Supervisor)?;
+        let ids: Vec<i64> =
+            conn.prepare("SELECT id FROM watchlist ORDER BY active DESC, id DESC")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        ids.into_iter().map(|id| entry(conn, id)).collect()
+    })
+}
+
+pub fn add(db: &Db, actor: &Actor, new: &NewWatchEntry) -> Result<WatchEntry> {
+    let name = match new.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => Some(validate::person_name("name", name, 50)?),
+        None => None,
+    };
+    let id_number = new.id_number.as_deref().map(cn_id::normalise).filter(|s| !s.is_empty());
+    if let Some(number) = &id_number {
+        validate::required_text("id_number", number, 30)?;
+    }
+    let plate = new.plate.as_deref().map(plate_key).filter(|s| !s.is_empty());
+    if let Some(plate) = &plate {
+        validate::required_text("plate", plate, 12)?;
+    }
+    if name.is_none() && id_number.is_none() && plate.is_none() {
+        return Err(Error::invalid("name", ErrorCode::WatchlistNeedsKey, "give at least a name, an ID number or a plate"));
+    }
+    let reason = validate::required_text("reason", &new.reason, 200)?;
+    let action = new.action.ok_or_else(|| Error::required("action"))?;
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        tx.execute(
+            "INSERT INTO watchlist (uid, name, name_pinyin, id_number, plate, reason, action, created_at_ms, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                name,
+                name.as_deref().map(name_sound),
+                id_number,
+                plate,
+                reason,
+                action.as_str(),
+                tx.now_ms(),
+                actor.guard_id
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record_change(tx, &AUDITED, id, Event::new("watchlist_added", Some(actor)))?;
+        entry(tx, id)
+    })
+}
+
+pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<WatchEntry> {
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        if entry(tx, id)?.active != active {
+            tx.execute("UPDATE watchlist SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
+            audit::record_change(tx, &AUDITED, id, Event::new(if active { "watchlist_enabled" } else { "watchlist_disabled" }, Some(actor)))?;
+        }
+        entry(tx, id)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_sound_the_same_share_their_pinyin() {
+        assert_eq!(name_sound("张伟"), "zhang wei");
+        assert_eq!(name_sound("章伟"), name_sound("张伟"));
+        assert_ne!(name_sound("张玮琪"), name_sound("张伟"));
+        assert_eq!(name_sound("Li Na"), "lina");
+        assert_eq!(name_sound("买买提·艾力"), "mai mai ti ai li");
+    }
+}
