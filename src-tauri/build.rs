@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "record_pickup",
     "list_pickups_today",
     "save_page_pdf",
+    "get_visit_slip",
 ];
 
 fn main() {

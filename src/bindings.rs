@@ -41,6 +41,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::visits::VisitRow,
         crate::visits::ReturningVisitor,
         crate::visits::Roster,
+        crate::visits::VisitSlip,
         crate::staff::StaffMember,
         crate::staff::NewStaff,
         crate::staff::ImportReport,

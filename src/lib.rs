@@ -13,6 +13,7 @@ pub mod guards;
 pub mod photo;
 pub mod pickups;
 pub mod pii;
+pub mod qr;
 pub mod session;
 pub mod site;
 pub mod slip;

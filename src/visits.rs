@@ -152,6 +152,19 @@ pub struct VisitRow {
     pub overstay: bool,
 }
 
+/// What a visitor slip (回执) prints: the visit and its QR code.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitSlip {
+    pub site_name: String,
+    pub gate_name: String,
+    pub visit: VisitRow,
+    /// `data:image/svg+xml;base64,…` of the QR code holding `visit.slipCode`.
+    pub qr_data_url: String,
+    /// School mode: the slip must come back signed by the host.
+    pub must_return_signed: bool,
+}
+
 /// The last visit of a returning visitor, to fill the form again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -458,6 +471,21 @@ pub fn returning_visitor(db: &Db, actor: &Actor, doc_type: DocType, id_number_or
             }
             v
         }))
+    })
+}
+
+/// The printable slip of a visit.
+pub fn slip(db: &Db, actor: &Actor, visit_id: i64) -> Result<VisitSlip> {
+    let (visit, settings) = db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        Ok((visit_row(conn, visit_id)?, site::read_settings(conn)?))
+    })?;
+    Ok(VisitSlip {
+        qr_data_url: crate::qr::svg_data_url(&visit.slip_code)?,
+        site_name: settings.site_name,
+        gate_name: settings.gate_name,
+        must_return_signed: settings.slip_required,
+        visit,
     })
 }
 

@@ -49,6 +49,7 @@ pub fn run() {
             commands::directory::record_pickup,
             commands::directory::list_pickups_today,
             commands::print::save_page_pdf,
+            commands::visitors::get_visit_slip,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

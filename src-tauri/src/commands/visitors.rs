@@ -2,7 +2,7 @@
 //! visitors, ID reveal, photos and the evacuation roster.
 
 use gatehouse::validate::document::DocType;
-use gatehouse::visits::{self, CheckOut, NewVisit, ReturningVisitor, Roster, VisitRow};
+use gatehouse::visits::{self, CheckOut, NewVisit, ReturningVisitor, Roster, VisitRow, VisitSlip};
 use tauri::State;
 
 use super::CommandResult;
@@ -60,4 +60,10 @@ pub fn get_visit_photo(desk: State<'_, Desk>, visit_id: i64) -> CommandResult<Op
 pub fn get_roster(desk: State<'_, Desk>) -> CommandResult<Roster> {
     let (actor, db) = desk.actor()?;
     Ok(visits::roster(db, &actor)?)
+}
+
+#[tauri::command(async)]
+pub fn get_visit_slip(desk: State<'_, Desk>, visit_id: i64) -> CommandResult<VisitSlip> {
+    let (actor, db) = desk.actor()?;
+    Ok(visits::slip(db, &actor, visit_id)?)
 }
