@@ -8,4 +8,7 @@ mod cli;
 mod guards;
 mod migrations;
 mod session;
+mod pickups;
+mod staff;
 mod visits;
+mod watchlist;

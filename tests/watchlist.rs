@@ -1,0 +1,88 @@
+//! The watchlist at registration: hits must be acknowledged, `deny` needs a supervisor, and
+//! every hit and override is in the audit chain.
+
+use gatehouse::guards::SupervisorOverride;
+use gatehouse::visits::{self, NewVisit};
+use gatehouse::watchlist::{self, MatchKind, NewWatchEntry, ScreenQuery, WatchAction};
+use gatehouse::{ErrorCode, ErrorKind};
+
+use crate::util::{valid_id, Fixture, SUPERVISOR_PIN};
+
+fn visitor(name: &str, id_number: &str) -> NewVisit {
+    NewVisit { name: name.into(), id_number: id_number.into(), host: "陈老师".into(), purpose: "探访".into(), ..Default::default() }
+}
+
+fn actions(fx: &Fixture, action: &str) -> i64 {
+    fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = ?1", [action], |r| r.get(0))?)).unwrap()
+}
+
+#[test]
+fn a_name_that_sounds_the_same_or_an_exact_id_is_a_hit() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let banned_id = valid_id("19800101", 7);
+    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("张伟".into()), reason: "曾冒充家长".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { id_number: Some(banned_id.to_lowercase()), reason: "法院禁止令".into(), action: Some(WatchAction::Deny), ..Default::default() }).unwrap();
+    let guard = fx.guard();
+    let screen = |name: &str, id: &str| {
+        watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), id_number: Some(id.into()), plate: None }).unwrap()
+    };
+    assert_eq!(screen("章伟", &valid_id("19900101", 1))[0].matched_by, MatchKind::NameSound);
+    assert_eq!(screen("张伟", &valid_id("19900101", 1))[0].matched_by, MatchKind::Name);
+    let hits = screen("李明", &banned_id);
+    assert_eq!((hits.len(), hits[0].matched_by, hits[0].action), (1, MatchKind::IdNumber, WatchAction::Deny));
+    assert!(screen("李明", &valid_id("19900101", 1)).is_empty());
+}
+
+#[test]
+fn an_alert_must_be_acknowledged_before_check_in() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("张伟".into()), reason: "注意核实身份".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    let guard = fx.guard();
+    let new = visitor("章伟", &valid_id("19900101", 1));
+    let err = visits::check_in(&fx.db, &guard, &new).unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Conflict, ErrorCode::WatchlistUnacknowledged));
+    assert!(visits::list_on_site(&fx.db, &guard).unwrap().is_empty());
+    visits::check_in(&fx.db, &guard, &NewVisit { acknowledged_watchlist: vec![entry.id], ..new }).unwrap();
+    assert_eq!(actions(&fx, "watchlist_hit"), 1);
+}
+
+#[test]
+fn deny_blocks_check_in_unless_a_supervisor_overrides_with_pin_and_reason() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let banned = valid_id("19800101", 7);
+    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { id_number: Some(banned.clone()), reason: "禁止入校".into(), action: Some(WatchAction::Deny), ..Default::default() }).unwrap();
+    let guard = fx.guard();
+    let new = NewVisit { acknowledged_watchlist: vec![entry.id], ..visitor("李明", &banned) };
+    let err = visits::check_in(&fx.db, &guard, &new).unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Forbidden, ErrorCode::WatchlistDenied));
+
+    let no_reason = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: " ".into() };
+    let err = visits::check_in(&fx.db, &guard, &NewVisit { watchlist_override: Some(no_reason), ..new.clone() }).unwrap_err();
+    assert_eq!(err.field(), Some("override_reason"));
+    assert!(visits::list_on_site(&fx.db, &guard).unwrap().is_empty());
+
+    let approval = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: "校长批准参加听证".into() };
+    let row = visits::check_in(&fx.db, &guard, &NewVisit { watchlist_override: Some(approval), ..new }).unwrap();
+    assert_eq!(row.name, "李明");
+    assert_eq!((actions(&fx, "watchlist_hit"), actions(&fx, "watchlist_override")), (1, 1));
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}
+
+#[test]
+fn a_disabled_entry_no_longer_matches_and_only_supervisors_keep_the_list() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { plate: Some("京A 12345".into()), reason: "欠费车辆".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    assert_eq!(entry.plate.as_deref(), Some("京A12345"));
+    let guard = fx.guard();
+    let query = ScreenQuery { plate: Some("京a12345".into()), ..Default::default() };
+    assert_eq!(watchlist::screen(&fx.db, &guard, &query).unwrap()[0].matched_by, MatchKind::Plate);
+    assert_eq!(watchlist::set_active(&fx.db, &guard, entry.id, false).unwrap_err().kind(), ErrorKind::Forbidden);
+    watchlist::set_active(&fx.db, &supervisor, entry.id, false).unwrap();
+    assert!(watchlist::screen(&fx.db, &guard, &query).unwrap().is_empty());
+    let empty = NewWatchEntry { reason: "x".into(), action: Some(WatchAction::Deny), ..Default::default() };
+    assert_eq!(watchlist::add(&fx.db, &supervisor, &empty).unwrap_err().code(), ErrorCode::WatchlistNeedsKey);
+}
