@@ -1,0 +1,115 @@
+# Gatehouse: `make run` starts the app, `make test` runs every test. Both first install
+# whatever is missing (scripts/deps.sh), so they work on a fresh Debian 12 / Ubuntu 22.04+.
+#
+#   make run     install what is missing, build the UI and the app, start it
+#   make test    install what is missing, then: cargo tests (core + shell), UI unit tests and
+#                type check, real-window tests; stops at the first failure
+#   make e2e     only the real-window tests (tests/e2e); evidence in test-artifacts/e2e/
+#   make bench   the benchmarks, when there are some
+#   make ui      build the UI into ui/dist
+#   make deps    install what is missing, change nothing else
+#   make clean   remove build outputs (target/, ui/dist, test-artifacts/)
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# Steps depend on each other's side effects (packages, ui/dist): never run them in parallel.
+.NOTPARALLEL:
+
+# cargo-installed tools (tauri-driver) live here; a fresh login shell may not have it on PATH.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# apt-get never asks a question (CI has no stdin).
+export DEBIAN_FRONTEND := noninteractive
+
+CARGO ?= cargo
+NPM ?= npm
+DESKTOP_BIN := target/debug/gatehouse-desktop
+
+# What `npm run build` reads: ui/dist is rebuilt only when one of these changed.
+UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
+	$(wildcard ui/index.html ui/vite.config.* ui/svelte.config.* ui/tsconfig*.json ui/package.json)
+
+.PHONY: help deps deps-run run check-display ui test cargo-build-tests cargo-test ui-test \
+	e2e e2e-run bench clean
+
+help:
+	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	scripts/deps.sh test
+
+deps-run:
+	scripts/deps.sh run
+
+# ---- UI ----------------------------------------------------------------------------------
+
+# npm writes node_modules/.package-lock.json on every install, so its age tells whether the
+# lock file changed since; touch it in case npm left the old timestamp.
+ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
+	cd ui && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+ui/dist/index.html: ui/node_modules/.package-lock.json $(UI_SOURCES)
+	cd ui && $(NPM) run build
+	touch $@
+
+ui: ui/dist/index.html
+
+# ---- run ---------------------------------------------------------------------------------
+
+# Checked before anything is built, so nobody waits five minutes to learn there is no screen.
+check-display:
+	@if [[ -z "$${DISPLAY:-}" && -z "$${WAYLAND_DISPLAY:-}" ]]; then \
+		echo "make run: no display (neither DISPLAY nor WAYLAND_DISPLAY is set)." >&2; \
+		echo "  Run it from a desktop session, or on a headless machine under a virtual X" >&2; \
+		echo "  server: xvfb-run -a make run   (package xvfb)" >&2; \
+		exit 1; \
+	fi
+
+# The app opens $GATEHOUSE_DB, else ~/.local/share/gatehouse/gatehouse.db.
+run: check-display deps-run ui
+	$(CARGO) build -p gatehouse-desktop
+	exec $(DESKTOP_BIN)
+
+# ---- tests -------------------------------------------------------------------------------
+
+# One build of everything the tests use, desktop binary included. It must be this command
+# (all workspace targets, dev-dependencies on) and not `cargo build -p gatehouse-desktop`:
+# the window tests' dev-dependencies add tokio features, and a plain build would compile
+# the whole Tauri stack a second time with other features (+2 min, +1.3 GB).
+cargo-build-tests: ui
+	$(CARGO) build --workspace --bins --tests
+
+cargo-test: cargo-build-tests
+	$(CARGO) test --workspace
+
+ui-test: ui/node_modules/.package-lock.json
+	cd ui && $(NPM) test
+	cd ui && $(NPM) run check
+
+# The window tests are serial (each starts Xvfb, tauri-driver and the app); the harness
+# serialises them anyway, --test-threads=1 keeps their output in order.
+e2e-run: cargo-build-tests
+	$(CARGO) test --workspace --test e2e -- --test-threads=1
+
+e2e: deps e2e-run
+
+test: deps cargo-test ui-test e2e-run
+
+# ---- bench -------------------------------------------------------------------------------
+
+# The benchmarks print figures (tests never assert on time). They live in benches/ (a
+# `[[bench]]` target, release profile, core only: no WebKit needed); a `bench` subcommand of
+# the CLI is the other place they may land. Until one exists this says so.
+bench:
+	@if compgen -G 'benches/*.rs' >/dev/null; then \
+		$(CARGO) bench -p gatehouse --benches; \
+	elif $(CARGO) run -q --bin gatehouse -- help bench >/dev/null 2>&1; then \
+		$(CARGO) run --release --bin gatehouse -- bench; \
+	else \
+		echo "no benchmarks yet"; \
+	fi
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist test-artifacts

@@ -1,0 +1,729 @@
+//! Harness for the real-window tests: one private X server, one tauri-driver and one app
+//! per test, each with its own temp dir (database, HOME, XDG dirs), all torn down at the end.
+//!
+//! Owns: starting and killing those processes, the WebDriver session, explicit waits, and
+//! the evidence saved when a step fails (screenshots and the driver/app log).
+//! Must not: know anything about Gatehouse screens; that is `flows.rs` and the tests.
+//!
+//! How a test runs (`e2e_test`): the test body gets an [`App`] handle, marks its steps with
+//! [`App::step`] and returns `anyhow::Result`. When it fails (error or panic) the harness saves
+//! `test-artifacts/e2e/<test>-<step>.png` (WebDriver screenshot of the webview) and
+//! `<test>-<step>-screen.png` (the whole X screen, which works even when the app is gone),
+//! prints their paths and the log path, then kills everything and fails the test.
+
+use std::future::Future;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+/// How long an explicit wait polls before it gives up. Generous because a debug build of a
+/// WebKit app on 2 busy cores can take seconds to render; override with E2E_TIMEOUT_SECS.
+pub fn wait_timeout() -> Duration {
+    let secs = std::env::var("E2E_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    Duration::from_secs(secs)
+}
+
+/// Interval between polls of a wait: short enough to keep tests quick, long enough not to
+/// flood WebKitWebDriver.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Each test starts a whole WebKit app; several at once on a 2-core machine make every wait
+/// flaky. Tests hold this lock for their whole run, so they are serial whatever
+/// `--test-threads` says.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Repository root: artifacts go under it, whatever the current directory is.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn artifacts_dir() -> PathBuf {
+    repo_root().join("test-artifacts").join("e2e")
+}
+
+/// The debug binary under test. `GATEHOUSE_DESKTOP_BIN` overrides it (an absolute path);
+/// otherwise it sits in the same profile dir as this test binary (target/debug/deps/e2e-HASH),
+/// which also holds when CARGO_TARGET_DIR is set.
+pub fn desktop_bin() -> Result<PathBuf> {
+    let path = match std::env::var_os("GATEHOUSE_DESKTOP_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let exe = std::env::current_exe().context("current_exe")?;
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .ok_or_else(|| anyhow!("unexpected test binary path {}", exe.display()))?;
+            profile_dir.join("gatehouse-desktop")
+        }
+    };
+    if !path.is_file() {
+        bail!(
+            "app binary {} not found: build it first (`make e2e` does, or \
+             `cargo build -p gatehouse-desktop` after `npm run build` in ui/)",
+            path.display()
+        );
+    }
+    path.canonicalize().context("canonicalize app binary path")
+}
+
+fn require_on_path(tool: &str, package: &str) -> Result<()> {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+        .unwrap_or(false);
+    if !found {
+        bail!("`{tool}` is not on PATH: install {package} (`make deps` does)");
+    }
+    Ok(())
+}
+
+/// A free TCP port on loopback. The kernel picks it; the tiny race between closing the
+/// listener and the driver binding it is acceptable for tests that run one at a time.
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("bind a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// A child process started in its own process group, so that killing the group also ends
+/// what it started (tauri-driver -> WebKitWebDriver -> the app). SIGTERM first so the app
+/// can close the database cleanly, SIGKILL when it takes longer than `grace`.
+struct Proc {
+    name: &'static str,
+    child: Child,
+    grace: Duration,
+}
+
+impl Proc {
+    fn spawn(name: &'static str, mut cmd: Command, grace: Duration) -> Result<Self> {
+        cmd.process_group(0);
+        // If the test process itself is killed (Ctrl-C, a CI timeout), Drop never runs: have
+        // the kernel kill our direct children then. Xvfb going away also ends the app window.
+        // SAFETY: prctl is async-signal-safe, as required between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let child = cmd
+            .spawn()
+            .with_context(|| format!("start {name} ({:?})", cmd.get_program()))?;
+        Ok(Self { name, child, grace })
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// `Some(status)` when it has already exited.
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    fn kill(&mut self) {
+        let pgid = self.pid();
+        // SAFETY: plain syscall on a process group we created; errors (ESRCH) are fine.
+        unsafe { libc::kill(-pgid, libc::SIGTERM) };
+        let deadline = Instant::now() + self.grace;
+        while Instant::now() < deadline {
+            if self.exited().is_some() && !group_alive(pgid) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("e2e: {} did not stop on SIGTERM; sending SIGKILL", self.name);
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Whether any process is left in the group (kill with signal 0 only checks).
+fn group_alive(pgid: i32) -> bool {
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+/// A private Xvfb. `-displayfd` makes it pick a free display number and print it once it
+/// accepts connections, so there is no guessing and no sleeping.
+struct Xvfb {
+    /// Held for its Drop, which stops the server.
+    #[allow(dead_code)]
+    proc: Proc,
+    display: String,
+}
+
+impl Xvfb {
+    fn start(log: &Path) -> Result<Self> {
+        require_on_path("Xvfb", "xvfb")?;
+        let mut cmd = Command::new("Xvfb");
+        cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log_file(log)?);
+        let mut proc = Proc::spawn("Xvfb", cmd, Duration::from_secs(2))?;
+        let stdout = proc.child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        // Blocks until Xvfb is ready or dies (EOF): no timeout needed.
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .context("read display number from Xvfb")?;
+        let number = line.trim();
+        if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+            bail!("Xvfb did not start (printed {line:?}); see {}", log.display());
+        }
+        Ok(Self { display: format!(":{number}"), proc })
+    }
+}
+
+fn log_file(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("open log {}", path.display()))
+}
+
+/// tauri-driver on free ports, with the environment the app will inherit.
+struct Driver {
+    proc: Proc,
+    port: u16,
+}
+
+impl Driver {
+    fn start(env: &[(String, String)], log: &Path) -> Result<Self> {
+        require_on_path("tauri-driver", "tauri-driver (`cargo install tauri-driver --version '^2' --locked`)")?;
+        require_on_path("WebKitWebDriver", "webkit2gtk-driver")?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(log_file(log)?)
+            .stderr(log_file(log)?)
+            // The app must not talk to a desktop session of whoever runs the tests.
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        // The app closes its database on SIGTERM within 1-2 s; give the chain 5 s.
+        let proc = Proc::spawn("tauri-driver", cmd, Duration::from_secs(5))?;
+        Ok(Self { proc, port })
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// tauri-driver accepts connections before WebKitWebDriver is up, so wait for
+    /// `GET /status` to say `"ready": true` before asking for a session.
+    fn wait_ready(&mut self, log: &Path) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last = String::from("no answer");
+        while Instant::now() < deadline {
+            if let Some(status) = self.proc.exited() {
+                bail!("tauri-driver exited ({status}); see {}", log.display());
+            }
+            match http_get(self.port, "/status") {
+                Ok(body) => {
+                    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+                    if compact.contains("\"ready\":true") {
+                        return Ok(());
+                    }
+                    last = body;
+                }
+                Err(e) => last = e.to_string(),
+            }
+            std::thread::sleep(POLL);
+        }
+        bail!("tauri-driver not ready after 30 s (last: {last}); see {}", log.display())
+    }
+}
+
+/// Minimal HTTP/1.0 GET on loopback: enough for `/status`, and needs no second HTTP client.
+fn http_get(port: u16, path: &str) -> Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+/// What one test owns. Dropping it kills the driver chain (and with it the app), then Xvfb,
+/// which also ends any window that escaped the process group.
+struct Procs {
+    driver: Option<Driver>,
+    xvfb: Option<Xvfb>,
+}
+
+impl Drop for Procs {
+    fn drop(&mut self) {
+        drop(self.driver.take());
+        drop(self.xvfb.take());
+    }
+}
+
+struct Inner {
+    test: String,
+    /// Held for its Drop, which deletes the database and HOME of this test.
+    #[allow(dead_code)]
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    app_bin: PathBuf,
+    log: PathBuf,
+    display: String,
+    env: Vec<(String, String)>,
+    driver_url: Mutex<String>,
+    client: Mutex<Option<Client>>,
+    step: Mutex<String>,
+    procs: Mutex<Option<Procs>>,
+}
+
+/// Handle on the app under test; cheap to clone (the test body owns one, the harness another
+/// for the failure evidence).
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+/// Run one real-window test. `prepare` runs before the app starts (for example to create the
+/// database with the CLI); `body` drives the window.
+pub fn e2e_test<P, F, Fut>(test: &str, prepare: P, body: F)
+where
+    P: FnOnce(&Path) -> Result<()>,
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let _serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+
+    let app = match App::start(test, prepare, &rt) {
+        Ok(app) => app,
+        Err(e) => panic!("e2e {test}: could not start the app: {e:#}"),
+    };
+    // A WebDriver call can hang for ever when the app wedges; bound the whole test so that
+    // it fails with evidence instead of blocking CI.
+    let limit = Duration::from_secs(
+        std::env::var("E2E_TEST_TIMEOUT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(180),
+    );
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async {
+            match tokio::time::timeout(limit, body(app.clone())).await {
+                Ok(result) => result,
+                Err(_) => Err(anyhow!("test still running after {limit:?}; gave up")),
+            }
+        })
+    }));
+    let failure = match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(format!("{e:#}")),
+        Err(panic) => Some(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into()),
+        ),
+    };
+    if let Some(msg) = failure {
+        let step = app.current_step();
+        let evidence = rt.block_on(app.save_evidence(&step));
+        app.shutdown(&rt);
+        panic!(
+            "e2e {test} failed at step `{step}`: {msg}\n{evidence}\nlog: {}",
+            app.0.log.display()
+        );
+    }
+    app.shutdown(&rt);
+}
+
+impl App {
+    fn start<P>(test: &str, prepare: P, rt: &tokio::runtime::Runtime) -> Result<Self>
+    where
+        P: FnOnce(&Path) -> Result<()>,
+    {
+        let app_bin = desktop_bin()?;
+        std::fs::create_dir_all(artifacts_dir())?;
+        let log = artifacts_dir().join(format!("{test}.log"));
+        // A fresh log per run: the previous run's lines would only mislead.
+        let _ = std::fs::remove_file(&log);
+
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("gatehouse-e2e-{test}-"))
+            .tempdir()?;
+        let db = dir.path().join("gatehouse.db");
+        prepare(&db).context("prepare")?;
+
+        let xvfb = Xvfb::start(&log)?;
+        let display = xvfb.display.clone();
+        let env = app_env(dir.path(), &db, &display)?;
+        let mut driver = Driver::start(&env, &log)?;
+        let driver_url = driver.url();
+        let mut procs = Procs { driver: None, xvfb: Some(xvfb) };
+        driver.wait_ready(&log)?;
+        procs.driver = Some(driver);
+
+        let app = App(Arc::new(Inner {
+            test: test.to_string(),
+            dir,
+            db,
+            app_bin,
+            log,
+            display,
+            env,
+            driver_url: Mutex::new(driver_url),
+            client: Mutex::new(None),
+            step: Mutex::new("start".into()),
+            procs: Mutex::new(Some(procs)),
+        }));
+        if let Err(e) = rt.block_on(app.new_session()) {
+            let evidence = rt.block_on(app.save_evidence("start"));
+            app.shutdown(rt);
+            bail!("{e:#}\n{evidence}");
+        }
+        Ok(app)
+    }
+
+    /// Start the app again on the same database and HOME, after it was killed. A fresh
+    /// tauri-driver is used: WebKitWebDriver keeps the dead app's session and refuses a second
+    /// one ("Maximum number of active sessions").
+    pub async fn relaunch(&self) -> Result<()> {
+        self.0.client.lock().unwrap().take();
+        {
+            let mut guard = self.0.procs.lock().unwrap();
+            let procs = guard.as_mut().ok_or_else(|| anyhow!("harness already shut down"))?;
+            drop(procs.driver.take());
+            let mut driver = Driver::start(&self.0.env, &self.0.log)?;
+            driver.wait_ready(&self.0.log)?;
+            *self.0.driver_url.lock().unwrap() = driver.url();
+            procs.driver = Some(driver);
+        }
+        self.new_session().await
+    }
+
+    /// Open a WebDriver session, which launches the app.
+    async fn new_session(&self) -> Result<()> {
+        let url = self.0.driver_url.lock().unwrap().clone();
+        // Extra arguments for the binary: only needed to check the harness itself against
+        // another WebKitGTK program (MiniBrowser wants `--automation`); Tauri apps take none.
+        let args: Vec<String> = std::env::var("E2E_APP_ARGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": self.0.app_bin, "args": args }),
+        );
+        // The app starts during this call; a minute covers a cold debug start on a busy
+        // machine, and a hang here must fail the test rather than block CI.
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(caps);
+        let connect = builder.connect(&url);
+        let client = tokio::time::timeout(Duration::from_secs(60), connect)
+            .await
+            .map_err(|_| anyhow!("no WebDriver session after 60 s (did the app start?)"))?
+            .with_context(|| format!("new WebDriver session for {}", self.0.app_bin.display()))?;
+        *self.0.client.lock().unwrap() = Some(client);
+        Ok(())
+    }
+
+    pub fn client(&self) -> Client {
+        self.0
+            .client
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("no WebDriver session")
+    }
+
+    /// The database the app was started with (`GATEHOUSE_DB`).
+    pub fn db(&self) -> &Path {
+        &self.0.db
+    }
+
+    /// Name the step that follows; a failure is reported and screenshotted under it.
+    pub fn step(&self, name: &str) {
+        eprintln!("e2e {}: step {name}", self.0.test);
+        *self.0.step.lock().unwrap() = name.to_string();
+    }
+
+    fn current_step(&self) -> String {
+        self.0.step.lock().unwrap().clone()
+    }
+
+    /// Saves what is needed to see why a step failed; returns a line per file written.
+    async fn save_evidence(&self, step: &str) -> String {
+        let dir = artifacts_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        let base = format!("{}-{}", self.0.test, step);
+        let mut lines = Vec::new();
+
+        let webview = dir.join(format!("{base}.png"));
+        let client = self.0.client.lock().unwrap().clone();
+        match client {
+            Some(c) => match tokio::time::timeout(Duration::from_secs(10), c.screenshot()).await {
+                Ok(Ok(png)) => match std::fs::write(&webview, png) {
+                    Ok(()) => lines.push(format!("screenshot (webview): {}", webview.display())),
+                    Err(e) => lines.push(format!("could not write {}: {e}", webview.display())),
+                },
+                Ok(Err(e)) => lines.push(format!("no webview screenshot: {e}")),
+                Err(_) => lines.push("no webview screenshot: timed out".into()),
+            },
+            None => lines.push("no webview screenshot: no session".into()),
+        }
+
+        let screen = dir.join(format!("{base}-screen.png"));
+        let status = Command::new("import")
+            .args(["-display", &self.0.display, "-window", "root"])
+            .arg(&screen)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        match status {
+            Ok(s) if s.success() => lines.push(format!("screenshot (screen): {}", screen.display())),
+            Ok(s) => lines.push(format!("`import` failed ({s}) for {}", screen.display())),
+            Err(e) => lines.push(format!("`import` not available ({e}): install imagemagick")),
+        }
+        let text = lines.join("\n");
+        eprintln!("{text}");
+        text
+    }
+
+    fn shutdown(&self, rt: &tokio::runtime::Runtime) {
+        let client = self.0.client.lock().unwrap().take();
+        if let Some(c) = client {
+            // Ending the session closes the app politely; the process-group kill that follows
+            // is the backstop when it hangs or is already dead.
+            // (The timer must be created inside the runtime, hence the async block.)
+            rt.block_on(async {
+                let _ = tokio::time::timeout(Duration::from_secs(5), c.close()).await;
+            });
+        }
+        drop(self.0.procs.lock().unwrap().take());
+    }
+
+    /// Pids of the app started for THIS test: same binary, and our database in its
+    /// environment (the binary alone is not enough when tests or a dev copy run beside us).
+    pub fn app_pids(&self) -> Vec<i32> {
+        let want_env = format!("GATEHOUSE_DB={}", self.0.db.display());
+        let mut pids = Vec::new();
+        let Ok(entries) = std::fs::read_dir("/proc") else { return pids };
+        for entry in entries.flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+                continue;
+            };
+            let exe = std::fs::read_link(entry.path().join("exe")).ok();
+            if exe.as_deref() != Some(self.0.app_bin.as_path()) {
+                continue;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            if environ.split(|b| *b == 0).any(|var| var == want_env.as_bytes()) {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+
+    /// SIGKILL the app (no chance to flush or close anything) and wait until it is gone.
+    pub async fn kill_app_hard(&self) -> Result<()> {
+        let pids = self.app_pids();
+        if pids.is_empty() {
+            bail!("no running app process found for {}", self.0.db.display());
+        }
+        for &pid in &pids {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        let deadline = Instant::now() + wait_timeout();
+        while !self.app_pids().is_empty() {
+            if Instant::now() > deadline {
+                bail!("app still running after SIGKILL: {pids:?}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        // The old session points at a dead app; forget it (see `relaunch`).
+        self.0.client.lock().unwrap().take();
+        Ok(())
+    }
+
+    // ---- explicit waits -------------------------------------------------------------------
+
+    /// Poll `probe` until it yields `Some`, or fail after the wait timeout with `what` and the
+    /// last error seen.
+    pub async fn wait_for<T, F, Fut>(&self, what: &str, mut probe: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Option<T>>>,
+    {
+        let deadline = Instant::now() + wait_timeout();
+        let mut last_err = None;
+        loop {
+            match probe().await {
+                Ok(Some(v)) => return Ok(v),
+                Ok(None) => {}
+                Err(e) => last_err = Some(e),
+            }
+            if Instant::now() >= deadline {
+                return Err(match last_err {
+                    Some(e) => anyhow!("timed out after {:?} waiting for {what}: {e:#}", wait_timeout()),
+                    None => anyhow!("timed out after {:?} waiting for {what}", wait_timeout()),
+                });
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The visible element with `data-testid=id`, waiting for it to appear.
+    pub async fn el(&self, id: &str) -> Result<Element> {
+        let c = self.client();
+        let css = testid(id);
+        self.wait_for(&format!("visible [data-testid={id}]"), || {
+            let c = c.clone();
+            let css = css.clone();
+            async move {
+                for e in c.find_all(Locator::Css(&css)).await? {
+                    if e.is_displayed().await.unwrap_or(false) {
+                        return Ok(Some(e));
+                    }
+                }
+                Ok(None)
+            }
+        })
+        .await
+    }
+
+    /// Every element matching `data-testid=id` right now (no waiting).
+    pub async fn all_now(&self, id: &str) -> Result<Vec<Element>> {
+        Ok(self.client().find_all(Locator::Css(&testid(id))).await?)
+    }
+
+    /// Whether a visible element with `data-testid=id` exists right now (no waiting).
+    pub async fn visible_now(&self, id: &str) -> Result<bool> {
+        for e in self.all_now(id).await? {
+            if e.is_displayed().await.unwrap_or(false) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Wait until no visible element has `data-testid=id`.
+    pub async fn wait_gone(&self, id: &str) -> Result<()> {
+        self.wait_for(&format!("[data-testid={id}] to disappear"), || async move {
+            Ok(if self.visible_now(id).await? { None } else { Some(()) })
+        })
+        .await
+    }
+
+    pub async fn click(&self, id: &str) -> Result<()> {
+        self.el(id)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("click [data-testid={id}]"))
+    }
+
+    /// Visible text of the element, waiting for it and for the text to be non-empty (text
+    /// often arrives a frame after the element).
+    pub async fn text(&self, id: &str) -> Result<String> {
+        self.wait_for(&format!("text of [data-testid={id}]"), || async move {
+            let t = self.el(id).await?.text().await?;
+            Ok(if t.trim().is_empty() { None } else { Some(t) })
+        })
+        .await
+    }
+
+    /// Replace the content of an input with `text` the way a user would (keystrokes), then
+    /// check the field really holds it.
+    pub async fn type_into(&self, id: &str, text: &str) -> Result<()> {
+        let e = self.el(id).await?;
+        e.clear().await.with_context(|| format!("clear [data-testid={id}]"))?;
+        if !text.is_empty() {
+            e.send_keys(text)
+                .await
+                .with_context(|| format!("type into [data-testid={id}]"))?;
+        }
+        let value = e.prop("value").await?.unwrap_or_default();
+        if value != text {
+            bail!("[data-testid={id}] holds {value:?} after typing {text:?}");
+        }
+        Ok(())
+    }
+
+    pub async fn value(&self, id: &str) -> Result<String> {
+        Ok(self.el(id).await?.prop("value").await?.unwrap_or_default())
+    }
+
+    /// Pick an option of a `<select>` by its value.
+    pub async fn select(&self, id: &str, value: &str) -> Result<()> {
+        self.el(id)
+            .await?
+            .select_by_value(value)
+            .await
+            .with_context(|| format!("select {value:?} in [data-testid={id}]"))
+    }
+
+    /// Run JavaScript in the page and return its result.
+    pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client().execute(script, vec![]).await?)
+    }
+
+    /// Whether a JavaScript dialog (alert/confirm/prompt) is open.
+    pub async fn alert_open(&self) -> bool {
+        self.client().get_alert_text().await.is_ok()
+    }
+
+}
+
+/// The app's environment: its own database and its own HOME and XDG dirs, so that WebKit's
+/// local storage and caches neither leak between tests nor touch the developer's.
+fn app_env(dir: &Path, db: &Path, display: &str) -> Result<Vec<(String, String)>> {
+    let sub = |name: &str| -> Result<String> {
+        let p = dir.join(name);
+        std::fs::create_dir_all(&p)?;
+        Ok(p.display().to_string())
+    };
+    let runtime = sub("runtime")?;
+    std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    Ok(vec![
+        ("DISPLAY".into(), display.into()),
+        ("GDK_BACKEND".into(), "x11".into()),
+        ("GATEHOUSE_DB".into(), db.display().to_string()),
+        ("HOME".into(), sub("home")?),
+        ("XDG_DATA_HOME".into(), sub("data")?),
+        ("XDG_CONFIG_HOME".into(), sub("config")?),
+        ("XDG_CACHE_HOME".into(), sub("cache")?),
+        ("XDG_RUNTIME_DIR".into(), runtime),
+        // No accessibility bus here: without this GTK may wait for one at startup.
+        ("NO_AT_BRIDGE".into(), "1".into()),
+        // Not WEBKIT_DISABLE_COMPOSITING_MODE=1: it saves memory, but WebKitWebDriver's
+        // screenshot then never returns (seen with WebKitGTK 2.50 under Xvfb).
+    ])
+}
+
+fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
