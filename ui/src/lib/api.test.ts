@@ -7,6 +7,27 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(
 const api = await import('./api');
 const { onApiEvent } = await import('./events');
 
+const visit = {
+  name: '张三',
+  docType: 'resident_id' as const,
+  idNumber: '11010519491231002X',
+  phone: '13800138000',
+  organisation: null,
+  hostStaffId: 4,
+  host: '李老师',
+  purpose: '家长会',
+  companions: 0,
+  companionNames: null,
+  itemsIn: null,
+  plate: null,
+  expectedMinutes: 60,
+  notes: null,
+  hostConfirmedBy: null,
+  photo: null,
+  acknowledgedWatchlist: [],
+  watchlistOverride: null,
+};
+
 const appError = {
   kind: 'invalid',
   code: 'id_number_check_digit',
@@ -67,21 +88,51 @@ describe('commands', () => {
     invoke.mockResolvedValue(null);
     await api.logIn(3, '123456');
     expect(invoke).toHaveBeenLastCalledWith('log_in', { guardId: 3, pin: '123456' });
-    await api.checkInVisitor({ name: '张三', idNumber: '11010519491231002X', host: '李老师', purpose: '家长会' });
-    expect(invoke).toHaveBeenLastCalledWith('check_in_visitor', {
-      visitor: { name: '张三', idNumber: '11010519491231002X', host: '李老师', purpose: '家长会' },
-    });
-    await api.checkOutVisitor(7);
-    expect(invoke).toHaveBeenLastCalledWith('check_out_visitor', { checkOut: { visitId: 7 } });
+    await api.checkInVisitor(visit);
+    expect(invoke).toHaveBeenLastCalledWith('check_in_visitor', { visitor: visit });
+    const checkOut = { visitId: 7, itemsOut: '笔记本电脑', slipReturned: false, exitOverride: { supervisorId: 1, pin: '246810', reason: '回执丢失' } };
+    await api.checkOutVisitor(checkOut);
+    expect(invoke).toHaveBeenLastCalledWith('check_out_visitor', { checkOut });
     await api.setGuardActive(2, false);
     expect(invoke).toHaveBeenLastCalledWith('set_guard_active', { guardId: 2, active: false });
     await api.getAppState();
     expect(invoke).toHaveBeenLastCalledWith('get_app_state', undefined);
   });
 
+  it('sends the issue-3 commands with the contract argument names', async () => {
+    invoke.mockResolvedValue(null);
+    const calls: [() => Promise<unknown>, string, unknown][] = [
+      [() => api.listVisitsToday(), 'list_visits_today', undefined],
+      [() => api.findVisitBySlip('12345678901'), 'find_visit_by_slip', { code: '12345678901' }],
+      [() => api.findReturningVisitor('passport', 'E12345678'), 'find_returning_visitor', { docType: 'passport', query: 'E12345678' }],
+      [() => api.revealIdNumber(3), 'reveal_id_number', { visitId: 3 }],
+      [() => api.getVisitPhoto(3), 'get_visit_photo', { visitId: 3 }],
+      [() => api.getVisitSlip(3), 'get_visit_slip', { visitId: 3 }],
+      [() => api.getRoster(), 'get_roster', undefined],
+      [() => api.savePagePdf('roster'), 'save_page_pdf', { name: 'roster' }],
+      [() => api.searchStaff('李'), 'search_staff', { query: '李' }],
+      [() => api.listStaff(), 'list_staff', undefined],
+      [() => api.addStaff({ name: '李老师', department: '教务处', extension: '8021' }), 'add_staff', { staff: { name: '李老师', department: '教务处', extension: '8021' } }],
+      [() => api.setStaffActive(5, false), 'set_staff_active', { staffId: 5, active: false }],
+      [() => api.importStaffCsv('姓名,部门,分机\n'), 'import_staff_csv', { csv: '姓名,部门,分机\n' }],
+      [() => api.screenWatchlist({ name: '张伟', idNumber: null, plate: null }), 'screen_watchlist', { query: { name: '张伟', idNumber: null, plate: null } }],
+      [() => api.listWatchlist(), 'list_watchlist', undefined],
+      [() => api.addWatchlistEntry({ name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' }), 'add_watchlist_entry', { entry: { name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' } }],
+      [() => api.setWatchlistEntryActive(2, true), 'set_watchlist_entry_active', { entryId: 2, active: true }],
+      [() => api.listPickupsToday(''), 'list_pickups_today', { query: '' }],
+    ];
+    for (const [run, cmd, args] of calls) {
+      await run();
+      expect(invoke).toHaveBeenLastCalledWith(cmd, args);
+    }
+    const pickup = { childName: '小明', className: '大一班', pickerName: '王芳', relation: '母亲', pickerIdNumber: '11010519491231002X', pickerPhone: '13800138000', teacher: '刘老师' };
+    await api.recordPickup(pickup);
+    expect(invoke).toHaveBeenLastCalledWith('record_pickup', { pickup });
+  });
+
   it('rejects with a normalised AppError', async () => {
     invoke.mockRejectedValue(JSON.stringify(appError));
-    await expect(api.checkInVisitor({ name: 'a', idNumber: 'b', host: 'c', purpose: 'd' })).rejects.toEqual(appError);
+    await expect(api.checkInVisitor(visit)).rejects.toEqual(appError);
     expect(events).toEqual([]);
   });
 
@@ -105,7 +156,7 @@ describe('commands', () => {
 
   it('announces successful writes only', async () => {
     invoke.mockResolvedValue({ id: 1 });
-    await api.checkOutVisitor(1);
+    await api.checkOutVisitor({ visitId: 1, itemsOut: null, slipReturned: null, exitOverride: null });
     await api.listOnSite();
     expect(events).toEqual(['write']);
   });

@@ -6,17 +6,31 @@ import { invoke } from '@tauri-apps/api/core';
 import type {
   AppError,
   AppState,
+  CheckOut,
+  DocType,
   ErrorKind,
   GuardRow,
+  ImportReport,
   Language,
   LoginGuard,
   NewGuard,
+  NewPickup,
+  NewStaff,
   NewVisit,
+  NewWatchEntry,
+  PickupRow,
+  ReturningVisitor,
+  Roster,
+  ScreenQuery,
   SessionInfo,
   Settings,
   SiteSetup,
+  StaffMember,
   StatusBar,
   VisitRow,
+  VisitSlip,
+  WatchEntry,
+  WatchHit,
 } from './bindings';
 import { emitApiEvent } from './events';
 
@@ -121,11 +135,42 @@ export const touchSession = () => call<null>('touch_session');
 export const getStatus = () => call<StatusBar>('get_status');
 
 // --- visitors ---
-export const checkInVisitor = (visitor: Partial<NewVisit>) =>
-  call<VisitRow>('check_in_visitor', { visitor }, { write: true });
+export const checkInVisitor = (visitor: NewVisit) => call<VisitRow>('check_in_visitor', { visitor }, { write: true });
 export const listOnSite = () => call<VisitRow[]>('list_on_site');
-export const checkOutVisitor = (visitId: number) =>
-  call<VisitRow>('check_out_visitor', { checkOut: { visitId } }, { write: true });
+export const listVisitsToday = () => call<VisitRow[]>('list_visits_today');
+export const checkOutVisitor = (checkOut: CheckOut) =>
+  call<VisitRow>('check_out_visitor', { checkOut }, { write: true });
+export const findVisitBySlip = (code: string) => call<VisitRow>('find_visit_by_slip', { code });
+export const findReturningVisitor = (docType: DocType, query: string) =>
+  call<ReturningVisitor | null>('find_returning_visitor', { docType, query });
+export const revealIdNumber = (visitId: number) => call<string>('reveal_id_number', { visitId });
+export const getVisitPhoto = (visitId: number) => call<number[] | null>('get_visit_photo', { visitId });
+export const getVisitSlip = (visitId: number) => call<VisitSlip>('get_visit_slip', { visitId });
+export const getRoster = () => call<Roster>('get_roster');
+
+// --- printing ---
+/** Prints the page (its print layout) to exports/<name>-….pdf; resolves to the file's path. */
+export const savePagePdf = (name: 'slip' | 'roster') => call<string>('save_page_pdf', { name });
+
+// --- staff directory ---
+export const searchStaff = (query: string) => call<StaffMember[]>('search_staff', { query });
+export const listStaff = () => call<StaffMember[]>('list_staff');
+export const addStaff = (staff: NewStaff) => call<StaffMember>('add_staff', { staff }, { write: true });
+export const setStaffActive = (staffId: number, active: boolean) =>
+  call<StaffMember>('set_staff_active', { staffId, active }, { write: true });
+export const importStaffCsv = (csv: string) => call<ImportReport>('import_staff_csv', { csv }, { write: true });
+
+// --- watchlist ---
+export const screenWatchlist = (query: ScreenQuery) => call<WatchHit[]>('screen_watchlist', { query });
+export const listWatchlist = () => call<WatchEntry[]>('list_watchlist');
+export const addWatchlistEntry = (entry: NewWatchEntry) =>
+  call<WatchEntry>('add_watchlist_entry', { entry }, { write: true });
+export const setWatchlistEntryActive = (entryId: number, active: boolean) =>
+  call<WatchEntry>('set_watchlist_entry_active', { entryId, active }, { write: true });
+
+// --- pick-ups (中途离园) ---
+export const recordPickup = (pickup: NewPickup) => call<PickupRow>('record_pickup', { pickup }, { write: true });
+export const listPickupsToday = (query: string) => call<PickupRow[]>('list_pickups_today', { query });
 
 // --- guards (supervisor) ---
 export const listGuards = () => call<GuardRow[]>('list_guards');

@@ -1,48 +1,75 @@
 // Types for the dictionaries: the zh-CN dictionary defines the shape, every other language
 // must match it exactly (a missing or extra key fails `npm run check`), and `Key` is the
 // union of all dotted paths so `t('nav.visitors')` is checked at compile time.
+import type { ErrorCode } from '../bindings';
 import type { zhCN } from './zh-CN';
 
-/** Error codes the core sends (see docs/ui-contract.md) plus the UI-only ones. */
-export const KNOWN_ERROR_CODES = [
-  'required',
-  'too_long',
-  'control_characters',
-  'pin_format',
-  'id_number_length',
-  'id_number_characters',
-  'id_number_province',
-  'id_number_birth_date',
-  'id_number_birth_future',
-  'id_number_check_digit',
-  'wrong_pin',
-  'account_locked',
-  'account_disabled',
-  'not_logged_in',
-  'session_locked',
-  'forbidden',
-  'already_set_up',
-  'not_set_up',
-  'already_checked_out',
-  'visit_not_found',
-  'guard_not_found',
-  'guard_name_taken',
-  'last_supervisor',
-  'out_of_range',
-  'invalid_choice',
-  'storage_full',
-  'storage_read_only',
-  'storage_busy',
-  'storage',
-  'tampered',
-  'internal',
-  // UI-only: checked before anything is sent.
-  'pin_confirm_mismatch',
-  'not_a_number',
-] as const;
-export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
+/** Codes the UI itself raises before anything is sent to the core. */
+export const UI_ERROR_CODES = ['pin_confirm_mismatch', 'not_a_number'] as const;
+export type UiErrorCode = (typeof UI_ERROR_CODES)[number];
 
-/** Field names the core puts in `AppError.field` (snake_case). */
+/**
+ * Every code the core sends, as a record so that a code added to the generated `ErrorCode`
+ * and missing here (or a code here that the core dropped) fails `npm run check`.
+ */
+const CORE_ERROR_CODES: Record<ErrorCode, true> = {
+  required: true,
+  too_long: true,
+  control_characters: true,
+  name_characters: true,
+  phone_format: true,
+  id_number_format: true,
+  pin_format: true,
+  id_number_length: true,
+  id_number_characters: true,
+  id_number_province: true,
+  id_number_birth_date: true,
+  id_number_birth_future: true,
+  id_number_check_digit: true,
+  wrong_pin: true,
+  account_locked: true,
+  account_disabled: true,
+  not_logged_in: true,
+  session_locked: true,
+  forbidden: true,
+  already_set_up: true,
+  not_set_up: true,
+  already_checked_out: true,
+  visit_not_found: true,
+  guard_not_found: true,
+  guard_name_taken: true,
+  last_supervisor: true,
+  out_of_range: true,
+  slip_code_invalid: true,
+  slip_not_returned: true,
+  watchlist_unacknowledged: true,
+  watchlist_denied: true,
+  watchlist_entry_not_found: true,
+  watchlist_needs_key: true,
+  staff_not_found: true,
+  staff_exists: true,
+  import_row: true,
+  photo_invalid: true,
+  photo_too_large: true,
+  time_format: true,
+  print_failed: true,
+  invalid_choice: true,
+  storage_full: true,
+  storage_read_only: true,
+  storage_busy: true,
+  storage: true,
+  tampered: true,
+  internal: true,
+};
+
+/** Error codes the core sends (the generated `ErrorCode`) plus the UI-only ones. */
+export const KNOWN_ERROR_CODES: readonly (ErrorCode | UiErrorCode)[] = [
+  ...(Object.keys(CORE_ERROR_CODES) as ErrorCode[]),
+  ...UI_ERROR_CODES,
+];
+export type KnownErrorCode = ErrorCode | UiErrorCode;
+
+/** Field names the core puts in `AppError.field` (snake_case), plus the UI's own forms. */
 export const FIELD_NAMES = [
   'name',
   'id_number',
@@ -57,6 +84,40 @@ export const FIELD_NAMES = [
   'idle_lock_minutes',
   'duty_day_start_hour',
   'language',
+  // issue 3
+  'doc_type',
+  'phone',
+  'organisation',
+  'companions',
+  'companion_names',
+  'items_in',
+  'items_out',
+  'plate',
+  'expected_minutes',
+  'notes',
+  'photo',
+  'host_confirmed_by',
+  'slip_code',
+  'slip_returned',
+  'override_reason',
+  'supervisor_id',
+  'staff_name',
+  'department',
+  'extension',
+  'reason',
+  'action',
+  'child_name',
+  'class_name',
+  'picker_name',
+  'relation',
+  'picker_id_number',
+  'picker_phone',
+  'teacher',
+  'closing_time',
+  'privacy_notice',
+  'slip_required',
+  'csv',
+  'row',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
