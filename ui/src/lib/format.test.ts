@@ -44,3 +44,12 @@ describe('clock formats', () => {
     expect(formatDateTime(ms, new Date(2025, 0, 1, 23, 0).getTime())).toBe('2025-01-02 07:04');
   });
 });
+
+describe('shortMasked', () => {
+  it('shortens the mask but never shows more than the core sent', async () => {
+    const { shortMasked } = await import('./format');
+    expect(shortMasked('**************002X')).toBe('****002X');
+    expect(shortMasked('****5678')).toBe('****5678');
+    expect(shortMasked('')).toBe('');
+  });
+});

@@ -55,3 +55,11 @@ export function formatDuration(ms: number, dict: Dictionary): string {
     h: Math.floor((span % DAY) / HOUR),
   });
 }
+
+/**
+ * A masked document number, shorter for narrow columns: a run of mask characters becomes
+ * four ("**************002X" → "****002X"). Still only the last four characters show.
+ */
+export function shortMasked(masked: string): string {
+  return masked.replace(/[*＊•]{5,}/g, '****');
+}

@@ -86,7 +86,6 @@ export const en: Dictionary = {
     idleLockMinutes: 'The screen locks when nobody has used it for this long',
     dutyDayStartHour: '0–23; e.g. 8 means a new duty day starts at 08:00',
     platePlaceholder: 'e.g. 京A12345',
-    expected: 'Minutes, or pick a usual length',
     closingTime: 'HH:MM, e.g. 17:30; empty for none. Visitors still inside after it are marked overdue',
     slipRequired: 'Visitors must hand back the slip signed by their host when leaving; without it a supervisor must approve',
     privacyNotice: 'Shown on the registration screen; empty uses the built-in notice',
@@ -265,8 +264,8 @@ export const en: Dictionary = {
     dismiss: 'No thanks',
   },
   watch: {
-    bannerDeny: '⛔ Watchlist: entry denied',
-    bannerAlert: '⚠ Watchlist: check carefully',
+    bannerDeny: 'Watchlist: entry denied',
+    bannerAlert: 'Watchlist: check carefully',
     noName: '(no name on record)',
     matchedBy: 'Matched by: {how}',
     match: {
@@ -309,7 +308,7 @@ export const en: Dictionary = {
   },
   slipScan: {
     label: 'Scan slip',
-    placeholder: 'Scan or type the slip code, then Enter',
+    placeholder: 'Scan, or type the code + Enter',
   },
   slip: {
     title: 'Visitor slip',

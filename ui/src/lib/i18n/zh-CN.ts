@@ -86,7 +86,6 @@ export const zhCN = {
     idleLockMinutes: '超过此时间无人操作，系统自动锁屏',
     dutyDayStartHour: '0–23，例如 8 表示每天 8:00 开始新的值班日',
     platePlaceholder: '例如 京A12345',
-    expected: '填分钟数，或点选常用时长',
     closingTime: '格式 HH:MM，例如 17:30；留空表示不设。之后仍在场的访客会标为超时',
     slipRequired: '开启后，访客离开时须交回被访人签字的回执；没有回执须主管批准',
     privacyNotice: '显示在访客登记页面；留空则使用系统默认的告知文字',
@@ -265,8 +264,8 @@ export const zhCN = {
     dismiss: '不用',
   },
   watch: {
-    bannerDeny: '⛔ 关注名单：禁止进入',
-    bannerAlert: '⚠ 关注名单：请注意核实',
+    bannerDeny: '关注名单：禁止进入',
+    bannerAlert: '关注名单：请注意核实',
     noName: '（未登记姓名）',
     matchedBy: '匹配：{how}',
     match: {
@@ -309,7 +308,7 @@ export const zhCN = {
   },
   slipScan: {
     label: '扫描回执',
-    placeholder: '扫码或输入回执编号，按 Enter',
+    placeholder: '扫码，或输入编号按 Enter',
   },
   slip: {
     title: '访客回执',
