@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::guards::Actor;
-use crate::{guards, pickups, pii, site, staff, visits, watchlist};
+use crate::{checklist, goods, guards, pickups, pii, site, staff, vehicles, visits, watchlist};
 
 const DOMAIN: &[u8] = b"gatehouse/audit/v1";
 const GENESIS: [u8; 32] = [0; 32];
@@ -36,8 +36,19 @@ pub struct Audited {
 }
 
 /// Every audited table, in the order `verify` checks them.
-const AUDITED: &[&Audited] =
-    &[&site::AUDITED, &guards::AUDITED, &staff::AUDITED, &watchlist::AUDITED, &visits::AUDITED, &pickups::AUDITED];
+const AUDITED: &[&Audited] = &[
+    &site::AUDITED,
+    &guards::AUDITED,
+    &staff::AUDITED,
+    &watchlist::AUDITED,
+    &checklist::AUDITED,
+    &visits::AUDITED,
+    &pickups::AUDITED,
+    &vehicles::REGISTERED_AUDITED,
+    &vehicles::AUDITED,
+    &goods::DELIVERY_AUDITED,
+    &goods::PERMIT_AUDITED,
+];
 
 impl Audited {
     fn select(&self) -> String {

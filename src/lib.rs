@@ -6,9 +6,11 @@
 
 pub mod audit;
 pub mod bindings;
+pub mod checklist;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod goods;
 pub mod guards;
 pub mod photo;
 pub mod pickups;
@@ -20,6 +22,7 @@ pub mod slip;
 pub mod staff;
 pub mod status;
 pub mod validate;
+pub mod vehicles;
 pub mod visits;
 pub mod watchlist;
 

@@ -106,6 +106,7 @@ pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<()> {
         audit::record_change(tx, &AUDITED, 1, Event::new("site_created", None))?;
         let supervisor = NewGuard { name: setup.supervisor_name.clone(), role: Role::Supervisor, pin: setup.pin.clone() };
         guards::insert_guard(tx, None, &supervisor, NameField("supervisor_name"))?;
+        crate::checklist::seed_defaults(tx)?;
         Ok(())
     })
 }

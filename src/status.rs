@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::db::Db;
 use crate::error::Result;
 use crate::guards::Actor;
-use crate::{site, visits};
+use crate::{goods, site, vehicles, visits};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -24,6 +24,9 @@ pub struct StatusBar {
     pub people_on_site: i64,
     #[ts(type = "number")]
     pub vehicles_on_site: i64,
+    /// Returnable goods past their due date.
+    #[ts(type = "number")]
+    pub goods_overdue: i64,
     /// The PC's clock reads earlier than times already recorded: records may be misdated.
     pub clock_suspect: bool,
 }
@@ -40,8 +43,8 @@ pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
             guard_name: actor.name().to_string(),
             now_ms,
             people_on_site: visits::count_on_site(conn)?,
-            // Vehicles arrive with their own module (issue 4).
-            vehicles_on_site: 0,
+            vehicles_on_site: vehicles::count_on_site(conn)?,
+            goods_overdue: goods::count_overdue(conn, db.clock().local(now_ms).date_naive())?,
             clock_suspect,
         })
     })

@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::guards::{self, Actor, Role, SupervisorOverride};
 use crate::validate::document::{self, DocType};
 use crate::validate::{self, phone};
-use crate::watchlist::{self, ScreenQuery, WatchAction, WatchHit};
+use crate::watchlist::{self, ScreenQuery};
 use crate::{photo, pii, site, slip, staff};
 
 pub(crate) const AUDITED: Audited = Audited {
@@ -198,6 +198,8 @@ pub struct Roster {
     pub people: Vec<VisitRow>,
     #[ts(type = "number")]
     pub people_count: i64,
+    /// Vehicles inside now, oldest first.
+    pub vehicles: Vec<crate::vehicles::VehicleRow>,
 }
 
 struct Valid {
@@ -270,15 +272,6 @@ fn validate(conn: &Connection, new: &NewVisit, today: chrono::NaiveDate) -> Resu
     })
 }
 
-/// Records that watchlist hits were met at the desk, and how it ended.
-fn log_hits(db: &Db, actor: &Actor, hits: &[WatchHit], outcome: &str) -> Result<()> {
-    let entries: Vec<i64> = hits.iter().map(|h| h.entry_id).collect();
-    db.write(|tx| {
-        audit::append(tx, Event::new("watchlist_hit", Some(actor)).detail(json!({ "entries": entries, "outcome": outcome })))?;
-        Ok(())
-    })
-}
-
 /// Registers a visitor as on site now.
 pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
     let today = db.clock().local(db.clock().now_ms()).date_naive();
@@ -288,21 +281,8 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
     })?;
 
     let query = ScreenQuery { name: Some(valid.name.clone()), id_number: Some(valid.id_number.clone()), plate: valid.plate.clone() };
-    let hits = db.read(|conn| watchlist::screen_conn(conn, &query))?;
-    if hits.iter().any(|h| !new.acknowledged_watchlist.contains(&h.entry_id)) {
-        log_hits(db, actor, &hits, "not_acknowledged")?;
-        return Err(Error::conflict(ErrorCode::WatchlistUnacknowledged, "this visitor matches the watchlist: read the warning and acknowledge it")
-            .with_param("entries", hits.len()));
-    }
-    let denied = hits.iter().any(|h| h.action == WatchAction::Deny);
-    let approval = match (&new.watchlist_override, denied) {
-        (_, false) => None,
-        (None, true) => {
-            log_hits(db, actor, &hits, "denied")?;
-            return Err(Error::new(ErrorKind::Forbidden, ErrorCode::WatchlistDenied, "the watchlist says this visitor may not enter: a supervisor can override with PIN and reason"));
-        }
-        (Some(approval), true) => Some(guards::approve_override(db, approval)?),
-    };
+    let cleared = watchlist::clear_for_entry(db, actor, &query, &new.acknowledged_watchlist, new.watchlist_override.as_ref())?;
+    let approval = cleared.approval.clone();
 
     db.write(|tx| {
         let salt = pii::new_salt();
@@ -351,15 +331,8 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        let entries: Vec<i64> = hits.iter().map(|h| h.entry_id).collect();
-        let detail = if entries.is_empty() { json!({}) } else { json!({ "watchlist_acknowledged": entries }) };
-        audit::record_change(tx, &AUDITED, id, Event::new("visit_checked_in", Some(actor)).detail(detail))?;
-        if let Some((supervisor, reason)) = &approval {
-            audit::append(
-                tx,
-                Event::new("watchlist_override", Some(supervisor)).detail(json!({ "entries": entries, "reason": reason, "guard": actor.guard_uid })),
-            )?;
-        }
+        audit::record_change(tx, &AUDITED, id, Event::new("visit_checked_in", Some(actor)).detail(cleared.detail()))?;
+        cleared.record_override(tx, actor)?;
         visit_row(tx, id)
     })
 }
@@ -551,7 +524,7 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
 }
 
 /// `13812345678` → `138****5678`; a landline keeps its area code and last four digits.
-fn mask_phone(phone: &str) -> String {
+pub(crate) fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();
     if chars.len() <= 7 {
         return phone.to_string();
@@ -616,6 +589,8 @@ pub fn list_today(db: &Db, actor: &Actor) -> Result<Vec<VisitRow>> {
 pub fn roster(db: &Db, actor: &Actor) -> Result<Roster> {
     let mut people = list_on_site(db, actor)?;
     people.reverse();
+    let mut vehicles = crate::vehicles::list_on_site(db, actor)?;
+    vehicles.reverse();
     let settings = site::settings(db)?;
     Ok(Roster {
         site_name: settings.site_name,
@@ -624,6 +599,7 @@ pub fn roster(db: &Db, actor: &Actor) -> Result<Roster> {
         generated_by: actor.name.clone(),
         people_count: people.len() as i64,
         people,
+        vehicles,
     })
 }
 

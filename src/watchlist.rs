@@ -8,13 +8,14 @@
 
 use pinyin::ToPinyin;
 use rusqlite::{Connection, OptionalExtension};
+use serde_json::json;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::{self, Audited, Event};
-use crate::db::Db;
-use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::db::{Db, Tx};
+use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::guards::{self, Actor, Role, SupervisorOverride};
 use crate::validate::{self, cn_id};
 
 pub(crate) const AUDITED: Audited = Audited {
@@ -119,9 +120,9 @@ pub fn name_sound(name: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Plates compare without spaces, dots or case.
+/// Plates compare as the plate validator normalises them.
 fn plate_key(plate: &str) -> String {
-    plate.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '·').flat_map(char::to_uppercase).collect()
+    crate::validate::plate::normalise(plate)
 }
 
 /// The active entries `query` matches, strongest match first.
@@ -162,6 +163,67 @@ pub fn screen(db: &Db, actor: &Actor, query: &ScreenQuery) -> Result<Vec<WatchHi
         guards::authorize(conn, actor, Role::Guard)?;
         screen_conn(conn, query)
     })
+}
+
+/// The outcome of the watchlist check for one entry (a visitor or a vehicle at the gate).
+pub(crate) struct Cleared {
+    pub hits: Vec<WatchHit>,
+    /// The supervisor who let a `deny` hit in, and why.
+    pub approval: Option<(Actor, String)>,
+}
+
+impl Cleared {
+    /// The detail for the record's check-in event: which entries the guard acknowledged.
+    pub fn detail(&self) -> serde_json::Value {
+        if self.hits.is_empty() {
+            json!({})
+        } else {
+            json!({ "watchlist_acknowledged": self.hits.iter().map(|h| h.entry_id).collect::<Vec<_>>() })
+        }
+    }
+
+    /// Appends the override event in the check-in's own transaction.
+    pub fn record_override(&self, tx: &Tx<'_>, guard: &Actor) -> Result<()> {
+        if let Some((supervisor, reason)) = &self.approval {
+            let entries: Vec<i64> = self.hits.iter().map(|h| h.entry_id).collect();
+            audit::append(tx, Event::new("watchlist_override", Some(supervisor)).detail(json!({ "entries": entries, "reason": reason, "guard": guard.guard_uid })))?;
+        }
+        Ok(())
+    }
+}
+
+/// Records that watchlist hits were met at the gate, and how it ended.
+fn log_hits(db: &Db, actor: &Actor, hits: &[WatchHit], outcome: &str) -> Result<()> {
+    let entries: Vec<i64> = hits.iter().map(|h| h.entry_id).collect();
+    db.write(|tx| audit::append(tx, Event::new("watchlist_hit", Some(actor)).detail(json!({ "entries": entries, "outcome": outcome }))))?;
+    Ok(())
+}
+
+/// Lets an entry through the watchlist: every hit must be in `acknowledged`, and a `deny`
+/// hit needs a supervisor's `approval` (checked here, in its own transaction). A refusal is
+/// logged before it is returned. Call before the check-in's write.
+pub(crate) fn clear_for_entry(
+    db: &Db,
+    actor: &Actor,
+    query: &ScreenQuery,
+    acknowledged: &[i64],
+    approval: Option<&SupervisorOverride>,
+) -> Result<Cleared> {
+    let hits = db.read(|conn| screen_conn(conn, query))?;
+    if hits.iter().any(|h| !acknowledged.contains(&h.entry_id)) {
+        log_hits(db, actor, &hits, "not_acknowledged")?;
+        return Err(Error::conflict(ErrorCode::WatchlistUnacknowledged, "this entry matches the watchlist: read the warning and acknowledge it")
+            .with_param("entries", hits.len()));
+    }
+    let approval = match (approval, hits.iter().any(|h| h.action == WatchAction::Deny)) {
+        (_, false) => None,
+        (None, true) => {
+            log_hits(db, actor, &hits, "denied")?;
+            return Err(Error::new(ErrorKind::Forbidden, ErrorCode::WatchlistDenied, "the watchlist says this may not enter: a supervisor can override with PIN and reason"));
+        }
+        (Some(approval), true) => Some(guards::approve_override(db, approval)?),
+    };
+    Ok(Cleared { hits, approval })
 }
 
 fn entry(conn: &Connection, id: i64) -> Result<WatchEntry> {

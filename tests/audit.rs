@@ -30,8 +30,8 @@ fn problem(fx: &Fixture) -> audit::Problem {
 fn an_untouched_database_verifies() {
     let (fx, _) = fixture_with_visits();
     let report = fx.db.read(audit::verify).unwrap().unwrap();
-    // site + supervisor + guard + 3 visits = 6 records.
-    assert_eq!(report.records, 6);
+    // site + supervisor + 10 default checklist items + guard + 3 visits = 16 records.
+    assert_eq!(report.records, 16);
     assert!(report.events >= 6);
     assert_eq!(report.head.short().len(), 16);
 }

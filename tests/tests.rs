@@ -11,4 +11,5 @@ mod session;
 mod pickups;
 mod staff;
 mod visits;
+mod vehicles;
 mod watchlist;

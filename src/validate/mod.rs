@@ -5,6 +5,7 @@
 pub mod cn_id;
 pub mod document;
 pub mod phone;
+pub mod plate;
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -71,6 +72,29 @@ pub fn pin(field: &'static str, input: &str) -> Result<String> {
     Ok(pin)
 }
 
+/// A quantity of goods: a positive number (decimals allowed, e.g. 2.5 吨), typed as text so a
+/// word like "lots" gets a clear message instead of being lost in a number field.
+pub fn quantity(field: &'static str, input: &str) -> Result<f64> {
+    let text = input.trim().replace('，', ".").replace('．', ".");
+    if text.is_empty() {
+        return Err(Error::required(field));
+    }
+    match text.parse::<f64>() {
+        Ok(q) if q.is_finite() && q > 0.0 && q < 1e9 => Ok((q * 1000.0).round() / 1000.0),
+        Ok(_) => Err(Error::invalid(field, ErrorCode::OutOfRange, "must be more than 0").with_param("min", 0)),
+        Err(_) => Err(Error::invalid(field, ErrorCode::QuantityFormat, "must be a number, e.g. 3 or 2.5")),
+    }
+}
+
+/// A local date typed as `YYYY-MM-DD`.
+pub fn date(field: &'static str, input: &str) -> Result<chrono::NaiveDate> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(Error::required(field));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Error::invalid(field, ErrorCode::DateFormat, "must be a date like 2026-11-28"))
+}
+
 /// An integer setting within `min..=max`.
 pub fn in_range(field: &'static str, value: i64, min: i64, max: i64) -> Result<i64> {
     if (min..=max).contains(&value) {
@@ -105,6 +129,16 @@ mod tests {
             let err = person_name("name", bad, 50).unwrap_err();
             assert_eq!((err.code(), err.field()), (ErrorCode::NameCharacters, Some("name")), "{bad}");
         }
+    }
+
+    #[test]
+    fn quantities_are_positive_numbers() {
+        assert_eq!(quantity("quantity", " 2.5 ").unwrap(), 2.5);
+        assert_eq!(quantity("quantity", "-3").unwrap_err().code(), ErrorCode::OutOfRange);
+        assert_eq!(quantity("quantity", "0").unwrap_err().code(), ErrorCode::OutOfRange);
+        assert_eq!(quantity("quantity", "lots").unwrap_err().code(), ErrorCode::QuantityFormat);
+        assert_eq!(quantity("quantity", "NaN").unwrap_err().code(), ErrorCode::OutOfRange);
+        assert_eq!(date("due_on", "2026-02-30").unwrap_err().code(), ErrorCode::DateFormat);
     }
 
     #[test]

@@ -6,6 +6,10 @@ export type StatusBar = { siteName: string, gateName: string, guardName: string,
  */
 dutyDay: string, nowMs: number, peopleOnSite: number, vehiclesOnSite: number, 
 /**
+ * Returnable goods past their due date.
+ */
+goodsOverdue: number, 
+/**
  * The PC's clock reads earlier than times already recorded: records may be misdated.
  */
 clockSuspect: boolean, };
