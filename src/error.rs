@@ -82,7 +82,6 @@ pub enum ErrorCode {
     PlateTooLong,
     PlateLetter,
     PlateFormat,
-    PlateNotConfirmed,
     ChecklistItemNotFound,
     ChecklistItemExists,
     ChecklistIncomplete,
