@@ -61,6 +61,21 @@ const COMMANDS: &[&str] = &[
     "mark_goods_returned",
     "list_goods_out",
     "list_exit_permits_today",
+    "add_duty_entry",
+    "void_duty_entry",
+    "get_duty_day",
+    "list_open_items",
+    "list_key_places",
+    "add_key_place",
+    "set_key_place_active",
+    "set_min_patrols",
+    "close_duty_day",
+    "get_duty_report",
+    "get_shift_summary",
+    "seal_handover",
+    "list_handovers",
+    "get_handover",
+    "record_handover_print",
 ];
 
 fn main() {

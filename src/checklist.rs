@@ -17,7 +17,7 @@ pub(crate) const AUDITED: Audited = Audited {
     entity: "checklist_item",
     table: "checklist_item",
     columns: &["id", "uid", "list", "label", "position", "active", "created_at_ms"],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 const LABEL_MAX: usize = 40;

@@ -24,7 +24,7 @@ pub(crate) const DELIVERY_AUDITED: Audited = Audited {
     entity: "delivery",
     table: "delivery",
     columns: &["id", "uid", "vehicle_visit_id", "description", "quantity", "unit", "recipient", "received_at_ms", "received_by"],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 pub(crate) const PERMIT_AUDITED: Audited = Audited {
@@ -51,7 +51,7 @@ pub(crate) const PERMIT_AUDITED: Audited = Audited {
         "returned_at_ms",
         "returned_by",
     ],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 const TEXT_MAX: usize = 100;

@@ -23,7 +23,7 @@ pub(crate) const AUDITED: Audited = Audited {
     entity: "guard",
     table: "guard",
     columns: &["id", "uid", "name", "role", "pin_hash", "active", "created_at_ms", "created_by"],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 /// Wrong PINs in a row before the account locks.

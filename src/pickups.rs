@@ -17,7 +17,7 @@ pub(crate) const AUDITED: Audited = Audited {
     entity: "pickup",
     table: "pickup",
     columns: &["id", "uid", "pii_commitment", "class_name", "relation", "teacher", "picked_up_at_ms", "recorded_by"],
-    pii_columns: &["child_name", "picker_name", "picker_id_number", "picker_phone"],
+    pii_columns: &["child_name", "picker_name", "picker_id_number", "picker_phone"], blob_digests: &[],
 };
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]

@@ -100,6 +100,15 @@ impl Session {
         self.info(db)
     }
 
+    /// Seals a handover and puts the incoming guard on duty at this PC.
+    pub fn hand_over(&mut self, db: &Db, input: &crate::handover::HandoverInput) -> Result<crate::handover::HandoverRow> {
+        let actor = self.actor(db)?;
+        let (row, incoming) = crate::handover::seal(db, &actor, input)?;
+        db.write(|tx| audit::append(tx, Event::new("login", Some(&incoming)).detail(json!({ "by": "handover" }))))?;
+        self.active = Some(Active { actor: incoming, last_activity_ms: db.clock().now_ms(), locked: false });
+        Ok(row)
+    }
+
     pub fn is_locked(&self) -> bool {
         self.active.as_ref().is_some_and(|a| a.locked)
     }

@@ -32,7 +32,7 @@ pub(crate) const AUDITED: Audited = Audited {
         "closing_time",
         "privacy_notice",
     ],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 const SITE_NAME_MAX: usize = 50;

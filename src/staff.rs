@@ -17,7 +17,7 @@ pub(crate) const AUDITED: Audited = Audited {
     entity: "staff",
     table: "staff",
     columns: &["id", "uid", "name", "department", "extension", "active", "created_at_ms"],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 const NAME_MAX: usize = 50;

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::db::Db;
 use crate::error::Result;
 use crate::guards::Actor;
-use crate::{goods, site, vehicles, visits};
+use crate::{duty, goods, site, vehicles, visits};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -27,6 +27,16 @@ pub struct StatusBar {
     /// Returnable goods past their due date.
     #[ts(type = "number")]
     pub goods_overdue: i64,
+    /// Patrols logged in the current duty day, and how many it needs.
+    #[ts(type = "number")]
+    pub patrols_done: i64,
+    #[ts(type = "number")]
+    pub patrols_required: i64,
+    /// Open follow-up items (限期整改), and how many are past their deadline.
+    #[ts(type = "number")]
+    pub open_items: i64,
+    #[ts(type = "number")]
+    pub open_items_overdue: i64,
     /// The PC's clock reads earlier than times already recorded: records may be misdated.
     pub clock_suspect: bool,
 }
@@ -36,7 +46,13 @@ pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
     let clock_suspect = db.clock_went_backwards()?;
     db.read(|conn| {
         let settings = site::read_settings(conn)?;
+        let (patrols_done, patrols_required) = duty::patrols_so_far(conn, db, now_ms)?;
+        let open_items = duty::open_items_conn(conn, db.clock().local(now_ms).date_naive())?;
         Ok(StatusBar {
+            patrols_done,
+            patrols_required,
+            open_items: open_items.len() as i64,
+            open_items_overdue: open_items.iter().filter(|i| i.overdue).count() as i64,
             duty_day: db.clock().duty_day(now_ms, settings.duty_day_start_hour).to_string(),
             site_name: settings.site_name,
             gate_name: settings.gate_name,

@@ -45,14 +45,14 @@ pub(crate) const AUDITED: Audited = Audited {
         "watchlist_override_by",
         "watchlist_override_reason",
     ],
-    pii_columns: &["driver_name", "driver_phone", "driver_id_number", "photo"],
+    pii_columns: &["driver_name", "driver_phone", "driver_id_number", "photo"], blob_digests: &[],
 };
 
 pub(crate) const REGISTERED_AUDITED: Audited = Audited {
     entity: "registered_vehicle",
     table: "registered_vehicle",
     columns: &["id", "uid", "plate", "owner", "department", "valid_until", "active", "created_at_ms", "created_by"],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 const TEXT_MAX: usize = 100;

@@ -53,7 +53,7 @@ pub(crate) const AUDITED: Audited = Audited {
         "exit_override_by",
         "exit_override_reason",
     ],
-    pii_columns: &["name", "id_number", "phone", "companion_names", "photo"],
+    pii_columns: &["name", "id_number", "phone", "companion_names", "photo"], blob_digests: &[],
 };
 
 pub const NAME_MAX: usize = 50;

@@ -22,7 +22,7 @@ pub(crate) const AUDITED: Audited = Audited {
     entity: "watchlist",
     table: "watchlist",
     columns: &["id", "uid", "name", "name_pinyin", "id_number", "plate", "reason", "action", "active", "created_at_ms", "created_by"],
-    pii_columns: &[],
+    pii_columns: &[], blob_digests: &[],
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

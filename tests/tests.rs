@@ -5,6 +5,8 @@ mod util;
 
 mod audit;
 mod cli;
+mod duty;
+mod handover;
 mod guards;
 mod migrations;
 mod session;

@@ -75,3 +75,18 @@ pub fn valid_id(yyyymmdd: &str, seq: u32) -> String {
     let first17 = format!("110101{yyyymmdd}{seq:03}");
     format!("{first17}{}", cn_id::check_char(&first17).unwrap())
 }
+
+/// A PNG of a drawing pad with a zig-zag stroke across it (a stand-in for a signature).
+pub fn drawn_signature(seed: u32) -> Vec<u8> {
+    let (width, height) = (600u32, 200u32);
+    let mut pad = image::RgbaImage::from_pixel(width, height, image::Rgba([255, 255, 255, 255]));
+    for x in 30..width - 30 {
+        let y = height / 2 + ((x as f32 / (7.0 + seed as f32)).sin() * 60.0) as u32;
+        for dy in 0..3 {
+            pad.put_pixel(x, (y + dy).min(height - 1), image::Rgba([10, 10, 40, 255]));
+        }
+    }
+    let mut out = Vec::new();
+    pad.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    out
+}

@@ -69,6 +69,21 @@ pub fn run() {
             commands::vehicles::mark_goods_returned,
             commands::vehicles::list_goods_out,
             commands::vehicles::list_exit_permits_today,
+            commands::duty::add_duty_entry,
+            commands::duty::void_duty_entry,
+            commands::duty::get_duty_day,
+            commands::duty::list_open_items,
+            commands::duty::list_key_places,
+            commands::duty::add_key_place,
+            commands::duty::set_key_place_active,
+            commands::duty::set_min_patrols,
+            commands::duty::close_duty_day,
+            commands::duty::get_duty_report,
+            commands::duty::get_shift_summary,
+            commands::duty::seal_handover,
+            commands::duty::list_handovers,
+            commands::duty::get_handover,
+            commands::duty::record_handover_print,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

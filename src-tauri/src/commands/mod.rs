@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod directory;
+pub mod duty;
 pub mod guards;
 pub mod print;
 pub mod session;

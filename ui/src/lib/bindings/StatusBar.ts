@@ -10,6 +10,14 @@ dutyDay: string, nowMs: number, peopleOnSite: number, vehiclesOnSite: number,
  */
 goodsOverdue: number, 
 /**
+ * Patrols logged in the current duty day, and how many it needs.
+ */
+patrolsDone: number, patrolsRequired: number, 
+/**
+ * Open follow-up items (限期整改), and how many are past their deadline.
+ */
+openItems: number, openItemsOverdue: number, 
+/**
  * The PC's clock reads earlier than times already recorded: records may be misdated.
  */
 clockSuspect: boolean, };

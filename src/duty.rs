@@ -1,0 +1,778 @@
+//! The 24-hour duty log (值班记录): entries on a duty day's timeline, follow-up items
+//! (限期整改), key places for patrols (重点部位), closing a duty day, the daily report.
+//!
+//! Entries are never edited or deleted (triggers refuse it): a correction is a new entry
+//! that voids the old one with a reason, and both stay visible. An entry may be dated
+//! earlier within the current duty day, never in the future; a late entry keeps both
+//! times. A closed duty day takes no more entries. Must not: build the handover (see
+//! `handover`). Called by: the shell, `handover`, `status`.
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Audited, Event};
+use crate::db::{Db, Tx};
+use crate::error::{Error, ErrorCode, Result};
+use crate::guards::{self, Actor, Role};
+use crate::{site, validate};
+
+pub(crate) const ENTRY_AUDITED: Audited = Audited {
+    entity: "duty_entry",
+    table: "duty_entry",
+    columns: &[
+        "id",
+        "uid",
+        "duty_day",
+        "kind",
+        "occurred_at_ms",
+        "recorded_at_ms",
+        "place",
+        "text",
+        "guard_id",
+        "reported_to",
+        "severity",
+        "spot_check_by",
+        "spot_check_mode",
+        "replacement_guard",
+        "replacement_from_ms",
+        "replacement_to_ms",
+        "patrol_places",
+        "voids_entry_id",
+        "void_reason",
+        "closes_item_id",
+    ],
+    pii_columns: &[], blob_digests: &[],
+};
+
+pub(crate) const FOLLOW_UP_AUDITED: Audited = Audited {
+    entity: "follow_up",
+    table: "follow_up",
+    columns: &[
+        "id",
+        "uid",
+        "title",
+        "owner",
+        "deadline",
+        "opened_at_ms",
+        "opened_by",
+        "opened_by_entry_id",
+        "opened_by_handover_id",
+        "closed_at_ms",
+        "closed_by_entry_id",
+    ],
+    pii_columns: &[], blob_digests: &[],
+};
+
+pub(crate) const KEY_PLACE_AUDITED: Audited =
+    Audited { entity: "key_place", table: "key_place", columns: &["id", "uid", "name", "position", "active", "created_at_ms"], pii_columns: &[], blob_digests: &[] };
+
+pub(crate) const DAY_CLOSE_AUDITED: Audited =
+    Audited { entity: "duty_day_close", table: "duty_day_close", columns: &["id", "uid", "duty_day", "closed_at_ms", "closed_by"], pii_columns: &[], blob_digests: &[] };
+
+const TEXT_MAX: usize = 1000;
+const SHORT_MAX: usize = 50;
+/// An entry recorded more than this after it happened is shown as late, with both times.
+const LATE_AFTER_MS: i64 = 5 * 60_000;
+/// Patrols per duty day when the site has not set a number.
+pub const DEFAULT_MIN_PATROLS: u32 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// 巡逻
+    Patrol,
+    /// 事件
+    Incident,
+    /// 电话
+    Call,
+    /// 查岗 (a supervisor checks the post, in person or by phone)
+    SpotCheck,
+    /// 替岗 (leaving the post with a replacement)
+    Replacement,
+    /// 设备检查
+    EquipmentCheck,
+    Other,
+}
+
+impl EntryKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Patrol => "patrol",
+            EntryKind::Incident => "incident",
+            EntryKind::Call => "call",
+            EntryKind::SpotCheck => "spot_check",
+            EntryKind::Replacement => "replacement",
+            EntryKind::EquipmentCheck => "equipment_check",
+            EntryKind::Other => "other",
+        }
+    }
+
+    fn parse(text: &str) -> EntryKind {
+        match text {
+            "patrol" => EntryKind::Patrol,
+            "incident" => EntryKind::Incident,
+            "call" => EntryKind::Call,
+            "spot_check" => EntryKind::SpotCheck,
+            "replacement" => EntryKind::Replacement,
+            "equipment_check" => EntryKind::EquipmentCheck,
+            _ => EntryKind::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SpotCheckMode {
+    InPerson,
+    Phone,
+}
+
+fn enum_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn enum_parse<T: for<'de> Deserialize<'de>>(text: Option<String>) -> Option<T> {
+    text.and_then(|t| serde_json::from_value(serde_json::Value::String(t)).ok())
+}
+
+/// One key place on a patrol: visited or not, and what was wrong there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PatrolStop {
+    pub place: String,
+    pub visited: bool,
+    #[serde(default)]
+    pub anomaly: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NewFollowUp {
+    pub title: String,
+    pub owner: String,
+    /// `YYYY-MM-DD`
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewEntry {
+    pub kind: EntryKind,
+    /// When it happened; absent: now.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub occurred_at_ms: Option<i64>,
+    #[serde(default)]
+    pub place: Option<String>,
+    pub text: String,
+    /// e.g. 保卫处值班室, 110, 120
+    #[serde(default)]
+    pub reported_to: Option<String>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub spot_check_by: Option<String>,
+    #[serde(default)]
+    pub spot_check_mode: Option<SpotCheckMode>,
+    #[serde(default)]
+    pub replacement_guard: Option<String>,
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub replacement_from_ms: Option<i64>,
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub replacement_to_ms: Option<i64>,
+    #[serde(default)]
+    pub patrol_stops: Vec<PatrolStop>,
+    /// Opens a follow-up item (限期整改).
+    #[serde(default)]
+    pub follow_up: Option<NewFollowUp>,
+    /// Closes this open follow-up item.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub closes_item_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    pub owner: String,
+    pub deadline: String,
+    #[ts(type = "number")]
+    pub opened_at_ms: i64,
+    pub opened_by: String,
+    #[ts(type = "number | null")]
+    pub closed_at_ms: Option<i64>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub duty_day: String,
+    pub kind: EntryKind,
+    #[ts(type = "number")]
+    pub occurred_at_ms: i64,
+    #[ts(type = "number")]
+    pub recorded_at_ms: i64,
+    /// Recorded well after it happened: show both times.
+    pub late: bool,
+    pub place: String,
+    pub text: String,
+    pub guard: String,
+    pub reported_to: String,
+    pub severity: Option<Severity>,
+    pub spot_check_by: String,
+    pub spot_check_mode: Option<SpotCheckMode>,
+    pub replacement_guard: String,
+    #[ts(type = "number | null")]
+    pub replacement_from_ms: Option<i64>,
+    #[ts(type = "number | null")]
+    pub replacement_to_ms: Option<i64>,
+    pub patrol_stops: Vec<PatrolStop>,
+    /// This entry voids an earlier one (its id), with `void_reason`.
+    #[ts(type = "number | null")]
+    pub voids_entry_id: Option<i64>,
+    /// This entry was voided by a later one (its id).
+    #[ts(type = "number | null")]
+    pub voided_by_entry_id: Option<i64>,
+    pub void_reason: String,
+    pub opened_item: Option<FollowUpRow>,
+    #[ts(type = "number | null")]
+    pub closes_item_id: Option<i64>,
+}
+
+/// A duty day's log as the timeline shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DutyDay {
+    pub duty_day: String,
+    pub entries: Vec<EntryRow>,
+    #[ts(type = "number")]
+    pub patrols_done: i64,
+    #[ts(type = "number")]
+    pub patrols_required: i64,
+    pub short_of_patrols: bool,
+    pub closed: bool,
+    pub key_places: Vec<KeyPlace>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyPlace {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+}
+
+/// The daily duty report (值班记录表) a supervisor prints.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DutyReport {
+    pub site_name: String,
+    pub gate_name: String,
+    pub day: DutyDay,
+    #[ts(type = "number")]
+    pub visitors_in: i64,
+    #[ts(type = "number")]
+    pub vehicles_in: i64,
+    pub handovers: Vec<crate::handover::HandoverBrief>,
+    pub open_items: Vec<FollowUpRow>,
+    #[ts(type = "number | null")]
+    pub closed_at_ms: Option<i64>,
+    pub closed_by: String,
+    #[ts(type = "number")]
+    pub generated_at_ms: i64,
+}
+
+fn today(db: &Db) -> NaiveDate {
+    db.clock().local(db.clock().now_ms()).date_naive()
+}
+
+/// The current duty day and when it started.
+pub(crate) fn current_day(conn: &Connection, db: &Db, now_ms: i64) -> Result<(NaiveDate, i64)> {
+    let start_hour = site::read_settings(conn)?.duty_day_start_hour;
+    Ok((db.clock().duty_day(now_ms, start_hour), site::duty_day_start_ms(db.clock(), now_ms, start_hour)))
+}
+
+fn is_closed(conn: &Connection, day: &str) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM duty_day_close WHERE duty_day = ?1)", [day], |r| r.get(0))?)
+}
+
+fn optional(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    validate::optional_text(field, value, max)
+}
+
+/// Inserts a follow-up item opened by an entry or a handover.
+pub(crate) fn open_follow_up(tx: &Tx<'_>, actor: &Actor, new: &NewFollowUp, entry_id: Option<i64>, handover_id: Option<i64>) -> Result<i64> {
+    let title = validate::required_text("follow_up_title", &new.title, 200)?;
+    let owner = validate::required_text("follow_up_owner", &new.owner, SHORT_MAX)?;
+    let deadline = validate::date("follow_up_deadline", &new.deadline)?;
+    tx.execute(
+        "INSERT INTO follow_up (uid, title, owner, deadline, opened_at_ms, opened_by, opened_by_entry_id, opened_by_handover_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![uuid::Uuid::now_v7().to_string(), title, owner, deadline.to_string(), tx.now_ms(), actor.guard_id, entry_id, handover_id],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::record_change(tx, &FOLLOW_UP_AUDITED, id, Event::new("follow_up_opened", Some(actor)))?;
+    Ok(id)
+}
+
+/// Writes a new entry into the current duty day.
+pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
+    let text = validate::required_text("text", &new.text, TEXT_MAX)?;
+    let place = optional("place", new.place.as_deref(), SHORT_MAX)?;
+    let reported_to = optional("reported_to", new.reported_to.as_deref(), SHORT_MAX)?;
+    let spot_check_by = optional("spot_check_by", new.spot_check_by.as_deref(), SHORT_MAX)?;
+    let replacement_guard = optional("replacement_guard", new.replacement_guard.as_deref(), SHORT_MAX)?;
+    match new.kind {
+        EntryKind::Incident if new.severity.is_none() => return Err(Error::required("severity")),
+        EntryKind::SpotCheck if spot_check_by.is_none() => return Err(Error::required("spot_check_by")),
+        EntryKind::SpotCheck if new.spot_check_mode.is_none() => return Err(Error::required("spot_check_mode")),
+        EntryKind::Replacement if replacement_guard.is_none() => return Err(Error::required("replacement_guard")),
+        EntryKind::Replacement => match (new.replacement_from_ms, new.replacement_to_ms) {
+            (Some(from), Some(to)) if from < to => {}
+            (Some(_), Some(_)) => return Err(Error::invalid("replacement_to_ms", ErrorCode::OutOfRange, "the replacement must end after it starts")),
+            (None, _) => return Err(Error::required("replacement_from_ms")),
+            (_, None) => return Err(Error::required("replacement_to_ms")),
+        },
+        _ => {}
+    }
+    let patrol_stops = validate_stops(new)?;
+    let now = db.clock().now_ms();
+    let occurred = new.occurred_at_ms.unwrap_or(now);
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Guard)?;
+        let (day, day_start) = current_day(tx, db, now)?;
+        if occurred > now {
+            return Err(Error::invalid("occurred_at_ms", ErrorCode::EntryInFuture, "an entry cannot be dated in the future"));
+        }
+        if occurred < day_start {
+            return Err(Error::invalid("occurred_at_ms", ErrorCode::EntryBeforeDutyDay, "an entry can only be dated within the current duty day")
+                .with_param("dayStartMs", day_start));
+        }
+        if is_closed(tx, &day.to_string())? {
+            return Err(Error::conflict(ErrorCode::DutyDayClosed, "this duty day has been closed by a supervisor"));
+        }
+        if let Some(item) = new.closes_item_id {
+            let row = follow_up_row(tx, item, today(db))?;
+            if row.closed_at_ms.is_some() {
+                return Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed").on_field("closes_item_id"));
+            }
+        }
+        let id = insert_entry(
+            tx,
+            actor,
+            &day.to_string(),
+            new.kind,
+            occurred,
+            EntryFields {
+                place: place.as_deref(),
+                text: &text,
+                reported_to: reported_to.as_deref(),
+                severity: new.severity.as_ref().map(enum_text),
+                spot_check_by: spot_check_by.as_deref(),
+                spot_check_mode: new.spot_check_mode.as_ref().map(enum_text),
+                replacement_guard: replacement_guard.as_deref(),
+                replacement_from_ms: new.replacement_from_ms.filter(|_| new.kind == EntryKind::Replacement),
+                replacement_to_ms: new.replacement_to_ms.filter(|_| new.kind == EntryKind::Replacement),
+                patrol_stops: patrol_stops.as_deref(),
+                voids: None,
+                closes_item_id: new.closes_item_id,
+            },
+        )?;
+        if let Some(follow_up) = &new.follow_up {
+            open_follow_up(tx, actor, follow_up, Some(id), None)?;
+        }
+        if let Some(item) = new.closes_item_id {
+            tx.execute("UPDATE follow_up SET closed_at_ms = ?2, closed_by_entry_id = ?3 WHERE id = ?1", rusqlite::params![item, tx.now_ms(), id])?;
+            audit::record_change(tx, &FOLLOW_UP_AUDITED, item, Event::new("follow_up_closed", Some(actor)))?;
+        }
+        entry_row(tx, id, today(db))
+    })
+}
+
+fn validate_stops(new: &NewEntry) -> Result<Option<String>> {
+    if new.kind != EntryKind::Patrol {
+        return Ok(None);
+    }
+    let mut stops = Vec::new();
+    for stop in &new.patrol_stops {
+        let place = validate::required_text("patrol_stops", &stop.place, SHORT_MAX)?;
+        let anomaly = optional("patrol_stops", stop.anomaly.as_deref(), 200)?;
+        stops.push(PatrolStop { place, visited: stop.visited, anomaly });
+    }
+    if !stops.iter().any(|s| s.visited) {
+        return Err(Error::invalid("patrol_stops", ErrorCode::Required, "tick the key places the patrol visited"));
+    }
+    Ok(Some(serde_json::to_string(&stops).unwrap_or_else(|_| "[]".into())))
+}
+
+struct EntryFields<'a> {
+    place: Option<&'a str>,
+    text: &'a str,
+    reported_to: Option<&'a str>,
+    severity: Option<String>,
+    spot_check_by: Option<&'a str>,
+    spot_check_mode: Option<String>,
+    replacement_guard: Option<&'a str>,
+    replacement_from_ms: Option<i64>,
+    replacement_to_ms: Option<i64>,
+    patrol_stops: Option<&'a str>,
+    voids: Option<(i64, &'a str)>,
+    closes_item_id: Option<i64>,
+}
+
+fn insert_entry(tx: &Tx<'_>, actor: &Actor, day: &str, kind: EntryKind, occurred_at_ms: i64, f: EntryFields<'_>) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO duty_entry (uid, duty_day, kind, occurred_at_ms, recorded_at_ms, place, text, guard_id, reported_to, severity,
+             spot_check_by, spot_check_mode, replacement_guard, replacement_from_ms, replacement_to_ms, patrol_places, voids_entry_id,
+             void_reason, closes_item_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        rusqlite::params![
+            uuid::Uuid::now_v7().to_string(),
+            day,
+            kind.as_str(),
+            occurred_at_ms,
+            tx.now_ms(),
+            f.place,
+            f.text,
+            actor.guard_id,
+            f.reported_to,
+            f.severity,
+            f.spot_check_by,
+            f.spot_check_mode,
+            f.replacement_guard,
+            f.replacement_from_ms,
+            f.replacement_to_ms,
+            f.patrol_stops,
+            f.voids.map(|(id, _)| id),
+            f.voids.map(|(_, reason)| reason),
+            f.closes_item_id,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let action = if f.voids.is_some() { "duty_entry_voided" } else { "duty_entry_added" };
+    audit::record_change(tx, &ENTRY_AUDITED, id, Event::new(action, Some(actor)))?;
+    Ok(id)
+}
+
+/// Voids an entry with a reason: a new entry that points at it. The old one stays visible.
+pub fn void_entry(db: &Db, actor: &Actor, entry_id: i64, reason: &str) -> Result<EntryRow> {
+    let reason = validate::required_text("void_reason", reason, 200)?;
+    let now = db.clock().now_ms();
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Guard)?;
+        let old = entry_row(tx, entry_id, today(db))?;
+        if old.voided_by_entry_id.is_some() || old.voids_entry_id.is_some() {
+            return Err(Error::conflict(ErrorCode::EntryAlreadyVoided, "this entry is already voided (or is itself a correction)"));
+        }
+        let (day, _) = current_day(tx, db, now)?;
+        if is_closed(tx, &old.duty_day)? || is_closed(tx, &day.to_string())? {
+            return Err(Error::conflict(ErrorCode::DutyDayClosed, "this duty day has been closed by a supervisor"));
+        }
+        let id = insert_entry(
+            tx,
+            actor,
+            &day.to_string(),
+            old.kind,
+            now,
+            EntryFields {
+                place: None,
+                text: &reason,
+                reported_to: None,
+                severity: None,
+                spot_check_by: None,
+                spot_check_mode: None,
+                replacement_guard: None,
+                replacement_from_ms: None,
+                replacement_to_ms: None,
+                patrol_stops: None,
+                voids: Some((entry_id, &reason)),
+                closes_item_id: None,
+            },
+        )?;
+        entry_row(tx, id, today(db))
+    })
+}
+
+const SELECT_ENTRY: &str = "SELECT e.id, e.duty_day, e.kind, e.occurred_at_ms, e.recorded_at_ms, e.place, e.text, g.name, e.reported_to,
+        e.severity, e.spot_check_by, e.spot_check_mode, e.replacement_guard, e.replacement_from_ms, e.replacement_to_ms,
+        e.patrol_places, e.voids_entry_id, e.void_reason, e.closes_item_id,
+        (SELECT v.id FROM duty_entry v WHERE v.voids_entry_id = e.id),
+        (SELECT v.void_reason FROM duty_entry v WHERE v.voids_entry_id = e.id),
+        (SELECT f.id FROM follow_up f WHERE f.opened_by_entry_id = e.id)
+     FROM duty_entry e JOIN guard g ON g.id = e.guard_id";
+
+fn map_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<(EntryRow, Option<i64>)> {
+    let text = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+    let occurred: i64 = r.get(3)?;
+    let recorded: i64 = r.get(4)?;
+    let voids_entry_id: Option<i64> = r.get(16)?;
+    let own_reason = text(17)?;
+    let voided_by_reason = text(20)?;
+    Ok((
+        EntryRow {
+            id: r.get(0)?,
+            duty_day: r.get(1)?,
+            kind: EntryKind::parse(&r.get::<_, String>(2)?),
+            occurred_at_ms: occurred,
+            recorded_at_ms: recorded,
+            late: recorded - occurred > LATE_AFTER_MS,
+            place: text(5)?,
+            text: r.get(6)?,
+            guard: r.get(7)?,
+            reported_to: text(8)?,
+            severity: enum_parse(r.get(9)?),
+            spot_check_by: text(10)?,
+            spot_check_mode: enum_parse(r.get(11)?),
+            replacement_guard: text(12)?,
+            replacement_from_ms: r.get(13)?,
+            replacement_to_ms: r.get(14)?,
+            patrol_stops: r.get::<_, Option<String>>(15)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default(),
+            voids_entry_id,
+            voided_by_entry_id: r.get(19)?,
+            void_reason: if voids_entry_id.is_some() { own_reason } else { voided_by_reason },
+            opened_item: None,
+            closes_item_id: r.get(18)?,
+        },
+        r.get(21)?,
+    ))
+}
+
+fn with_item(conn: &Connection, (mut row, item): (EntryRow, Option<i64>), today: NaiveDate) -> Result<EntryRow> {
+    row.opened_item = item.map(|id| follow_up_row(conn, id, today)).transpose()?;
+    Ok(row)
+}
+
+fn entry_row(conn: &Connection, id: i64, today: NaiveDate) -> Result<EntryRow> {
+    let raw = conn
+        .query_row(&format!("{SELECT_ENTRY} WHERE e.id = ?1"), [id], map_entry)
+        .optional()?
+        .ok_or_else(|| Error::not_found(ErrorCode::EntryNotFound, "there is no such duty log entry"))?;
+    with_item(conn, raw, today)
+}
+
+fn entries_of(conn: &Connection, day: &str, today: NaiveDate) -> Result<Vec<EntryRow>> {
+    let mut stmt = conn.prepare(&format!("{SELECT_ENTRY} WHERE e.duty_day = ?1 ORDER BY e.occurred_at_ms, e.id"))?;
+    let raws: Vec<(EntryRow, Option<i64>)> = stmt.query_map([day], map_entry)?.collect::<rusqlite::Result<_>>()?;
+    raws.into_iter().map(|raw| with_item(conn, raw, today)).collect()
+}
+
+fn min_patrols(conn: &Connection) -> Result<i64> {
+    let value: Option<i64> = conn.query_row("SELECT min_patrols_per_day FROM site WHERE id = 1", [], |r| r.get(0)).optional()?.flatten();
+    Ok(value.unwrap_or(i64::from(DEFAULT_MIN_PATROLS)))
+}
+
+fn duty_day_of(conn: &Connection, db: &Db, day: NaiveDate, current: NaiveDate) -> Result<DutyDay> {
+    let day_text = day.to_string();
+    let entries = entries_of(conn, &day_text, today(db))?;
+    let patrols_done = entries.iter().filter(|e| e.kind == EntryKind::Patrol && e.voids_entry_id.is_none() && e.voided_by_entry_id.is_none()).count() as i64;
+    let patrols_required = min_patrols(conn)?;
+    Ok(DutyDay {
+        duty_day: day_text.clone(),
+        patrols_done,
+        patrols_required,
+        // The current day is short only once it is over; the UI shows progress meanwhile.
+        short_of_patrols: patrols_done < patrols_required && day < current,
+        closed: is_closed(conn, &day_text)?,
+        key_places: key_places_of(conn, false)?,
+        entries,
+    })
+}
+
+/// A duty day's timeline (`day` = `YYYY-MM-DD`, or the current day).
+pub fn timeline(db: &Db, actor: &Actor, day: Option<&str>) -> Result<DutyDay> {
+    let now = db.clock().now_ms();
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        let (current, _) = current_day(conn, db, now)?;
+        let day = match day.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(text) => validate::date("duty_day", text)?,
+            None => current,
+        };
+        duty_day_of(conn, db, day, current)
+    })
+}
+
+/// Whether the current duty day is short of patrols so far (progress for the dashboard).
+pub(crate) fn patrols_so_far(conn: &Connection, db: &Db, now_ms: i64) -> Result<(i64, i64)> {
+    let (day, _) = current_day(conn, db, now_ms)?;
+    let done: i64 = conn.query_row(
+        "SELECT count(*) FROM duty_entry e WHERE e.duty_day = ?1 AND e.kind = 'patrol' AND e.voids_entry_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM duty_entry v WHERE v.voids_entry_id = e.id)",
+        [day.to_string()],
+        |r| r.get(0),
+    )?;
+    Ok((done, min_patrols(conn)?))
+}
+
+const SELECT_FOLLOW_UP: &str =
+    "SELECT f.id, f.title, f.owner, f.deadline, f.opened_at_ms, g.name, f.closed_at_ms FROM follow_up f JOIN guard g ON g.id = f.opened_by";
+
+fn map_follow_up(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<FollowUpRow> {
+    let deadline: String = r.get(3)?;
+    let closed_at_ms: Option<i64> = r.get(6)?;
+    Ok(FollowUpRow {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        owner: r.get(2)?,
+        overdue: closed_at_ms.is_none() && NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| today > d),
+        deadline,
+        opened_at_ms: r.get(4)?,
+        opened_by: r.get(5)?,
+        closed_at_ms,
+    })
+}
+
+fn follow_up_row(conn: &Connection, id: i64, today: NaiveDate) -> Result<FollowUpRow> {
+    conn.query_row(&format!("{SELECT_FOLLOW_UP} WHERE f.id = ?1"), [id], |r| map_follow_up(r, today))
+        .optional()?
+        .ok_or_else(|| Error::not_found(ErrorCode::FollowUpNotFound, "there is no such follow-up item").on_field("closes_item_id"))
+}
+
+pub(crate) fn open_items_conn(conn: &Connection, today: NaiveDate) -> Result<Vec<FollowUpRow>> {
+    let mut stmt = conn.prepare(&format!("{SELECT_FOLLOW_UP} WHERE f.closed_at_ms IS NULL ORDER BY f.deadline, f.id"))?;
+    let rows = stmt.query_map([], |r| map_follow_up(r, today))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Open follow-up items, the earliest deadline first (overdue ones flagged).
+pub fn open_items(db: &Db, actor: &Actor) -> Result<Vec<FollowUpRow>> {
+    let today = today(db);
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        open_items_conn(conn, today)
+    })
+}
+
+fn key_places_of(conn: &Connection, all: bool) -> Result<Vec<KeyPlace>> {
+    let mut stmt = conn.prepare("SELECT id, name, active FROM key_place WHERE ?1 OR active = 1 ORDER BY position")?;
+    let rows = stmt.query_map([all], |r| Ok(KeyPlace { id: r.get(0)?, name: r.get(1)?, active: r.get(2)? }))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn key_places(db: &Db, actor: &Actor, all: bool) -> Result<Vec<KeyPlace>> {
+    db.read(|conn| {
+        guards::authorize(conn, actor, if all { Role::Supervisor } else { Role::Guard })?;
+        key_places_of(conn, all)
+    })
+}
+
+pub fn add_key_place(db: &Db, actor: &Actor, name: &str) -> Result<KeyPlace> {
+    let name = validate::required_text("key_place", name, SHORT_MAX)?;
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM key_place WHERE name = ?1)", [&name], |r| r.get(0))?;
+        if exists {
+            return Err(Error::conflict(ErrorCode::KeyPlaceExists, "this key place is already on the list").on_field("key_place"));
+        }
+        tx.execute(
+            "INSERT INTO key_place (uid, name, position, created_at_ms) VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM key_place), ?3)",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), name, tx.now_ms()],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record_change(tx, &KEY_PLACE_AUDITED, id, Event::new("key_place_added", Some(actor)))?;
+        Ok(KeyPlace { id, name, active: true })
+    })
+}
+
+pub fn set_key_place_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<KeyPlace> {
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        let place = tx
+            .query_row("SELECT id, name, active FROM key_place WHERE id = ?1", [id], |r| Ok(KeyPlace { id: r.get(0)?, name: r.get(1)?, active: r.get(2)? }))
+            .optional()?
+            .ok_or_else(|| Error::not_found(ErrorCode::KeyPlaceNotFound, "there is no such key place"))?;
+        if place.active != active {
+            tx.execute("UPDATE key_place SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
+            audit::record_change(tx, &KEY_PLACE_AUDITED, id, Event::new(if active { "key_place_enabled" } else { "key_place_disabled" }, Some(actor)))?;
+        }
+        Ok(KeyPlace { active, ..place })
+    })
+}
+
+/// Sets how many patrols a duty day needs.
+pub fn set_min_patrols(db: &Db, actor: &Actor, count: u32) -> Result<()> {
+    let count = validate::in_range("min_patrols_per_day", i64::from(count), 0, 48)?;
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        tx.execute("UPDATE site SET min_patrols_per_day = ?1 WHERE id = 1", [count])?;
+        audit::record_change(tx, &site::AUDITED, 1, Event::new("settings_changed", Some(actor)))?;
+        Ok(())
+    })
+}
+
+/// Closes a finished duty day (supervisor): no more entries for it.
+pub fn close_day(db: &Db, actor: &Actor, day: &str) -> Result<DutyDay> {
+    let day = validate::date("duty_day", day)?;
+    let now = db.clock().now_ms();
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        let (current, _) = current_day(tx, db, now)?;
+        if day > current {
+            return Err(Error::invalid("duty_day", ErrorCode::EntryInFuture, "a duty day in the future cannot be closed"));
+        }
+        if is_closed(tx, &day.to_string())? {
+            return Err(Error::conflict(ErrorCode::DutyDayClosed, "this duty day is already closed"));
+        }
+        tx.execute(
+            "INSERT INTO duty_day_close (uid, duty_day, closed_at_ms, closed_by) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), day.to_string(), tx.now_ms(), actor.guard_id],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record_change(tx, &DAY_CLOSE_AUDITED, id, Event::new("duty_day_closed", Some(actor)))?;
+        duty_day_of(tx, db, day, current)
+    })
+}
+
+/// The daily duty report (值班记录表) of a duty day.
+pub fn report(db: &Db, actor: &Actor, day: &str) -> Result<DutyReport> {
+    let day = validate::date("duty_day", day)?;
+    let now = db.clock().now_ms();
+    let today = today(db);
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        let settings = site::read_settings(conn)?;
+        let (current, _) = current_day(conn, db, now)?;
+        let start_hour = settings.duty_day_start_hour;
+        let local_start = day.and_hms_opt(start_hour, 0, 0).unwrap_or_default();
+        let from = local_start.and_local_timezone(db.clock().offset_at(now)).single().map_or(0, |t| t.timestamp_millis());
+        let to = from + Duration::days(1).num_milliseconds();
+        let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [from, to], |r| r.get(0))?) };
+        let closed: Option<(i64, String)> = conn
+            .query_row("SELECT c.closed_at_ms, g.name FROM duty_day_close c JOIN guard g ON g.id = c.closed_by WHERE c.duty_day = ?1", [day.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(DutyReport {
+            site_name: settings.site_name,
+            gate_name: settings.gate_name,
+            day: duty_day_of(conn, db, day, current)?,
+            visitors_in: count("SELECT count(*) FROM visit WHERE checked_in_at_ms >= ?1 AND checked_in_at_ms < ?2")?,
+            vehicles_in: count("SELECT count(*) FROM vehicle_visit WHERE checked_in_at_ms >= ?1 AND checked_in_at_ms < ?2")?,
+            handovers: crate::handover::briefs_between(conn, from, to)?,
+            open_items: open_items_conn(conn, today)?,
+            closed_at_ms: closed.as_ref().map(|(at, _)| *at),
+            closed_by: closed.map(|(_, by)| by).unwrap_or_default(),
+            generated_at_ms: now,
+        })
+    })
+}
