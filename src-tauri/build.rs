@@ -76,6 +76,21 @@ const COMMANDS: &[&str] = &[
     "list_handovers",
     "get_handover",
     "record_handover_print",
+    "issue_pass",
+    "import_passes",
+    "get_pass_import_template",
+    "list_passes",
+    "get_pass_card",
+    "revoke_pass",
+    "scan_pass",
+    "override_pass_refusal",
+    "list_pass_scans",
+    "list_pass_keys",
+    "rotate_pass_key",
+    "export_pass_key",
+    "import_pass_key",
+    "export_revocations",
+    "import_revocations",
 ];
 
 fn main() {

@@ -14,6 +14,7 @@ pub mod error;
 pub mod goods;
 pub mod guards;
 pub mod handover;
+pub mod passes;
 pub mod photo;
 pub mod pickups;
 pub mod pii;

@@ -37,6 +37,56 @@ enum Command {
     },
     /// Checks the file (integrity_check) and the audit chain; names the first bad record.
     Verify,
+    /// Holiday passes: issue one, or check a scanned code.
+    #[command(subcommand)]
+    Pass(PassCommand),
+}
+
+#[derive(Subcommand)]
+enum PassCommand {
+    /// Issues a pass (as the first active supervisor, whose PIN is asked with --pin) and
+    /// prints its serial and code digits.
+    Issue {
+        /// holiday_resident, staff, contractor or temporary_visitor
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        holder: String,
+        #[arg(long, default_value = "-")]
+        department: String,
+        /// Local time, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD`.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Gate numbers, e.g. `1,2` (default: every gate).
+        #[arg(long, value_delimiter = ',')]
+        gates: Vec<u8>,
+        /// Daily window, e.g. `06:00-22:00`.
+        #[arg(long, default_value = "")]
+        window: String,
+        #[arg(long, default_value = "CLI")]
+        approved_by: String,
+        /// The issuing supervisor's PIN.
+        #[arg(long)]
+        pin: String,
+        /// Also write the QR code as a PNG image.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// Checks a code as the gate would, without logging a scan: exit 0 valid, 1 refused.
+    Verify {
+        digits: String,
+        /// Check as this gate number (default: the database's gate).
+        #[arg(long)]
+        gate: Option<u16>,
+        /// Check at this local time instead of now (`YYYY-MM-DD HH:MM`).
+        #[arg(long)]
+        at: Option<String>,
+        /// Direction: in or out.
+        #[arg(long, default_value = "in")]
+        direction: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +113,67 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify => verify(&path),
+        Command::Pass(command) => pass(&path, command),
+    }
+}
+
+/// The first active supervisor, logged in with `pin` (the CLI acts as a supervisor).
+fn supervisor(db: &Db, pin: &str) -> Result<gatehouse::guards::Actor, Error> {
+    let id = gatehouse::guards::list_login_guards(db)?
+        .into_iter()
+        .find(|g| g.role == gatehouse::guards::Role::Supervisor)
+        .map(|g| g.id)
+        .ok_or_else(|| Error::forbidden("no active supervisor: run init first"))?;
+    let mut session = gatehouse::session::Session::new();
+    session.log_in(db, id, pin)?;
+    session.actor(db)
+}
+
+fn local_ms(text: &str, end_of_day: bool) -> Result<i64, Error> {
+    use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
+    let text = text.trim();
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(if end_of_day { 23 } else { 0 }, if end_of_day { 59 } else { 0 }, 0)))
+        .ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, format!("`{text}` is not a time like 2027-01-10 08:00")))?;
+    Local.from_local_datetime(&naive).single().map(|t| t.timestamp_millis()).ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, "not a valid local time"))
+}
+
+fn pass(path: &std::path::Path, command: PassCommand) -> Result<ExitCode, Error> {
+    use gatehouse::passes::{self, scan};
+    match command {
+        PassCommand::Issue { kind, holder, department, from, to, gates, window, approved_by, pin, png } => {
+            let db = Db::open(path, Clock::System)?;
+            let actor = supervisor(&db, &pin)?;
+            let kind = passes::PassKind::parse(&kind)
+                .ok_or_else(|| Error::invalid("kind", gatehouse::ErrorCode::InvalidChoice, "must be holiday_resident, staff, contractor or temporary_visitor"))?;
+            let new = passes::NewPass {
+                kind,
+                holder_name: holder,
+                department,
+                valid_from_ms: local_ms(&from, false)?,
+                valid_to_ms: local_ms(&to, true)?,
+                daily_window: window,
+                gates,
+                approved_by,
+                ..Default::default()
+            };
+            let card = passes::issue(&db, &actor, &new)?;
+            if let Some(png_path) = png {
+                std::fs::write(&png_path, passes::qr_png(&card.code, 6)?)?;
+            }
+            println!("serial {}", card.pass.serial);
+            println!("{}", card.code);
+            Ok(ExitCode::SUCCESS)
+        }
+        PassCommand::Verify { digits, gate, at, direction } => {
+            let db = Db::open(path, Clock::System)?;
+            let at_ms = at.as_deref().map(|text| local_ms(text, false)).transpose()?;
+            let direction = if direction == "out" { scan::Direction::Out } else { scan::Direction::In };
+            let check = scan::check(&db, &digits, direction, gate, at_ms)?;
+            println!("{} {}", check.outcome.as_str(), check.holder_hint);
+            Ok(if check.outcome == scan::Outcome::Valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
     }
 }
 

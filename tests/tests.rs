@@ -10,6 +10,7 @@ mod handover;
 mod guards;
 mod migrations;
 mod session;
+mod passes;
 mod pickups;
 mod staff;
 mod visits;

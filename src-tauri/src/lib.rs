@@ -84,6 +84,21 @@ pub fn run() {
             commands::duty::list_handovers,
             commands::duty::get_handover,
             commands::duty::record_handover_print,
+            commands::passes::issue_pass,
+            commands::passes::import_passes,
+            commands::passes::get_pass_import_template,
+            commands::passes::list_passes,
+            commands::passes::get_pass_card,
+            commands::passes::revoke_pass,
+            commands::passes::scan_pass,
+            commands::passes::override_pass_refusal,
+            commands::passes::list_pass_scans,
+            commands::passes::list_pass_keys,
+            commands::passes::rotate_pass_key,
+            commands::passes::export_pass_key,
+            commands::passes::import_pass_key,
+            commands::passes::export_revocations,
+            commands::passes::import_revocations,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

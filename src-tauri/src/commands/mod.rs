@@ -6,6 +6,7 @@ pub mod app;
 pub mod directory;
 pub mod duty;
 pub mod guards;
+pub mod passes;
 pub mod print;
 pub mod session;
 pub mod settings;

@@ -1,0 +1,387 @@
+//! The gate's answer to a scanned pass, and the log of every scan.
+//!
+//! Checks in this order, so the reason shown is the most useful one: malformed, unknown key,
+//! forged (bad signature), revoked, not yet valid, expired, outside the daily window, wrong
+//! gate, uses exhausted, already inside (anti-passback: an `in` after an accepted `in`).
+//! Every scan, accepted or refused, is one sealed `pass_scan` row and an audit event, in the
+//! same transaction as the decision. A supervisor can let a refused holder in (PIN and
+//! reason), logged as its own scan row. Called by: the shell, the CLI, `make bench`.
+
+use base64::Engine;
+use chrono::Timelike;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use super::code::{self, DecodeError};
+use super::{keys, PassKind};
+use crate::audit::{self, Audited, Event};
+use crate::db::Db;
+use crate::error::{Error, ErrorCode, Result};
+use crate::guards::{self, Actor, Role, SupervisorOverride};
+
+pub(crate) const AUDITED: Audited = Audited {
+    entity: "pass_scan",
+    table: "pass_scan",
+    columns: &[
+        "id",
+        "uid",
+        "key_id",
+        "serial",
+        "outcome",
+        "accepted",
+        "direction",
+        "gate_number",
+        "guard_id",
+        "scanned_at_ms",
+        "holder_hint",
+        "override_by",
+        "override_reason",
+    ],
+    pii_columns: &[],
+    blob_digests: &[],
+};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    #[default]
+    In,
+    Out,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Valid,
+    Expired,
+    NotYetValid,
+    OutsideWindow,
+    WrongGate,
+    Revoked,
+    Forged,
+    UnknownKey,
+    Malformed,
+    AlreadyInside,
+    UsesExhausted,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Valid => "valid",
+            Outcome::Expired => "expired",
+            Outcome::NotYetValid => "not_yet_valid",
+            Outcome::OutsideWindow => "outside_window",
+            Outcome::WrongGate => "wrong_gate",
+            Outcome::Revoked => "revoked",
+            Outcome::Forged => "forged",
+            Outcome::UnknownKey => "unknown_key",
+            Outcome::Malformed => "malformed",
+            Outcome::AlreadyInside => "already_inside",
+            Outcome::UsesExhausted => "uses_exhausted",
+        }
+    }
+}
+
+/// The full-screen answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanResult {
+    #[ts(type = "number")]
+    pub scan_id: i64,
+    pub outcome: Outcome,
+    pub accepted: bool,
+    pub direction: Direction,
+    /// The holder's name from this database, else the hint carried in the code.
+    pub holder_name: String,
+    pub department: String,
+    pub kind: Option<PassKind>,
+    /// `data:image/jpeg;base64,…` for the face check, when this database has the photo.
+    pub photo_data_url: String,
+    #[ts(type = "number | null")]
+    pub serial: Option<u32>,
+    #[ts(type = "number | null")]
+    pub valid_to_ms: Option<i64>,
+    pub revoke_reason: String,
+    #[ts(type = "number")]
+    pub scanned_at_ms: i64,
+}
+
+/// A refused scan's decision, for the log.
+struct Decision {
+    outcome: Outcome,
+    payload: Option<code::Payload>,
+}
+
+fn local_holder(conn: &Connection, key_id: u32, serial: u32) -> Result<Option<(String, String, Option<Vec<u8>>, Option<i64>, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT coalesce(holder_name, ''), department, photo, revoked_at_ms, coalesce(revoke_reason, '') FROM pass WHERE key_id = ?1 AND serial = ?2",
+            rusqlite::params![key_id, serial],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?)
+}
+
+fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms: i64, gate: u16) -> Result<Decision> {
+    let decoded = match code::decode(input) {
+        Ok(decoded) => decoded,
+        Err(DecodeError::Malformed | DecodeError::UnknownVersion) => return Ok(Decision { outcome: Outcome::Malformed, payload: None }),
+    };
+    let p = decoded.payload.clone();
+    let refuse = |outcome| Ok(Decision { outcome, payload: Some(p.clone()) });
+    let Some(key) = keys::verifying_key(conn, p.key_id)? else {
+        return refuse(Outcome::UnknownKey);
+    };
+    if !decoded.signed_by(&key) {
+        return refuse(Outcome::Forged);
+    }
+    let revoked_here = local_holder(conn, p.key_id, p.serial)?.is_some_and(|h| h.3.is_some());
+    let revoked_elsewhere: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM imported_revocation WHERE key_id = ?1 AND serial = ?2)",
+        rusqlite::params![p.key_id, p.serial],
+        |r| r.get(0),
+    )?;
+    if revoked_here || revoked_elsewhere {
+        return refuse(Outcome::Revoked);
+    }
+    if now_ms < p.valid_from_ms {
+        return refuse(Outcome::NotYetValid);
+    }
+    if now_ms >= p.valid_to_ms {
+        return refuse(Outcome::Expired);
+    }
+    if let Some((start, end)) = p.window {
+        let local = db.clock().local(now_ms);
+        let minute = (local.hour() * 60 + local.minute()) as u16;
+        // A window may run over midnight (22:00-06:00).
+        let inside = if start < end { minute >= start && minute < end } else { minute >= start || minute < end };
+        if !inside {
+            return refuse(Outcome::OutsideWindow);
+        }
+    }
+    if p.gates != 0 && p.gates & (1 << (gate - 1)) == 0 {
+        return refuse(Outcome::WrongGate);
+    }
+    if direction == Direction::In {
+        if p.max_uses > 0 {
+            let uses: i64 = conn.query_row(
+                "SELECT count(*) FROM pass_scan WHERE key_id = ?1 AND serial = ?2 AND accepted = 1 AND direction = 'in'",
+                rusqlite::params![p.key_id, p.serial],
+                |r| r.get(0),
+            )?;
+            if uses >= i64::from(p.max_uses) {
+                return refuse(Outcome::UsesExhausted);
+            }
+        }
+        let last: Option<String> = conn
+            .query_row(
+                "SELECT direction FROM pass_scan WHERE key_id = ?1 AND serial = ?2 AND accepted = 1 ORDER BY scanned_at_ms DESC, id DESC LIMIT 1",
+                rusqlite::params![p.key_id, p.serial],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if last.as_deref() == Some("in") {
+            return refuse(Outcome::AlreadyInside);
+        }
+    }
+    Ok(Decision { outcome: Outcome::Valid, payload: Some(p) })
+}
+
+pub(crate) fn gate_number(conn: &Connection) -> Result<u16> {
+    let gate: Option<i64> = conn.query_row("SELECT gate_number FROM site WHERE id = 1", [], |r| r.get(0)).optional()?.flatten();
+    Ok(gate.unwrap_or(1).clamp(1, 16) as u16)
+}
+
+fn result_of(conn: &Connection, scan_id: i64) -> Result<ScanResult> {
+    let (key_id, serial, outcome, accepted, direction, scanned_at_ms, hint): (Option<u32>, Option<u32>, String, bool, String, i64, Option<String>) = conn.query_row(
+        "SELECT key_id, serial, outcome, accepted, direction, scanned_at_ms, holder_hint FROM pass_scan WHERE id = ?1",
+        [scan_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+    )?;
+    let outcome: Outcome = serde_json::from_value(json!(outcome)).unwrap_or(Outcome::Malformed);
+    let holder = match (key_id, serial) {
+        (Some(k), Some(s)) => local_holder(conn, k, s)?,
+        _ => None,
+    };
+    let (kind, valid_to_ms) = match (key_id, serial) {
+        (Some(k), Some(s)) => conn
+            .query_row("SELECT kind, valid_to_ms FROM pass WHERE key_id = ?1 AND serial = ?2", rusqlite::params![k, s], |r| {
+                Ok((PassKind::parse(&r.get::<_, String>(0)?), Some(r.get::<_, i64>(1)?)))
+            })
+            .optional()?
+            .unwrap_or((None, None)),
+        _ => (None, None),
+    };
+    let (holder_name, department, photo, revoke_reason) = match holder {
+        Some((name, department, photo, _, reason)) => (name, department, photo, reason),
+        None => (hint.unwrap_or_default(), String::new(), None, String::new()),
+    };
+    Ok(ScanResult {
+        scan_id,
+        outcome,
+        accepted,
+        direction: if direction == "out" { Direction::Out } else { Direction::In },
+        holder_name,
+        department,
+        kind,
+        photo_data_url: photo.map(|p| format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(p))).unwrap_or_default(),
+        serial,
+        valid_to_ms,
+        revoke_reason,
+        scanned_at_ms,
+    })
+}
+
+/// Checks a scanned code at this gate and logs the scan. Refusals are results, not errors.
+pub fn scan(db: &Db, actor: &Actor, input: &str, direction: Direction) -> Result<ScanResult> {
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Guard)?;
+        let now = tx.now_ms();
+        let gate = gate_number(tx)?;
+        let decision = decide(tx, db, input, direction, now, gate)?;
+        let accepted = decision.outcome == Outcome::Valid;
+        let p = decision.payload.as_ref();
+        tx.execute(
+            "INSERT INTO pass_scan (uid, key_id, serial, outcome, accepted, direction, gate_number, guard_id, scanned_at_ms, holder_hint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                p.map(|p| p.key_id),
+                p.map(|p| p.serial),
+                decision.outcome.as_str(),
+                accepted,
+                direction.as_str(),
+                gate,
+                actor.guard_id,
+                now,
+                p.map(|p| p.name_hint.clone()),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record_change(tx, &AUDITED, id, Event::new(if accepted { "pass_accepted" } else { "pass_refused" }, Some(actor)))?;
+        result_of(tx, id)
+    })
+}
+
+/// A check without a log entry (the CLI's `pass verify`, scripted checks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub outcome: Outcome,
+    /// The name hint carried in the code (empty when unreadable).
+    pub holder_hint: String,
+}
+
+/// Decides as `scan` would, at `gate` (default: this database's) and `at_ms` (default:
+/// now), and records nothing.
+pub fn check(db: &Db, input: &str, direction: Direction, gate: Option<u16>, at_ms: Option<i64>) -> Result<Check> {
+    if gate.is_some_and(|g| !(1..=16).contains(&g)) {
+        return Err(Error::invalid("gate", ErrorCode::GatesInvalid, "gate numbers go from 1 to 16"));
+    }
+    db.read(|conn| {
+        let gate = match gate {
+            Some(g) => g,
+            None => gate_number(conn)?,
+        };
+        let decision = decide(conn, db, input, direction, at_ms.unwrap_or_else(|| db.clock().now_ms()), gate)?;
+        Ok(Check { outcome: decision.outcome, holder_hint: decision.payload.map(|p| p.name_hint).unwrap_or_default() })
+    })
+}
+
+/// A supervisor lets the holder of a refused scan in (or out), with PIN and reason.
+pub fn override_refusal(db: &Db, actor: &Actor, scan_id: i64, approval: &SupervisorOverride) -> Result<ScanResult> {
+    let refused = db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        result_of(conn, scan_id)
+    })?;
+    if refused.accepted {
+        return Err(Error::conflict(ErrorCode::PassRefused, "this scan was not refused: nothing to override"));
+    }
+    let (supervisor, reason) = guards::approve_override(db, approval)?;
+    db.write(|tx| {
+        let (key_id, serial, hint): (Option<u32>, Option<u32>, Option<String>) =
+            tx.query_row("SELECT key_id, serial, holder_hint FROM pass_scan WHERE id = ?1", [scan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        tx.execute(
+            "INSERT INTO pass_scan (uid, key_id, serial, outcome, accepted, direction, gate_number, guard_id, scanned_at_ms, holder_hint, override_by, override_reason)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                key_id,
+                serial,
+                refused.outcome.as_str(),
+                refused.direction.as_str(),
+                gate_number(tx)?,
+                actor.guard_id,
+                tx.now_ms(),
+                hint,
+                supervisor.guard_id,
+                reason,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record_change(tx, &AUDITED, id, Event::new("pass_override", Some(&supervisor)).detail(json!({ "refused_scan": scan_id })))?;
+        result_of(tx, id)
+    })
+}
+
+/// A logged scan, for the scan log screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanLogRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub outcome: Outcome,
+    pub accepted: bool,
+    pub overridden: bool,
+    pub direction: Direction,
+    pub holder: String,
+    #[ts(type = "number | null")]
+    pub serial: Option<u32>,
+    #[ts(type = "number")]
+    pub gate_number: i64,
+    pub guard: String,
+    #[ts(type = "number")]
+    pub scanned_at_ms: i64,
+}
+
+/// The latest scans, newest first (`refused_only` for the refused ones).
+pub fn log(db: &Db, actor: &Actor, refused_only: bool, limit: i64) -> Result<Vec<ScanLogRow>> {
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        let mut stmt = conn.prepare(
+            "SELECT s.id, s.outcome, s.accepted, s.override_by IS NOT NULL, s.direction,
+                    coalesce((SELECT p.holder_name FROM pass p WHERE p.key_id = s.key_id AND p.serial = s.serial), s.holder_hint, ''),
+                    s.serial, s.gate_number, g.name, s.scanned_at_ms
+             FROM pass_scan s JOIN guard g ON g.id = s.guard_id
+             WHERE NOT ?1 OR s.accepted = 0 ORDER BY s.scanned_at_ms DESC, s.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(rusqlite::params![refused_only, limit.clamp(1, 1000)], |r| {
+                Ok(ScanLogRow {
+                    id: r.get(0)?,
+                    outcome: serde_json::from_value(json!(r.get::<_, String>(1)?)).unwrap_or(Outcome::Malformed),
+                    accepted: r.get(2)?,
+                    overridden: r.get(3)?,
+                    direction: if r.get::<_, String>(4)? == "out" { Direction::Out } else { Direction::In },
+                    holder: r.get(5)?,
+                    serial: r.get(6)?,
+                    gate_number: r.get(7)?,
+                    guard: r.get(8)?,
+                    scanned_at_ms: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    })
+}
