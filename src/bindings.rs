@@ -1,6 +1,7 @@
 //! TypeScript types for the UI, generated from the core's types with ts-rs.
 //!
-//! The generated files are committed under `ui/src/lib/bindings/`. The test below fails
+//! The generated files (one per type, plus `index.ts` re-exporting them all) are committed
+//! under `ui/src/lib/bindings/`. The test below fails
 //! when they are stale; `UPDATE_BINDINGS=1 cargo test bindings` rewrites them.
 //! Must not: hold types of its own. Called by: that test only.
 
@@ -105,6 +106,14 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::pickups::PickupRow,
         crate::session::AppState,
     );
+    // One import point for the UI: `import type { VisitRow } from '$lib/bindings'`.
+    let mut index = String::from("// Generated with the bindings (src/bindings.rs): every type shared with the core.\n");
+    let mut names: Vec<&str> = files.iter().map(|(file, _)| file.trim_end_matches(".ts")).collect();
+    names.sort_unstable();
+    for name in names {
+        index.push_str(&format!("export type {{ {name} }} from './{name}';\n"));
+    }
+    files.push(("index.ts".to_string(), index));
     Ok(files)
 }
 

@@ -98,6 +98,16 @@ const CORE_ERROR_CODES = {
   key_place_exists: true,
   key_place_not_found: true,
   handover_not_found: true,
+  key_file_invalid: true,
+  key_id_taken: true,
+  pass_not_found: true,
+  pass_already_revoked: true,
+  pass_refused: true,
+  revocation_list_invalid: true,
+  revocation_list_old: true,
+  import_file_invalid: true,
+  window_invalid: true,
+  gates_invalid: true,
 } satisfies Record<ErrorCode, true> & Record<string, true>;
 
 /** Error codes the core sends (the generated `ErrorCode`) plus the UI-only ones. */
