@@ -19,9 +19,21 @@ fn print_error(message: impl Into<String>) -> AppError {
     gatehouse::Error::new(ErrorKind::Storage, ErrorCode::PrintFailed, message).into()
 }
 
+/// Paper the print layouts use: A4 (reports, rosters, card sheets), A5 (visitor slips),
+/// A6 (labels) and CR80 (a pass card, 85.6 x 54 mm).
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    A5,
+    A6,
+    Cr80,
+}
+
 /// Saves the page as `exports/<name>-YYYYMMDD-HHMMSS.pdf` beside the database; returns the path.
 #[tauri::command]
-pub async fn save_page_pdf(window: WebviewWindow, desk: State<'_, Desk>, name: String) -> CommandResult<String> {
+pub async fn save_page_pdf(window: WebviewWindow, desk: State<'_, Desk>, name: String, paper: Option<Paper>) -> CommandResult<String> {
     desk.actor()?;
     let stem: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
     let stem = if stem.is_empty() { "print".to_string() } else { stem };
@@ -31,7 +43,7 @@ pub async fn save_page_pdf(window: WebviewWindow, desk: State<'_, Desk>, name: S
     let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<(), String>>();
     let target = path.clone();
     window
-        .with_webview(move |webview| print_to_pdf(webview, &target, done_tx))
+        .with_webview(move |webview| print_to_pdf(webview, &target, paper.unwrap_or_default(), done_tx))
         .map_err(|e| print_error(format!("the window cannot print: {e}")))?;
     tauri::async_runtime::spawn_blocking(move || done_rx.recv_timeout(PRINT_TIMEOUT))
         .await
@@ -42,7 +54,7 @@ pub async fn save_page_pdf(window: WebviewWindow, desk: State<'_, Desk>, name: S
 }
 
 #[cfg(target_os = "linux")]
-fn print_to_pdf(webview: tauri::webview::PlatformWebview, path: &std::path::Path, done: std::sync::mpsc::Sender<Result<(), String>>) {
+fn print_to_pdf(webview: tauri::webview::PlatformWebview, path: &std::path::Path, paper: Paper, done: std::sync::mpsc::Sender<Result<(), String>>) {
     use webkit2gtk::PrintOperationExt;
 
     let uri = format!("file://{}", path.display());
@@ -51,7 +63,19 @@ fn print_to_pdf(webview: tauri::webview::PlatformWebview, path: &std::path::Path
     settings.set(gtk::PRINT_SETTINGS_OUTPUT_FILE_FORMAT, Some("pdf"));
     settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI, Some(&uri));
     let page = gtk::PageSetup::new();
-    page.set_paper_size(&gtk::PaperSize::new(Some(&gtk::PAPER_NAME_A4)));
+    let size = match paper {
+        Paper::A4 => gtk::PaperSize::new(Some(&gtk::PAPER_NAME_A4)),
+        Paper::A5 => gtk::PaperSize::new(Some(&gtk::PAPER_NAME_A5)),
+        Paper::A6 => gtk::PaperSize::new(Some("iso_a6")),
+        Paper::Cr80 => gtk::PaperSize::new_custom("cr80", "CR80", 85.6, 54.0, gtk::Unit::Mm),
+    };
+    page.set_paper_size(&size);
+    if let Paper::Cr80 = paper {
+        // GTK's default margins (6 mm) would eat a tenth of a card.
+        for set in [gtk::PageSetup::set_top_margin, gtk::PageSetup::set_bottom_margin, gtk::PageSetup::set_left_margin, gtk::PageSetup::set_right_margin] {
+            set(&page, 1.5, gtk::Unit::Mm);
+        }
+    }
     let operation = webkit2gtk::PrintOperation::new(&webview.inner());
     operation.set_print_settings(&settings);
     operation.set_page_setup(&page);
@@ -68,6 +92,6 @@ fn print_to_pdf(webview: tauri::webview::PlatformWebview, path: &std::path::Path
 }
 
 #[cfg(not(target_os = "linux"))]
-fn print_to_pdf(_: tauri::webview::PlatformWebview, _: &std::path::Path, done: std::sync::mpsc::Sender<Result<(), String>>) {
+fn print_to_pdf(_: tauri::webview::PlatformWebview, _: &std::path::Path, _: Paper, done: std::sync::mpsc::Sender<Result<(), String>>) {
     let _ = done.send(Err("saving as PDF is only built for Linux so far".into()));
 }

@@ -149,8 +149,11 @@ export const getVisitSlip = (visitId: number) => call<VisitSlip>('get_visit_slip
 export const getRoster = () => call<Roster>('get_roster');
 
 // --- printing ---
+/** Paper of a print layout; the PDF page takes this size. */
+export type Paper = 'a4' | 'a5' | 'a6' | 'cr80';
 /** Prints the page (its print layout) to exports/<name>-….pdf; resolves to the file's path. */
-export const savePagePdf = (name: 'slip' | 'roster') => call<string>('save_page_pdf', { name });
+export const savePagePdf = (name: 'slip' | 'roster', paper: Paper = 'a4') =>
+  call<string>('save_page_pdf', { name, paper });
 
 // --- staff directory ---
 export const searchStaff = (query: string) => call<StaffMember[]>('search_staff', { query });

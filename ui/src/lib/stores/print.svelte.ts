@@ -40,8 +40,11 @@ export async function printLayout(): Promise<void> {
   window.print();
 }
 
+/** The paper each layout is drawn for (its CSS `@page size`). */
+const PAPER: Record<PrintKind, api.Paper> = { slip: 'a5', roster: 'a4' };
+
 /** Saves the current layout as a PDF in exports/; resolves to the file's path. */
 export async function saveLayoutPdf(name: PrintKind): Promise<string> {
   await tick();
-  return api.savePagePdf(name);
+  return api.savePagePdf(name, PAPER[name]);
 }
