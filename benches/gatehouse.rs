@@ -14,6 +14,7 @@ use gatehouse::visits::{self, CheckOut, NewVisit};
 use gatehouse::{Clock, Db};
 
 const CHECK_INS: usize = 1_000;
+const SCANS: usize = 10_000;
 
 struct Figure {
     name: &'static str,
@@ -55,6 +56,16 @@ fn main() {
         .expect("setup");
     let actor = log_in(&db);
 
+    // The floor under every figure below: one empty write transaction, i.e. one fsync.
+    let mut empty = Vec::with_capacity(200);
+    for _ in 0..200 {
+        let t = Instant::now();
+        db.write(|_| Ok(())).expect("empty write");
+        empty.push(t.elapsed());
+    }
+    figures.push(Figure { name: "empty write commit p50 (the fsync floor)", value: ms(percentile(&mut empty, 0.50)), target: "" });
+    figures.push(Figure { name: "empty write commit p99", value: ms(percentile(&mut empty, 0.99)), target: "" });
+
     let mut check_ins = Vec::with_capacity(CHECK_INS);
     let mut ids = Vec::with_capacity(CHECK_INS);
     for i in 0..CHECK_INS {
@@ -82,9 +93,33 @@ fn main() {
     figures.push(Figure { name: "check-out commit p50", value: ms(percentile(&mut check_outs, 0.50)), target: "" });
     figures.push(Figure { name: "check-out commit p99", value: ms(percentile(&mut check_outs, 0.99)), target: "" });
 
+    // Pass scans: decode + signature + revocation + anti-passback + the log write, as at the gate.
+    let pass = gatehouse::passes::NewPass {
+        holder_name: "张伟".into(),
+        department: "计算机学院".into(),
+        valid_from_ms: chrono::Utc::now().timestamp_millis() - 86_400_000,
+        valid_to_ms: chrono::Utc::now().timestamp_millis() + 86_400_000,
+        approved_by: "学工处".into(),
+        ..Default::default()
+    };
+    let card = gatehouse::passes::issue(&db, &actor, &pass).expect("issue");
+    let mut scans = Vec::with_capacity(SCANS);
+    for i in 0..SCANS {
+        let direction = if i % 2 == 0 { gatehouse::passes::scan::Direction::In } else { gatehouse::passes::scan::Direction::Out };
+        let t = Instant::now();
+        let result = gatehouse::passes::scan::scan(&db, &actor, &card.code, direction).expect("scan");
+        scans.push(t.elapsed());
+        assert!(result.accepted, "scan {i} refused: {:?}", result.outcome);
+    }
+    figures.push(Figure { name: "pass scan verify + log p50 (10,000)", value: ms(percentile(&mut scans, 0.50)), target: "" });
+    figures.push(Figure { name: "pass scan verify + log p99", value: ms(percentile(&mut scans, 0.99)), target: "< 5 ms" });
+    let t = Instant::now();
+    let png = gatehouse::passes::qr_png(&card.code, 6).expect("qr");
+    figures.push(Figure { name: "pass QR render (PNG)", value: format!("{} ({} bytes)", ms(t.elapsed()), png.len()), target: "" });
+
     let t = Instant::now();
     let report = db.read(gatehouse::audit::verify).expect("verify").expect("sound");
-    figures.push(Figure { name: "verify chain + records (after 1,000 visits)", value: format!("{} ({} events)", ms(t.elapsed()), report.events), target: "" });
+    figures.push(Figure { name: "verify chain + records (1,000 visits, 10,000 scans)", value: format!("{} ({} events)", ms(t.elapsed()), report.events), target: "" });
 
     println!("{:<48} {:>22}  {}", "figure", "value", "target");
     for f in &figures {
