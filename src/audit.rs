@@ -13,6 +13,7 @@
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -364,4 +365,37 @@ fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
     keys.into_iter()
         .find(|k| expected.get(*k).unwrap_or(&Value::Null) != actual.get(*k).unwrap_or(&Value::Null))
         .cloned()
+}
+
+/// A point of the chain recorded outside the database (a checkpoint file, the fingerprint
+/// printed on a handover slip): event `seq` had a hash starting with `hash_prefix`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash_prefix: String,
+}
+
+impl Anchor {
+    /// Parses `SEQ:HEX` (as printed: `#1234 1acb77d0b0437b5b` also works).
+    pub fn parse(text: &str) -> Option<Anchor> {
+        let text = text.trim().trim_start_matches('#');
+        let (seq, hash) = text.split_once([':', ' '])?;
+        let hash_prefix = hash.trim().to_lowercase();
+        (hash_prefix.len() >= 8 && hash_prefix.chars().all(|c| c.is_ascii_hexdigit()))
+            .then_some(Anchor { seq: seq.trim().parse().ok()?, hash_prefix })
+    }
+}
+
+/// Checks that the chain still holds `anchor`. A truncated chain (the event is gone) or a
+/// rewritten one (same seq, other hash) fails here even when it is internally consistent.
+pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> Result<Result<(), Problem>> {
+    let hash: Option<Vec<u8>> = conn.query_row("SELECT hash FROM audit_event WHERE seq = ?1", [anchor.seq], |r| r.get(0)).optional()?;
+    let record = format!("audit event #{}", anchor.seq);
+    Ok(match hash {
+        None => Err(Problem { record, reason: "is missing: the chain was cut back behind a recorded checkpoint".into() }),
+        Some(hash) if !hex::encode(&hash).starts_with(&anchor.hash_prefix) => {
+            Err(Problem { record, reason: format!("has another hash than recorded ({}…): the chain was rewritten", anchor.hash_prefix) })
+        }
+        Some(_) => Ok(()),
+    })
 }

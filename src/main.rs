@@ -36,7 +36,24 @@ enum Command {
         pin: String,
     },
     /// Checks the file (integrity_check) and the audit chain; names the first bad record.
-    Verify,
+    Verify {
+        /// A checkpoint file: checked if it exists, then (when sound) rewritten with the
+        /// current head, so a later truncation or rewrite of the chain is caught.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// A fingerprint printed on a handover slip, `SEQ:HEX` (repeatable).
+        #[arg(long = "fingerprint", value_name = "SEQ:HEX")]
+        fingerprints: Vec<String>,
+    },
+    /// Registers N synthetic visitors through the app's own check-in path, printing each
+    /// visit's uid once its transaction committed (the crash test kills it mid-way).
+    Stress {
+        #[arg(long)]
+        visits: u64,
+        /// The PIN of the first supervisor (the check-ins are made as that account).
+        #[arg(long)]
+        pin: String,
+    },
     /// Holiday passes: issue one, or check a scanned code.
     #[command(subcommand)]
     Pass(PassCommand),
@@ -112,7 +129,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("set up {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify => verify(&path),
+        Command::Verify { checkpoint, fingerprints } => verify(&path, checkpoint.as_deref(), &fingerprints),
+        Command::Stress { visits, pin } => stress(&path, visits, &pin),
         Command::Pass(command) => pass(&path, command),
     }
 }
@@ -137,6 +155,29 @@ fn local_ms(text: &str, end_of_day: bool) -> Result<i64, Error> {
         .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(if end_of_day { 23 } else { 0 }, if end_of_day { 59 } else { 0 }, 0)))
         .ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, format!("`{text}` is not a time like 2027-01-10 08:00")))?;
     Local.from_local_datetime(&naive).single().map(|t| t.timestamp_millis()).ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, "not a valid local time"))
+}
+
+fn stress(path: &std::path::Path, visits: u64, pin: &str) -> Result<ExitCode, Error> {
+    use std::io::Write;
+    let db = Db::open(path, Clock::System)?;
+    let actor = supervisor(&db, pin)?;
+    let mut out = std::io::stdout().lock();
+    for i in 0..visits {
+        let first17 = format!("110101{}{:02}{:02}{:03}", 1960 + i % 40, 1 + i % 12, 1 + i % 28, i % 1000);
+        let check = gatehouse::validate::cn_id::check_char(&first17).unwrap_or('0');
+        let new = gatehouse::visits::NewVisit {
+            name: "压力测试".into(),
+            id_number: format!("{first17}{check}"),
+            host: "值班室".into(),
+            purpose: "压力测试".into(),
+            ..Default::default()
+        };
+        let row = gatehouse::visits::check_in(&db, &actor, &new)?;
+        // Printed only after COMMIT returned: every uid printed must survive a crash.
+        writeln!(out, "{}", row.uid)?;
+        out.flush()?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn pass(path: &std::path::Path, command: PassCommand) -> Result<ExitCode, Error> {
@@ -177,7 +218,7 @@ fn pass(path: &std::path::Path, command: PassCommand) -> Result<ExitCode, Error>
     }
 }
 
-fn verify(path: &std::path::Path) -> Result<ExitCode, Error> {
+fn verify(path: &std::path::Path, checkpoint: Option<&std::path::Path>, fingerprints: &[String]) -> Result<ExitCode, Error> {
     if !path.exists() {
         eprintln!("gatehouse: no database at {}: check the path or GATEHOUSE_DB", path.display());
         return Ok(ExitCode::from(1));
@@ -188,8 +229,38 @@ fn verify(path: &std::path::Path) -> Result<ExitCode, Error> {
         println!("UNSOUND: the database file is damaged: {integrity}");
         return Ok(ExitCode::from(1));
     }
+    let mut anchors = Vec::new();
+    for text in fingerprints {
+        match audit::Anchor::parse(text) {
+            Some(anchor) => anchors.push(anchor),
+            None => {
+                eprintln!("gatehouse: `{text}` is not a fingerprint like 1234:1acb77d0b0437b5b");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    if let Some(file) = checkpoint.filter(|f| f.exists()) {
+        let text = std::fs::read_to_string(file)?;
+        match serde_json::from_str::<audit::Anchor>(&text) {
+            Ok(anchor) => anchors.push(anchor),
+            Err(_) => {
+                println!("UNSOUND: the checkpoint file {} cannot be read", file.display());
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    for anchor in &anchors {
+        if let Err(problem) = db.read(|c| audit::check_anchor(c, anchor))? {
+            println!("TAMPERED: {problem}");
+            return Ok(ExitCode::from(1));
+        }
+    }
     match db.read(audit::verify)? {
         Ok(report) => {
+            if let Some(file) = checkpoint {
+                let anchor = audit::Anchor { seq: report.head.seq, hash_prefix: report.head.hash_hex.clone() };
+                std::fs::write(file, serde_json::to_string(&anchor).unwrap_or_default())?;
+            }
             println!(
                 "ok: {} audit events and {} records verified; chain head #{} {}",
                 report.events,

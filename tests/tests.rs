@@ -5,7 +5,9 @@ mod util;
 
 mod audit;
 mod cli;
+mod crash;
 mod duty;
+mod faults;
 mod handover;
 mod guards;
 mod migrations;
