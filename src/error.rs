@@ -128,6 +128,7 @@ pub enum ErrorCode {
     StorageFull,
     StorageReadOnly,
     StorageBusy,
+    StorageCorrupt,
     Storage,
     Tampered,
     Internal,
@@ -233,6 +234,10 @@ impl From<rusqlite::Error> for Error {
             Some(Sqlite::ReadOnly) | Some(Sqlite::CannotOpen) | Some(Sqlite::PermissionDenied) => (
                 ErrorCode::StorageReadOnly,
                 format!("the database cannot be written ({err}): check the file's permissions"),
+            ),
+            Some(Sqlite::NotADatabase) | Some(Sqlite::DatabaseCorrupt) => (
+                ErrorCode::StorageCorrupt,
+                "the database file is damaged or is not a Gatehouse database: restore the latest backup".to_string(),
             ),
             Some(Sqlite::DatabaseBusy) | Some(Sqlite::DatabaseLocked) => (
                 ErrorCode::StorageBusy,

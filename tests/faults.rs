@@ -57,7 +57,7 @@ fn a_file_that_is_not_a_database_is_refused_at_start_and_left_alone() {
     let garbage = b"this is not an SQLite database, it is a stray text file. ".repeat(200);
     std::fs::write(&path, &garbage).unwrap();
     let err = Db::open(&path, Clock::fixed(0)).err().expect("refused");
-    assert_eq!(err.kind(), ErrorKind::Storage);
-    assert!(err.to_string().contains("database"), "{err}");
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Storage, ErrorCode::StorageCorrupt));
+    assert!(err.to_string().contains("restore the latest backup"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), garbage, "the file is not overwritten");
 }

@@ -427,6 +427,7 @@ export const en: Dictionary = {
     storage_full: 'The disk is full and the record was NOT saved. Tell a supervisor or administrator now',
     storage_read_only: 'The data file is read-only and the record was NOT saved. Contact the administrator',
     storage_busy: 'The database is busy and the record was NOT saved; try again in a moment',
+    storage_corrupt: 'The database file is damaged or is not a Gatehouse database. Ask a supervisor to restore the latest backup; the file is left untouched',
     storage: 'A storage error occurred and the record was NOT saved. Contact the administrator',
     tampered: 'The records failed their integrity check and may have been altered. Report to the security office now',
     internal: 'Internal error; please try again, and contact the administrator if it persists',

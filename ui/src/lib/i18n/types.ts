@@ -82,6 +82,7 @@ const CORE_ERROR_CODES = {
   storage_full: true,
   storage_read_only: true,
   storage_busy: true,
+  storage_corrupt: true,
   storage: true,
   tampered: true,
   internal: true,
