@@ -5,6 +5,7 @@
 //! Start reading at `db` (the store), `audit` (the hash chain) and `session` (who is on duty).
 
 pub mod audit;
+pub mod backup;
 pub mod bindings;
 pub mod checklist;
 pub mod clock;

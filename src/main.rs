@@ -45,6 +45,10 @@ enum Command {
         #[arg(long = "fingerprint", value_name = "SEQ:HEX")]
         fingerprints: Vec<String>,
     },
+    /// Writes a checked backup of the database to FILE (online backup API).
+    Backup { file: PathBuf },
+    /// Replaces the database with a checked backup (refused while the app is running).
+    Restore { file: PathBuf },
     /// Registers N synthetic visitors through the app's own check-in path, printing each
     /// visit's uid once its transaction committed (the crash test kills it mid-way).
     Stress {
@@ -131,6 +135,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Verify { checkpoint, fingerprints } => verify(&path, checkpoint.as_deref(), &fingerprints),
         Command::Stress { visits, pin } => stress(&path, visits, &pin),
+        Command::Backup { file } => {
+            let db = Db::open(&path, Clock::System)?;
+            let report = gatehouse::backup::backup_to(&db, &file)?;
+            println!("backed up to {} ({} bytes, {} records verified)", report.path, report.bytes, report.records);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file } => {
+            let report = gatehouse::backup::restore(&path, &file)?;
+            println!("restored {} from {} ({} records verified)", path.display(), file.display(), report.records);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Pass(command) => pass(&path, command),
     }
 }

@@ -13,16 +13,25 @@ use gatehouse::{db, AppError, Clock, Db};
 pub struct Desk {
     db: Result<Db, AppError>,
     session: Mutex<Session>,
+    /// Held while the app runs: `gatehouse restore` refuses to swap the file under us, and
+    /// a second window on the same database is refused.
+    _lock: Option<gatehouse::backup::AppLock>,
 }
 
 impl Desk {
     /// Opens the database at `$GATEHOUSE_DB` or the OS data directory.
     pub fn open_default() -> Desk {
-        let db = db::default_db_path().and_then(|path| Db::open(path, Clock::System)).map_err(AppError::from);
-        if let Err(err) = &db {
-            eprintln!("gatehouse: cannot open the database: {}", err.message);
+        let opened = db::default_db_path().and_then(|path| {
+            let lock = gatehouse::backup::lock_for_app(&path)?;
+            Ok((Db::open(&path, Clock::System)?, lock))
+        });
+        match opened {
+            Ok((db, lock)) => Desk { db: Ok(db), session: Mutex::new(Session::new()), _lock: Some(lock) },
+            Err(err) => {
+                eprintln!("gatehouse: cannot open the database: {}", err.message());
+                Desk { db: Err(AppError::from(err)), session: Mutex::new(Session::new()), _lock: None }
+            }
         }
-        Desk { db, session: Mutex::new(Session::new()) }
     }
 
     pub fn db(&self) -> Result<&Db, AppError> {
