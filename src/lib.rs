@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod checklist;
 pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod duty;
 pub mod error;
 pub mod goods;

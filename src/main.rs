@@ -45,6 +45,17 @@ enum Command {
         #[arg(long = "fingerprint", value_name = "SEQ:HEX")]
         fingerprints: Vec<String>,
     },
+    /// Fills the database with synthetic demo data (never on a database in use at a gate).
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        visits: u64,
+        /// Spread over this many past days.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// The PIN of the first supervisor.
+        #[arg(long)]
+        pin: String,
+    },
     /// Writes a checked backup of the database to FILE (online backup API).
     Backup { file: PathBuf },
     /// Replaces the database with a checked backup (refused while the app is running).
@@ -135,6 +146,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Verify { checkpoint, fingerprints } => verify(&path, checkpoint.as_deref(), &fingerprints),
         Command::Stress { visits, pin } => stress(&path, visits, &pin),
+        Command::Demo { visits, days, pin } => {
+            let db = Db::open(&path, Clock::System)?;
+            let actor = supervisor(&db, &pin)?;
+            let report = gatehouse::demo::generate(&db, &actor, visits, days, 20261128)?;
+            println!("added {} visits and {} staff to {}", report.visits, report.staff, path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Backup { file } => {
             let db = Db::open(&path, Clock::System)?;
             let report = gatehouse::backup::backup_to(&db, &file)?;

@@ -57,3 +57,28 @@ fn version_prints_the_crate_version() {
     let out = gatehouse(&["--version"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn demo_data_verifies_and_backup_restore_round_trips_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let backup = dir.path().join("backup.db");
+    assert!(gatehouse(&["--db", db, "init", "--site", "演示学校", "--gate", "东门", "--supervisor", "王主管", "--pin", "246810"]).status.success());
+    let out = gatehouse(&["--db", db, "demo", "--visits", "2000", "--pin", "246810"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let (visits, inside): (i64, i64) = conn.query_row("SELECT count(*), count(*) FILTER (WHERE checked_out_at_ms IS NULL) FROM visit", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((visits, inside), (2000, 30));
+    drop(conn);
+    assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
+    let out = gatehouse(&["--db", db, "backup", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let restored = dir.path().join("restored.db");
+    let out = gatehouse(&["--db", restored.to_str().unwrap(), "restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(gatehouse(&["--db", restored.to_str().unwrap(), "verify"]).status.code(), Some(0));
+    let out = gatehouse(&["--db", db, "backup", dir.path().join("no-such-drive/b.db").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("backup folder does not exist"));
+}
