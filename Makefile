@@ -103,7 +103,7 @@ test: deps cargo-test ui-test e2e-run
 # the CLI is the other place they may land. Until one exists this says so.
 bench:
 	@if compgen -G 'benches/*.rs' >/dev/null; then \
-		$(CARGO) bench -p gatehouse --benches; \
+		$(CARGO) bench -p gatehouse --bench '*'; \
 	elif $(CARGO) run -q --bin gatehouse -- help bench >/dev/null 2>&1; then \
 		$(CARGO) run --release --bin gatehouse -- bench; \
 	else \
