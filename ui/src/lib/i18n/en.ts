@@ -465,6 +465,7 @@ export const en: Dictionary = {
     watchOverrideMessage: 'Vehicle "{plate}" is on the watchlist and may not enter. A supervisor must enter their PIN and give a reason to let it in.',
     watchOverrideOk: 'Approve and let in',
     goodsOverdue: '{count} returnable goods overdue',
+    rosterTitle: 'Vehicles on site: {count}',
   },
   goods: {
     deliveryTitle: 'Goods coming in (deliveries)',

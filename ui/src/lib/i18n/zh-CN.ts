@@ -465,6 +465,7 @@ export const zhCN = {
     watchOverrideMessage: '车辆“{plate}”在关注名单上，禁止进入。须由主管输入密码并说明理由后才能放行。',
     watchOverrideOk: '批准并放行',
     goodsOverdue: '外借物资逾期未还 {count} 项',
+    rosterTitle: '在场车辆：{count} 辆',
   },
   goods: {
     deliveryTitle: '物资进入登记（送货）',
