@@ -188,3 +188,54 @@ export const unlockGuard = (guardId: number) => call<GuardRow>('unlock_guard', {
 export const getSettings = () => call<Settings>('get_settings');
 export const updateSettings = (settings: Settings) =>
   call<Settings>('update_settings', { settings }, { write: true });
+
+// --- vehicles and goods (issue 4) ---
+import type {
+  ChecklistItem,
+  ChecklistKind,
+  DeliveryRow,
+  ExitPermitRow,
+  NewDelivery,
+  NewExitPermit,
+  NewRegisteredVehicle,
+  NewVehicleVisit,
+  PlateCheck,
+  RegisteredPass,
+  RegisteredVehicle,
+  SupervisorOverride,
+  VehicleRow,
+} from './bindings';
+
+export const checkPlate = (plate: string, confirmSpecial: boolean) =>
+  call<PlateCheck>('check_plate', { plate, confirmSpecial });
+export const checkInVehicle = (vehicle: NewVehicleVisit) =>
+  call<VehicleRow>('check_in_vehicle', { vehicle }, { write: true });
+export const passRegisteredVehicle = (pass: RegisteredPass) =>
+  call<VehicleRow>('pass_registered_vehicle', { pass }, { write: true });
+export const checkOutVehicle = (vehicleVisitId: number) =>
+  call<VehicleRow>('check_out_vehicle', { vehicleVisitId }, { write: true });
+export const checkOutVehicleByPlate = (plate: string) =>
+  call<VehicleRow>('check_out_vehicle_by_plate', { plate }, { write: true });
+export const listVehiclesOnSite = () => call<VehicleRow[]>('list_vehicles_on_site');
+export const listRegisteredVehicles = () => call<RegisteredVehicle[]>('list_registered_vehicles');
+export const addRegisteredVehicle = (vehicle: NewRegisteredVehicle) =>
+  call<RegisteredVehicle>('add_registered_vehicle', { vehicle }, { write: true });
+export const setRegisteredVehicleActive = (registeredId: number, active: boolean) =>
+  call<RegisteredVehicle>('set_registered_vehicle_active', { registeredId, active }, { write: true });
+export const listChecklist = (list: ChecklistKind, all: boolean) =>
+  call<ChecklistItem[]>('list_checklist', { list, all });
+export const addChecklistItem = (list: ChecklistKind, label: string) =>
+  call<ChecklistItem>('add_checklist_item', { list, label }, { write: true });
+export const setChecklistItemActive = (itemId: number, active: boolean) =>
+  call<ChecklistItem>('set_checklist_item_active', { itemId, active }, { write: true });
+export const recordDelivery = (delivery: NewDelivery) =>
+  call<DeliveryRow>('record_delivery', { delivery }, { write: true });
+export const listDeliveriesToday = () => call<DeliveryRow[]>('list_deliveries_today');
+export const checkExitPermit = (permit: NewExitPermit) =>
+  call<ExitPermitRow>('check_exit_permit', { permit }, { write: true });
+export const releaseHeldPermit = (permitId: number, approval: SupervisorOverride) =>
+  call<ExitPermitRow>('release_held_permit', { permitId, approval }, { write: true });
+export const markGoodsReturned = (permitId: number) =>
+  call<ExitPermitRow>('mark_goods_returned', { permitId }, { write: true });
+export const listGoodsOut = () => call<ExitPermitRow[]>('list_goods_out');
+export const listExitPermitsToday = () => call<ExitPermitRow[]>('list_exit_permits_today');

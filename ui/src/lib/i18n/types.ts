@@ -5,7 +5,7 @@ import type { ErrorCode } from '../bindings';
 import type { zhCN } from './zh-CN';
 
 /** Codes the UI itself raises before anything is sent to the core. */
-export const UI_ERROR_CODES = ['pin_confirm_mismatch', 'not_a_number'] as const;
+export const UI_ERROR_CODES = ['pin_confirm_mismatch', 'not_a_number', 'quantity_positive'] as const;
 export type UiErrorCode = (typeof UI_ERROR_CODES)[number];
 
 /**
@@ -171,6 +171,33 @@ export const FIELD_NAMES = [
   'slip_required',
   'csv',
   'row',
+  // issue 4: vehicles and goods
+  'colour',
+  'driver_name',
+  'driver_phone',
+  'driver_id_number',
+  'passengers',
+  'checklist',
+  'linked_visit_ids',
+  'owner',
+  'valid_until',
+  'label',
+  'description',
+  'quantity',
+  'unit',
+  'recipient',
+  'permit_number',
+  'issued_by',
+  'issued_on',
+  'due_on',
+  'items',
+  'item_description',
+  'item_quantity',
+  'item_unit',
+  'item_note',
+  'discrepancy_note',
+  'vehicle_visit_id',
+  'vehicle_type',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
