@@ -196,8 +196,8 @@ fn invalid_visitor_input_shows_field_errors_and_markup_is_never_run() {
                 &Visitor { name: "", id_number: &bad_id, host: "李老师", purpose: "面试" },
             )
             .await?;
-            let msg = app.text("error-name").await?;
-            ensure!(has_cjk(&msg), "error-name is {msg:?}");
+            let empty_name_msg = app.text("error-name").await?;
+            ensure!(has_cjk(&empty_name_msg), "error-name is {empty_name_msg:?}");
             ensure!(app.value("visitor-id-number").await? == bad_id, "ID number not kept");
             ensure!(app.value("visitor-host").await? == "李老师", "host not kept");
             ensure!(app.value("visitor-purpose").await? == "面试", "purpose not kept");
@@ -231,6 +231,9 @@ fn invalid_visitor_input_shows_field_errors_and_markup_is_never_run() {
             .await?;
             let msg = app.text("error-name").await?;
             ensure!(has_cjk(&msg), "error-name is {msg:?}");
+            // A different mistake gets different words: the same text for both would mean the
+            // UI fell back to its generic message instead of saying what is wrong.
+            ensure!(msg != empty_name_msg, "same message for an empty name and for markup: {msg:?}");
             ensure!(app.value("visitor-name").await? == script, "name not kept");
             ensure!(!app.alert_open().await, "an alert is open: the name ran as script");
 
