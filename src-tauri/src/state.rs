@@ -1,41 +1,57 @@
 //! The app's state: the database (or why it could not be opened) and the guard on duty.
 //!
-//! A database that cannot be opened (corrupt, read-only directory, locked) must not crash
-//! the app at the desk: the error is kept and every command returns it, so the UI can say
-//! what is wrong and what to do. Must not: hold business rules.
+//! A database that cannot be opened (corrupt, read-only directory, locked, a USB drive not
+//! plugged in yet) must not crash the app at the desk: every command returns why, so the UI
+//! can say what is wrong and what to do, and the next command tries to open it again (the
+//! start screen's "retry"). Must not: hold business rules.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use gatehouse::guards::Actor;
 use gatehouse::session::Session;
 use gatehouse::{db, AppError, Clock, Db};
 
+/// The open database and the lock the app holds on it while it runs (`gatehouse restore`
+/// refuses to swap the file under us, and a second window on the same file is refused).
+struct Opened {
+    db: Db,
+    _lock: gatehouse::backup::AppLock,
+}
+
 pub struct Desk {
-    db: Result<Db, AppError>,
+    opened: OnceLock<Opened>,
+    /// Serialises attempts to open, so two commands never open the file twice.
+    opening: Mutex<()>,
     session: Mutex<Session>,
-    /// Held while the app runs: `gatehouse restore` refuses to swap the file under us, and
-    /// a second window on the same database is refused.
-    _lock: Option<gatehouse::backup::AppLock>,
+}
+
+fn open_default() -> gatehouse::Result<Opened> {
+    let path = db::default_db_path()?;
+    let lock = gatehouse::backup::lock_for_app(&path)?;
+    Ok(Opened { db: Db::open(&path, Clock::System)?, _lock: lock })
 }
 
 impl Desk {
-    /// Opens the database at `$GATEHOUSE_DB` or the OS data directory.
+    /// Opens the database at `$GATEHOUSE_DB` or the OS data directory (or notes why not).
     pub fn open_default() -> Desk {
-        let opened = db::default_db_path().and_then(|path| {
-            let lock = gatehouse::backup::lock_for_app(&path)?;
-            Ok((Db::open(&path, Clock::System)?, lock))
-        });
-        match opened {
-            Ok((db, lock)) => Desk { db: Ok(db), session: Mutex::new(Session::new()), _lock: Some(lock) },
-            Err(err) => {
-                eprintln!("gatehouse: cannot open the database: {}", err.message());
-                Desk { db: Err(AppError::from(err)), session: Mutex::new(Session::new()), _lock: None }
-            }
+        let desk = Desk { opened: OnceLock::new(), opening: Mutex::new(()), session: Mutex::new(Session::new()) };
+        if let Err(err) = desk.db() {
+            eprintln!("gatehouse: cannot open the database: {}", err.message);
         }
+        desk
     }
 
+    /// The database, opening it if an earlier attempt failed.
     pub fn db(&self) -> Result<&Db, AppError> {
-        self.db.as_ref().map_err(Clone::clone)
+        if let Some(opened) = self.opened.get() {
+            return Ok(&opened.db);
+        }
+        let _guard = self.opening.lock().unwrap_or_else(|p| p.into_inner());
+        if self.opened.get().is_none() {
+            let opened = open_default().map_err(AppError::from)?;
+            let _ = self.opened.set(opened);
+        }
+        self.opened.get().map(|o| &o.db).ok_or_else(|| AppError::from(gatehouse::Error::internal("the database did not open")))
     }
 
     /// The guard on duty (locking the session if it idled out) and the database.
