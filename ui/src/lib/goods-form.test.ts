@@ -79,7 +79,8 @@ describe('exit permit', () => {
     expect(permitVerdict(permit().lines)).toBe('hold');
     const all = permit().lines.map((l) => ({ ...l, matched: true }));
     expect(permitVerdict(all)).toBe('release');
-    expect(permitVerdict([emptyLine()])).toBe('hold');
+    expect(permitVerdict([emptyLine()])).toBe('empty');
+    expect(permitVerdict([...all, emptyLine()])).toBe('release');
   });
 
   it('sends a supervisor release and the discrepancy note only with a discrepancy', () => {

@@ -92,10 +92,14 @@ export function isBlankLine(line: PermitLine): boolean {
     line.note.trim() === '' && !line.matched;
 }
 
-/** What the gate decides: every line matched → 放行; any line not matched → 扣留. */
-export function permitVerdict(lines: readonly PermitLine[]): 'release' | 'hold' {
+/**
+ * What the gate decides: every line matched → 放行; any line not matched → 扣留;
+ * nothing typed yet → no verdict.
+ */
+export function permitVerdict(lines: readonly PermitLine[]): 'release' | 'hold' | 'empty' {
   const used = lines.filter((l) => !isBlankLine(l));
-  return used.length > 0 && used.every((l) => l.matched) ? 'release' : 'hold';
+  if (used.length === 0) return 'empty';
+  return used.every((l) => l.matched) ? 'release' : 'hold';
 }
 
 export interface PermitDraft {
