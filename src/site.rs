@@ -31,6 +31,8 @@ pub(crate) const AUDITED: Audited = Audited {
         "slip_required",
         "closing_time",
         "privacy_notice",
+        "min_patrols_per_day",
+        "gate_number",
     ],
     pii_columns: &[], blob_digests: &[],
 };
@@ -62,6 +64,8 @@ pub struct Settings {
     pub closing_time: String,
     /// Shown on the registration screen; empty: the built-in notice of the UI's language.
     pub privacy_notice: String,
+    /// This PC's gate number (1-16), as holiday passes name the gates they open.
+    pub gate_number: u16,
 }
 
 impl Settings {
@@ -113,7 +117,7 @@ pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<()> {
 
 pub(crate) fn read_settings(conn: &Connection) -> Result<Settings> {
     conn.query_row(
-        "SELECT site_name, gate_name, idle_lock_minutes, duty_day_start_hour, slip_required, closing_time, privacy_notice
+        "SELECT site_name, gate_name, idle_lock_minutes, duty_day_start_hour, slip_required, closing_time, privacy_notice, gate_number
          FROM site WHERE id = 1",
         [],
         |r| {
@@ -125,6 +129,7 @@ pub(crate) fn read_settings(conn: &Connection) -> Result<Settings> {
                 slip_required: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
                 closing_time: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                 privacy_notice: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                gate_number: r.get::<_, Option<u16>>(7)?.unwrap_or(1),
             })
         },
     )
@@ -141,6 +146,7 @@ pub fn update_settings(db: &Db, actor: &Actor, new: &Settings) -> Result<Setting
     let gate_name = validate::required_text("gate_name", &new.gate_name, GATE_NAME_MAX)?;
     let idle = validate::in_range("idle_lock_minutes", i64::from(new.idle_lock_minutes), 1, 120)?;
     let start = validate::in_range("duty_day_start_hour", i64::from(new.duty_day_start_hour), 0, 23)?;
+    let gate_number = validate::in_range("gate_number", i64::from(new.gate_number), 1, 16)?;
     let closing_time = match new.closing_time.trim() {
         "" => None,
         text => Some(
@@ -162,9 +168,9 @@ pub fn update_settings(db: &Db, actor: &Actor, new: &Settings) -> Result<Setting
         let before = read_settings(tx)?;
         tx.execute(
             "UPDATE site SET site_name = ?1, gate_name = ?2, idle_lock_minutes = ?3, duty_day_start_hour = ?4,
-                 slip_required = ?5, closing_time = ?6, privacy_notice = ?7
+                 slip_required = ?5, closing_time = ?6, privacy_notice = ?7, gate_number = ?8
              WHERE id = 1",
-            rusqlite::params![site_name, gate_name, idle, start, new.slip_required, closing_time, privacy_notice],
+            rusqlite::params![site_name, gate_name, idle, start, new.slip_required, closing_time, privacy_notice, gate_number],
         )?;
         let after = read_settings(tx)?;
         if after != before {

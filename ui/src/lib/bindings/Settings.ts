@@ -13,4 +13,8 @@ closingTime: string,
 /**
  * Shown on the registration screen; empty: the built-in notice of the UI's language.
  */
-privacyNotice: string, };
+privacyNotice: string, 
+/**
+ * This PC's gate number (1-16), as holiday passes name the gates they open.
+ */
+gateNumber: number, };

@@ -167,6 +167,7 @@ export const FIELD_NAMES = [
   'picker_phone',
   'teacher',
   'closing_time',
+  'gate_number',
   'privacy_notice',
   'slip_required',
   'csv',
