@@ -32,6 +32,19 @@ import type {
   WatchEntry,
   WatchHit,
 } from './bindings';
+import type {
+  ChecklistItem,
+  DutyDay,
+  DutyReport,
+  EntryRow,
+  FollowUpRow,
+  HandoverBrief,
+  HandoverInput,
+  HandoverRow,
+  KeyPlace,
+  NewEntry,
+  ShiftSummary,
+} from './bindings';
 import { emitApiEvent } from './events';
 
 const KINDS: readonly ErrorKind[] = [
@@ -191,7 +204,6 @@ export const updateSettings = (settings: Settings) =>
 
 // --- vehicles and goods (issue 4) ---
 import type {
-  ChecklistItem,
   ChecklistKind,
   DeliveryRow,
   ExitPermitRow,
@@ -239,3 +251,33 @@ export const markGoodsReturned = (permitId: number) =>
   call<ExitPermitRow>('mark_goods_returned', { permitId }, { write: true });
 export const listGoodsOut = () => call<ExitPermitRow[]>('list_goods_out');
 export const listExitPermitsToday = () => call<ExitPermitRow[]>('list_exit_permits_today');
+// --- duty log and shift handover (issue 5) ---
+// Own names for the handover checklist and for saving these PDFs, so they never clash with
+// the vehicle checklist's or other sections' functions.
+export const getDutyDay = (day: string | null) => call<DutyDay>('get_duty_day', { day });
+export const addDutyEntry = (entry: NewEntry) => call<EntryRow>('add_duty_entry', { entry }, { write: true });
+export const voidDutyEntry = (entryId: number, reason: string) =>
+  call<EntryRow>('void_duty_entry', { entryId, reason }, { write: true });
+export const listOpenItems = () => call<FollowUpRow[]>('list_open_items');
+export const listKeyPlaces = (all: boolean) => call<KeyPlace[]>('list_key_places', { all });
+export const addKeyPlace = (name: string) => call<KeyPlace>('add_key_place', { name }, { write: true });
+export const setKeyPlaceActive = (placeId: number, active: boolean) =>
+  call<KeyPlace>('set_key_place_active', { placeId, active }, { write: true });
+export const setMinPatrols = (count: number) => call<null>('set_min_patrols', { count }, { write: true });
+export const closeDutyDay = (day: string) => call<DutyDay>('close_duty_day', { day }, { write: true });
+export const getDutyReport = (day: string) => call<DutyReport>('get_duty_report', { day });
+export const getShiftSummary = () => call<ShiftSummary>('get_shift_summary');
+export const sealHandover = (handover: HandoverInput) =>
+  call<HandoverRow>('seal_handover', { handover }, { write: true });
+export const listHandovers = () => call<HandoverBrief[]>('list_handovers');
+export const getHandover = (handoverId: number) => call<HandoverRow>('get_handover', { handoverId });
+export const recordHandoverPrint = (handoverId: number) =>
+  call<HandoverRow>('record_handover_print', { handoverId }, { write: true });
+export const listHandoverChecklist = (all: boolean) =>
+  call<ChecklistItem[]>('list_checklist', { list: 'handover', all });
+export const addHandoverChecklistItem = (label: string) =>
+  call<ChecklistItem>('add_checklist_item', { list: 'handover', label }, { write: true });
+export const setHandoverChecklistItemActive = (itemId: number, active: boolean) =>
+  call<ChecklistItem>('set_checklist_item_active', { itemId, active }, { write: true });
+/** save_page_pdf for the handover slip and the daily duty report; resolves to the file's path. */
+export const saveDutyPdf = (name: 'handover' | 'duty-report') => call<string>('save_page_pdf', { name });
