@@ -8,6 +8,7 @@ import {
   cleanPassCode,
   cleanWindow,
   chunk,
+  CARDS_PER_SHEET,
   defaultValidity,
   formatGates,
   gatesText,
@@ -85,7 +86,9 @@ describe('outcomeView', () => {
 
   it('a revoked pass shows the reason it was revoked', () => {
     const v = outcomeView({ outcome: 'revoked', accepted: false, revokeReason: '证件遗失' }, zhCN);
-    expect(v.help).toContain('注销原因：证件遗失');
+    expect(v.detail).toBe('注销原因：证件遗失');
+    expect(outcomeView({ outcome: 'revoked', accepted: false, revokeReason: ' ' }, zhCN).detail).toBeNull();
+    expect(outcomeView({ outcome: 'expired', accepted: false, revokeReason: 'x' }, zhCN).detail).toBeNull();
   });
 
   it("a supervisor's let-in is amber, accepted, with the original reason", () => {
@@ -250,7 +253,8 @@ describe('pass list', () => {
     expect(usesText({ uses: 0, maxUses: null }, en)).toBe('0/no limit');
   });
 
-  it('A4 sheets of ten', () => {
+  it('A4 sheets of eight', () => {
+    expect(CARDS_PER_SHEET).toBe(8);
     const items = Array.from({ length: 23 }, (_, i) => i);
     expect(chunk(items, 10).map((p) => p.length)).toEqual([10, 10, 3]);
     expect(chunk([], 10)).toEqual([]);

@@ -39,6 +39,8 @@ export interface OutcomeView {
   help: string;
   /** For a supervisor's let-in: why it had been refused. */
   originalReason: string | null;
+  /** A revoked pass: why it was revoked (its own line). */
+  detail: string | null;
   /** A refusal the supervisor may override. */
   canOverride: boolean;
 }
@@ -52,7 +54,7 @@ export function outcomeView(result: Pick<ScanResult, 'outcome' | 'accepted' | 'r
   const p = dict.passes;
   const reason = p.outcomes[result.outcome];
   if (result.accepted && result.outcome === 'valid') {
-    return { tone: 'ok', title: reason, help: p.outcomeHelp.valid, originalReason: null, canOverride: false };
+    return { tone: 'ok', title: reason, help: p.outcomeHelp.valid, originalReason: null, detail: null, canOverride: false };
   }
   if (result.accepted) {
     return {
@@ -60,18 +62,17 @@ export function outcomeView(result: Pick<ScanResult, 'outcome' | 'accepted' | 'r
       title: p.scan.overridden,
       help: p.outcomeHelp.valid,
       originalReason: interpolate(p.scan.originalReason, { reason }),
+      detail: null,
       canOverride: false,
     };
   }
-  let help = p.outcomeHelp[result.outcome];
-  if (result.outcome === 'revoked' && result.revokeReason.trim() !== '') {
-    help = `${help} ${interpolate(p.scan.revokeReason, { reason: result.revokeReason })}`;
-  }
+  const revokeReason = result.revokeReason.trim();
   return {
     tone: ALARM.has(result.outcome) ? 'alarm' : 'refused',
     title: reason,
-    help,
+    help: p.outcomeHelp[result.outcome],
     originalReason: null,
+    detail: result.outcome === 'revoked' && revokeReason !== '' ? interpolate(p.scan.revokeReason, { reason: revokeReason }) : null,
     canOverride: true,
   };
 }
@@ -236,8 +237,9 @@ export function usesText(row: Pick<PassRow, 'uses' | 'maxUses'>, dict: Dictionar
   });
 }
 
-/** Splits cards into A4 pages (2 columns × 5 rows of CR80 cards). */
-export const CARDS_PER_SHEET = 10;
+/** Splits cards into A4 pages: 2 columns × 4 rows of CR80 cards (216 mm high, so the
+ * sheet fits inside the margins any printer or the PDF export adds). */
+export const CARDS_PER_SHEET = 8;
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

@@ -528,7 +528,7 @@ export const en: Dictionary = {
     },
     sheet: {
       title: 'A4 card sheet',
-      count: '{count} cards, 10 per page; cut along the marks',
+      count: '{count} cards, 8 per page; cut along the marks',
       print: 'Print A4 card sheet',
       savePdf: 'Save A4 PDF',
       loading: 'Preparing the cards…',

@@ -528,7 +528,7 @@ export const zhCN = {
     },
     sheet: {
       title: 'A4 卡片页',
-      count: '共 {count} 张，每页 10 张，沿裁切线裁开',
+      count: '共 {count} 张，每页 8 张，沿裁切线裁开',
       print: '打印 A4 卡片页',
       savePdf: '保存 A4 PDF',
       loading: '正在准备证卡…',
