@@ -165,7 +165,8 @@ export const getRoster = () => call<Roster>('get_roster');
 /** Paper of a print layout; the PDF page takes this size. */
 export type Paper = 'a4' | 'a5' | 'a6' | 'cr80';
 /** Prints the page (its print layout) to exports/<name>-….pdf; resolves to the file's path. */
-export const savePagePdf = (name: 'slip' | 'roster', paper: Paper = 'a4') =>
+export type PrintName = 'slip' | 'roster' | 'handover' | 'duty-report' | 'pass' | 'pass-label' | 'pass-sheet';
+export const savePagePdf = (name: PrintName, paper: Paper = 'a4') =>
   call<string>('save_page_pdf', { name, paper });
 
 // --- staff directory ---
@@ -279,5 +280,42 @@ export const addHandoverChecklistItem = (label: string) =>
   call<ChecklistItem>('add_checklist_item', { list: 'handover', label }, { write: true });
 export const setHandoverChecklistItemActive = (itemId: number, active: boolean) =>
   call<ChecklistItem>('set_checklist_item_active', { itemId, active }, { write: true });
-/** save_page_pdf for the handover slip and the daily duty report; resolves to the file's path. */
-export const saveDutyPdf = (name: 'handover' | 'duty-report') => call<string>('save_page_pdf', { name });
+// --- holiday passes (issue 6) ---
+// Types imported here, in this block, so the other sections' imports above stay untouched.
+import type {
+  Direction as PassDirection,
+  NewPass,
+  PassCard,
+  PassImportReport,
+  PassKey,
+  PassRow,
+  PublicKeyExport,
+  RevocationImport,
+  RevocationList,
+  ScanLogRow,
+  ScanResult,
+  SupervisorOverride as PassOverride,
+} from './bindings';
+
+export const issuePass = (pass: NewPass) => call<PassCard>('issue_pass', { pass }, { write: true });
+/** `bytes` as a plain number array (Tauri sends it as JSON). */
+export const importPasses = (fileName: string, bytes: number[]) =>
+  call<PassImportReport>('import_passes', { fileName, bytes }, { write: true });
+export const getPassImportTemplate = () => call<string>('get_pass_import_template');
+export const listPasses = (query: string) => call<PassRow[]>('list_passes', { query });
+export const getPassCard = (passId: number) => call<PassCard>('get_pass_card', { passId });
+export const revokePass = (passId: number, reason: string) =>
+  call<PassRow>('revoke_pass', { passId, reason }, { write: true });
+/** Refusals are results (outcome + accepted=false), not errors. */
+export const scanPass = (code: string, direction: PassDirection) =>
+  call<ScanResult>('scan_pass', { code, direction }, { write: true });
+export const overridePassRefusal = (scanId: number, approval: PassOverride) =>
+  call<ScanResult>('override_pass_refusal', { scanId, approval }, { write: true });
+export const listPassScans = (refusedOnly: boolean) => call<ScanLogRow[]>('list_pass_scans', { refusedOnly });
+export const listPassKeys = () => call<PassKey[]>('list_pass_keys');
+export const rotatePassKey = () => call<PassKey>('rotate_pass_key', undefined, { write: true });
+export const exportPassKey = () => call<PublicKeyExport>('export_pass_key');
+export const importPassKey = (json: string) => call<PassKey>('import_pass_key', { json }, { write: true });
+export const exportRevocations = () => call<RevocationList>('export_revocations');
+export const importRevocations = (json: string) =>
+  call<RevocationImport>('import_revocations', { json }, { write: true });

@@ -38,7 +38,7 @@ export async function printHandover(handoverId: number, to: 'printer' | 'pdf'): 
     window.print();
     return { row, path: null };
   }
-  return { row, path: await api.saveDutyPdf('handover') };
+  return { row, path: await api.savePagePdf('handover') };
 }
 
 /** Loads the daily duty report of `day`, then prints or saves it. */
@@ -50,5 +50,5 @@ export async function printDutyReport(day: string, to: 'printer' | 'pdf'): Promi
     window.print();
     return null;
   }
-  return api.saveDutyPdf('duty-report');
+  return api.savePagePdf('duty-report');
 }
