@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "record_pickup",
     "list_pickups_today",
     "save_page_pdf",
+    "save_export_file",
     "get_visit_slip",
     "check_plate",
     "check_in_vehicle",

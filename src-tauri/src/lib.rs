@@ -49,6 +49,7 @@ pub fn run() {
             commands::directory::record_pickup,
             commands::directory::list_pickups_today,
             commands::print::save_page_pdf,
+            commands::print::save_export_file,
             commands::visitors::get_visit_slip,
             commands::vehicles::check_plate,
             commands::vehicles::check_in_vehicle,

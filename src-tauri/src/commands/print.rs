@@ -1,7 +1,9 @@
-//! Printing the current page (a print layout the UI has put on screen) to a PDF file,
-//! without a dialog: WebKitGTK's print operation to GTK's "Print to File" printer.
-//! The UI shows the print layout first (CSS `@media print` / `@page`), then calls this.
-//! `window.print()` stays available for a real printer (it opens the system dialog).
+//! Files the app saves into `exports/` beside the database, and tells the guard where:
+//! PDFs of the print layouts (WebKitGTK's print operation to GTK's "Print to File"
+//! printer, no dialog: the UI shows the layout first, CSS `@media print` / `@page`, then
+//! calls `save_page_pdf`) and text files the UI made (templates, exported keys and
+//! revocation lists: `save_export_file`). `window.print()` stays available for a real
+//! printer (it opens the system dialog).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -17,6 +19,31 @@ const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn print_error(message: impl Into<String>) -> AppError {
     gatehouse::Error::new(ErrorKind::Storage, ErrorCode::PrintFailed, message).into()
+}
+
+/// A file name safe to create in exports/: letters (any script), digits, `-`, `_`, `.`;
+/// never a path, never hidden.
+fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')).take(80).collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if cleaned.is_empty() { "export.txt".into() } else { cleaned }
+}
+
+/// Writes `text` as `exports/<file_name>` (a timestamp is added if the name is taken);
+/// returns the path.
+#[tauri::command(async)]
+pub fn save_export_file(desk: State<'_, Desk>, file_name: String, text: String) -> CommandResult<String> {
+    desk.actor()?;
+    let dir = desk.exports_dir()?;
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
+    let name = safe_file_name(&file_name);
+    let mut path = dir.join(&name);
+    if path.exists() {
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), "txt"));
+        path = dir.join(format!("{stem}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+    }
+    std::fs::write(&path, text).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
+    Ok(path.display().to_string())
 }
 
 /// Paper the print layouts use: A4 (reports, rosters, card sheets), A5 (visitor slips),

@@ -165,6 +165,8 @@ export const getRoster = () => call<Roster>('get_roster');
 /** Paper of a print layout; the PDF page takes this size. */
 export type Paper = 'a4' | 'a5' | 'a6' | 'cr80';
 /** Prints the page (its print layout) to exports/<name>-….pdf; resolves to the file's path. */
+/** Writes a text file into exports/ beside the database; resolves to its path. */
+export const saveExportFile = (fileName: string, text: string) => call<string>('save_export_file', { fileName, text });
 export type PrintName = 'slip' | 'roster' | 'handover' | 'duty-report' | 'pass' | 'pass-label' | 'pass-sheet';
 export const savePagePdf = (name: PrintName, paper: Paper = 'a4') =>
   call<string>('save_page_pdf', { name, paper });

@@ -1,18 +1,13 @@
-// Saves text the UI made (a template, an exported key or revocation list) as a file
-// through the web view's download: an <a download> on a Blob URL.
-export function downloadText(fileName: string, text: string, mime: string): void {
-  const blob = new Blob([text], { type: mime });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+// Saves text the UI made (a template, an exported key or revocation list) as a file in
+// exports/ beside the database, through the core, and resolves to the saved file's path so
+// the guard is told where it went (a web-view download would land in some folder unasked).
+import * as api from './api';
+
+export function saveText(fileName: string, text: string): Promise<string> {
+  return api.saveExportFile(fileName, text);
 }
 
 /** Pretty JSON with a final newline (readable if someone opens the file). */
-export function downloadJson(fileName: string, value: unknown): void {
-  downloadText(fileName, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
+export function saveJson(fileName: string, value: unknown): Promise<string> {
+  return saveText(fileName, `${JSON.stringify(value, null, 2)}\n`);
 }
