@@ -160,3 +160,178 @@ pub async fn wait_on_site_row(app: &App, needle: &str) -> Result<Element> {
     })
     .await
 }
+
+// ---- issue 3 / issue 4 helpers (visitors.rs, vehicles.rs) ------------------------------
+
+/// WebDriver key codes (the W3C "normalized key values").
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+pub const ARROW_DOWN: &str = "\u{E015}";
+
+/// The database path as the CLI wants it.
+pub fn db_arg(db: &Path) -> Result<String> {
+    Ok(db.to_str().context("temp path is not UTF-8")?.to_string())
+}
+
+/// A set-up database plus the demo staff directory (6 staff, no visits): 陈老师 (教务处),
+/// 李主任 (总务处), 王老师 (学生处), 赵校长 (校长办公室), 刘会计 (财务处), 孙工 (后勤处).
+pub fn init_db_with_staff(db: &Path) -> Result<()> {
+    init_db(db)?;
+    run_cli(&["--db", &db_arg(db)?, "demo", "--visits", "0", "--pin", PIN])?;
+    Ok(())
+}
+
+/// One query through the stock sqlite3 tool (the app may be running: WAL is read too).
+pub fn sqlite(db: &Path, sql: &str) -> Result<String> {
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .context("run sqlite3 (install the sqlite3 package)")?;
+    if !out.status.success() {
+        bail!("sqlite3 {sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The visitor slip's code, computed here independently of the app: "80", the visit id in 8
+/// digits, then a Luhn check digit over those 10 digits.
+pub fn slip_code(visit_id: i64) -> String {
+    let body = format!("80{visit_id:08}");
+    let sum: u32 = body
+        .chars()
+        .rev()
+        .map(|c| c.to_digit(10).expect("digits"))
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { let d2 = d * 2; if d2 > 9 { d2 - 9 } else { d2 } } else { d })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+/// The `data-testid` of the element that has the keyboard focus ("" when it has none).
+pub async fn focused_testid(app: &App) -> Result<String> {
+    let v = app
+        .js("const e = document.activeElement; return e && e.dataset ? (e.dataset.testid || '') : '';")
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// Wait until the keyboard focus is on `[data-testid=id]`.
+pub async fn wait_focus(app: &App, id: &str) -> Result<()> {
+    let last = std::cell::RefCell::new(String::new());
+    let res = app
+        .wait_for(&format!("focus on [data-testid={id}]"), || {
+            let last = &last;
+            async move {
+                let now = focused_testid(app).await?;
+                let hit = now == id;
+                *last.borrow_mut() = now;
+                Ok(hit.then_some(()))
+            }
+        })
+        .await;
+    res.with_context(|| format!("focus is on [data-testid={:?}]", last.borrow()))
+}
+
+/// Type `keys` (text and/or key codes) into whatever has the focus, as a keyboard would.
+pub async fn press(app: &App, keys: &str) -> Result<()> {
+    let focused = app.client().active_element().await.context("the focused element")?;
+    focused
+        .send_keys(keys)
+        .await
+        .with_context(|| format!("send keys {keys:?} to the focused element"))
+}
+
+/// The first visible element with `data-testid=id` whose text contains `needle`.
+pub async fn wait_row(app: &App, id: &str, needle: &str) -> Result<Element> {
+    app.wait_for(&format!("[data-testid={id}] containing {needle:?}"), || async move {
+        for row in app.all_now(id).await? {
+            if row.is_displayed().await.unwrap_or(false) && row.text().await?.contains(needle) {
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    })
+    .await
+}
+
+/// Wait until no `[data-testid=id]` has `attr` equal to `value`.
+pub async fn wait_no_row(app: &App, id: &str, attr: &str, value: &str) -> Result<()> {
+    let css = format!("[data-testid=\"{id}\"][{attr}=\"{value}\"]");
+    app.wait_for(&format!("{css} to go away"), || {
+        let css = css.clone();
+        let c = app.client();
+        async move { Ok(c.find_all(Locator::Css(&css)).await?.is_empty().then_some(())) }
+    })
+    .await
+}
+
+/// Wait for the toast to say something containing `needle`; returns its text.
+pub async fn wait_toast(app: &App, needle: &str) -> Result<String> {
+    let last = std::cell::RefCell::new(String::new());
+    let res = app
+        .wait_for(&format!("a toast containing {needle:?}"), || {
+            let last = &last;
+            async move {
+                if !app.visible_now("toast").await? {
+                    return Ok(None);
+                }
+                let t = app.el("toast").await?.text().await?;
+                let hit = t.contains(needle);
+                *last.borrow_mut() = t.clone();
+                Ok(hit.then_some(t))
+            }
+        })
+        .await;
+    res.with_context(|| format!("last toast: {:?}", last.borrow()))
+}
+
+/// Open 设置 (supervisor) and wait for `section_testid` to be on screen.
+pub async fn open_settings(app: &App, section_testid: &str) -> Result<()> {
+    app.click("nav-settings").await?;
+    app.el(section_testid).await.context("settings section")?;
+    Ok(())
+}
+
+/// In an open `override-dialog`: the (only) supervisor, `pin` and `reason`, then OK.
+pub async fn approve_override(app: &App, pin: &str, reason: &str) -> Result<()> {
+    app.el("override-dialog").await?;
+    let select = app.el("override-supervisor").await?;
+    // Option values are guard ids; pick the supervisor by name.
+    let value = app
+        .wait_for(&format!("override option {SUPERVISOR:?}"), || {
+            let select = select.clone();
+            async move {
+                for opt in select.find_all(Locator::Css("option")).await? {
+                    if opt.text().await?.contains(SUPERVISOR) {
+                        return Ok(opt.attr("value").await?);
+                    }
+                }
+                Ok(None)
+            }
+        })
+        .await?;
+    app.select("override-supervisor", &value).await?;
+    app.type_into("override-pin", pin).await?;
+    app.type_into("override-reason", reason).await?;
+    app.click("override-ok").await
+}
+
+/// Today's duty day as the core names it (local date, duty day starting at 08:00, the
+/// default), so that dates in tests are "N days ago" whatever time the tests run.
+pub fn duty_day_today() -> chrono::NaiveDate {
+    (chrono::Local::now().naive_local() - chrono::Duration::hours(8)).date()
+}
+
+/// Empty a text field the way a user does (Ctrl+A, Backspace), so the page sees an `input`
+/// event. WebDriver's Element Clear does not fire one in WebKitWebDriver, so a Svelte
+/// `bind:value` keeps the old text: `type_into(id, "")` alone does not empty the form state.
+pub async fn clear_by_keys(app: &App, id: &str) -> Result<()> {
+    let e = app.el(id).await?;
+    e.send_keys("\u{E009}a\u{E000}\u{E003}")
+        .await
+        .with_context(|| format!("Ctrl+A, Backspace in [data-testid={id}]"))?;
+    let value = e.prop("value").await?.unwrap_or_default();
+    ensure!(value.is_empty(), "[data-testid={id}] still holds {value:?}");
+    Ok(())
+}

@@ -10,6 +10,8 @@
 
 mod flows;
 mod harness;
+mod visitors;
+mod vehicles;
 
 use std::process::Command;
 
