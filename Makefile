@@ -98,17 +98,10 @@ test: deps cargo-test ui-test e2e-run
 
 # ---- bench -------------------------------------------------------------------------------
 
-# The benchmarks print figures (tests never assert on time). They live in benches/ (a
-# `[[bench]]` target, release profile, core only: no WebKit needed); a `bench` subcommand of
-# the CLI is the other place they may land. Until one exists this says so.
+# The benchmarks print figures and write target/bench.json (tests never assert on time).
+# They live in benches/ (release profile, core only: no WebKit needed).
 bench:
-	@if compgen -G 'benches/*.rs' >/dev/null; then \
-		$(CARGO) bench -p gatehouse --bench '*'; \
-	elif $(CARGO) run -q --bin gatehouse -- help bench >/dev/null 2>&1; then \
-		$(CARGO) run --release --bin gatehouse -- bench; \
-	else \
-		echo "no benchmarks yet"; \
-	fi
+	$(CARGO) bench -p gatehouse --bench gatehouse
 
 clean:
 	$(CARGO) clean
