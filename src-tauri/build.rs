@@ -84,6 +84,7 @@ const COMMANDS: &[&str] = &[
     "get_pass_card",
     "revoke_pass",
     "scan_pass",
+    "decode_pass_frame",
     "override_pass_refusal",
     "list_pass_scans",
     "list_pass_keys",

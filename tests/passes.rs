@@ -177,3 +177,21 @@ fn the_printed_qr_decodes_back_to_the_code() {
     let (_, content) = grids[0].decode().unwrap();
     assert_eq!(content, card.code);
 }
+
+#[test]
+fn a_camera_frame_of_the_card_decodes_to_the_code_and_a_blank_frame_to_nothing() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let card = passes::issue(&fx.db, &supervisor, &new_pass("张伟")).unwrap();
+    // A camera frame: the QR code pasted on a larger grey background, as JPEG.
+    let qr = image::load_from_memory(&passes::qr_png(&card.code, 4).unwrap()).unwrap().to_luma8();
+    let mut frame = image::GrayImage::from_pixel(qr.width() + 200, qr.height() + 120, image::Luma([200]));
+    image::imageops::overlay(&mut frame, &qr, 100, 60);
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageLuma8(frame).to_rgb8().write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
+    assert_eq!(scan::decode_frame(&jpeg).unwrap().as_deref(), Some(card.code.as_str()));
+    let mut blank = Vec::new();
+    image::RgbImage::from_pixel(320, 240, image::Rgb([90, 90, 90])).write_to(&mut std::io::Cursor::new(&mut blank), image::ImageFormat::Png).unwrap();
+    assert_eq!(scan::decode_frame(&blank).unwrap(), None);
+    assert!(scan::decode_frame(b"not an image").is_err());
+}

@@ -92,6 +92,7 @@ pub fn run() {
             commands::passes::get_pass_card,
             commands::passes::revoke_pass,
             commands::passes::scan_pass,
+            commands::passes::decode_pass_frame,
             commands::passes::override_pass_refusal,
             commands::passes::list_pass_scans,
             commands::passes::list_pass_keys,

@@ -275,6 +275,16 @@ pub fn scan(db: &Db, actor: &Actor, input: &str, direction: Direction) -> Result
     })
 }
 
+/// The digits of the first QR code in a camera frame (JPEG or PNG), decoded with rqrr;
+/// `None` when the frame holds no readable code (the guard holds the card up again).
+pub fn decode_frame(bytes: &[u8]) -> Result<Option<String>> {
+    let frame = image::load_from_memory(bytes)
+        .map_err(|_| Error::invalid("camera", ErrorCode::PhotoInvalid, "the camera picture cannot be read"))?
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(frame);
+    Ok(prepared.detect_grids().iter().find_map(|grid| grid.decode().ok()).map(|(_, content)| content))
+}
+
 /// A check without a log entry (the CLI's `pass verify`, scripted checks).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {

@@ -99,3 +99,10 @@ pub fn import_revocations(desk: State<'_, Desk>, json: String) -> CommandResult<
     let (actor, db) = desk.actor()?;
     Ok(revocation::import(db, &actor, &json)?)
 }
+
+/// The code in a camera frame of a pass (`null`: no readable QR code in it).
+#[tauri::command(async)]
+pub fn decode_pass_frame(desk: State<'_, Desk>, frame: Vec<u8>) -> CommandResult<Option<String>> {
+    desk.actor()?;
+    Ok(scan::decode_frame(&frame)?)
+}

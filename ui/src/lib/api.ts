@@ -321,3 +321,7 @@ export const importPassKey = (json: string) => call<PassKey>('import_pass_key', 
 export const exportRevocations = () => call<RevocationList>('export_revocations');
 export const importRevocations = (json: string) =>
   call<RevocationImport>('import_revocations', { json }, { write: true });
+
+/** The digits of the QR code in a camera frame (JPEG/PNG bytes), or null when none is readable. */
+export const decodePassFrame = (frame: Uint8Array) =>
+  call<string | null>('decode_pass_frame', { frame: Array.from(frame) });

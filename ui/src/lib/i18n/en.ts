@@ -908,6 +908,8 @@ export const en: Dictionary = {
       hint: 'The answer fills the screen and clears after a few seconds; the cursor always comes back here.',
       direction: 'Direction',
       flipKey: 'F2 switches',
+      camera: 'Scan with camera',
+      cameraNoCode: 'No readable QR code in the picture: hold the pass up to the camera and take it again',
       checking: 'Checking…',
       refused: 'REFUSED',
       accepted: 'LET THROUGH',

@@ -908,6 +908,8 @@ export const zhCN = {
       hint: '扫码后结果全屏显示，几秒后自动消失；光标始终在这里。',
       direction: '方向',
       flipKey: 'F2 切换',
+      camera: '摄像头扫码',
+      cameraNoCode: '照片里没有找到可识别的二维码，请把通行证对准摄像头再拍一次',
       checking: '正在核验…',
       refused: '禁止通行',
       accepted: '准予通行',
