@@ -46,6 +46,8 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
   });
 
   it('has the tab template for vehicles-tab-<tab>', () => {
-    expect(source).toContain('data-testid="vehicles-tab-{id}"');
+    // The page hands its tabs to components/Tabs.svelte, which renders data-testid={tab.testid}.
+    expect(source).toContain('testid: `vehicles-tab-${id}`');
+    expect(source).toContain('data-testid={tab.testid}');
   });
 });
