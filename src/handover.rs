@@ -176,7 +176,7 @@ fn summary_conn(conn: &Connection, db: &Db, now_ms: i64) -> Result<ShiftSummary>
         rows.into_iter().map(|(at, text)| format!("{} {text}", db.clock().local(at).format("%H:%M"))).collect()
     };
     let today = db.clock().local(now_ms).date_naive();
-    let refused_pass_scans = if table_exists(conn, "pass_scan")? { count("SELECT count(*) FROM pass_scan WHERE scanned_at_ms >= ?1 AND accepted = 0")? } else { 0 };
+    let refused_pass_scans = count("SELECT count(*) FROM pass_scan WHERE scanned_at_ms >= ?1 AND accepted = 0")?;
     Ok(ShiftSummary {
         from_ms: from,
         to_ms: now_ms,
@@ -192,10 +192,6 @@ fn summary_conn(conn: &Connection, db: &Db, now_ms: i64) -> Result<ShiftSummary>
         duty_entries: count("SELECT count(*) FROM duty_entry WHERE recorded_at_ms >= ?1")?,
         goods_held: conn.query_row("SELECT count(*) FROM exit_permit WHERE status = 'held'", [], |r| r.get(0))?,
     })
-}
-
-fn table_exists(conn: &Connection, name: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)", [name], |r| r.get(0))?)
 }
 
 /// The summary of the shift so far (the wizard's first step).

@@ -137,3 +137,11 @@ fn a_problem_in_the_joint_check_becomes_an_open_item_that_survives_the_handover(
     assert_eq!((next.incidents.len(), next.open_items.len()), (0, 1));
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }
+
+#[test]
+fn refused_pass_scans_of_the_shift_are_in_the_summary() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    gatehouse::passes::scan::scan(&fx.db, &guard, "12345", gatehouse::passes::scan::Direction::In).unwrap();
+    assert_eq!(handover::summary(&fx.db, &guard).unwrap().refused_pass_scans, 1);
+}
