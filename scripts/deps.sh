@@ -61,12 +61,25 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-# The UI's tools (Vite 8) want Node 20.19 or newer.
-node_version="$(node --version 2>/dev/null || echo none)"
-if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; then
-  echo "deps: Node.js 20.19 or newer is needed to build the UI; found $node_version." >&2
-  echo "      (Debian 12's own nodejs is 18: install Node 20 or 22 another way.)" >&2
-  exit 1
+# The UI's tools (Vite 8) want Node 20.19 or newer. Debian 12 ships 18 and Ubuntu 22.04 12:
+# then a Node 22 binary comes from the npm registry's node-<os>-<arch> package into
+# .tools/node, which the Makefile puts first on PATH (the system's npm runs under it).
+node_ok() {
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null
+}
+if ! node_ok; then
+  case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch="" ;; esac
+  if [[ -z "$arch" ]] || ! command -v npm >/dev/null 2>&1; then
+    echo "deps: Node.js 20.19 or newer is needed to build the UI; found $(node --version 2>/dev/null || echo none)." >&2
+    exit 1
+  fi
+  echo "deps: Node $(node --version) is too old for the UI's tools: installing Node 22 into .tools/node"
+  npm install --prefix .tools/node --no-save --no-audit --no-fund "node-linux-$arch@22"
+  export PATH="$PWD/.tools/node/node_modules/node-linux-$arch/bin:$PATH"
+  if ! node_ok; then
+    echo "deps: installing Node 22 into .tools/node did not work; install Node 20.19+ by hand." >&2
+    exit 1
+  fi
 fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "deps: node is here but npm is not: install npm for this node." >&2
