@@ -324,6 +324,44 @@ impl RowSink for CsvSink<'_> {
 
 // ---- XLSX ----------------------------------------------------------------------------
 
+/// A file that remembers the first I/O error written to it.
+struct Recording<'f> {
+    file: &'f mut File,
+    error: Option<std::io::Error>,
+}
+
+impl Recording<'_> {
+    fn note<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(err) = &result {
+            if self.error.is_none() {
+                self.error = Some(std::io::Error::new(err.kind(), err.to_string()));
+                if err.raw_os_error() == Some(28) {
+                    self.error = Some(std::io::Error::from_raw_os_error(28));
+                }
+            }
+        }
+        result
+    }
+}
+
+impl Write for Recording<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.file.write(buf);
+        self.note(result)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.file.flush();
+        self.note(result)
+    }
+}
+
+impl std::io::Seek for Recording<'_> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        let result = self.file.seek(pos);
+        self.note(result)
+    }
+}
+
 /// Excel's rows per sheet.
 const XLSX_MAX_ROWS: u32 = 1_048_576;
 /// Excel's longest string in a cell.
@@ -385,8 +423,16 @@ impl XlsxSink {
     }
 
     fn save(mut self, file: &mut File) -> Result<u64> {
-        self.workbook.save_to_writer(file).map_err(xlsx_error)?;
-        Ok(self.rows)
+        // The zip layer does not always keep the I/O error it met: remember it here, so a
+        // full disk is reported as one.
+        let mut recording = Recording { file, error: None };
+        match self.workbook.save_to_writer(&mut recording) {
+            Ok(()) => Ok(self.rows),
+            Err(err) => Err(match recording.error.take() {
+                Some(io) => file_error(io),
+                None => xlsx_error(err),
+            }),
+        }
     }
 }
 
