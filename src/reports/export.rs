@@ -682,8 +682,12 @@ pub fn report_table(db: &Db, actor: &Actor, kind: ReportKind, range: &DateRange)
                         vec![
                             local_text(db, Some(s.scanned_at_ms)),
                             s.serial.into(),
-                            s.outcome.as_str().into(),
-                            s.direction.as_str().into(),
+                            outcome_label(language, &s.outcome).into(),
+                            match s.direction.as_str() {
+                                "in" => l("进", "In"),
+                                _ => l("出", "Out"),
+                            }
+                            .into(),
                             i64::from(s.gate_number).into(),
                             s.guard.as_str().into(),
                             s.holder_hint.as_str().into(),
@@ -714,9 +718,27 @@ pub fn report_table(db: &Db, actor: &Actor, kind: ReportKind, range: &DateRange)
     })
 }
 
+/// A scan outcome as the passes screen names it (ui i18n `passes.outcomes`).
+fn outcome_label(language: Language, code: &str) -> String {
+    let (zh, en) = match code {
+        "expired" => ("已过期", "Expired"),
+        "not_yet_valid" => ("未生效", "Not yet valid"),
+        "outside_window" => ("不在通行时段", "Outside the daily hours"),
+        "wrong_gate" => ("非本门岗", "Not for this gate"),
+        "revoked" => ("已注销", "Revoked"),
+        "forged" => ("伪造（签名无效）", "Forged (bad signature)"),
+        "unknown_key" => ("未知发证单位", "Unknown issuer"),
+        "malformed" => ("无法识别", "Unreadable"),
+        "already_inside" => ("已在校内（防回传）", "Already inside (anti-passback)"),
+        "uses_exhausted" => ("次数已用完", "No uses left"),
+        other => (other, other),
+    };
+    tr(language, zh, en)
+}
+
 fn vehicle_type_label(language: Language, code: &str) -> String {
     let (zh, en) = match code {
-        "car" => ("小汽车", "Car"),
+        "car" => ("小客车", "Car"),
         "van" => ("面包车", "Van"),
         "truck" => ("货车", "Truck"),
         "bus" => ("客车", "Bus"),
