@@ -160,11 +160,6 @@ impl Window {
         format!("(({col} + {}) / {DAY_MS})", self.day_shift_ms)
     }
 
-    /// SQL for the local hour (0-23) of the instant column `col`.
-    pub(crate) fn hour_sql(&self, col: &str) -> String {
-        format!("((({col} + {}) / {HOUR_MS}) % 24)", self.offset_ms)
-    }
-
     /// The duty day number of `from` (day numbers count from 1970-01-01).
     pub(crate) fn first_day_number(&self) -> i64 {
         (self.start_ms + self.day_shift_ms).div_euclid(DAY_MS)

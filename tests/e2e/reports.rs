@@ -54,6 +54,9 @@ fn reports_count_todays_visitors_draw_the_chart_and_export_a_masked_csv() {
         ensure!(purposes.contains("面试") && purposes.contains("送材料"), "per purpose: {purposes:?}");
         ensure!(app.visible_now("reports-full-ids").await?, "a supervisor sees the full-ID choice");
         screenshot(&app, "zh-CN").await?;
+        app.js(r#"document.querySelector('[data-testid="hour-chart"]').scrollIntoView({block: 'start'});"#).await?;
+        screenshot(&app, "zh-CN-chart").await?;
+        app.js(r#"document.querySelector('[data-testid="reports-page"]').scrollIntoView({block: 'start'});"#).await?;
 
         app.step("bad-range");
         app.click("reports-preset-custom").await?;
@@ -83,6 +86,20 @@ fn reports_count_todays_visitors_draw_the_chart_and_export_a_masked_csv() {
         let text = String::from_utf8(bytes[3..].to_vec())?;
         ensure!(text.lines().count() == 4, "want a header and 3 rows: {text}");
         ensure!(text.contains("张伟") && text.contains(&first[14..]) && !text.contains(&first), "ID not masked: {text}");
+
+        app.step("save-pdf");
+        app.click("reports-save-pdf").await?;
+        let toast = wait_toast(&app, ".pdf").await?;
+        let pdf = std::fs::read_dir(&exports)?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("reports-")) && p.extension().is_some_and(|e| e == "pdf"))
+            .with_context(|| format!("no reports-*.pdf in {}", exports.display()))?;
+        ensure!(toast.contains(&*pdf.file_name().unwrap().to_string_lossy()), "toast {toast:?} does not name {}", pdf.display());
+        ensure!(std::fs::read(&pdf)?.starts_with(b"%PDF"), "{} is not a PDF", pdf.display());
+        // Keep a copy for a person to look at.
+        std::fs::copy(&pdf, artifacts_dir().join("reports-layout.pdf"))?;
+        ensure!(!app.visible_now("reports-layout").await?, "the print layout shows on screen");
 
         app.step("english");
         app.select("lang-switch", "en").await?;
