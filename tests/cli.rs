@@ -130,4 +130,17 @@ fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin
     let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", "/dev/full"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("out: the disk is full"));
+
+    // Every export made is in the chain: the masked ones without a login (`logged_in: false`),
+    // the full one as the supervisor; the chain still verifies.
+    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let mut stmt = conn.prepare("SELECT body FROM audit_event WHERE action = 'visits_exported' ORDER BY seq").unwrap();
+    let bodies: Vec<serde_json::Value> =
+        stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|b| serde_json::from_str(&b.unwrap()).unwrap()).collect();
+    let seen: Vec<(bool, bool, &str)> = bodies
+        .iter()
+        .map(|b| (b["actor"].is_null(), b["detail"]["logged_in"].as_bool().unwrap(), b["detail"]["id_numbers"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, vec![(true, false, "masked"), (true, false, "masked"), (false, true, "full")]);
+    assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
 }

@@ -30,7 +30,7 @@
 //! Called by: the shell (`commands/reports.rs`), the CLI (`gatehouse export visits`), benches.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -187,7 +187,18 @@ pub fn write_streamed(head: &TableHead, format: Format, path: &Path, fill: impl 
         Format::Xlsx => {
             let mut sink = XlsxSink::new(head)?;
             fill(&mut sink)?;
-            sink.save(target.file()?)?
+            match &mut target {
+                Target::Temp { file, .. } => sink.save(file.as_file_mut())?,
+                // A device cannot be seeked back to patch the zip: build the file aside,
+                // then copy it over (a full device fails the copy, not the zip writer).
+                Target::Device { file } => {
+                    let mut aside = tempfile::tempfile().map_err(file_error)?;
+                    let rows = sink.save(&mut aside)?;
+                    aside.seek(std::io::SeekFrom::Start(0)).map_err(file_error)?;
+                    std::io::copy(&mut aside, file).map_err(file_error)?;
+                    rows
+                }
+            }
         }
     };
     let bytes = target.commit()?;
@@ -534,7 +545,7 @@ pub fn export_visits(db: &Db, actor: &Actor, range: &DateRange, format: Format, 
 
 /// The admin command line's masked export without a login (whoever holds the database file
 /// can read it anyway); the audit event records that no one was logged in (`actor` null,
-/// `via: cli`). Full ID numbers always need `export_visits` with a supervisor.
+/// `logged_in: false`). Full ID numbers always need `export_visits` with a supervisor.
 pub fn export_visits_unattended(db: &Db, range: &DateRange, format: Format, path: &Path) -> Result<ExportReport> {
     export_visits_by(db, None, range, format, path, IdNumbers::Masked)
 }
@@ -569,7 +580,8 @@ fn export_visits_by(db: &Db, actor: Option<&Actor>, range: &DateRange, format: F
             "id_numbers": if full { "full" } else { "masked" },
             "rows": report.rows,
             "file": path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            "via": if actor.is_some() { "app" } else { "cli" },
+            // false: the admin command line's masked export without a PIN.
+            "logged_in": actor.is_some(),
         });
         audit::append(tx, Event::new("visits_exported", actor).detail(detail))
     });
