@@ -33,7 +33,7 @@ use std::fs::File;
 use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -567,8 +567,7 @@ fn export_visits_by(db: &Db, actor: Option<&Actor>, range: &DateRange, format: F
     })?;
     // A reader of its own (WAL: it sees one consistent snapshot), so the desk keeps working
     // while a long export runs.
-    let conn = Connection::open_with_flags(db.path(), OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let conn = super::reader(db)?;
     let head = visits_head(language, range);
     let full = id_numbers == IdNumbers::Full;
     let report = write_streamed(&head, format, path, |sink| stream_visits(&conn, db, &window, language, full, sink))?;

@@ -180,21 +180,29 @@ impl Window {
     }
 }
 
-/// All reports of a range, for the reports screen.
+/// A read-only connection of its own (WAL: one consistent snapshot per statement), so a
+/// long report or export does not hold the desk's connection while check-ins wait.
+pub(crate) fn reader(db: &Db) -> Result<Connection> {
+    let conn = Connection::open_with_flags(db.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// All reports of a range, for the reports screen (read on a connection of its own).
 pub fn overview(db: &Db, actor: &Actor, range: &DateRange) -> Result<Overview> {
-    db.read(|conn| {
+    let (window, settings) = db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
-        let window = Window::of(conn, db, range)?;
-        let settings = site::read_settings(conn)?;
-        Ok(Overview {
-            site_name: settings.site_name,
-            gate_name: settings.gate_name,
-            from: range.from.to_string(),
-            to: range.to.to_string(),
-            visitors: visitors::stats_conn(conn, &window)?,
-            vehicles: vehicles::stats_conn(conn, &window)?,
-            refused_scans: scans::refused_conn(conn, db, &window, scans::SCREEN_LIMIT)?,
-            generated_at_ms: window.now_ms,
-        })
+        Ok((Window::of(conn, db, range)?, site::read_settings(conn)?))
+    })?;
+    let conn = reader(db)?;
+    Ok(Overview {
+        site_name: settings.site_name,
+        gate_name: settings.gate_name,
+        from: range.from.to_string(),
+        to: range.to.to_string(),
+        visitors: visitors::stats_conn(&conn, &window)?,
+        vehicles: vehicles::stats_conn(&conn, &window)?,
+        refused_scans: scans::refused_conn(&conn, db, &window, scans::SCREEN_LIMIT)?,
+        generated_at_ms: window.now_ms,
     })
 }

@@ -1126,7 +1126,6 @@ export const en: Dictionary = {
     companions: 'Companions',
     checkedOut: 'Checked out',
     stillInside: 'Still inside',
-    count: '{count}',
     perHourTitle: 'Visitors per hour of the day',
     chartLabel: 'Bar chart of visitors per hour: {count} in all, most at {hour}:00',
     chartEmpty: 'No visitors in this range',

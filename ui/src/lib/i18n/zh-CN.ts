@@ -1126,7 +1126,6 @@ export const zhCN = {
     companions: '同行人员',
     checkedOut: '已离开',
     stillInside: '仍在场',
-    count: '{count}',
     perHourTitle: '各时段来访人次',
     chartLabel: '各时段来访人次柱状图：共 {count} 人次，最多在 {hour} 时',
     chartEmpty: '此期间没有访客',
