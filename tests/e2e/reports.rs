@@ -101,6 +101,23 @@ fn reports_count_todays_visitors_draw_the_chart_and_export_a_masked_csv() {
         std::fs::copy(&pdf, artifacts_dir().join("reports-layout.pdf"))?;
         ensure!(!app.visible_now("reports-layout").await?, "the print layout shows on screen");
 
+        app.step("guard-sees-no-full-id-choice");
+        open_settings(&app, "guard-list").await?;
+        app.type_into("guard-add-name", "李保安").await?;
+        app.select("guard-add-role", "guard").await?;
+        app.type_into("guard-add-pin", "582947").await?;
+        app.click("guard-add-submit").await?;
+        wait_row(&app, "guard-row", "李保安").await.context("the new guard's row")?;
+        app.click("logout-button").await?;
+        login(&app, "李保安", "582947").await?;
+        app.click("nav-reports").await?;
+        app.wait_for("3 visitors counted for the guard", || async {
+            Ok((app.text("reports-visitors-total").await?.trim() == "3").then_some(()))
+        })
+        .await?;
+        app.el("reports-export-csv").await?;
+        ensure!(!app.visible_now("reports-full-ids").await?, "a guard sees the full-ID choice");
+
         app.step("english");
         app.select("lang-switch", "en").await?;
         app.wait_for("English title", || async { Ok(app.text("page-title").await?.contains("Reports").then_some(())) }).await?;
