@@ -105,6 +105,19 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::pickups::NewPickup,
         crate::pickups::PickupRow,
         crate::session::AppState,
+        crate::reports::RangeInput,
+        crate::reports::NamedCount,
+        crate::reports::DayCount,
+        crate::reports::Overview,
+        crate::reports::VisitorStats,
+        crate::reports::VehicleDay,
+        crate::reports::VehicleStats,
+        crate::reports::RefusedScan,
+        crate::reports::RefusedScans,
+        crate::reports::Format,
+        crate::reports::IdNumbers,
+        crate::reports::ReportKind,
+        crate::reports::ExportReport,
     );
     // One import point for the UI: `import type { VisitRow } from '$lib/bindings'`.
     let mut index = String::from("// Generated with the bindings (src/bindings.rs): every type shared with the core.\n");

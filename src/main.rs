@@ -72,6 +72,35 @@ enum Command {
     /// Holiday passes: issue one, or check a scanned code.
     #[command(subcommand)]
     Pass(PassCommand),
+    /// Exports records of a range of duty days as CSV or XLSX.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The visits checked in from --from to --to (duty days, both included), ID numbers and
+    /// phones masked unless --full-ids with a supervisor's --pin (that choice is logged).
+    Visits {
+        /// First duty day, YYYY-MM-DD (local).
+        #[arg(long)]
+        from: String,
+        /// Last duty day, YYYY-MM-DD (local), included.
+        #[arg(long)]
+        to: String,
+        /// csv or xlsx
+        #[arg(long)]
+        format: String,
+        /// The file to write (replaced if it exists; written completely or not at all).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Full ID numbers and phones (needs --pin of the first active supervisor).
+        #[arg(long)]
+        full_ids: bool,
+        /// The supervisor's PIN (with --full-ids; without it, the export is made as that supervisor).
+        #[arg(long)]
+        pin: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +194,26 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Pass(command) => pass(&path, command),
+        Command::Export(ExportCommand::Visits { from, to, format, out, full_ids, pin }) => {
+            use gatehouse::reports::{self, DateRange, Format, IdNumbers};
+            let range = DateRange::parse(&from, &to)?;
+            let format = Format::parse(&format)?;
+            if !path.is_file() {
+                return Err(Error::not_found(gatehouse::ErrorCode::NotSetUp, format!("no database at {}: check the path or GATEHOUSE_DB", path.display())));
+            }
+            let db = Db::open(&path, Clock::System)?;
+            let report = match (pin, full_ids) {
+                (Some(pin), full) => {
+                    let actor = supervisor(&db, &pin)?;
+                    let ids = if full { IdNumbers::Full } else { IdNumbers::Masked };
+                    reports::export_visits(&db, &actor, &range, format, &out, ids)?
+                }
+                (None, true) => return Err(Error::invalid("pin", gatehouse::ErrorCode::Required, "--full-ids needs a supervisor's --pin")),
+                (None, false) => reports::export_visits_unattended(&db, &range, format, &out)?,
+            };
+            println!("exported {} visits to {} ({} bytes)", report.rows, report.path, report.bytes);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

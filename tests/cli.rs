@@ -82,3 +82,65 @@ fn demo_data_verifies_and_backup_restore_round_trips_through_the_cli() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("backup folder does not exist"));
 }
+
+#[test]
+fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let id = valid_id("19900307", 5);
+    let new = gatehouse::visits::NewVisit { name: "张伟".into(), id_number: id.clone(), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
+    gatehouse::visits::check_in(&fx.db, &guard, &new).unwrap();
+    let db = fx.path();
+    let db = db.to_str().unwrap();
+    // The fixture's clock is 2026-11-28 10:00 in China; the CLI reads the PC's time zone, so
+    // take a range that holds that instant in any zone.
+    let csv = fx.dir.path().join("visits.csv");
+    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("exported 1 visits to "));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("登记时间,离开时间,姓名") && lines[1].contains("张伟") && lines[1].contains(&format!("**************{}", &id[14..])));
+    assert!(!text.contains(&id));
+
+    let xlsx = fx.dir.path().join("visits.xlsx");
+    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "xlsx", "--out", xlsx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let cells: Vec<String> = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(cells.contains(&"证件号码".to_string()) && cells.contains(&"张伟".to_string()));
+    assert!(cells.contains(&format!("**************{}", &id[14..])) && !cells.contains(&id));
+
+    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", csv.to_str().unwrap(), "--full-ids"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pin: --full-ids needs a supervisor's --pin"));
+    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", csv.to_str().unwrap(), "--full-ids", "--pin", "246810"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&csv).unwrap().contains(&id));
+
+    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-29", "--to", "2026-11-27", "--format", "csv", "--out", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("to: 2026-11-27 is before 2026-11-29"));
+    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "pdf", "--out", csv.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("format: `pdf` is not a format"));
+    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", "/dev/full"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("out: the disk is full"));
+
+    // Every export made is in the chain: the masked ones without a login (`logged_in: false`),
+    // the full one as the supervisor; the chain still verifies.
+    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let mut stmt = conn.prepare("SELECT body FROM audit_event WHERE action = 'visits_exported' ORDER BY seq").unwrap();
+    let bodies: Vec<serde_json::Value> =
+        stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|b| serde_json::from_str(&b.unwrap()).unwrap()).collect();
+    let seen: Vec<(bool, bool, &str)> = bodies
+        .iter()
+        .map(|b| (b["actor"].is_null(), b["detail"]["logged_in"].as_bool().unwrap(), b["detail"]["id_numbers"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, vec![(true, false, "masked"), (true, false, "masked"), (false, true, "full")]);
+    assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
+}

@@ -12,6 +12,7 @@ mod duty;
 mod flows;
 mod harness;
 mod passes;
+mod reports;
 mod visitors;
 mod vehicles;
 

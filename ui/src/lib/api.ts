@@ -45,6 +45,7 @@ import type {
   NewEntry,
   ShiftSummary,
 } from './bindings';
+import type { ExportReport, Format, IdNumbers, Overview, RangeInput, ReportKind } from './bindings';
 import { emitApiEvent } from './events';
 
 const KINDS: readonly ErrorKind[] = [
@@ -167,7 +168,7 @@ export type Paper = 'a4' | 'a5' | 'a6' | 'cr80';
 /** Prints the page (its print layout) to exports/<name>-….pdf; resolves to the file's path. */
 /** Writes a text file into exports/ beside the database; resolves to its path. */
 export const saveExportFile = (fileName: string, text: string) => call<string>('save_export_file', { fileName, text });
-export type PrintName = 'slip' | 'roster' | 'handover' | 'duty-report' | 'pass' | 'pass-label' | 'pass-sheet';
+export type PrintName = 'slip' | 'roster' | 'handover' | 'duty-report' | 'pass' | 'pass-label' | 'pass-sheet' | 'reports';
 export const savePagePdf = (name: PrintName, paper: Paper = 'a4') =>
   call<string>('save_page_pdf', { name, paper });
 
@@ -269,6 +270,14 @@ export const setKeyPlaceActive = (placeId: number, active: boolean) =>
 export const setMinPatrols = (count: number) => call<null>('set_min_patrols', { count }, { write: true });
 export const closeDutyDay = (day: string) => call<DutyDay>('close_duty_day', { day }, { write: true });
 export const getDutyReport = (day: string) => call<DutyReport>('get_duty_report', { day });
+
+// --- reports (统计报表) ---
+export const getReports = (range: RangeInput) => call<Overview>('get_reports', { range });
+/** The visit list of the range into exports/; full ID numbers only for a supervisor (logged). */
+export const exportVisits = (range: RangeInput, format: Format, idNumbers: IdNumbers) =>
+  call<ExportReport>('export_visits', { range, format, idNumbers }, { write: true });
+export const exportReport = (kind: ReportKind, range: RangeInput, format: Format) =>
+  call<ExportReport>('export_report', { kind, range, format });
 export const getShiftSummary = () => call<ShiftSummary>('get_shift_summary');
 export const sealHandover = (handover: HandoverInput) =>
   call<HandoverRow>('seal_handover', { handover }, { write: true });

@@ -87,6 +87,10 @@ const CORE_ERROR_CODES = {
   backup_folder_missing: true,
   backup_exists: true,
   backup_failed_check: true,
+  range_reversed: true,
+  range_too_long: true,
+  export_folder_missing: true,
+  export_path_is_folder: true,
   storage: true,
   tampered: true,
   internal: true,
@@ -241,6 +245,11 @@ export const FIELD_NAMES = [
   'incoming_guard_id',
   'handed_over',
   'handover_notes',
+  'from',
+  'to',
+  'out',
+  'format',
+  'id_numbers',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
