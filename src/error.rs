@@ -133,6 +133,8 @@ pub enum ErrorCode {
     BackupFolderMissing,
     BackupExists,
     BackupFailedCheck,
+    QueryTooShort,
+    RecordNotFound,
     Storage,
     Tampered,
     Internal,
