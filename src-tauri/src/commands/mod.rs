@@ -8,6 +8,7 @@ pub mod duty;
 pub mod guards;
 pub mod passes;
 pub mod print;
+pub mod search;
 pub mod session;
 pub mod settings;
 pub mod vehicles;

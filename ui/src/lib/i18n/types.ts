@@ -87,6 +87,8 @@ const CORE_ERROR_CODES = {
   backup_folder_missing: true,
   backup_exists: true,
   backup_failed_check: true,
+  query_too_short: true,
+  record_not_found: true,
   storage: true,
   tampered: true,
   internal: true,
@@ -241,6 +243,7 @@ export const FIELD_NAMES = [
   'incoming_guard_id',
   'handed_over',
   'handover_notes',
+  'query',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
