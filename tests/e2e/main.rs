@@ -12,6 +12,7 @@ mod duty;
 mod flows;
 mod harness;
 mod passes;
+mod search;
 mod visitors;
 mod vehicles;
 
