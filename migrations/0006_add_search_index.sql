@@ -14,9 +14,11 @@ CREATE TABLE search_entry (
     UNIQUE (kind, record_id)
 ) STRICT;
 
--- Fragments of 3+ characters: trigram substrings of the normalised text. Contentless (the
--- text lives only in its record), rows deletable, and deleted tokens really removed.
-CREATE VIRTUAL TABLE search_text USING fts5(body, content = '', contentless_delete = 1, tokenize = 'trigram');
+-- Fragments of 3+ characters: trigram substrings of the normalised text. Not contentless:
+-- a contentless table cannot remove a deleted row's tokens (it only marks the row deleted
+-- until segments merge), so a purged name would stay in the file. With its own content
+-- and `secure-delete`, a delete removes the tokens and (with PRAGMA secure_delete) the bytes.
+CREATE VIRTUAL TABLE search_text USING fts5(body, tokenize = 'trigram');
 INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
 
 -- Queries of exactly two characters (a 2-character Chinese name, or any two characters of

@@ -13,11 +13,14 @@
 //!   query is (`normalise`: full-width → ASCII, lower case, only letters and digits).
 //! - `search_entry` holds one row per record (kind, record id, time, gate, guard) for the
 //!   filters; its id is also the rowid of the record's row in `search_text`.
-//! - `search_text` is an FTS5 table with the `trigram` tokenizer, contentless (the text
-//!   stays only in its record) with `contentless_delete=1` and `secure-delete` on, so a
-//!   reindex after a retention purge really removes the old name from the index. It answers
-//!   every query of 3 or more characters as a substring match. A record's fields are joined
-//!   with `|`, which normalised queries never contain, so no match spans two fields.
+//! - `search_text` is an FTS5 table with the `trigram` tokenizer and `secure-delete` on. It
+//!   answers every query of 3 or more characters as a substring match. A record's fields are
+//!   joined with `|`, which normalised queries never contain, so no match spans two fields.
+//!   It keeps its own copy of the normalised text (not contentless): a contentless table,
+//!   even with `contentless_delete=1`, only marks a deleted row with a tombstone and keeps its
+//!   tokens until segments merge, so a purged name stayed in the file (tested). With content,
+//!   a delete removes the tokens; with `PRAGMA secure_delete=ON` on the purging connection
+//!   the freed bytes are zeroed too (test `with_secure_delete_a_purged_name_leaves_no_bytes…`).
 //! - Queries of exactly two characters (2-character Chinese names, a surname, any two
 //!   characters of a name) go to `search_bigram` (gram, time, entry) WITHOUT ROWID, filled
 //!   only from name fields: trigrams cannot answer them and ID or phone pairs would match

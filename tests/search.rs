@@ -402,3 +402,35 @@ fn the_cli_prints_search_results_as_json_and_refuses_a_one_character_query() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a kind"));
 }
+
+/// Whether `needle` occurs in the database file (after a checkpoint, so the WAL is empty).
+fn file_contains(path: &std::path::Path, needle: &str) -> bool {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let bytes = std::fs::read(path).unwrap();
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn with_secure_delete_a_purged_name_leaves_no_bytes_in_the_index_or_the_file() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let row = visits::check_in(&fx.db, &guard, &visit("欧阳娜娜", 1)).unwrap();
+    assert!(file_contains(&fx.path(), "欧阳娜娜"), "the name is in the file before the purge");
+    assert!(file_contains(&fx.path(), "娜娜"));
+
+    // The purge as the retention helper runs it: secure_delete on, NULL, reindex, commit.
+    let mut conn = rusqlite::Connection::open(fx.path()).unwrap();
+    conn.pragma_update(None, "secure_delete", "ON").unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute("UPDATE visit SET name = NULL, id_number = NULL, phone = NULL WHERE id = ?1", [row.id]).unwrap();
+    search::reindex(&tx, SearchKind::Visit, row.id).unwrap();
+    tx.commit().unwrap();
+    drop(conn);
+
+    for fragment in ["欧阳娜娜", "阳娜娜", "欧阳娜", "娜娜", "阳娜"] {
+        assert!(!file_contains(&fx.path(), fragment), "{fragment} is still in the file");
+    }
+    assert!(find(&fx.db, &guard, "欧阳").groups.is_empty());
+}
