@@ -527,8 +527,8 @@ fn hit(conn: &Connection, kind: SearchKind, id: i64, at_ms: i64, gate: Option<i6
         SearchKind::Visit => "SELECT uid, name, host, purpose FROM visit WHERE id = ?1",
         SearchKind::Pickup => "SELECT uid, child_name, picker_name, class_name FROM pickup WHERE id = ?1",
         SearchKind::Vehicle => "SELECT uid, plate, driver_name, purpose FROM vehicle_visit WHERE id = ?1",
-        SearchKind::Pass => "SELECT uid, holder_name, 'No. ' || serial, department FROM pass WHERE id = ?1",
-        SearchKind::Duty => "SELECT uid, text, kind, place FROM duty_entry WHERE id = ?1",
+        SearchKind::Pass => "SELECT uid, holder_name, '#' || serial, department FROM pass WHERE id = ?1",
+        SearchKind::Duty => "SELECT uid, text, place, NULL FROM duty_entry WHERE id = ?1",
     };
     let row = conn
         .prepare_cached(sql)?

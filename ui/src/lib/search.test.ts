@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResults } from './bindings';
-import { buildQuery, dayEndMs, dayStartMs, listedHits, moveIndex, NO_FILTERS, normaliseQuery, queryError } from './search';
+import { valueKey, buildQuery, dayEndMs, dayStartMs, listedHits, moveIndex, NO_FILTERS, normaliseQuery, queryError } from './search';
 
 describe('search text', () => {
   it('normalises like the core: full-width, case, punctuation', () => {
@@ -75,5 +75,14 @@ describe('result order', () => {
     expect(moveIndex(0, -1, 3)).toBe(-1);
     expect(moveIndex(-1, -1, 3)).toBe(-1);
     expect(moveIndex(-1, 1, 0)).toBe(-1);
+  });
+});
+
+describe('record fields', () => {
+  it('names enum values through the existing dictionaries and leaves text alone', () => {
+    expect(valueKey('entry_kind', 'incident')).toBe('duty.kinds.incident');
+    expect(valueKey('vehicle_type', 'truck')).toBe('vehicleTypes.truck');
+    expect(valueKey('pass_kind', 'staff')).toBe('passes.kinds.staff');
+    expect(valueKey('host', '陈老师')).toBeNull();
   });
 });

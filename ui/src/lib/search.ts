@@ -84,3 +84,17 @@ export function moveIndex(current: number, step: 1 | -1, count: number): number 
   if (next >= count) return count - 1;
   return next;
 }
+
+/** Fields whose value is a core enum, and the dictionary group that names its values. */
+const ENUM_GROUPS: Readonly<Record<string, string>> = {
+  entry_kind: 'duty.kinds',
+  severity: 'duty.severities',
+  vehicle_type: 'vehicleTypes',
+  pass_kind: 'passes.kinds',
+};
+
+/** The dictionary key that translates a record field's value, or null to show it as is. */
+export function valueKey(field: string, value: string): string | null {
+  const group = ENUM_GROUPS[field];
+  return group ? `${group}.${value}` : null;
+}
