@@ -12,7 +12,9 @@
 //!   SQL triggers: `trusted_schema=OFF`, and index text must be normalised exactly as the
 //!   query is (`normalise`: full-width → ASCII, lower case, only letters and digits).
 //! - `search_entry` holds one row per record (kind, record id, time, gate, guard) for the
-//!   filters; its id is also the rowid of the record's row in `search_text`.
+//!   filters; its id is also the rowid of the record's row in `search_text`. The gate is
+//!   this PC's gate number (`site.gate_number`, 1 when unset) when the record was first
+//!   indexed: records carry no gate of their own; a reindex keeps it.
 //! - `search_text` is an FTS5 table with the `trigram` tokenizer and `secure-delete` on. It
 //!   answers every query of 3 or more characters as a substring match. A record's fields are
 //!   joined with `|`, which normalised queries never contain, so no match spans two fields.
