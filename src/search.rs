@@ -34,6 +34,10 @@
 //!   keeps the entry's id, so purged records do not jump to the front.
 //! - A query of only digits also finds a pass by its exact serial (serials are short).
 //! - Results are capped at `LIMIT`; `truncated` says there are more (narrow the filters).
+//! - Needs FTS5 with `trigram` (SQLite 3.34+): the bundled SQLite of rusqlite 0.40
+//!   (libsqlite3-sys 0.38, SQLite 3.53) is built with `SQLITE_ENABLE_FTS5`; no extra feature.
+//! - Measured by `make bench` (demo data, 1,000,000 visits): every query shape's p95 is a few
+//!   ms; the index adds about a tenth to the file (most of the file is the audit chain).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
