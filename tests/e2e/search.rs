@@ -103,3 +103,54 @@ fn a_two_character_name_fragment_finds_the_visitor_and_opens_the_masked_record()
         },
     );
 }
+
+#[test]
+fn demo_data_is_found_across_kinds_grouped_with_counts_and_a_vehicle_opens() {
+    e2e_test(
+        "demo_data_is_found_across_kinds_grouped_with_counts_and_a_vehicle_opens",
+        |db| {
+            init_db(db)?;
+            let db = db.to_str().context("temp path is not UTF-8")?;
+            run_cli(&["--db", db, "demo", "--visits", "600", "--days", "20", "--pin", PIN])?;
+            Ok(())
+        },
+        |app| async move {
+            app.step("login");
+            login(&app, SUPERVISOR, PIN).await?;
+
+            app.step("search-digits");
+            app.click("nav-search").await?;
+            wait_focus(&app, "search-input").await?;
+            // Three digits occur in phones and ID numbers of every kind of record.
+            press(&app, &format!("135{ENTER}")).await?;
+            app.el("search-hit-0").await?;
+            let mut groups = Vec::new();
+            for kind in ["visit", "pickup", "vehicle", "pass", "duty"] {
+                if app.visible_now(&format!("search-group-{kind}")).await? {
+                    let count = app.text(&format!("search-count-{kind}")).await?;
+                    ensure!(count.chars().any(|c| c.is_ascii_digit()), "{kind} count is {count:?}");
+                    groups.push(kind);
+                }
+            }
+            ensure!(groups.len() >= 3 && groups[0] == "visit", "groups shown: {groups:?}");
+            shot(&app, "demo-results-zh").await?;
+
+            app.step("open-vehicle");
+            let vehicle = app
+                .client()
+                .find(fantoccini::Locator::Css("[data-testid^=\"search-hit-\"][data-kind=\"vehicle\"]"))
+                .await
+                .context("a vehicle result")?;
+            vehicle.click().await?;
+            app.el("search-detail").await?;
+            let plate = app.text("search-field-plate").await?;
+            ensure!(plate.chars().count() >= 7, "plate is {plate:?}");
+            let kind = app.text("search-field-vehicle_type").await?;
+            ensure!(has_cjk(&kind), "vehicle type shown as {kind:?}, not in words");
+            let shown = app.text("search-field-id_number").await?;
+            ensure!(shown.trim().starts_with("**"), "driver ID shown as {shown:?}");
+            shot(&app, "demo-vehicle-zh").await?;
+            Ok(())
+        },
+    );
+}
