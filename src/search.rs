@@ -250,7 +250,7 @@ fn bigrams(name: &str) -> Vec<String> {
 
 /// Splits a name field into names (companions are typed as "李四、王五" or "李四 王五").
 fn names_in(field: &str) -> Vec<String> {
-    field.split(|c: char| !c.is_alphanumeric() && !('\u{FF10}'..='\u{FF5A}').contains(&c)).map(normalise).filter(|n| !n.is_empty()).collect()
+    field.split(|c: char| !c.is_alphanumeric()).map(normalise).filter(|n| !n.is_empty()).collect()
 }
 
 fn gate_now(conn: &Connection) -> Result<Option<i64>> {
