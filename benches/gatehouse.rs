@@ -121,6 +121,8 @@ fn main() {
     let report = db.read(gatehouse::audit::verify).expect("verify").expect("sound");
     figures.push(Figure { name: "verify chain + records (1,000 visits, 10,000 scans)", value: format!("{} ({} events)", ms(t.elapsed()), report.events), target: "" });
 
+    search_figures(&mut figures);
+
     println!("{:<48} {:>22}  {}", "figure", "value", "target");
     for f in &figures {
         println!("{:<48} {:>22}  {}", f.name, f.value, f.target);
@@ -131,4 +133,88 @@ fn main() {
     if std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()).is_ok() {
         println!("written to {}", out.display());
     }
+}
+
+// ---- search (issue 7): the lead merges other helpers' rows beside this function ----------
+
+/// Search p95 per query shape on demo databases of 100,000 and 1,000,000 visits (built with
+/// `demo::generate`, so vehicles, pick-ups, duty entries and passes are there too), the
+/// demo's own time, and the file size per 100,000 visits (index included).
+fn search_figures(figures: &mut Vec<Figure>) {
+    use gatehouse::search::{self, SearchQuery};
+    use rand::{seq::SliceRandom, SeedableRng};
+
+    const QUERIES: usize = 200;
+    for (visits_n, label) in [(100_000_u64, "100k"), (1_000_000_u64, "1M")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("search.db");
+        let db = Db::open(&path, Clock::System).expect("open");
+        site::set_up(&db, &SiteSetup { site_name: "基准学校".into(), gate_name: "东门".into(), supervisor_name: "王主管".into(), pin: "246810".into() })
+            .expect("setup");
+        let actor = log_in(&db);
+        let t = Instant::now();
+        let report = gatehouse::demo::generate(&db, &actor, visits_n, 180, 7).expect("demo");
+        figures.push(Figure {
+            name: leak(format!("demo --visits {label} (+{} vehicles, {} pick-ups)", report.vehicles, report.pickups)),
+            value: format!("{:.1} s", t.elapsed().as_secs_f64()),
+            target: "",
+        });
+        db.read(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?)).expect("checkpoint");
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        figures.push(Figure {
+            name: leak(format!("database size per 100,000 visits ({label} demo)")),
+            value: format!("{:.1} MB", bytes as f64 / 1e6 / (visits_n as f64 / 100_000.0)),
+            target: "",
+        });
+
+        // Query texts drawn from the data, as a guard would type them.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let sample = |sql: &str| -> Vec<String> {
+            db.read(|c| Ok(c.prepare(sql)?.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?)).expect("sample")
+        };
+        let names = sample("SELECT name FROM visit WHERE id % 997 = 0");
+        let ids = sample("SELECT id_number FROM visit WHERE id % 991 = 0");
+        let plates = sample("SELECT plate FROM vehicle_visit WHERE id % 97 = 0");
+        let chars = |s: &str, from: usize, n: usize| s.chars().skip(from).take(n).collect::<String>();
+        let mut pick = |list: &[String]| list.choose(&mut rng).cloned().unwrap_or_default();
+        let two: Vec<String> = (0..QUERIES).map(|_| chars(&pick(&names), 0, 2)).collect();
+        let three: Vec<String> = (0..QUERIES).map(|_| pick(&names)).map(|n| if n.chars().count() >= 3 { chars(&n, 0, 3) } else { format!("{n}伟") }).collect();
+        let id_fragments: Vec<String> = (0..QUERIES).map(|_| { let id = pick(&ids); chars(&id, 10, 6) }).collect();
+        let plate_fragments: Vec<String> = (0..QUERIES).map(|_| { let p = pick(&plates); chars(&p, 1 + p.len() % 3, 4) }).collect();
+        let shapes: [(&str, &Vec<String>); 4] =
+            [("2-character name", &two), ("3-character name", &three), ("ID number fragment (6 digits)", &id_fragments), ("plate fragment (4)", &plate_fragments)];
+        for (shape, texts) in shapes {
+            let mut samples = Vec::with_capacity(texts.len());
+            let mut found = 0;
+            for text in texts {
+                let t = Instant::now();
+                let results = search::search(&db, &actor, &SearchQuery { text: text.clone(), ..Default::default() }).expect("search");
+                samples.push(t.elapsed());
+                found += results.total;
+            }
+            figures.push(Figure {
+                name: leak(format!("search p95 {label}: {shape}")),
+                value: format!("{} (avg {} hits)", ms(percentile(&mut samples, 0.95)), found / texts.len() as i64),
+                target: "< 20 ms",
+            });
+        }
+        let mut on_site = Vec::new();
+        let mut today = Vec::new();
+        let (mut on_site_rows, mut today_rows) = (0, 0);
+        for _ in 0..50 {
+            let t = Instant::now();
+            on_site_rows = visits::list_on_site(&db, &actor).expect("on site").len();
+            on_site.push(t.elapsed());
+            let t = Instant::now();
+            today_rows = visits::list_today(&db, &actor).expect("today").len();
+            today.push(t.elapsed());
+        }
+        figures.push(Figure { name: leak(format!("search p95 {label}: on-site list")), value: format!("{} ({on_site_rows} rows)", ms(percentile(&mut on_site, 0.95))), target: "< 20 ms" });
+        figures.push(Figure { name: leak(format!("search p95 {label}: one day's visits")), value: format!("{} ({today_rows} rows)", ms(percentile(&mut today, 0.95))), target: "< 20 ms" });
+    }
+}
+
+/// Figure names are `&'static str`; the few built at run time live for the whole run.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
 }

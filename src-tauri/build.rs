@@ -3,6 +3,8 @@
 //! listed in both places cannot be called from the web view.
 
 const COMMANDS: &[&str] = &[
+    "search_records",
+    "get_search_record",
     "get_app_state",
     "set_language",
     "setup_site",

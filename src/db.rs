@@ -79,6 +79,7 @@ impl Db {
         let mut conn = Connection::open(&path)?;
         configure(&conn)?;
         migrations().to_latest(&mut conn)?;
+        crate::search::backfill_once(&mut conn)?;
         Ok(Db { conn: Mutex::new(conn), clock, path })
     }
 

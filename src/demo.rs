@@ -10,11 +10,13 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::audit::{self, Event};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::guards::{self, Actor, Role};
 use crate::validate::cn_id;
-use crate::{pii, staff, visits};
+use crate::search::{self, SearchKind};
+use crate::{duty, passes, pickups, site, staff, vehicles, visits};
+use crate::pii;
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐",
@@ -43,7 +45,31 @@ const HOSTS: &[(&str, &str, &str)] = &[
 pub struct DemoReport {
     pub visits: u64,
     pub staff: u64,
+    pub vehicles: u64,
+    pub pickups: u64,
+    pub duty_entries: u64,
+    pub passes: u64,
 }
+
+/// Per 1,000 visits: vehicle visits (with plates), kindergarten pick-ups, duty entries; and
+/// one pass per `VISITS_PER_PASS` visits (at most `MAX_PASSES`).
+const VEHICLES_PER_1000: u64 = 100;
+const PICKUPS_PER_1000: u64 = 30;
+const DUTY_PER_1000: u64 = 20;
+const VISITS_PER_PASS: u64 = 200;
+const MAX_PASSES: u64 = 2_000;
+const CLASSES: &[&str] = &["小一班", "小二班", "中一班", "中二班", "大一班", "大二班"];
+const RELATIONS: &[&str] = &["父亲", "母亲", "祖父", "祖母", "外公", "外婆"];
+const TEACHERS: &[&str] = &["周老师", "吴老师", "郑老师"];
+const VEHICLE_TYPES: &[&str] = &["car", "van", "truck", "car", "car"];
+const PLACES: &[&str] = &["东门", "教学楼", "实验楼", "配电房", "食堂", "操场", "图书馆"];
+const DUTY_TEXTS: &[(&str, &str)] = &[
+    ("patrol", "巡查重点部位，门窗完好，无异常"),
+    ("incident", "发现可疑人员在围墙外徘徊，已劝离并报告"),
+    ("call", "接到家长电话询问接送时间，已答复"),
+    ("equipment_check", "检查监控与门禁设备，运行正常"),
+    ("other", "快递集中到达，协助登记分发"),
+];
 
 fn name(rng: &mut StdRng) -> String {
     let given = if rng.gen_bool(0.4) { format!("{}{}", GIVEN[rng.gen_range(0..GIVEN.len())], GIVEN[rng.gen_range(0..GIVEN.len())]) } else { GIVEN[rng.gen_range(0..GIVEN.len())].to_string() };
@@ -90,6 +116,8 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
     let now = db.clock().now_ms();
     let span = days.max(1) * 86_400_000;
     const BATCH: u64 = 5_000;
+    let start_hour = db.read(|c| Ok(site::read_settings(c)?.duty_day_start_hour))?;
+    let mut counts = (0, 0, 0);
     let mut done = 0;
     while done < visits {
         let batch = BATCH.min(visits - done);
@@ -135,11 +163,152 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                 )?;
                 let id = tx.last_insert_rowid();
                 audit::record_change(tx, &visits::AUDITED, id, Event::new("demo_visit_generated", Some(actor)))?;
+                search::index_new(tx, SearchKind::Visit, id)?;
+                // The other records at the same moment, so index order stays time order.
+                if per_1000(index, VEHICLES_PER_1000) {
+                    vehicle(tx, actor, &mut rng, at, still_inside)?;
+                    counts.0 += 1;
+                }
+                if per_1000(index, PICKUPS_PER_1000) {
+                    pickup(tx, actor, &mut rng, at)?;
+                    counts.1 += 1;
+                }
+                if per_1000(index, DUTY_PER_1000) {
+                    duty_entry(tx, actor, &mut rng, at, &db.clock().duty_day(at, start_hour).format("%Y-%m-%d").to_string())?;
+                    counts.2 += 1;
+                }
             }
             Ok(())
         })?;
         done += batch;
         report.visits = done;
     }
+    (report.vehicles, report.pickups, report.duty_entries) = counts;
+    // Passes are issued now (their issue time is the transaction's), after everything older.
+    let pass_count = (visits / VISITS_PER_PASS).min(MAX_PASSES);
+    let today = db.clock().local(now).date_naive();
+    let mut made = 0;
+    while made < pass_count {
+        let batch = 500.min(pass_count - made);
+        db.write(|tx| {
+            for _ in 0..batch {
+                let new = passes::NewPass {
+                    kind: passes::PassKind::HolidayResident,
+                    holder_name: name(&mut rng),
+                    department: CLASSES[rng.gen_range(0..CLASSES.len())].into(),
+                    phone: Some(phone(&mut rng)),
+                    id_number: Some(id_number(&mut rng)),
+                    valid_from_ms: now - 86_400_000,
+                    valid_to_ms: now + 30 * 86_400_000,
+                    approved_by: "学工处".into(),
+                    ..Default::default()
+                };
+                let valid = passes::validate_new(&new, today)?;
+                passes::insert(tx, actor, &valid)?;
+            }
+            Ok(())
+        })?;
+        made += batch;
+    }
+    report.passes = made;
+    db.write(|tx| search::optimise(tx))?;
     Ok(report)
+}
+
+/// True for `per_1000` of every 1,000 consecutive indexes, spread evenly.
+fn per_1000(index: u64, per_1000: u64) -> bool {
+    (index * per_1000) % 1000 < per_1000
+}
+
+fn vehicle(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64, still_inside: bool) -> Result<()> {
+    let driver = name(rng);
+    let driver_phone = phone(rng);
+    let driver_id = id_number(rng);
+    let salt = pii::new_salt();
+    let commitment = pii::commitment(
+        &salt,
+        &[("driver_name", Some(&driver)), ("driver_phone", Some(&driver_phone)), ("driver_id_number", Some(&driver_id)), ("photo", None)],
+    );
+    let out_at = (!still_inside).then(|| at + rng.gen_range(5..180) * 60_000);
+    tx.execute(
+        "INSERT INTO vehicle_visit (uid, plate, plate_kind, vehicle_type, driver_name, driver_phone, driver_id_number, pii_salt, pii_commitment,
+             organisation, purpose, checked_in_at_ms, checked_in_by, checked_out_at_ms, checked_out_by)
+         VALUES (?1, ?2, 'standard', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        rusqlite::params![
+            uuid::Uuid::now_v7().to_string(),
+            plate(rng),
+            VEHICLE_TYPES[rng.gen_range(0..VEHICLE_TYPES.len())],
+            driver,
+            driver_phone,
+            driver_id,
+            salt,
+            commitment,
+            ORGANISATIONS[rng.gen_range(0..ORGANISATIONS.len())],
+            PURPOSES[rng.gen_range(0..PURPOSES.len())],
+            at,
+            actor.guard_id,
+            out_at,
+            out_at.map(|_| actor.guard_id),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::record_change(tx, &vehicles::AUDITED, id, Event::new("demo_vehicle_generated", Some(actor)))?;
+    search::index_new(tx, SearchKind::Vehicle, id)
+}
+
+fn pickup(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64) -> Result<()> {
+    let child = name(rng);
+    let picker = name(rng);
+    let picker_id = id_number(rng);
+    let picker_phone = phone(rng);
+    let salt = pii::new_salt();
+    let commitment = pii::commitment(
+        &salt,
+        &[("child_name", Some(&child)), ("picker_name", Some(&picker)), ("picker_id_number", Some(&picker_id)), ("picker_phone", Some(&picker_phone))],
+    );
+    tx.execute(
+        "INSERT INTO pickup (uid, child_name, class_name, picker_name, relation, picker_id_number, picker_phone, pii_salt, pii_commitment,
+             teacher, picked_up_at_ms, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        rusqlite::params![
+            uuid::Uuid::now_v7().to_string(),
+            child,
+            CLASSES[rng.gen_range(0..CLASSES.len())],
+            picker,
+            RELATIONS[rng.gen_range(0..RELATIONS.len())],
+            picker_id,
+            picker_phone,
+            salt,
+            commitment,
+            TEACHERS[rng.gen_range(0..TEACHERS.len())],
+            at,
+            actor.guard_id,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::record_change(tx, &pickups::AUDITED, id, Event::new("demo_pickup_generated", Some(actor)))?;
+    search::index_new(tx, SearchKind::Pickup, id)
+}
+
+fn duty_entry(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64, day: &str) -> Result<()> {
+    let (kind, text) = DUTY_TEXTS[rng.gen_range(0..DUTY_TEXTS.len())];
+    let reported_to = (kind == "incident").then(|| name(rng));
+    tx.execute(
+        "INSERT INTO duty_entry (uid, duty_day, kind, occurred_at_ms, recorded_at_ms, place, text, guard_id, reported_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            uuid::Uuid::now_v7().to_string(),
+            day,
+            kind,
+            at,
+            at + rng.gen_range(0..600_000),
+            PLACES[rng.gen_range(0..PLACES.len())],
+            text,
+            actor.guard_id,
+            reported_to,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::record_change(tx, &duty::ENTRY_AUDITED, id, Event::new("demo_duty_entry_generated", Some(actor)))?;
+    search::index_new(tx, SearchKind::Duty, id)
 }

@@ -471,6 +471,7 @@ fn insert_entry(tx: &Tx<'_>, actor: &Actor, day: &str, kind: EntryKind, occurred
     let id = tx.last_insert_rowid();
     let action = if f.voids.is_some() { "duty_entry_voided" } else { "duty_entry_added" };
     audit::record_change(tx, &ENTRY_AUDITED, id, Event::new(action, Some(actor)))?;
+    crate::search::index_new(tx, crate::search::SearchKind::Duty, id)?;
     Ok(id)
 }
 

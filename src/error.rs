@@ -137,6 +137,8 @@ pub enum ErrorCode {
     RangeTooLong,
     ExportFolderMissing,
     ExportPathIsFolder,
+    QueryTooShort,
+    RecordNotFound,
     Storage,
     Tampered,
     Internal,

@@ -22,6 +22,7 @@ pub mod pickups;
 pub mod pii;
 pub mod qr;
 pub mod reports;
+pub mod search;
 pub mod session;
 pub mod signature;
 pub mod site;

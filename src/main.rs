@@ -69,6 +69,24 @@ enum Command {
         #[arg(long)]
         pin: String,
     },
+    /// Searches visits, pick-ups, vehicles, passes and duty entries (names, ID number,
+    /// phone and plate fragments, serials), newest first.
+    Search {
+        /// At least 2 letters or digits.
+        text: String,
+        /// Only this kind: visit, pickup, vehicle, pass or duty (repeatable).
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// From this local date or time (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM`).
+        #[arg(long)]
+        from: Option<String>,
+        /// Until the end of this local date (or this time).
+        #[arg(long)]
+        to: Option<String>,
+        /// Print the results as a JSON array (kind, uid, at_ms, title, subtitle).
+        #[arg(long)]
+        json: bool,
+    },
     /// Holiday passes: issue one, or check a scanned code.
     #[command(subcommand)]
     Pass(PassCommand),
@@ -178,8 +196,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Demo { visits, days, pin } => {
             let db = Db::open(&path, Clock::System)?;
             let actor = supervisor(&db, &pin)?;
+            let started = std::time::Instant::now();
             let report = gatehouse::demo::generate(&db, &actor, visits, days, 20261128)?;
-            println!("added {} visits and {} staff to {}", report.visits, report.staff, path.display());
+            println!(
+                "added {} visits, {} vehicle visits, {} pick-ups, {} duty entries, {} passes and {} staff to {} in {:.1} s (all indexed for search)",
+                report.visits,
+                report.vehicles,
+                report.pickups,
+                report.duty_entries,
+                report.passes,
+                report.staff,
+                path.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { file } => {
@@ -214,6 +243,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("exported {} visits to {} ({} bytes)", report.rows, report.path, report.bytes);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search { text, kinds, from, to, json } => search(&path, text, &kinds, from.as_deref(), to.as_deref(), json),
     }
 }
 
@@ -237,6 +267,48 @@ fn local_ms(text: &str, end_of_day: bool) -> Result<i64, Error> {
         .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(if end_of_day { 23 } else { 0 }, if end_of_day { 59 } else { 0 }, 0)))
         .ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, format!("`{text}` is not a time like 2027-01-10 08:00")))?;
     Local.from_local_datetime(&naive).single().map(|t| t.timestamp_millis()).ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, "not a valid local time"))
+}
+
+fn search(path: &std::path::Path, text: String, kinds: &[String], from: Option<&str>, to: Option<&str>, json: bool) -> Result<ExitCode, Error> {
+    use gatehouse::search::{self, SearchKind, SearchQuery};
+    use std::io::Write;
+    let kinds = kinds
+        .iter()
+        .map(|k| {
+            SearchKind::parse(k)
+                .ok_or_else(|| Error::invalid("kind", gatehouse::ErrorCode::InvalidChoice, format!("`{k}` is not a kind: use visit, pickup, vehicle, pass or duty")))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let query = SearchQuery {
+        text,
+        kinds,
+        from_ms: from.map(|t| local_ms(t, false)).transpose()?,
+        // `--to DATE` includes that whole day.
+        to_ms: to.map(|t| local_ms(t, true).map(|ms| if t.trim().len() == 10 { ms + 60_000 } else { ms })).transpose()?,
+        ..Default::default()
+    };
+    if !path.exists() {
+        eprintln!("gatehouse: no database at {}: check the path or GATEHOUSE_DB", path.display());
+        return Ok(ExitCode::from(1));
+    }
+    let db = Db::open(path, Clock::System)?;
+    let results = search::search_as_admin(&db, &query)?;
+    if json {
+        let rows: Vec<serde_json::Value> = results
+            .hits()
+            .into_iter()
+            .map(|h| serde_json::json!({ "kind": h.kind, "id": h.id, "uid": h.uid, "at_ms": h.at_ms, "title": h.title, "subtitle": h.subtitle }))
+            .collect();
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string(&rows).unwrap_or_default());
+    } else {
+        for hit in results.hits() {
+            let at = chrono::DateTime::from_timestamp_millis(hit.at_ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+            let _ = writeln!(std::io::stdout().lock(), "{:<8} {at}  {}  {}", hit.kind.as_str(), hit.title, hit.subtitle);
+        }
+        println!("{} found{}", results.total, if results.truncated { " (more match: narrow the search)" } else { "" });
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn stress(path: &std::path::Path, visits: u64, pin: &str) -> Result<ExitCode, Error> {

@@ -119,6 +119,7 @@ pub fn record(db: &Db, actor: &Actor, new: &NewPickup) -> Result<PickupRow> {
         )?;
         let id = tx.last_insert_rowid();
         audit::record_change(tx, &AUDITED, id, Event::new("pickup_recorded", Some(actor)))?;
+        crate::search::index_new(tx, crate::search::SearchKind::Pickup, id)?;
         row(tx, id)
     })
 }

@@ -336,6 +336,7 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVehicleVisit) -> Result<Vehicle
             detail["plate_corrected_from"] = serde_json::json!(plate::normalise(&new.plate));
         }
         audit::record_change(tx, &AUDITED, id, Event::new("vehicle_checked_in", Some(actor)).detail(detail))?;
+        crate::search::index_new(tx, crate::search::SearchKind::Vehicle, id)?;
         cleared.record_override(tx, actor)?;
         vehicle_row(tx, id, db, tx.now_ms())
     })
@@ -381,6 +382,7 @@ pub fn pass_registered(db: &Db, actor: &Actor, pass: &RegisteredPass) -> Result<
         )?;
         let id = tx.last_insert_rowid();
         audit::record_change(tx, &AUDITED, id, Event::new("registered_vehicle_passed", Some(actor)).detail(cleared.detail()))?;
+        crate::search::index_new(tx, crate::search::SearchKind::Vehicle, id)?;
         cleared.record_override(tx, actor)?;
         vehicle_row(tx, id, db, tx.now_ms())
     })

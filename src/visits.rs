@@ -332,6 +332,7 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
         )?;
         let id = tx.last_insert_rowid();
         audit::record_change(tx, &AUDITED, id, Event::new("visit_checked_in", Some(actor)).detail(cleared.detail()))?;
+        crate::search::index_new(tx, crate::search::SearchKind::Visit, id)?;
         cleared.record_override(tx, actor)?;
         visit_row(tx, id)
     })

@@ -16,6 +16,7 @@ mod session;
 mod passes;
 mod pickups;
 mod reports;
+mod search;
 mod staff;
 mod visits;
 mod vehicles;

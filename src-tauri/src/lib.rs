@@ -12,6 +12,8 @@ pub fn run() {
         .manage(state::Desk::open_default())
         .invoke_handler(tauri::generate_handler![
             commands::app::get_app_state,
+            commands::search::search_records,
+            commands::search::get_search_record,
             commands::app::set_language,
             commands::app::setup_site,
             commands::session::list_login_guards,

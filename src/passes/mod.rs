@@ -311,6 +311,7 @@ pub(crate) fn insert(tx: &crate::db::Tx<'_>, actor: &Actor, valid: &ValidPass) -
     )?;
     let id = tx.last_insert_rowid();
     audit::record_change(tx, &AUDITED, id, Event::new("pass_issued", Some(actor)))?;
+    crate::search::index_new(tx, crate::search::SearchKind::Pass, id)?;
     Ok(id)
 }
 

@@ -13,6 +13,7 @@ mod flows;
 mod harness;
 mod passes;
 mod reports;
+mod search;
 mod visitors;
 mod vehicles;
 

@@ -9,6 +9,7 @@ pub mod guards;
 pub mod passes;
 pub mod print;
 pub mod reports;
+pub mod search;
 pub mod session;
 pub mod settings;
 pub mod vehicles;

@@ -334,3 +334,9 @@ export const importRevocations = (json: string) =>
 /** The digits of the QR code in a camera frame (JPEG/PNG bytes), or null when none is readable. */
 export const decodePassFrame = (frame: Uint8Array) =>
   call<string | null>('decode_pass_frame', { frame: Array.from(frame) });
+
+// ---- search (查询) --------------------------------------------------------------------------
+import type { SearchKind, SearchQuery, SearchRecord, SearchResults } from './bindings';
+
+export const searchRecords = (query: SearchQuery) => call<SearchResults>('search_records', { query });
+export const getSearchRecord = (kind: SearchKind, id: number) => call<SearchRecord>('get_search_record', { kind, id });

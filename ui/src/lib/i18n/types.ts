@@ -91,6 +91,8 @@ const CORE_ERROR_CODES = {
   range_too_long: true,
   export_folder_missing: true,
   export_path_is_folder: true,
+  query_too_short: true,
+  record_not_found: true,
   storage: true,
   tampered: true,
   internal: true,
@@ -250,6 +252,7 @@ export const FIELD_NAMES = [
   'out',
   'format',
   'id_numbers',
+  'query',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 

@@ -1,0 +1,727 @@
+//! Search (查询): one box over visits, pick-ups, vehicle visits, passes and duty entries.
+//!
+//! Owns: the search index (`search_entry`, `search_text`, `search_bigram`, migration 0006),
+//! keeping it in step with the records, the query (`search`), and the detail of one found
+//! record (`record`). Must not: decide anything about the records themselves, or format
+//! times for display. Called by: `visits`, `pickups`, `vehicles`, `passes`, `duty` and
+//! `demo` (via `index_new`/`reindex` inside their write transaction), the retention purge
+//! (`reindex` after it blanks a record), the shell (`commands/search.rs`) and the CLI.
+//!
+//! Design (decided here):
+//! - The index is written in Rust, in the same transaction as the record write, never by
+//!   SQL triggers: `trusted_schema=OFF`, and index text must be normalised exactly as the
+//!   query is (`normalise`: full-width → ASCII, lower case, only letters and digits).
+//! - `search_entry` holds one row per record (kind, record id, time, gate, guard) for the
+//!   filters; its id is also the rowid of the record's row in `search_text`. The gate is
+//!   this PC's gate number (`site.gate_number`, 1 when unset) when the record was first
+//!   indexed: records carry no gate of their own; a reindex keeps it.
+//! - `search_text` is an FTS5 table with the `trigram` tokenizer and `secure-delete` on. It
+//!   answers every query of 3 or more characters as a substring match. A record's fields are
+//!   joined with `|`, which normalised queries never contain, so no match spans two fields.
+//!   It keeps its own copy of the normalised text (not contentless): a contentless table,
+//!   even with `contentless_delete=1`, only marks a deleted row with a tombstone and keeps its
+//!   tokens until segments merge, so a purged name stayed in the file (tested). With content,
+//!   a delete removes the tokens; with `PRAGMA secure_delete=ON` on the purging connection
+//!   the freed bytes are zeroed too (test `with_secure_delete_a_purged_name_leaves_no_bytes…`).
+//! - Queries of exactly two characters (2-character Chinese names, a surname, any two
+//!   characters of a name) go to `search_bigram` (gram, time, entry) WITHOUT ROWID, filled
+//!   only from name fields: trigrams cannot answer them and ID or phone pairs would match
+//!   nearly everything.
+//! - Newest first without sorting every match: entries are written in time order (the
+//!   backfill and the demo sort by time, the app writes as things happen), so the trigram
+//!   query walks `search_text` by descending rowid and stops at `LIMIT`; the bigram query
+//!   walks its primary key by descending time. The page is then ordered by time. A reindex
+//!   keeps the entry's id, so purged records do not jump to the front.
+//! - A query of only digits also finds a pass by its exact serial (serials are short).
+//! - Results are capped at `LIMIT`; `truncated` says there are more (narrow the filters).
+//! - Needs FTS5 with `trigram` (SQLite 3.34+): the bundled SQLite of rusqlite 0.40
+//!   (libsqlite3-sys 0.38, SQLite 3.53) is built with `SQLITE_ENABLE_FTS5`; no extra feature.
+//! - Measured by `make bench` (demo data, 1,000,000 visits): every query shape's p95 is a few
+//!   ms; the index adds about a tenth to the file (most of the file is the audit chain).
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{Error, ErrorCode, Result};
+use crate::guards::{self, Actor, Role};
+use crate::validate::document;
+
+/// Most results one search returns (all kinds together).
+pub const LIMIT: usize = 100;
+/// The preference key set once the one-time backfill of existing records has run.
+const BACKFILL_KEY: &str = "search_index";
+
+/// What kind of record a result is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchKind {
+    Visit,
+    Pickup,
+    Vehicle,
+    Pass,
+    Duty,
+}
+
+impl SearchKind {
+    pub const ALL: [SearchKind; 5] = [SearchKind::Visit, SearchKind::Pickup, SearchKind::Vehicle, SearchKind::Pass, SearchKind::Duty];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchKind::Visit => "visit",
+            SearchKind::Pickup => "pickup",
+            SearchKind::Vehicle => "vehicle",
+            SearchKind::Pass => "pass",
+            SearchKind::Duty => "duty",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SearchKind> {
+        SearchKind::ALL.into_iter().find(|k| k.as_str() == text.trim())
+    }
+
+    fn source(self) -> Source {
+        match self {
+            SearchKind::Visit => Source {
+                table: "visit",
+                at: "checked_in_at_ms",
+                guard: "checked_in_by",
+                names: &["name", "companion_names"],
+                others: &["id_number", "phone", "plate"],
+            },
+            SearchKind::Pickup => Source {
+                table: "pickup",
+                at: "picked_up_at_ms",
+                guard: "recorded_by",
+                names: &["child_name", "picker_name"],
+                others: &["picker_id_number", "picker_phone"],
+            },
+            SearchKind::Vehicle => Source {
+                table: "vehicle_visit",
+                at: "checked_in_at_ms",
+                guard: "checked_in_by",
+                names: &["driver_name"],
+                others: &["plate", "driver_id_number", "driver_phone"],
+            },
+            SearchKind::Pass => Source {
+                table: "pass",
+                at: "issued_at_ms",
+                guard: "issued_by",
+                names: &["holder_name"],
+                others: &["holder_id_number", "holder_phone", "CAST(serial AS TEXT)"],
+            },
+            SearchKind::Duty => Source {
+                table: "duty_entry",
+                at: "occurred_at_ms",
+                guard: "guard_id",
+                names: &["reported_to", "spot_check_by", "replacement_guard"],
+                others: &["place", "text"],
+            },
+        }
+    }
+}
+
+/// Where a kind's searchable text lives.
+struct Source {
+    table: &'static str,
+    at: &'static str,
+    guard: &'static str,
+    /// Name fields: indexed as trigrams and as bigrams.
+    names: &'static [&'static str],
+    /// Other fields (ID numbers, phones, plates, serials, free text): trigrams only.
+    others: &'static [&'static str],
+}
+
+/// What the guard typed and picked.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SearchQuery {
+    pub text: String,
+    /// Only these kinds (empty: all).
+    pub kinds: Vec<SearchKind>,
+    /// From this instant (inclusive).
+    #[ts(type = "number | null")]
+    pub from_ms: Option<i64>,
+    /// Until this instant (exclusive).
+    #[ts(type = "number | null")]
+    pub to_ms: Option<i64>,
+    #[ts(type = "number | null")]
+    pub gate: Option<i64>,
+    /// The guard who recorded it.
+    #[ts(type = "number | null")]
+    pub guard_id: Option<i64>,
+}
+
+/// One found record, as the results list shows it (no ID numbers or phones here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    pub kind: SearchKind,
+    #[ts(type = "number")]
+    pub id: i64,
+    pub uid: String,
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    /// The person's name, the plate, or the duty entry's text; empty when purged.
+    pub title: String,
+    pub subtitle: String,
+    #[ts(type = "number | null")]
+    pub gate: Option<i64>,
+    pub guard_name: String,
+}
+
+/// The hits of one kind, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchGroup {
+    pub kind: SearchKind,
+    #[ts(type = "number")]
+    pub count: i64,
+    pub hits: Vec<SearchHit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResults {
+    /// The text as it was matched (normalised).
+    pub normalised: String,
+    /// Groups in the fixed order visit, pick-up, vehicle, pass, duty; only kinds with hits.
+    pub groups: Vec<SearchGroup>,
+    #[ts(type = "number")]
+    pub total: i64,
+    /// More records match than were returned: narrow the search.
+    pub truncated: bool,
+}
+
+impl SearchResults {
+    /// All hits, newest first.
+    pub fn hits(&self) -> Vec<&SearchHit> {
+        let mut all: Vec<&SearchHit> = self.groups.iter().flat_map(|g| g.hits.iter()).collect();
+        all.sort_by(|a, b| b.at_ms.cmp(&a.at_ms).then(b.id.cmp(&a.id)));
+        all
+    }
+}
+
+/// One field of a record's detail. `key` names the label (`search.field.<key>` in the UI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchField {
+    pub key: String,
+    pub value: String,
+    /// Set when the field is an instant (the UI formats it); `value` is then empty.
+    #[ts(type = "number | null")]
+    pub at_ms: Option<i64>,
+}
+
+/// A found record opened: its fields, ID numbers and phones masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchRecord {
+    pub kind: SearchKind,
+    #[ts(type = "number")]
+    pub id: i64,
+    pub uid: String,
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    pub title: String,
+    pub fields: Vec<SearchField>,
+}
+
+/// The text as it is indexed and matched: full-width forms to ASCII, lower case, and only
+/// letters and digits (spaces, punctuation, quotes and `%_*` are dropped).
+pub fn normalise(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Every adjacent pair of characters of a normalised name.
+fn bigrams(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// Splits a name field into names (companions are typed as "李四、王五" or "李四 王五").
+fn names_in(field: &str) -> Vec<String> {
+    field.split(|c: char| !c.is_alphanumeric()).map(normalise).filter(|n| !n.is_empty()).collect()
+}
+
+fn gate_now(conn: &Connection) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT coalesce(gate_number, 1) FROM site WHERE id = 1", [], |r| r.get(0)).optional()?)
+}
+
+/// Indexes a record just inserted, inside its write transaction.
+pub(crate) fn index_new(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<()> {
+    index_record(conn, kind, record_id, None)
+}
+
+/// Rebuilds one record's index entries from its current row, deleting the old ones: call
+/// it in the transaction that changed or blanked the record (e.g. the retention purge after
+/// NULLing names, ID numbers and phones), so that text no longer in the record is no
+/// longer findable. A record that no longer exists loses its entry.
+pub fn reindex(tx: &rusqlite::Transaction<'_>, kind: SearchKind, record_id: i64) -> Result<()> {
+    reindex_conn(tx, kind, record_id)
+}
+
+/// `reindex` for code that holds a `Tx` (it derefs to the connection).
+pub(crate) fn reindex_conn(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<()> {
+    let existing: Option<(i64, Option<i64>)> = conn
+        .query_row("SELECT id, gate FROM search_entry WHERE kind = ?1 AND record_id = ?2", params![kind.as_str(), record_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((entry_id, _)) = existing {
+        remove_entry(conn, entry_id)?;
+    }
+    index_record(conn, kind, record_id, existing)
+}
+
+fn remove_entry(conn: &Connection, entry_id: i64) -> Result<()> {
+    conn.execute("DELETE FROM search_text WHERE rowid = ?1", [entry_id])?;
+    conn.execute("DELETE FROM search_bigram WHERE entry_id = ?1", [entry_id])?;
+    conn.execute("DELETE FROM search_entry WHERE id = ?1", [entry_id])?;
+    Ok(())
+}
+
+/// Writes the entry of one record; `keep` is (entry id, gate) of the entry it replaces.
+fn index_record(conn: &Connection, kind: SearchKind, record_id: i64, keep: Option<(i64, Option<i64>)>) -> Result<()> {
+    let source = kind.source();
+    let columns: Vec<&str> = source.names.iter().chain(source.others.iter()).copied().collect();
+    let sql = format!("SELECT {}, {}, {} FROM {} WHERE id = ?1", source.at, source.guard, columns.join(", "), source.table);
+    let row = conn
+        .query_row(&sql, [record_id], |r| {
+            let at: i64 = r.get(0)?;
+            let guard: Option<i64> = r.get(1)?;
+            let mut values = Vec::with_capacity(columns.len());
+            for i in 0..columns.len() {
+                values.push(r.get::<_, Option<String>>(i + 2)?.unwrap_or_default());
+            }
+            Ok((at, guard, values))
+        })
+        .optional()?;
+    let Some((at_ms, guard_id, values)) = row else { return Ok(()) };
+    let gate = match keep {
+        Some((_, gate)) => gate,
+        None => gate_now(conn)?,
+    };
+    write_entry(conn, kind, record_id, keep.map(|(id, _)| id), at_ms, gate, guard_id, &values[..source.names.len()], &values[source.names.len()..])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_entry(
+    conn: &Connection,
+    kind: SearchKind,
+    record_id: i64,
+    entry_id: Option<i64>,
+    at_ms: i64,
+    gate: Option<i64>,
+    guard_id: Option<i64>,
+    names: &[String],
+    others: &[String],
+) -> Result<()> {
+    conn.prepare_cached("INSERT INTO search_entry (id, kind, record_id, at_ms, gate, guard_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![entry_id, kind.as_str(), record_id, at_ms, gate, guard_id])?;
+    let entry_id = conn.last_insert_rowid();
+    let mut parts: Vec<String> = Vec::new();
+    let mut grams: Vec<String> = Vec::new();
+    for field in names {
+        for name in names_in(field) {
+            grams.extend(bigrams(&name));
+            parts.push(name);
+        }
+    }
+    for field in others {
+        let text = normalise(field);
+        if !text.is_empty() {
+            parts.push(text);
+        }
+    }
+    let body = parts.join("|");
+    if !body.is_empty() {
+        conn.prepare_cached("INSERT INTO search_text (rowid, body) VALUES (?1, ?2)")?.execute(params![entry_id, body])?;
+    }
+    grams.sort();
+    grams.dedup();
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO search_bigram (gram, at_ms, entry_id) VALUES (?1, ?2, ?3)")?;
+    for gram in grams {
+        insert.execute(params![gram, at_ms, entry_id])?;
+    }
+    Ok(())
+}
+
+/// Indexes every record not yet indexed, oldest first (so entry order is time order), once
+/// per database: the first open after migration 0006. Runs in its own transaction.
+pub(crate) fn backfill_once(conn: &mut Connection) -> Result<()> {
+    let done: Option<String> = conn.query_row("SELECT value FROM preference WHERE key = ?1", [BACKFILL_KEY], |r| r.get(0)).optional()?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut todo: Vec<(i64, SearchKind, i64)> = Vec::new();
+    for kind in SearchKind::ALL {
+        let source = kind.source();
+        let sql = format!(
+            "SELECT r.id, r.{} FROM {} r WHERE NOT EXISTS (SELECT 1 FROM search_entry e WHERE e.kind = ?1 AND e.record_id = r.id)",
+            source.at, source.table
+        );
+        let mut stmt = tx.prepare(&sql)?;
+        let rows = stmt.query_map([kind.as_str()], |r| Ok((r.get::<_, i64>(1)?, kind, r.get::<_, i64>(0)?)))?;
+        for row in rows {
+            todo.push(row?);
+        }
+    }
+    todo.sort();
+    for (_, kind, id) in todo {
+        index_new(&tx, kind, id)?;
+    }
+    tx.execute("INSERT INTO preference (key, value) VALUES (?1, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value", [BACKFILL_KEY])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Merges the index's segments into one (after a bulk load such as the demo).
+pub(crate) fn optimise(conn: &Connection) -> Result<()> {
+    conn.execute("INSERT INTO search_text (search_text) VALUES ('optimize')", [])?;
+    Ok(())
+}
+
+/// Checks the query text: at least two letters or digits once normalised.
+fn valid_text(text: &str) -> Result<String> {
+    let normalised = normalise(text);
+    if normalised.chars().count() < 2 {
+        return Err(Error::invalid("query", ErrorCode::QueryTooShort, "type at least 2 letters or digits to search").with_param("min", 2));
+    }
+    if normalised.chars().count() > 64 {
+        return Err(Error::invalid("query", ErrorCode::TooLong, "type at most 64 letters or digits to search").with_param("max", 64));
+    }
+    Ok(normalised)
+}
+
+/// Searches every kind of record (any guard on duty).
+pub fn search(db: &Db, actor: &Actor, query: &SearchQuery) -> Result<SearchResults> {
+    let text = valid_text(&query.text)?;
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        run(conn, &text, query)
+    })
+}
+
+/// `search` for the admin CLI, whose user holds the database file itself (like `verify`).
+pub fn search_as_admin(db: &Db, query: &SearchQuery) -> Result<SearchResults> {
+    let text = valid_text(&query.text)?;
+    db.read(|conn| run(conn, &text, query))
+}
+
+fn run(conn: &Connection, text: &str, query: &SearchQuery) -> Result<SearchResults> {
+    // Filters on the entry, shared by both paths; ?1 is the text, ?2.. the filter values.
+    let mut filter = String::new();
+    let mut values: Vec<rusqlite::types::Value> = vec![text.to_string().into()];
+    let mut push = |sql: &str, value: rusqlite::types::Value, values: &mut Vec<rusqlite::types::Value>| {
+        values.push(value);
+        filter.push_str(&format!(" AND {sql}?{}", values.len()));
+    };
+    if let Some(from) = query.from_ms {
+        push("e.at_ms >= ", from.into(), &mut values);
+    }
+    if let Some(to) = query.to_ms {
+        push("e.at_ms < ", to.into(), &mut values);
+    }
+    if let Some(gate) = query.gate {
+        push("e.gate = ", gate.into(), &mut values);
+    }
+    if let Some(guard) = query.guard_id {
+        push("e.guard_id = ", guard.into(), &mut values);
+    }
+    let kinds: Vec<SearchKind> = if query.kinds.is_empty() { SearchKind::ALL.to_vec() } else { query.kinds.clone() };
+    if kinds.len() < SearchKind::ALL.len() {
+        let list = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", ");
+        filter.push_str(&format!(" AND e.kind IN ({list})"));
+    }
+    let limit = LIMIT + 1;
+    let sql = if text.chars().count() == 2 {
+        format!(
+            "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM search_bigram b JOIN search_entry e ON e.id = b.entry_id
+             WHERE b.gram = ?1{} ORDER BY b.at_ms DESC, b.entry_id DESC LIMIT {limit}",
+            filter.replace("e.at_ms", "b.at_ms")
+        )
+    } else {
+        // The normalised text has only letters and digits: as a quoted phrase it is a
+        // substring query for the trigram tokenizer, never FTS syntax.
+        values[0] = format!("\"{text}\"").into();
+        format!(
+            "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM search_text JOIN search_entry e ON e.id = search_text.rowid
+             WHERE search_text MATCH ?1{filter} ORDER BY search_text.rowid DESC LIMIT {limit}"
+        )
+    };
+    let mut found: Vec<(SearchKind, i64, i64, Option<i64>, Option<i64>)> = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
+            let kind: String = r.get(0)?;
+            Ok((SearchKind::parse(&kind).unwrap_or(SearchKind::Duty), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        for row in rows {
+            found.push(row?);
+        }
+    }
+    // A pass by its exact serial (too short for the trigram index).
+    if kinds.contains(&SearchKind::Pass) && text.len() <= 9 && text.chars().all(|c| c.is_ascii_digit()) {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM pass p JOIN search_entry e ON e.kind = 'pass' AND e.record_id = p.id
+             WHERE p.serial = CAST(?1 AS INTEGER){filter}"
+        ))?;
+        let mut serial_values = values.clone();
+        serial_values[0] = text.to_string().into();
+        let rows = stmt.query_map(rusqlite::params_from_iter(serial_values.iter()), |r| {
+            Ok((SearchKind::Pass, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        for row in rows {
+            let row = row?;
+            if !found.iter().any(|f| f.0 == row.0 && f.1 == row.1) {
+                found.push(row);
+            }
+        }
+    }
+    let truncated = found.len() > LIMIT;
+    found.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)));
+    found.truncate(LIMIT);
+    let mut groups: Vec<SearchGroup> = Vec::new();
+    for kind in SearchKind::ALL {
+        let hits = found
+            .iter()
+            .filter(|f| f.0 == kind)
+            .map(|&(kind, id, at_ms, gate, guard_id)| hit(conn, kind, id, at_ms, gate, guard_id))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
+        if !hits.is_empty() {
+            groups.push(SearchGroup { kind, count: hits.len() as i64, hits });
+        }
+    }
+    let total = groups.iter().map(|g| g.count).sum();
+    Ok(SearchResults { normalised: text.to_string(), groups, total, truncated })
+}
+
+fn guard_name(conn: &Connection, guard_id: Option<i64>) -> Result<String> {
+    let Some(id) = guard_id else { return Ok(String::new()) };
+    Ok(conn.prepare_cached("SELECT name FROM guard WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?.unwrap_or_default())
+}
+
+fn joined(parts: &[Option<String>]) -> String {
+    parts.iter().flatten().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" · ")
+}
+
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max).collect::<String>() + "…"
+    }
+}
+
+/// The list line of one record (`None` if the record is gone).
+fn hit(conn: &Connection, kind: SearchKind, id: i64, at_ms: i64, gate: Option<i64>, guard_id: Option<i64>) -> Result<Option<SearchHit>> {
+    let sql = match kind {
+        SearchKind::Visit => "SELECT uid, name, host, purpose FROM visit WHERE id = ?1",
+        SearchKind::Pickup => "SELECT uid, child_name, picker_name, class_name FROM pickup WHERE id = ?1",
+        SearchKind::Vehicle => "SELECT uid, plate, driver_name, purpose FROM vehicle_visit WHERE id = ?1",
+        SearchKind::Pass => "SELECT uid, holder_name, '#' || serial, department FROM pass WHERE id = ?1",
+        SearchKind::Duty => "SELECT uid, text, place, NULL FROM duty_entry WHERE id = ?1",
+    };
+    let row = conn
+        .prepare_cached(sql)?
+        .query_row([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+        })
+        .optional()?;
+    let Some((uid, a, b, c)) = row else { return Ok(None) };
+    let (title, subtitle) = match kind {
+        SearchKind::Duty => (shortened(a.as_deref().unwrap_or_default(), 40), joined(&[b, c])),
+        _ => (a.unwrap_or_default(), joined(&[b, c])),
+    };
+    Ok(Some(SearchHit { kind, id, uid, at_ms, title, subtitle, gate, guard_name: guard_name(conn, guard_id)? }))
+}
+
+/// Opens one found record: its fields, ID numbers and phones masked as everywhere else.
+pub fn record(db: &Db, actor: &Actor, kind: SearchKind, record_id: i64) -> Result<SearchRecord> {
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        record_in(conn, kind, record_id)
+    })
+}
+
+enum Shape {
+    Text,
+    Masked,
+    Phone,
+    Time,
+}
+
+fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<SearchRecord> {
+    use Shape::*;
+    let (table, title_column, at_column, columns): (&str, &str, &str, &[(&str, &str, Shape)]) = match kind {
+        SearchKind::Visit => (
+            "visit",
+            "name",
+            "checked_in_at_ms",
+            &[
+                ("name", "r.name", Text),
+                ("id_number", "r.id_number", Masked),
+                ("phone", "r.phone", Phone),
+                ("organisation", "r.organisation", Text),
+                ("companions", "CAST(r.companions AS TEXT)", Text),
+                ("companion_names", "r.companion_names", Text),
+                ("host", "r.host", Text),
+                ("purpose", "r.purpose", Text),
+                ("plate", "r.plate", Text),
+                ("items_in", "r.items_in", Text),
+                ("notes", "r.notes", Text),
+                ("checked_in_at", "r.checked_in_at_ms", Time),
+                ("checked_in_by", "(SELECT name FROM guard WHERE id = r.checked_in_by)", Text),
+                ("checked_out_at", "r.checked_out_at_ms", Time),
+                ("checked_out_by", "(SELECT name FROM guard WHERE id = r.checked_out_by)", Text),
+                ("items_out", "r.items_out", Text),
+            ],
+        ),
+        SearchKind::Pickup => (
+            "pickup",
+            "child_name",
+            "picked_up_at_ms",
+            &[
+                ("child_name", "r.child_name", Text),
+                ("class_name", "r.class_name", Text),
+                ("picker_name", "r.picker_name", Text),
+                ("relation", "r.relation", Text),
+                ("id_number", "r.picker_id_number", Masked),
+                ("phone", "r.picker_phone", Phone),
+                ("teacher", "r.teacher", Text),
+                ("picked_up_at", "r.picked_up_at_ms", Time),
+                ("recorded_by", "(SELECT name FROM guard WHERE id = r.recorded_by)", Text),
+            ],
+        ),
+        SearchKind::Vehicle => (
+            "vehicle_visit",
+            "plate",
+            "checked_in_at_ms",
+            &[
+                ("plate", "r.plate", Text),
+                ("vehicle_type", "r.vehicle_type", Text),
+                ("colour", "r.colour", Text),
+                ("driver_name", "r.driver_name", Text),
+                ("id_number", "r.driver_id_number", Masked),
+                ("phone", "r.driver_phone", Phone),
+                ("organisation", "r.organisation", Text),
+                ("purpose", "r.purpose", Text),
+                ("passengers", "CAST(r.passengers AS TEXT)", Text),
+                ("notes", "r.notes", Text),
+                ("checked_in_at", "r.checked_in_at_ms", Time),
+                ("checked_in_by", "(SELECT name FROM guard WHERE id = r.checked_in_by)", Text),
+                ("checked_out_at", "r.checked_out_at_ms", Time),
+                ("checked_out_by", "(SELECT name FROM guard WHERE id = r.checked_out_by)", Text),
+            ],
+        ),
+        SearchKind::Pass => (
+            "pass",
+            "holder_name",
+            "issued_at_ms",
+            &[
+                ("serial", "CAST(r.serial AS TEXT)", Text),
+                ("pass_kind", "r.kind", Text),
+                ("holder_name", "r.holder_name", Text),
+                ("id_number", "r.holder_id_number", Masked),
+                ("phone", "r.holder_phone", Phone),
+                ("department", "r.department", Text),
+                ("valid_from", "r.valid_from_ms", Time),
+                ("valid_to", "r.valid_to_ms", Time),
+                ("approved_by", "r.approved_by", Text),
+                ("issued_at", "r.issued_at_ms", Time),
+                ("issued_by", "(SELECT name FROM guard WHERE id = r.issued_by)", Text),
+                ("revoked_at", "r.revoked_at_ms", Time),
+                ("revoke_reason", "r.revoke_reason", Text),
+            ],
+        ),
+        SearchKind::Duty => (
+            "duty_entry",
+            "text",
+            "occurred_at_ms",
+            &[
+                ("duty_day", "r.duty_day", Text),
+                ("entry_kind", "r.kind", Text),
+                ("occurred_at", "r.occurred_at_ms", Time),
+                ("recorded_at", "r.recorded_at_ms", Time),
+                ("place", "r.place", Text),
+                ("text", "r.text", Text),
+                ("reported_to", "r.reported_to", Text),
+                ("severity", "r.severity", Text),
+                ("spot_check_by", "r.spot_check_by", Text),
+                ("replacement_guard", "r.replacement_guard", Text),
+                ("void_reason", "r.void_reason", Text),
+                ("guard", "(SELECT name FROM guard WHERE id = r.guard_id)", Text),
+            ],
+        ),
+    };
+    let list = columns.iter().map(|(_, sql, _)| *sql).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT r.uid, r.{at_column}, r.{title_column}, {list} FROM {table} r WHERE r.id = ?1");
+    let found = conn
+        .query_row(&sql, [record_id], |r| {
+            let uid: String = r.get(0)?;
+            let at_ms: i64 = r.get(1)?;
+            let title: Option<String> = r.get(2)?;
+            let mut fields = Vec::new();
+            for (i, (key, _, shape)) in columns.iter().enumerate() {
+                let field = match shape {
+                    Time => r.get::<_, Option<i64>>(i + 3)?.map(|at| SearchField { key: (*key).into(), value: String::new(), at_ms: Some(at) }),
+                    _ => r.get::<_, Option<String>>(i + 3)?.filter(|v| !v.is_empty()).map(|v| {
+                        let value = match shape {
+                            Masked => document::mask(&v),
+                            Phone => crate::visits::mask_phone(&v),
+                            _ => v,
+                        };
+                        SearchField { key: (*key).into(), value, at_ms: None }
+                    }),
+                };
+                fields.extend(field);
+            }
+            Ok((uid, at_ms, title, fields))
+        })
+        .optional()?;
+    let (uid, at_ms, title, fields) =
+        found.ok_or_else(|| Error::not_found(ErrorCode::RecordNotFound, format!("there is no {} number {record_id}: search again", kind.as_str())))?;
+    let title = if kind == SearchKind::Duty { shortened(&title.unwrap_or_default(), 40) } else { title.unwrap_or_default() };
+    Ok(SearchRecord { kind, id: record_id, uid, at_ms, title, fields })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_folds_full_width_case_and_drops_punctuation() {
+        assert_eq!(normalise("  Ｚｈａｎｇ 伟，１２３x "), "zhang伟123x");
+        assert_eq!(normalise("京A·12345"), "京a12345");
+        assert_eq!(normalise("%_'\""), "");
+    }
+
+    #[test]
+    fn companions_are_split_into_names() {
+        assert_eq!(names_in("李四、王五 赵六"), vec!["李四", "王五", "赵六"]);
+        assert_eq!(bigrams("欧阳娜娜"), vec!["欧阳", "阳娜", "娜娜"]);
+    }
+
+    #[test]
+    fn short_and_punctuation_only_queries_are_invalid_on_the_query_field() {
+        for text in ["", "张", "%_'\"", " . ", "Ａ"] {
+            let err = valid_text(text).unwrap_err();
+            assert_eq!((err.field(), err.code()), (Some("query"), ErrorCode::QueryTooShort), "{text:?}");
+        }
+        assert_eq!(valid_text("张伟").unwrap(), "张伟");
+    }
+}

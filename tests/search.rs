@@ -1,0 +1,436 @@
+//! Search (查询): each query shape, filters, grouping and order, 2-character names,
+//! fragments, bad input, reindex after a purge, the backfill, demo data, and the CLI.
+
+use std::process::Command;
+
+use gatehouse::checklist::{self, CheckResult, ChecklistKind};
+use gatehouse::duty::{self, EntryKind, NewEntry, Severity};
+use gatehouse::guards::Actor;
+use gatehouse::passes::{self, NewPass};
+use gatehouse::pickups::{self, NewPickup};
+use gatehouse::search::{self, SearchKind, SearchQuery, SearchResults};
+use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};
+use gatehouse::visits::{self, NewVisit};
+use gatehouse::{Db, ErrorCode, ErrorKind};
+use proptest::prelude::*;
+
+use crate::util::{valid_id, Fixture, T0_MS};
+
+const MINUTE: i64 = 60_000;
+
+fn visit(name: &str, seq: u32) -> NewVisit {
+    NewVisit {
+        name: name.into(),
+        id_number: valid_id("19850312", seq),
+        phone: Some(format!("1391234{:04}", 5600 + seq)),
+        host: "陈老师".into(),
+        purpose: "家长会".into(),
+        ..Default::default()
+    }
+}
+
+fn pickup(child: &str, picker: &str) -> NewPickup {
+    NewPickup {
+        child_name: child.into(),
+        class_name: "大一班".into(),
+        picker_name: picker.into(),
+        relation: "父亲".into(),
+        picker_id_number: valid_id("19880808", 11),
+        picker_phone: "13812345678".into(),
+        teacher: "刘老师".into(),
+    }
+}
+
+fn car(fx: &Fixture, actor: &Actor, plate: &str, driver: &str) -> NewVehicleVisit {
+    let inspection = checklist::items(&fx.db, actor, ChecklistKind::Vehicle, false)
+        .unwrap()
+        .into_iter()
+        .map(|item| CheckResult { item: item.label, ok: true, note: None })
+        .collect();
+    NewVehicleVisit {
+        plate: plate.into(),
+        vehicle_type: VehicleType::Car,
+        driver_name: driver.into(),
+        driver_phone: "13700001111".into(),
+        purpose: "送货".into(),
+        inspection,
+        ..Default::default()
+    }
+}
+
+fn pass(holder: &str) -> NewPass {
+    NewPass {
+        holder_name: holder.into(),
+        department: "计算机学院".into(),
+        valid_from_ms: T0_MS,
+        valid_to_ms: T0_MS + 30 * 86_400_000,
+        approved_by: "学工处".into(),
+        ..Default::default()
+    }
+}
+
+fn find(db: &Db, actor: &Actor, text: &str) -> SearchResults {
+    search::search(db, actor, &SearchQuery { text: text.into(), ..Default::default() }).unwrap()
+}
+
+/// (kind, title) of every hit, newest first.
+fn titles(results: &SearchResults) -> Vec<(SearchKind, String)> {
+    results.hits().into_iter().map(|h| (h.kind, h.title.clone())).collect()
+}
+
+fn kinds(results: &SearchResults) -> Vec<(SearchKind, i64)> {
+    results.groups.iter().map(|g| (g.kind, g.count)).collect()
+}
+
+#[test]
+fn a_two_character_name_finds_every_kind_grouped_by_kind_newest_first() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let supervisor = fx.supervisor();
+    visits::check_in(&fx.db, &guard, &visit("张伟", 1)).unwrap();
+    fx.clock.set_ms(T0_MS + MINUTE);
+    pickups::record(&fx.db, &guard, &pickup("张小明", "张伟")).unwrap();
+    fx.clock.set_ms(T0_MS + 2 * MINUTE);
+    vehicles::check_in(&fx.db, &guard, &car(&fx, &guard, "京A12345", "张伟")).unwrap();
+    fx.clock.set_ms(T0_MS + 3 * MINUTE);
+    passes::issue(&fx.db, &supervisor, &pass("张伟")).unwrap();
+    fx.clock.set_ms(T0_MS + 4 * MINUTE);
+    visits::check_in(&fx.db, &guard, &visit("张伟", 2)).unwrap();
+    visits::check_in(&fx.db, &guard, &visit("李娜", 3)).unwrap();
+
+    let results = find(&fx.db, &guard, "张伟");
+    assert_eq!(kinds(&results), vec![(SearchKind::Visit, 2), (SearchKind::Pickup, 1), (SearchKind::Vehicle, 1), (SearchKind::Pass, 1)]);
+    let order: Vec<SearchKind> = results.hits().iter().map(|h| h.kind).collect();
+    assert_eq!(order, vec![SearchKind::Visit, SearchKind::Pass, SearchKind::Vehicle, SearchKind::Pickup, SearchKind::Visit]);
+    let visits_group = &results.groups[0];
+    assert!(visits_group.hits[0].at_ms > visits_group.hits[1].at_ms, "newest first within a kind");
+    assert_eq!(visits_group.hits[0].guard_name, "李保安");
+    assert_eq!(results.total, 5);
+    assert!(!results.truncated);
+}
+
+#[test]
+fn any_two_characters_of_a_name_match_but_not_across_two_names() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    visits::check_in(&fx.db, &guard, &NewVisit { companion_names: Some("李四、王五".into()), ..visit("欧阳娜娜", 1) }).unwrap();
+    pickups::record(&fx.db, &guard, &pickup("张小明", "张大山")).unwrap();
+    assert_eq!(titles(&find(&fx.db, &guard, "欧阳")), vec![(SearchKind::Visit, "欧阳娜娜".into())]);
+    assert_eq!(titles(&find(&fx.db, &guard, "阳娜")), vec![(SearchKind::Visit, "欧阳娜娜".into())]);
+    assert_eq!(titles(&find(&fx.db, &guard, "王五")), vec![(SearchKind::Visit, "欧阳娜娜".into())], "a companion's name");
+    assert!(find(&fx.db, &guard, "四王").groups.is_empty(), "two companions are two names");
+    assert_eq!(titles(&find(&fx.db, &guard, "小明")), vec![(SearchKind::Pickup, "张小明".into())]);
+    assert_eq!(titles(&find(&fx.db, &guard, "大山")), vec![(SearchKind::Pickup, "张小明".into())], "the picker's name");
+}
+
+#[test]
+fn a_three_character_name_matches_as_a_substring() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    visits::check_in(&fx.db, &guard, &visit("王秀英", 1)).unwrap();
+    visits::check_in(&fx.db, &guard, &visit("王秀英子", 2)).unwrap();
+    visits::check_in(&fx.db, &guard, &visit("王秀", 3)).unwrap();
+    let results = find(&fx.db, &guard, "王秀英");
+    let mut names: Vec<String> = titles(&results).into_iter().map(|t| t.1).collect();
+    names.sort();
+    assert_eq!(names, vec!["王秀英", "王秀英子"]);
+}
+
+#[test]
+fn id_phone_and_plate_fragments_match_typed_any_way() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let id = valid_id("19850312", 7);
+    visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), phone: Some("13955501234".into()), ..visit("周杰", 7) }).unwrap();
+    vehicles::check_in(&fx.db, &guard, &car(&fx, &guard, "粤B9X7K2", "赵师傅")).unwrap();
+
+    for fragment in [&id[6..14], &id[10..], "19850312007"] {
+        assert_eq!(titles(&find(&fx.db, &guard, fragment)), vec![(SearchKind::Visit, "周杰".into())], "{fragment}");
+    }
+    assert_eq!(titles(&find(&fx.db, &guard, "１９８５０３１２")), vec![(SearchKind::Visit, "周杰".into())], "full-width digits");
+    assert_eq!(titles(&find(&fx.db, &guard, "5550")), vec![(SearchKind::Visit, "周杰".into())], "phone fragment");
+    assert_eq!(titles(&find(&fx.db, &guard, "139-5550")), vec![(SearchKind::Visit, "周杰".into())], "phone typed with a dash");
+    for plate in ["9x7k", "B9X7", "粤b9", "粤B 9X7K2", "ｂ９ｘ"] {
+        assert_eq!(titles(&find(&fx.db, &guard, plate)), vec![(SearchKind::Vehicle, "粤B9X7K2".into())], "{plate}");
+    }
+    assert!(find(&fx.db, &guard, "0000000").groups.is_empty());
+}
+
+#[test]
+fn a_pass_is_found_by_its_serial_and_a_duty_entry_by_its_text() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let supervisor = fx.supervisor();
+    let holders = ["刘洋", "陈静", "杨帆", "赵敏", "钱进", "孙丽", "李雷", "周涛", "吴敏", "郑重", "冯华", "褚明"];
+    for holder in holders {
+        passes::issue(&fx.db, &supervisor, &pass(holder)).unwrap();
+    }
+    // Serial 12, not 1 or 2 (a 2-digit serial is matched exactly, not as part of a name).
+    let results = search::search(&fx.db, &guard, &SearchQuery { text: "12".into(), kinds: vec![SearchKind::Pass], ..Default::default() }).unwrap();
+    assert_eq!(titles(&results), vec![(SearchKind::Pass, "褚明".into())]);
+    assert_eq!(titles(&find(&fx.db, &guard, "12")), vec![(SearchKind::Pass, "褚明".into())]);
+    duty::add_entry(
+        &fx.db,
+        &guard,
+        &NewEntry {
+            kind: EntryKind::Incident,
+            occurred_at_ms: None,
+            place: Some("配电房".into()),
+            text: "发现配电房门锁损坏，已报告后勤".into(),
+            reported_to: Some("孙工".into()),
+            severity: Some(Severity::Medium),
+            spot_check_by: None,
+            spot_check_mode: None,
+            replacement_guard: None,
+            replacement_from_ms: None,
+            replacement_to_ms: None,
+            patrol_stops: vec![],
+            follow_up: None,
+            closes_item_id: None,
+        },
+    )
+    .unwrap();
+    let results = find(&fx.db, &guard, "门锁损坏");
+    assert_eq!(kinds(&results), vec![(SearchKind::Duty, 1)]);
+    assert!(results.groups[0].hits[0].title.starts_with("发现配电房"));
+    assert_eq!(kinds(&find(&fx.db, &guard, "孙工")), vec![(SearchKind::Duty, 1)], "a name on a duty entry");
+}
+
+#[test]
+fn filters_narrow_by_kind_date_guard_and_gate() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let supervisor = fx.supervisor();
+    visits::check_in(&fx.db, &supervisor, &visit("张伟", 1)).unwrap();
+    fx.clock.set_ms(T0_MS + 86_400_000);
+    visits::check_in(&fx.db, &guard, &visit("张伟", 2)).unwrap();
+    pickups::record(&fx.db, &guard, &pickup("张小明", "张伟")).unwrap();
+    let query = |q: SearchQuery| search::search(&fx.db, &guard, &SearchQuery { text: "张伟".into(), ..q }).unwrap();
+
+    assert_eq!(kinds(&query(SearchQuery { kinds: vec![SearchKind::Pickup], ..Default::default() })), vec![(SearchKind::Pickup, 1)]);
+    assert_eq!(kinds(&query(SearchQuery { to_ms: Some(T0_MS + 1), ..Default::default() })), vec![(SearchKind::Visit, 1)]);
+    let day_two = query(SearchQuery { from_ms: Some(T0_MS + 1), kinds: vec![SearchKind::Visit], ..Default::default() });
+    assert_eq!(day_two.hits()[0].at_ms, T0_MS + 86_400_000);
+    assert_eq!(kinds(&query(SearchQuery { guard_id: Some(supervisor.guard_id()), ..Default::default() })), vec![(SearchKind::Visit, 1)]);
+    assert_eq!(query(SearchQuery { gate: Some(1), ..Default::default() }).total, 3, "this PC is gate 1");
+    assert!(query(SearchQuery { gate: Some(2), ..Default::default() }).groups.is_empty());
+    // The same filters on the trigram path (3+ characters).
+    let by_id = search::search(&fx.db, &guard, &SearchQuery { text: "19850312".into(), guard_id: Some(guard.guard_id()), ..Default::default() }).unwrap();
+    assert_eq!(kinds(&by_id), vec![(SearchKind::Visit, 1)]);
+}
+
+#[test]
+fn one_character_or_only_punctuation_is_refused_on_the_query_field() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    visits::check_in(&fx.db, &guard, &visit("张伟", 1)).unwrap();
+    for text in ["张", "a", "%_'\"", "   ", "", "%", "'--", "**", "Ｚ"] {
+        let err = search::search(&fx.db, &guard, &SearchQuery { text: text.into(), ..Default::default() }).unwrap_err();
+        assert_eq!((err.kind(), err.field(), err.code()), (ErrorKind::Invalid, Some("query"), ErrorCode::QueryTooShort), "{text:?}");
+        assert!(err.message().contains("at least 2 letters or digits"));
+    }
+    // FTS syntax and quotes around real text are just dropped.
+    for text in ["\"张伟\"", "张伟*", "NEAR(张伟)", "张伟 OR 1=1", "'; DROP TABLE visit; --", "^19850312", "1985-03-12"] {
+        search::search(&fx.db, &guard, &SearchQuery { text: text.into(), ..Default::default() }).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    }
+    assert_eq!(find(&fx.db, &guard, "\"张伟\"").total, 1);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn arbitrary_text_never_fails_with_a_storage_error_or_panics(text in "\\PC{0,20}|[\"'%_*^():\\- A-Za-z0-9张伟]{0,12}") {
+        let fx = shared();
+        let result = search::search(&fx.0.db, &fx.1, &SearchQuery { text, ..Default::default() });
+        if let Err(err) = result {
+            prop_assert_eq!(err.kind(), ErrorKind::Invalid);
+            prop_assert_eq!(err.field(), Some("query"));
+        }
+    }
+}
+
+/// One database for the property test (set-up is the slow part).
+fn shared() -> &'static (Fixture, Actor) {
+    static SHARED: std::sync::OnceLock<(Fixture, Actor)> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let fx = Fixture::new();
+        let guard = fx.guard();
+        visits::check_in(&fx.db, &guard, &visit("张伟", 1)).unwrap();
+        (fx, guard)
+    })
+}
+
+#[test]
+fn an_opened_record_shows_its_fields_with_the_id_number_and_phone_masked() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let id = valid_id("19850312", 5);
+    let row = visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), phone: Some("13955501234".into()), ..visit("周杰", 5) }).unwrap();
+    let hit = find(&fx.db, &guard, "周杰").hits()[0].clone();
+    assert_eq!((hit.kind, hit.id, hit.uid.clone()), (SearchKind::Visit, row.id, row.uid.clone()));
+    let record = search::record(&fx.db, &guard, hit.kind, hit.id).unwrap();
+    let field = |key: &str| record.fields.iter().find(|f| f.key == key).unwrap_or_else(|| panic!("no field {key}")).clone();
+    assert_eq!(record.title, "周杰");
+    assert_eq!(field("id_number").value, format!("**************{}", &id[14..]));
+    assert_eq!(field("phone").value, "139****1234");
+    assert_eq!(field("host").value, "陈老师");
+    assert_eq!(field("checked_in_at").at_ms, Some(T0_MS));
+    assert!(record.fields.iter().all(|f| !f.value.contains(&id)));
+    let err = search::record(&fx.db, &guard, SearchKind::Pickup, 999).unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::NotFound, ErrorCode::RecordNotFound));
+}
+
+#[test]
+fn reindex_after_a_purge_blanks_the_name_makes_it_unfindable() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let old = visits::check_in(&fx.db, &guard, &NewVisit { plate: Some("京A12345".into()), ..visit("欧阳娜娜", 1) }).unwrap();
+    fx.clock.set_ms(T0_MS + MINUTE);
+    visits::check_in(&fx.db, &guard, &visit("欧阳修", 2)).unwrap();
+    let id_fragment = valid_id("19850312", 1)[8..16].to_string();
+    assert_eq!(find(&fx.db, &guard, "娜娜").total, 1);
+
+    // What the retention purge does: NULL the personal fields, then reindex, in one transaction.
+    let mut conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute("UPDATE visit SET name = NULL, id_number = NULL, phone = NULL WHERE id = ?1", [old.id]).unwrap();
+    search::reindex(&tx, SearchKind::Visit, old.id).unwrap();
+    tx.commit().unwrap();
+    drop(conn);
+
+    assert!(find(&fx.db, &guard, "娜娜").groups.is_empty(), "the 2-character index forgot the name");
+    assert!(find(&fx.db, &guard, "欧阳娜娜").groups.is_empty(), "the trigram index forgot the name");
+    assert!(find(&fx.db, &guard, &id_fragment).hits().iter().all(|h| h.id != old.id), "the ID number is gone");
+    assert_eq!(titles(&find(&fx.db, &guard, "欧阳")), vec![(SearchKind::Visit, "欧阳修".into())]);
+    // What was not purged (the plate) is still found, the record keeps its place in time.
+    let plate = find(&fx.db, &guard, "a12345");
+    assert_eq!((plate.hits()[0].id, plate.hits()[0].at_ms, plate.hits()[0].title.as_str()), (old.id, T0_MS, ""));
+    let entries: i64 = fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM search_entry", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(entries, 2);
+}
+
+#[test]
+fn records_written_before_the_index_existed_are_indexed_at_open() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    visits::check_in(&fx.db, &guard, &visit("张伟", 1)).unwrap();
+    pickups::record(&fx.db, &guard, &pickup("张小明", "李刚")).unwrap();
+    let path = fx.path();
+    // A database as schema 5 left it: no index rows, no backfill mark.
+    fx.sqlite("DELETE FROM search_text; DELETE FROM search_bigram; DELETE FROM search_entry; DELETE FROM preference WHERE key = 'search_index';");
+    assert!(find(&fx.db, &guard, "张伟").groups.is_empty());
+    let reopened = Db::open(&path, fx.clock.clone()).unwrap();
+    assert_eq!(kinds(&find(&reopened, &guard, "张伟")), vec![(SearchKind::Visit, 1)]);
+    assert_eq!(kinds(&find(&reopened, &guard, "小明")), vec![(SearchKind::Pickup, 1)]);
+}
+
+#[test]
+fn more_matches_than_the_limit_are_truncated_newest_first() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    for i in 0..(search::LIMIT as u32 + 5) {
+        fx.clock.set_ms(T0_MS + i64::from(i) * MINUTE);
+        visits::check_in(&fx.db, &guard, &visit("张伟", i)).unwrap();
+    }
+    let results = find(&fx.db, &guard, "张伟");
+    assert!(results.truncated);
+    assert_eq!(results.total, search::LIMIT as i64);
+    assert_eq!(results.hits()[0].at_ms, T0_MS + (search::LIMIT as i64 + 4) * MINUTE);
+    let ids = find(&fx.db, &guard, "19850312");
+    assert!(ids.truncated);
+    assert_eq!(ids.hits()[0].at_ms, T0_MS + (search::LIMIT as i64 + 4) * MINUTE);
+}
+
+#[test]
+fn demo_data_of_every_kind_is_searchable_and_the_chain_verifies() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let report = gatehouse::demo::generate(&fx.db, &supervisor, 2_000, 30, 7).unwrap();
+    assert_eq!((report.visits, report.vehicles, report.pickups, report.duty_entries, report.passes), (2_000, 200, 60, 40, 10));
+    let (name, plate, picker, entry_text): (String, String, String, String) = fx
+        .db
+        .read(|c| {
+            Ok((
+                c.query_row("SELECT name FROM visit ORDER BY id DESC LIMIT 1", [], |r| r.get(0))?,
+                c.query_row("SELECT plate FROM vehicle_visit ORDER BY id DESC LIMIT 1", [], |r| r.get(0))?,
+                c.query_row("SELECT picker_name FROM pickup ORDER BY id DESC LIMIT 1", [], |r| r.get(0))?,
+                c.query_row("SELECT text FROM duty_entry ORDER BY id DESC LIMIT 1", [], |r| r.get(0))?,
+            ))
+        })
+        .unwrap();
+    let two: String = name.chars().take(2).collect();
+    assert!(find(&fx.db, &supervisor, &two).groups.iter().any(|g| g.kind == SearchKind::Visit), "{two}");
+    assert!(find(&fx.db, &supervisor, &name).hits().iter().any(|h| h.title == name));
+    assert!(find(&fx.db, &supervisor, &plate.chars().skip(1).collect::<String>()).hits().iter().any(|h| h.kind == SearchKind::Vehicle && h.title == plate));
+    assert!(find(&fx.db, &supervisor, &picker).groups.iter().any(|g| g.kind == SearchKind::Pickup), "{picker}");
+    assert!(find(&fx.db, &supervisor, &entry_text.chars().take(6).collect::<String>()).groups.iter().any(|g| g.kind == SearchKind::Duty));
+    let serial: i64 = fx.db.read(|c| Ok(c.query_row("SELECT max(serial) FROM pass", [], |r| r.get(0))?)).unwrap();
+    assert!(find(&fx.db, &supervisor, &serial.to_string()).groups.iter().any(|g| g.kind == SearchKind::Pass));
+    let indexed: i64 = fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM search_entry", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(indexed, 2_000 + 200 + 60 + 40 + 10);
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}
+
+fn gatehouse(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gatehouse")).args(args).env_remove("GATEHOUSE_DB").output().expect("run gatehouse")
+}
+
+#[test]
+fn the_cli_prints_search_results_as_json_and_refuses_a_one_character_query() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let row = visits::check_in(&fx.db, &guard, &visit("张伟", 1)).unwrap();
+    pickups::record(&fx.db, &guard, &pickup("张小明", "张伟")).unwrap();
+    let db = fx.path();
+    let db = db.to_str().unwrap();
+    let out = gatehouse(&["--db", db, "search", "张伟", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let visit_row = rows.iter().find(|r| r["kind"] == "visit").unwrap();
+    assert_eq!((visit_row["uid"].as_str(), visit_row["at_ms"].as_i64(), visit_row["title"].as_str()), (Some(row.uid.as_str()), Some(T0_MS), Some("张伟")));
+    let out = gatehouse(&["--db", db, "search", "张伟", "--json", "--kind", "pickup"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect::<Vec<_>>(), vec!["pickup"]);
+    let out = gatehouse(&["--db", db, "search", "张伟", "--json", "--from", "2026-11-29"]);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), serde_json::json!([]));
+    let out = gatehouse(&["--db", db, "search", "%_'\"", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("query: type at least 2 letters or digits"));
+    let out = gatehouse(&["--db", db, "search", "张伟", "--kind", "car"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a kind"));
+}
+
+/// Whether `needle` occurs in the database file (after a checkpoint, so the WAL is empty).
+fn file_contains(path: &std::path::Path, needle: &str) -> bool {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let bytes = std::fs::read(path).unwrap();
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn with_secure_delete_a_purged_name_leaves_no_bytes_in_the_index_or_the_file() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let row = visits::check_in(&fx.db, &guard, &visit("欧阳娜娜", 1)).unwrap();
+    assert!(file_contains(&fx.path(), "欧阳娜娜"), "the name is in the file before the purge");
+    assert!(file_contains(&fx.path(), "娜娜"));
+
+    // The purge as the retention helper runs it: secure_delete on, NULL, reindex, commit.
+    let mut conn = rusqlite::Connection::open(fx.path()).unwrap();
+    conn.pragma_update(None, "secure_delete", "ON").unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute("UPDATE visit SET name = NULL, id_number = NULL, phone = NULL WHERE id = ?1", [row.id]).unwrap();
+    search::reindex(&tx, SearchKind::Visit, row.id).unwrap();
+    tx.commit().unwrap();
+    drop(conn);
+
+    for fragment in ["欧阳娜娜", "阳娜娜", "欧阳娜", "娜娜", "阳娜"] {
+        assert!(!file_contains(&fx.path(), fragment), "{fragment} is still in the file");
+    }
+    assert!(find(&fx.db, &guard, "欧阳").groups.is_empty());
+}
