@@ -77,6 +77,7 @@ const COMMANDS: &[&str] = &[
     "get_reports",
     "export_visits",
     "export_report",
+    "export_search_results",
     "get_shift_summary",
     "seal_handover",
     "list_handovers",

@@ -50,6 +50,8 @@ use crate::validate::document;
 
 /// Most results one search returns (all kinds together).
 pub const LIMIT: usize = 100;
+/// Most results one export of a search holds (`reports::export::export_search`).
+pub const EXPORT_LIMIT: usize = 10_000;
 /// The preference key set once the one-time backfill of existing records has run.
 const BACKFILL_KEY: &str = "search_index";
 
@@ -409,17 +411,27 @@ pub fn search(db: &Db, actor: &Actor, query: &SearchQuery) -> Result<SearchResul
     let text = valid_text(&query.text)?;
     db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
-        run(conn, &text, query)
+        run(conn, &text, query, LIMIT)
+    })
+}
+
+/// `search` with room for an export: the newest `EXPORT_LIMIT` matches (any guard).
+pub fn search_for_export(db: &Db, actor: &Actor, query: &SearchQuery) -> Result<SearchResults> {
+    let text = valid_text(&query.text)?;
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        run(conn, &text, query, EXPORT_LIMIT)
     })
 }
 
 /// `search` for the admin CLI, whose user holds the database file itself (like `verify`).
 pub fn search_as_admin(db: &Db, query: &SearchQuery) -> Result<SearchResults> {
     let text = valid_text(&query.text)?;
-    db.read(|conn| run(conn, &text, query))
+    db.read(|conn| run(conn, &text, query, LIMIT))
 }
 
-fn run(conn: &Connection, text: &str, query: &SearchQuery) -> Result<SearchResults> {
+/// The newest `cap` records that match, grouped by kind.
+fn run(conn: &Connection, text: &str, query: &SearchQuery, cap: usize) -> Result<SearchResults> {
     // Filters on the entry, shared by both paths; ?1 is the text, ?2.. the filter values.
     let mut filter = String::new();
     let mut values: Vec<rusqlite::types::Value> = vec![text.to_string().into()];
@@ -444,7 +456,7 @@ fn run(conn: &Connection, text: &str, query: &SearchQuery) -> Result<SearchResul
         let list = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", ");
         filter.push_str(&format!(" AND e.kind IN ({list})"));
     }
-    let limit = LIMIT + 1;
+    let limit = cap + 1;
     let sql = if text.chars().count() == 2 {
         format!(
             "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM search_bigram b JOIN search_entry e ON e.id = b.entry_id
@@ -489,9 +501,9 @@ fn run(conn: &Connection, text: &str, query: &SearchQuery) -> Result<SearchResul
             }
         }
     }
-    let truncated = found.len() > LIMIT;
+    let truncated = found.len() > cap;
     found.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)));
-    found.truncate(LIMIT);
+    found.truncate(cap);
     let mut groups: Vec<SearchGroup> = Vec::new();
     for kind in SearchKind::ALL {
         let hits = found

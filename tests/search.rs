@@ -434,3 +434,37 @@ fn with_secure_delete_a_purged_name_leaves_no_bytes_in_the_index_or_the_file() {
     }
     assert!(find(&fx.db, &guard, "欧阳").groups.is_empty());
 }
+
+#[test]
+fn an_export_of_a_search_holds_every_match_beyond_the_screen_limit_and_is_logged_without_the_text() {
+    use gatehouse::reports::{export::export_search, Format};
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let matches = search::LIMIT as u32 + 20;
+    for i in 0..matches {
+        fx.clock.set_ms(T0_MS + i64::from(i) * MINUTE);
+        visits::check_in(&fx.db, &guard, &visit("欧阳娜", i)).unwrap();
+    }
+    visits::check_in(&fx.db, &guard, &visit("李强", 900)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("search.csv");
+    let query = SearchQuery { text: "阳娜".into(), ..Default::default() };
+    let report = export_search(&fx.db, &guard, &query, Format::Csv, &out).unwrap();
+    assert_eq!(report.rows, u64::from(matches));
+
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+    assert_eq!(lines.len(), 1 + matches as usize);
+    assert!(lines[1].contains("欧阳娜") && lines[1].starts_with("访客,"), "newest first, kind in words: {}", lines[1]);
+    assert!(!text.contains("李强"));
+    assert!(!text.contains(&valid_id("19850312", 0)), "no ID numbers in a search export");
+
+    let body: String = fx.db.read(|c| Ok(c.query_row("SELECT body FROM audit_event WHERE action = 'search_exported'", [], |r| r.get(0))?)).unwrap();
+    assert!(body.contains(&format!("\"rows\":{matches}")), "{body}");
+    assert!(!body.contains("阳娜"), "the searched name stays out of the chain: {body}");
+
+    let short = export_search(&fx.db, &guard, &SearchQuery { text: "娜".into(), ..Default::default() }, Format::Xlsx, &dir.path().join("x.xlsx")).unwrap_err();
+    assert_eq!((short.kind(), short.code(), short.field()), (ErrorKind::Invalid, ErrorCode::QueryTooShort, Some("query")));
+    assert!(!dir.path().join("x.xlsx").exists());
+}

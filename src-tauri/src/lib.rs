@@ -85,6 +85,7 @@ pub fn run() {
             commands::reports::get_reports,
             commands::reports::export_visits,
             commands::reports::export_report,
+            commands::reports::export_search_results,
             commands::duty::get_shift_summary,
             commands::duty::seal_handover,
             commands::duty::list_handovers,

@@ -27,7 +27,8 @@
 //! phones masked (`visits::mask_phone`) unless a supervisor asks for `IdNumbers::Full`;
 //! a guard asking for them gets Forbidden. Every export of the visit list appends a
 //! `visits_exported` audit event (who, range, format, masked or full, how many rows).
-//! Called by: the shell (`commands/reports.rs`), the CLI (`gatehouse export visits`), benches.
+//! Search results go through the same model (`export_search`, a `search_exported` event).
+//! Called by: the shell (`commands/reports.rs`, `commands/search.rs`), the CLI (`gatehouse export visits`), benches.
 
 use std::fs::File;
 use std::io::{Seek, Write};
@@ -42,6 +43,7 @@ use crate::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::guards::{self, Actor, Role};
+use crate::search::{self, SearchKind, SearchQuery};
 use crate::site::{self, Language};
 use crate::validate::document::{self, DocType};
 
@@ -584,13 +586,7 @@ fn export_visits_by(db: &Db, actor: Option<&Actor>, range: &DateRange, format: F
         });
         audit::append(tx, Event::new("visits_exported", actor).detail(detail))
     });
-    if let Err(err) = logged {
-        // An export the chain does not know about must not exist.
-        if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-            let _ = std::fs::remove_file(path);
-        }
-        return Err(err);
-    }
+    logged_or_removed(path, logged)?;
     Ok(report)
 }
 
@@ -727,6 +723,67 @@ pub fn report_table(db: &Db, actor: &Actor, kind: ReportKind, range: &DateRange)
             }
         })
     })
+}
+
+/// Exports the results of a search (newest first, at most `search::EXPORT_LIMIT`) to
+/// `path` (any guard). The rows hold what the results list shows, never ID numbers or
+/// phones. Appends a `search_exported` audit event (who, kinds, format, rows); the searched
+/// text stays out of the chain, since it is often a person's name.
+pub fn export_search(db: &Db, actor: &Actor, query: &SearchQuery, format: Format, path: &Path) -> Result<ExportReport> {
+    let language = site::language(db)?;
+    let results = search::search_for_export(db, actor, query)?;
+    let c = |zh: &str, en: &str, width: f64| Column::new(tr(language, zh, en), width);
+    let head = TableHead {
+        title: tr(language, "查询结果", "Search results"),
+        columns: vec![
+            c("类别", "Kind", 10.0),
+            c("时间", "Time", 17.0),
+            c("名称", "Name", 18.0),
+            c("详情", "Details", 30.0),
+            c("门岗号", "Gate", 6.0),
+            c("登记人", "Recorded by", 11.0),
+            c("记录编号", "Record", 38.0),
+        ],
+    };
+    let report = write_streamed(&head, format, path, |sink| {
+        for hit in results.hits() {
+            let cells = [
+                search_kind_label(language, hit.kind).into(),
+                local_text(db, Some(hit.at_ms)),
+                hit.title.as_str().into(),
+                hit.subtitle.as_str().into(),
+                hit.gate.into(),
+                hit.guard_name.as_str().into(),
+                hit.uid.as_str().into(),
+            ];
+            sink.row(&cells)?;
+        }
+        Ok(())
+    })?;
+    let kinds: Vec<&str> = query.kinds.iter().map(|k| k.as_str()).collect();
+    let detail = serde_json::json!({ "kinds": kinds, "format": format.extension(), "rows": report.rows, "truncated": results.truncated });
+    logged_or_removed(path, db.write(|tx| audit::append(tx, Event::new("search_exported", Some(actor)).detail(detail))))?;
+    Ok(report)
+}
+
+fn search_kind_label(language: Language, kind: SearchKind) -> String {
+    let (zh, en) = match kind {
+        SearchKind::Visit => ("访客", "Visit"),
+        SearchKind::Pickup => ("中途离园", "Pick-up"),
+        SearchKind::Vehicle => ("车辆", "Vehicle"),
+        SearchKind::Pass => ("通行证", "Pass"),
+        SearchKind::Duty => ("值班记录", "Duty entry"),
+    };
+    tr(language, zh, en)
+}
+
+/// An export the audit chain does not know about must not exist: when logging it failed,
+/// the file goes.
+fn logged_or_removed<T>(path: &Path, logged: Result<T>) -> Result<T> {
+    if logged.is_err() && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        let _ = std::fs::remove_file(path);
+    }
+    logged
 }
 
 /// A scan outcome as the passes screen names it (ui i18n `passes.outcomes`).

@@ -2,6 +2,7 @@
 //! visit list's) as CSV or XLSX into `exports/` beside the database.
 
 use gatehouse::reports::{self, ExportReport, Format, IdNumbers, Overview, RangeInput, ReportKind};
+use gatehouse::search::SearchQuery;
 use tauri::State;
 
 use super::CommandResult;
@@ -16,11 +17,16 @@ pub fn get_reports(desk: State<'_, Desk>, range: RangeInput) -> CommandResult<Ov
 
 /// `exports/<stem>-<from>-<to>-<time>.<ext>`; the exports folder is created if missing.
 fn export_path(desk: &Desk, stem: &str, range: &RangeInput, format: Format) -> CommandResult<std::path::PathBuf> {
+    let day = |d: &str| d.chars().filter(|c| c.is_ascii_digit()).take(8).collect::<String>();
+    export_file(desk, &format!("{stem}-{}-{}", day(&range.from), day(&range.to)), format)
+}
+
+/// `exports/<name>-<time>.<ext>`; the exports folder is created if missing.
+fn export_file(desk: &Desk, name: &str, format: Format) -> CommandResult<std::path::PathBuf> {
     let dir = desk.exports_dir()?;
     std::fs::create_dir_all(&dir).map_err(|e| gatehouse::AppError::from(gatehouse::Error::from(e)))?;
-    let day = |d: &str| d.chars().filter(|c| c.is_ascii_digit()).take(8).collect::<String>();
     let stamp = chrono::Local::now().format("%H%M%S");
-    Ok(dir.join(format!("{stem}-{}-{}-{stamp}.{}", day(&range.from), day(&range.to), format.extension())))
+    Ok(dir.join(format!("{name}-{stamp}.{}", format.extension())))
 }
 
 /// Exports the visit list of the range; full ID numbers only for a supervisor (logged).
@@ -43,4 +49,12 @@ pub fn export_report(desk: State<'_, Desk>, kind: ReportKind, range: RangeInput,
     };
     let path = export_path(&desk, stem, &range, format)?;
     Ok(reports::export_report(db, &actor, kind, &parsed, format, &path)?)
+}
+
+/// Exports the results of a search (`exports/search-<date>-<time>.<ext>`).
+#[tauri::command(async)]
+pub fn export_search_results(desk: State<'_, Desk>, query: SearchQuery, format: Format) -> CommandResult<ExportReport> {
+    let (actor, db) = desk.actor()?;
+    let path = export_file(&desk, &format!("search-{}", chrono::Local::now().format("%Y%m%d")), format)?;
+    Ok(reports::export::export_search(db, &actor, &query, format, &path)?)
 }

@@ -339,4 +339,7 @@ export const decodePassFrame = (frame: Uint8Array) =>
 import type { SearchKind, SearchQuery, SearchRecord, SearchResults } from './bindings';
 
 export const searchRecords = (query: SearchQuery) => call<SearchResults>('search_records', { query });
+/** The search's results (up to 10,000, newest first) into exports/ as CSV or XLSX (logged). */
+export const exportSearchResults = (query: SearchQuery, format: Format) =>
+  call<ExportReport>('export_search_results', { query, format }, { write: true });
 export const getSearchRecord = (kind: SearchKind, id: number) => call<SearchRecord>('get_search_record', { kind, id });

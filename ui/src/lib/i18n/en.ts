@@ -1273,8 +1273,10 @@ export const en: Dictionary = {
       void_reason: 'Void reason',
       guard: 'Guard',
     },
-    // The lead wires search export (CSV/XLSX, another helper's writer) here at merge.
-    export: 'Export',
+    exportCsv: 'Export CSV',
+    exportXlsx: 'Export Excel',
+    exporting: 'Exporting…',
+    exported: 'Exported {rows} results to: {path}',
   },
   errors: {
     required: '{field} is required',

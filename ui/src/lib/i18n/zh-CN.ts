@@ -1273,8 +1273,10 @@ export const zhCN = {
       void_reason: '作废原因',
       guard: '值班员',
     },
-    // The lead wires search export (CSV/XLSX, another helper's writer) here at merge.
-    export: '导出',
+    exportCsv: '导出 CSV',
+    exportXlsx: '导出 Excel',
+    exporting: '正在导出…',
+    exported: '已导出 {rows} 条结果，文件保存在：{path}',
   },
   errors: {
     required: '请填写{field}',
