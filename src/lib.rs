@@ -21,6 +21,7 @@ pub mod photo;
 pub mod pickups;
 pub mod pii;
 pub mod qr;
+pub mod retention;
 pub mod session;
 pub mod signature;
 pub mod site;

@@ -15,6 +15,7 @@ mod migrations;
 mod session;
 mod passes;
 mod pickups;
+mod retention;
 mod staff;
 mod visits;
 mod vehicles;
