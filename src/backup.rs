@@ -106,6 +106,9 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
         let mut target = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(conn, &mut target)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        drop(backup);
+        // One self-contained file: no -wal/-shm beside it on the USB drive.
+        target.pragma_update(None, "journal_mode", "DELETE")?;
         Ok(())
     })
     .inspect_err(|_| {
@@ -286,7 +289,12 @@ fn probe_write(probe: &Path, folder: &Path) -> Result<()> {
     if probe.is_file() {
         let _ = std::fs::remove_file(probe);
     }
-    result.map_err(|e| folder_error(folder, &e))
+    // The folder exists (we just looked), so "not found" here means files cannot be made in
+    // it (e.g. under /proc): not writable, not missing.
+    result.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => folder_error(folder, &std::io::Error::new(std::io::ErrorKind::PermissionDenied, e)),
+        _ => folder_error(folder, &e),
+    })
 }
 
 /// A backup folder that exists, is a folder, and takes a file now. Returns it as a full path.
@@ -532,4 +540,34 @@ pub fn record_restore(db: &Db, applied: &AppliedRestore) -> Result<()> {
         )
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_gatehouse_backup_names_are_recognised_and_ordered() {
+        assert_eq!(backup_name_key("gatehouse-backup-20261128-101500.db"), Some(("20261128-101500".into(), 0)));
+        assert_eq!(backup_name_key("gatehouse-backup-20261128-101500-3.db"), Some(("20261128-101500".into(), 3)));
+        for other in [
+            "gatehouse-backup-20261128-101500.db-wal",
+            "gatehouse-backup-2026112-101500.db",
+            "gatehouse-backup-20261128_101500.db",
+            "gatehouse-backup-20261128-101500-1.db",
+            "gatehouse-backup-20261128-10150x.db",
+            "gatehouse.db",
+            "photos.db",
+            "gatehouse-backup-.db",
+        ] {
+            assert_eq!(backup_name_key(other), None, "{other}");
+        }
+        assert!(backup_name_key("gatehouse-backup-20261128-101500-2.db") > backup_name_key("gatehouse-backup-20261128-101500.db"));
+    }
+
+    #[test]
+    fn a_full_disk_while_writing_is_reported_as_such_on_backup_dir() {
+        let err = probe_write(Path::new("/dev/full"), Path::new("/dev")).unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::BackupDiskFull, Some("backup_dir")));
+    }
 }
