@@ -8,7 +8,9 @@
 //!
 //! Automatic backups: the supervisor sets a folder (e.g. a USB drive) and how many to keep
 //! (`site::DataSettings`). Each duty day the shell's background timer calls `backup_if_due`
-//! (and a supervisor may press "back up now", `backup_now`); the file is named
+//! (and a supervisor may press "back up now", `backup_now`: supervisors only, like the other
+//! data-handling actions, since a backup is a full copy of everyone's personal data on a
+//! removable drive); the file is named
 //! `gatehouse-backup-YYYYMMDD-HHMMSS.db` (local time), and after a good backup only files
 //! of exactly that pattern beyond the newest N are deleted. Every attempt, good or failed,
 //! is a row of `backup_attempt` with its error code; `status` tells the dashboard whether
