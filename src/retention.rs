@@ -101,7 +101,7 @@ fn purge_batch(tx: &Tx<'_>, kind: &Kind, cutoff_ms: i64, limit: i64) -> Result<i
 /// Purges the personal data of every record older than the site's retention period, in
 /// batches. Returns what it purged (all zero when nothing was due).
 pub fn purge_due(db: &Db) -> Result<PurgeReport> {
-    let set_up = db.read(|conn| site::is_set_up(conn))?;
+    let set_up = db.read(site::is_set_up)?;
     if !set_up {
         return Ok(PurgeReport::default());
     }

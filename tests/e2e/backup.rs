@@ -143,6 +143,19 @@ fn a_bad_backup_folder_or_a_short_retention_shows_the_error_next_to_the_field() 
         let msg = app.text("error-backup_dir").await?;
         ensure!(has_cjk(&msg), "error-backup_dir is {msg:?}");
 
+        app.step("restore-a-file-that-is-not-a-backup");
+        scroll_to(&app, "restore-file").await?;
+        app.type_into("restore-file", a_file.to_str().context("utf-8")?).await?;
+        click_centered(&app, "restore-submit").await?;
+        app.el("restore-confirm").await.context("the confirmation dialog")?;
+        app.click("confirm-ok").await?;
+        let msg = app.text("error-backup_file").await?;
+        ensure!(has_cjk(&msg), "error-backup_file is {msg:?}");
+        ensure!(!app.visible_now("restore-restarting").await?, "a bad file was staged");
+        let staged = app.db().with_extension("db.restore");
+        ensure!(!staged.exists(), "{} exists after a refused restore", staged.display());
+        screenshot(&app, "restore-bad-file-zh").await?;
+
         app.step("english");
         app.select("lang-switch", "en").await?;
         app.type_into("settings-backup-dir", missing.to_str().context("utf-8")?).await?;
