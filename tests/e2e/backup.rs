@@ -154,6 +154,8 @@ fn a_bad_backup_folder_or_a_short_retention_shows_the_error_next_to_the_field() 
         ensure!(!app.visible_now("restore-restarting").await?, "a bad file was staged");
         let staged = app.db().with_extension("db.restore");
         ensure!(!staged.exists(), "{} exists after a refused restore", staged.display());
+        app.wait_gone("restore-confirm").await?;
+        scroll_to(&app, "restore-file").await?;
         screenshot(&app, "restore-bad-file-zh").await?;
 
         app.step("english");
