@@ -176,3 +176,59 @@ fn a_bad_backup_folder_or_a_short_retention_shows_the_error_next_to_the_field() 
         Ok(())
     });
 }
+
+#[test]
+fn a_restore_is_checked_then_the_app_restarts_on_the_backup_keeping_the_old_database() {
+    e2e_test(
+        "a_restore_is_checked_then_the_app_restarts_on_the_backup_keeping_the_old_database",
+        |db| {
+            init_db(db)?;
+            let dir = db.parent().context("db dir")?;
+            run_cli(&["--db", &db_arg(db)?, "backup", &db_arg(&dir.join("before-visits.db"))?])?;
+            // One visit after the backup: the restore must take it away again.
+            run_cli(&["--db", &db_arg(db)?, "stress", "--visits", "1", "--pin", PIN])?;
+            Ok(())
+        },
+        |app| async move {
+            let dir = app.db().parent().context("db dir")?.to_path_buf();
+            let backup = dir.join("before-visits.db");
+            ensure!(sqlite(app.db(), "SELECT count(*) FROM visit")?.trim() == "1", "the fixture has one visit");
+            app.step("login");
+            login(&app, SUPERVISOR, PIN).await?;
+            open_settings(&app, "restore-section").await?;
+
+            app.step("confirm");
+            scroll_to(&app, "restore-file").await?;
+            app.type_into("restore-file", backup.to_str().context("utf-8")?).await?;
+            click_centered(&app, "restore-submit").await?;
+            app.el("restore-confirm").await?;
+            screenshot(&app, "restore-confirm-zh").await?;
+            app.click("confirm-ok").await?;
+            let msg = app.text("restore-restarting").await?;
+            ensure!(has_cjk(&msg), "restore-restarting is {msg:?}");
+
+            app.step("restarted-on-the-backup");
+            // The app restarts by itself; the new process applies the staged file at open.
+            app.wait_for("the staged restore to be applied", || {
+                let dir = dir.clone();
+                async move {
+                    let names: Vec<String> =
+                        std::fs::read_dir(&dir)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+                    let staged = names.iter().any(|n| n == "gatehouse.db.restore");
+                    let kept = names.iter().any(|n| n.starts_with("gatehouse.db.before-restore-"));
+                    Ok((!staged && kept).then_some(()))
+                }
+            })
+            .await?;
+            app.wait_for("the restore to be recorded in the chain", || async {
+                let n = sqlite(app.db(), "SELECT count(*) FROM audit_event WHERE action = 'database_restored'")?;
+                Ok((n.trim() == "1").then_some(()))
+            })
+            .await?;
+            ensure!(sqlite(app.db(), "SELECT count(*) FROM visit")?.trim() == "0", "the restored database still has the later visit");
+            let out = run_cli(&["--db", &db_arg(app.db())?, "verify"])?;
+            ensure!(out.starts_with("ok"), "verify printed {out:?}");
+            Ok(())
+        },
+    );
+}
