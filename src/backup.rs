@@ -5,18 +5,37 @@
 //! fails its check is deleted and reported. A restore first checks the file it is given the
 //! same way, refuses while the app has the database open (the app holds `<db>.app-lock`),
 //! and keeps the replaced database beside it as `<db>.before-restore-<time>`.
-//! Called by: the CLI, the shell (supervisor screens), the daily automatic backup.
+//!
+//! Automatic backups: the supervisor sets a folder (e.g. a USB drive) and how many to keep
+//! (`site::DataSettings`). Each duty day the shell's background timer calls `backup_if_due`
+//! (and a supervisor may press "back up now", `backup_now`: supervisors only, like the other
+//! data-handling actions, since a backup is a full copy of everyone's personal data on a
+//! removable drive); the file is named
+//! `gatehouse-backup-YYYYMMDD-HHMMSS.db` (local time), and after a good backup only files
+//! of exactly that pattern beyond the newest N are deleted. Every attempt, good or failed,
+//! is a row of `backup_attempt` with its error code; `status` tells the dashboard whether
+//! to warn (no folder, last attempt failed, nothing good for 26 hours).
+//!
+//! Restore in the app: the app holds the database open and the app lock, so a restore is
+//! staged (`stage_restore`: checked, copied to `<db>.restore`) and the shell restarts; at
+//! the next open, before anything else touches the database, `apply_staged_restore`
+//! checks the staged file again and puts it in place, keeping the replaced database as
+//! `<db>.before-restore-<time>`; the shell then records `database_restored` in the chain.
+//! Called by: the CLI, the shell (supervisor screens, start-up, the daily timer).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::guards::{self, Actor, Role};
+use crate::audit::Event;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -80,7 +99,7 @@ pub fn check_file(path: &Path) -> Result<audit::Report> {
 pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
     let folder = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !folder.is_dir() {
-        return Err(Error::invalid("backup_folder", ErrorCode::BackupFolderMissing, "the backup folder does not exist: plug in the USB drive or choose another folder"));
+        return Err(Error::invalid("backup_dir", ErrorCode::BackupFolderMissing, "the backup folder does not exist: plug in the USB drive or choose another folder"));
     }
     if dest.exists() {
         return Err(Error::conflict(ErrorCode::BackupExists, "a file with this name is already there: choose another name").on_field("backup_file"));
@@ -89,6 +108,9 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
         let mut target = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(conn, &mut target)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        drop(backup);
+        // One self-contained file: no -wal/-shm beside it on the USB drive.
+        target.pragma_update(None, "journal_mode", "DELETE")?;
         Ok(())
     })
     .inspect_err(|_| {
@@ -111,10 +133,18 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
 /// Replaces the database at `db_path` with a checked copy of `backup`. The old file is kept
 /// beside it. Refuses while the app runs on that database.
 pub fn restore(db_path: &Path, backup: &Path) -> Result<audit::Report> {
-    let report = check_file(backup)?;
+    check_file(backup)?;
     let _lock = lock_for_app(db_path).map_err(|_| {
         Error::new(ErrorKind::Storage, ErrorCode::StorageBusy, "Gatehouse is running on this database: close the app first, then restore")
     })?;
+    replace_with(db_path, backup).map(|(report, _)| report)
+}
+
+/// The caller makes sure nothing has the database open. Returns the check of the restored
+/// file and where the replaced database was kept (if there was one).
+fn replace_with(db_path: &Path, backup: &Path) -> Result<(audit::Report, Option<PathBuf>)> {
+    let report = check_file(backup)?;
+    let mut kept_path = None;
     if db_path.exists() {
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let mut kept = db_path.as_os_str().to_os_string();
@@ -123,11 +153,423 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<audit::Report> {
         let current = Connection::open(db_path)?;
         current.execute("VACUUM INTO ?1", [Path::new(&kept).to_string_lossy()])?;
         drop(current);
+        kept_path = Some(PathBuf::from(kept));
     }
     let source = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut target = Connection::open(db_path)?;
     rusqlite::backup::Backup::new(&source, &mut target)?.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
     drop(target);
     check_file(db_path)?;
+    Ok((report, kept_path))
+}
+
+// ---------------------------------------------------------------------------------------
+// Automatic backups into the configured folder
+
+const NAME_PREFIX: &str = "gatehouse-backup-";
+const NAME_SUFFIX: &str = ".db";
+/// No good backup for this long while a folder is set: the dashboard warns.
+pub const OVERDUE_MS: i64 = 26 * 3_600_000;
+/// A failed automatic attempt is retried after this long (not on every tick of the timer).
+const RETRY_AFTER_MS: i64 = 3_600_000;
+
+/// Who started a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    Automatic,
+    Manual,
+}
+
+impl Trigger {
+    fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Automatic => "automatic",
+            Trigger::Manual => "manual",
+        }
+    }
+}
+
+/// One backup attempt as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupAttempt {
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    pub trigger: Trigger,
+    /// The guard who pressed "back up now"; empty for automatic backups.
+    pub by: String,
+    pub path: String,
+    pub ok: bool,
+    /// The `ErrorCode` (snake_case) of a failed attempt.
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+    #[ts(type = "number | null")]
+    pub bytes: Option<i64>,
+}
+
+/// What the dashboard warns about, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupWarning {
+    /// No backup folder is set: nothing is backed up.
+    NoFolder,
+    /// The last attempt failed.
+    LastFailed,
+    /// No good backup in the last 26 hours.
+    Overdue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupStatus {
+    pub folder: String,
+    pub keep: u32,
+    pub last: Option<BackupAttempt>,
+    #[ts(type = "number | null")]
+    pub last_ok_at_ms: Option<i64>,
+    pub warning: Option<BackupWarning>,
+}
+
+/// A Gatehouse backup found in the folder (the restore screen's list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupFile {
+    pub name: String,
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// The part of a backup file name that orders it: (stamp, same-second number), or None if
+/// the name is not exactly Gatehouse's pattern (other files in the folder are never touched).
+fn backup_name_key(name: &str) -> Option<(String, u32)> {
+    let core = name.strip_prefix(NAME_PREFIX)?.strip_suffix(NAME_SUFFIX)?;
+    let (stamp, number) = match core.get(15..) {
+        Some("") => (core, 0),
+        Some(rest) => (&core[..15], rest.strip_prefix('-')?.parse::<u32>().ok().filter(|n| *n >= 2)?),
+        None => return None,
+    };
+    let bytes = stamp.as_bytes();
+    let ok = bytes.len() == 15 && bytes[8] == b'-' && bytes.iter().enumerate().all(|(i, b)| i == 8 || b.is_ascii_digit());
+    ok.then(|| (stamp.to_string(), number))
+}
+
+/// The Gatehouse backups in `folder`, newest first.
+fn backups_in(folder: &Path) -> Result<Vec<(PathBuf, (String, u32))>> {
+    let mut found: Vec<(PathBuf, (String, u32))> = std::fs::read_dir(folder)
+        .map_err(|e| folder_error(folder, &e))?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|entry| backup_name_key(&entry.file_name().to_string_lossy()).map(|key| (entry.path(), key)))
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1));
+    Ok(found)
+}
+
+fn folder_error(folder: &Path, err: &std::io::Error) -> Error {
+    let shown = folder.display().to_string();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => Error::invalid(
+            "backup_dir",
+            ErrorCode::BackupFolderMissing,
+            "the backup folder does not exist: plug in the USB drive or choose another folder",
+        ),
+        std::io::ErrorKind::StorageFull => Error::invalid("backup_dir", ErrorCode::BackupDiskFull, "the backup drive is full: free some space or use another drive"),
+        _ => Error::invalid("backup_dir", ErrorCode::BackupFolderNotWritable, format!("cannot write into this folder ({err}): choose a folder you can write to")),
+    }
+    .with_param("folder", shown)
+}
+
+/// Writes and removes a small file at `probe`: proves a backup can be written there.
+fn probe_write(probe: &Path, folder: &Path) -> Result<()> {
+    use std::io::Write;
+    let result = File::options().create(true).truncate(true).write(true).open(probe).and_then(|mut f| {
+        f.write_all(&[0u8; 4096])?;
+        f.sync_all()
+    });
+    if probe.is_file() {
+        let _ = std::fs::remove_file(probe);
+    }
+    // The folder exists (we just looked), so "not found" here means files cannot be made in
+    // it (e.g. under /proc): not writable, not missing.
+    result.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => folder_error(folder, &std::io::Error::new(std::io::ErrorKind::PermissionDenied, e)),
+        _ => folder_error(folder, &e),
+    })
+}
+
+/// A backup folder that exists, is a folder, and takes a file now. Returns it as a full path.
+pub fn check_folder(folder: &Path) -> Result<PathBuf> {
+    let full = std::fs::canonicalize(folder).map_err(|e| folder_error(folder, &e))?;
+    if !full.is_dir() {
+        return Err(Error::invalid("backup_dir", ErrorCode::BackupFolderNotWritable, "this is a file, not a folder: choose a folder")
+            .with_param("folder", folder.display()));
+    }
+    probe_write(&full.join(format!(".gatehouse-write-test-{}", std::process::id())), &full)?;
+    Ok(full)
+}
+
+fn record_attempt(db: &Db, trigger: Trigger, actor: Option<&Actor>, path: &str, outcome: &Result<BackupReport>) -> Result<()> {
+    db.write(|tx| {
+        let (ok, code, message, bytes) = match outcome {
+            Ok(report) => (true, None, None, Some(report.bytes as i64)),
+            Err(err) => {
+                let code = serde_json::to_value(err.code()).ok().and_then(|v| v.as_str().map(str::to_owned));
+                (false, code, Some(err.to_string()), None)
+            }
+        };
+        tx.execute(
+            "INSERT INTO backup_attempt (at_ms, trigger, guard_id, path, ok, error_code, message, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![tx.now_ms(), trigger.as_str(), actor.map(Actor::guard_id), path, ok, code, message, bytes],
+        )?;
+        Ok(())
+    })
+}
+
+/// Writes one checked backup into the configured folder, records the attempt, and on
+/// success deletes Gatehouse's own backups beyond the newest `keep`.
+fn run_backup(db: &Db, trigger: Trigger, actor: Option<&Actor>) -> Result<BackupReport> {
+    let settings = db.read(crate::site::read_data_settings)?;
+    if settings.backup_dir.is_empty() {
+        return Err(Error::invalid("backup_dir", ErrorCode::BackupFolderNotSet, "no backup folder is set: choose one in settings"));
+    }
+    let folder = PathBuf::from(&settings.backup_dir);
+    let stamp = db.clock().local(db.clock().now_ms()).format("%Y%m%d-%H%M%S").to_string();
+    let mut dest = folder.join(format!("{NAME_PREFIX}{stamp}{NAME_SUFFIX}"));
+    let mut n = 2;
+    while dest.exists() {
+        dest = folder.join(format!("{NAME_PREFIX}{stamp}-{n}{NAME_SUFFIX}"));
+        n += 1;
+    }
+    let outcome = check_folder(&folder).and_then(|_| backup_to(db, &dest)).map_err(|err| match err.code() {
+        ErrorCode::StorageFull => Error::invalid("backup_dir", ErrorCode::BackupDiskFull, "the backup drive is full: free some space or use another drive"),
+        ErrorCode::StorageReadOnly => Error::invalid("backup_dir", ErrorCode::BackupFolderNotWritable, format!("cannot write into this folder: {err}")),
+        _ if err.field().is_none() => err.on_field("backup_dir"),
+        _ => err,
+    });
+    record_attempt(db, trigger, actor, &dest.display().to_string(), &outcome)?;
+    let report = outcome?;
+    if let Ok(found) = backups_in(&folder) {
+        for (path, _) in found.into_iter().skip(settings.backup_keep.max(1) as usize) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
     Ok(report)
+}
+
+/// "Back up now" (supervisor).
+pub fn backup_now(db: &Db, actor: &Actor) -> Result<BackupReport> {
+    db.read(|conn| guards::authorize(conn, actor, Role::Supervisor))?;
+    run_backup(db, Trigger::Manual, Some(actor))
+}
+
+/// The daily automatic backup: runs when a folder is set, nothing succeeded since this duty
+/// day began, and no attempt was made in the last hour. Idempotent; the shell's timer calls it.
+pub fn backup_if_due(db: &Db) -> Result<Option<Result<BackupReport>>> {
+    let now = db.clock().now_ms();
+    let due = db.read(|conn| {
+        if !crate::site::is_set_up(conn)? || crate::site::read_data_settings(conn)?.backup_dir.is_empty() {
+            return Ok(false);
+        }
+        let start_hour = crate::site::read_settings(conn)?.duty_day_start_hour;
+        let day_start = crate::site::duty_day_start_ms(db.clock(), now, start_hour);
+        let (ok_today, recent): (bool, bool) = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM backup_attempt WHERE ok = 1 AND at_ms >= ?1),
+                    EXISTS (SELECT 1 FROM backup_attempt WHERE at_ms > ?2)",
+            rusqlite::params![day_start, now - RETRY_AFTER_MS],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(!ok_today && !recent)
+    })?;
+    if !due {
+        return Ok(None);
+    }
+    Ok(Some(run_backup(db, Trigger::Automatic, None)))
+}
+
+fn read_attempt(r: &rusqlite::Row<'_>) -> rusqlite::Result<BackupAttempt> {
+    Ok(BackupAttempt {
+        at_ms: r.get(0)?,
+        trigger: if r.get::<_, String>(1)? == "manual" { Trigger::Manual } else { Trigger::Automatic },
+        by: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        path: r.get(3)?,
+        ok: r.get(4)?,
+        error_code: r.get(5)?,
+        message: r.get(6)?,
+        bytes: r.get(7)?,
+    })
+}
+
+/// The dashboard's backup line (any guard may see it).
+pub fn status(db: &Db) -> Result<BackupStatus> {
+    let now = db.clock().now_ms();
+    db.read(|conn| {
+        let settings = crate::site::read_data_settings(conn)?;
+        let last = conn
+            .query_row(
+                "SELECT b.at_ms, b.trigger, g.name, b.path, b.ok, b.error_code, b.message, b.bytes
+                 FROM backup_attempt b LEFT JOIN guard g ON g.id = b.guard_id ORDER BY b.at_ms DESC, b.id DESC LIMIT 1",
+                [],
+                read_attempt,
+            )
+            .optional()?;
+        let last_ok_at_ms: Option<i64> = conn.query_row("SELECT max(at_ms) FROM backup_attempt WHERE ok = 1", [], |r| r.get(0))?;
+        let warning = if settings.backup_dir.is_empty() {
+            Some(BackupWarning::NoFolder)
+        } else if last.as_ref().is_some_and(|a| !a.ok) {
+            Some(BackupWarning::LastFailed)
+        } else if !matches!(last_ok_at_ms, Some(at) if now - at <= OVERDUE_MS) {
+            Some(BackupWarning::Overdue)
+        } else {
+            None
+        };
+        Ok(BackupStatus { folder: settings.backup_dir, keep: settings.backup_keep, last, last_ok_at_ms, warning })
+    })
+}
+
+/// Gatehouse's backups in the configured folder, newest first (supervisor: the restore list).
+pub fn list_backups(db: &Db, actor: &Actor) -> Result<Vec<BackupFile>> {
+    let settings = db.read(|conn| {
+        guards::authorize(conn, actor, Role::Supervisor)?;
+        crate::site::read_data_settings(conn)
+    })?;
+    if settings.backup_dir.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(backups_in(Path::new(&settings.backup_dir))?
+        .into_iter()
+        .map(|(path, _)| BackupFile {
+            name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            bytes: std::fs::metadata(&path).map(|m| m.len()).unwrap_or_default(),
+            path: path.display().to_string(),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------
+// Restore inside the app: stage, restart, apply at open
+
+/// Where a restore waits for the next start: `<db>.restore`.
+pub fn staged_restore_path(db_path: &Path) -> PathBuf {
+    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".restore");
+    db_path.with_file_name(name)
+}
+
+/// What a staged restore checked (for the confirmation that the app will restart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StagedRestore {
+    pub file: String,
+    #[ts(type = "number")]
+    pub events: i64,
+    #[ts(type = "number")]
+    pub records: i64,
+}
+
+/// Supervisor: checks `file` (not a Gatehouse database, damaged, or its chain broken: a
+/// clear error and nothing changes), copies it beside the database as `<db>.restore` and
+/// logs `restore_staged`. The shell restarts the app; `apply_staged_restore` finishes it.
+pub fn stage_restore(db: &Db, actor: &Actor, file: &Path) -> Result<StagedRestore> {
+    db.read(|conn| guards::authorize(conn, actor, Role::Supervisor))?;
+    if file.as_os_str().is_empty() {
+        return Err(Error::required("backup_file"));
+    }
+    let report = check_file(file)?;
+    let staged = staged_restore_path(db.path());
+    let mut partial = staged.as_os_str().to_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    let copied = (|| -> Result<()> {
+        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let mut target = Connection::open(&partial)?;
+        rusqlite::backup::Backup::new(&source, &mut target)?.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        drop(target);
+        check_file(&partial)?;
+        std::fs::rename(&partial, &staged)?;
+        Ok(())
+    })();
+    if let Err(err) = copied {
+        let _ = std::fs::remove_file(&partial);
+        return Err(err);
+    }
+    db.write(|tx| {
+        audit::append(
+            tx,
+            Event::new("restore_staged", Some(actor)).detail(serde_json::json!({ "file": file.display().to_string(), "events": report.events })),
+        )
+    })?;
+    Ok(StagedRestore { file: file.display().to_string(), events: report.events, records: report.records })
+}
+
+/// A staged restore that was put in place at open.
+#[derive(Debug, Clone)]
+pub struct AppliedRestore {
+    pub kept: Option<PathBuf>,
+    pub report: audit::Report,
+}
+
+/// At open, before anything else touches the database (the caller holds the app lock): puts
+/// a staged restore in place. A staged file that no longer checks is set aside as
+/// `<db>.restore-rejected` and the database is left as it was.
+pub fn apply_staged_restore(db_path: &Path) -> Result<Option<AppliedRestore>> {
+    let staged = staged_restore_path(db_path);
+    if !staged.is_file() {
+        return Ok(None);
+    }
+    if let Err(err) = check_file(&staged) {
+        let mut rejected = staged.as_os_str().to_os_string();
+        rejected.push("-rejected");
+        let _ = std::fs::rename(&staged, PathBuf::from(rejected));
+        return Err(err);
+    }
+    let (report, kept) = replace_with(db_path, &staged)?;
+    std::fs::remove_file(&staged)?;
+    Ok(Some(AppliedRestore { kept, report }))
+}
+
+/// Logs in the restored database's chain that it was restored (called once it is open).
+pub fn record_restore(db: &Db, applied: &AppliedRestore) -> Result<()> {
+    db.write(|tx| {
+        audit::append(
+            tx,
+            Event::new("database_restored", None).detail(serde_json::json!({
+                "kept_as": applied.kept.as_ref().map(|p| p.display().to_string()),
+                "events": applied.report.events,
+            })),
+        )
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_gatehouse_backup_names_are_recognised_and_ordered() {
+        assert_eq!(backup_name_key("gatehouse-backup-20261128-101500.db"), Some(("20261128-101500".into(), 0)));
+        assert_eq!(backup_name_key("gatehouse-backup-20261128-101500-3.db"), Some(("20261128-101500".into(), 3)));
+        for other in [
+            "gatehouse-backup-20261128-101500.db-wal",
+            "gatehouse-backup-2026112-101500.db",
+            "gatehouse-backup-20261128_101500.db",
+            "gatehouse-backup-20261128-101500-1.db",
+            "gatehouse-backup-20261128-10150x.db",
+            "gatehouse.db",
+            "photos.db",
+            "gatehouse-backup-.db",
+        ] {
+            assert_eq!(backup_name_key(other), None, "{other}");
+        }
+        assert!(backup_name_key("gatehouse-backup-20261128-101500-2.db") > backup_name_key("gatehouse-backup-20261128-101500.db"));
+    }
+
+    #[test]
+    fn a_full_disk_while_writing_is_reported_as_such_on_backup_dir() {
+        let err = probe_write(Path::new("/dev/full"), Path::new("/dev")).unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::BackupDiskFull, Some("backup_dir")));
+    }
 }

@@ -125,6 +125,15 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::reports::IdNumbers,
         crate::reports::ReportKind,
         crate::reports::ExportReport,
+        crate::site::DataSettings,
+        crate::retention::PurgeReport,
+        crate::backup::BackupReport,
+        crate::backup::Trigger,
+        crate::backup::BackupAttempt,
+        crate::backup::BackupWarning,
+        crate::backup::BackupStatus,
+        crate::backup::BackupFile,
+        crate::backup::StagedRestore,
     );
     // One import point for the UI: `import type { VisitRow } from '$lib/bindings'`.
     let mut index = String::from("// Generated with the bindings (src/bindings.rs): every type shared with the core.\n");

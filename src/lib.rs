@@ -23,6 +23,7 @@ pub mod pii;
 pub mod qr;
 pub mod reports;
 pub mod search;
+pub mod retention;
 pub mod session;
 pub mod signature;
 pub mod site;

@@ -60,6 +60,9 @@ enum Command {
     Backup { file: PathBuf },
     /// Replaces the database with a checked backup (refused while the app is running).
     Restore { file: PathBuf },
+    /// Purges the personal data of records older than the site's retention period (the app
+    /// does this itself at start-up and daily); prints how many records it touched.
+    Purge,
     /// Registers N synthetic visitors through the app's own check-in path, printing each
     /// visit's uid once its transaction committed (the crash test kills it mid-way).
     Stress {
@@ -220,6 +223,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Restore { file } => {
             let report = gatehouse::backup::restore(&path, &file)?;
             println!("restored {} from {} ({} records verified)", path.display(), file.display(), report.records);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Purge => {
+            let db = Db::open(&path, Clock::System)?;
+            let report = gatehouse::retention::purge_due(&db)?;
+            println!(
+                "purged personal data older than {} days: {} visits, {} pick-ups, {} vehicle visits",
+                report.retention_days, report.visits, report.pickups, report.vehicle_visits
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Pass(command) => pass(&path, command),

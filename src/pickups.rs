@@ -40,6 +40,8 @@ pub struct PickupRow {
     #[ts(type = "number")]
     pub id: i64,
     pub child_name: String,
+    /// The retention period ended: the names, ID number and phone are gone.
+    pub purged: bool,
     pub class_name: String,
     pub picker_name: String,
     pub relation: String,
@@ -52,7 +54,7 @@ pub struct PickupRow {
 }
 
 const SELECT: &str = "SELECT p.id, p.child_name, p.class_name, p.picker_name, p.relation, p.picker_id_number, p.picker_phone,
-        p.teacher, p.picked_up_at_ms, g.name
+        p.teacher, p.picked_up_at_ms, g.name, p.pii_salt IS NULL
      FROM pickup p JOIN guard g ON g.id = p.recorded_by";
 
 fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PickupRow> {
@@ -60,6 +62,7 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PickupRow> {
     Ok(PickupRow {
         id: r.get(0)?,
         child_name: text(1)?,
+        purged: r.get(10)?,
         class_name: r.get(2)?,
         picker_name: text(3)?,
         relation: r.get(4)?,

@@ -33,6 +33,9 @@ pub(crate) const AUDITED: Audited = Audited {
         "privacy_notice",
         "min_patrols_per_day",
         "gate_number",
+        "retention_days",
+        "backup_dir",
+        "backup_keep",
     ],
     pii_columns: &[], blob_digests: &[],
 };
@@ -175,6 +178,65 @@ pub fn update_settings(db: &Db, actor: &Actor, new: &Settings) -> Result<Setting
         let after = read_settings(tx)?;
         if after != before {
             audit::record_change(tx, &AUDITED, 1, Event::new("settings_changed", Some(actor)))?;
+        }
+        Ok(after)
+    })
+}
+
+/// How long personal data is kept and where the automatic backups go (a separate form from
+/// the site's names and desk settings: the supervisor's "data" section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DataSettings {
+    /// Days personal data of visits, pick-ups and vehicle visits is kept after they ended.
+    pub retention_days: u32,
+    /// The folder (e.g. a USB drive) for automatic backups; empty: none set.
+    pub backup_dir: String,
+    /// How many of Gatehouse's backups to keep in the folder.
+    pub backup_keep: u32,
+}
+
+pub const RETENTION_DAYS_DEFAULT: u32 = 180;
+pub const RETENTION_DAYS_MIN: i64 = 30;
+pub const RETENTION_DAYS_MAX: i64 = 3650;
+pub const BACKUP_KEEP_DEFAULT: u32 = 7;
+const BACKUP_DIR_MAX: usize = 500;
+
+pub(crate) fn read_data_settings(conn: &Connection) -> Result<DataSettings> {
+    conn.query_row("SELECT retention_days, backup_dir, backup_keep FROM site WHERE id = 1", [], |r| {
+        Ok(DataSettings {
+            retention_days: r.get::<_, Option<u32>>(0)?.unwrap_or(RETENTION_DAYS_DEFAULT),
+            backup_dir: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            backup_keep: r.get::<_, Option<u32>>(2)?.unwrap_or(BACKUP_KEEP_DEFAULT),
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::conflict(ErrorCode::NotSetUp, "this database is not set up yet: run setup first"))
+}
+
+pub fn data_settings(db: &Db) -> Result<DataSettings> {
+    db.read(read_data_settings)
+}
+
+/// Supervisor only, audited. A backup folder must exist and take a file now (the USB drive
+/// plugged in while it is chosen); empty turns automatic backups off.
+pub fn update_data_settings(db: &Db, actor: &Actor, new: &DataSettings) -> Result<DataSettings> {
+    let retention = validate::in_range("retention_days", i64::from(new.retention_days), RETENTION_DAYS_MIN, RETENTION_DAYS_MAX)?;
+    let keep = validate::in_range("backup_keep", i64::from(new.backup_keep), 1, 365)?;
+    let backup_dir = match validate::optional_text("backup_dir", Some(&new.backup_dir), BACKUP_DIR_MAX)? {
+        None => None,
+        Some(dir) => Some(crate::backup::check_folder(std::path::Path::new(&dir))?.display().to_string()),
+    };
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        let before = read_data_settings(tx)?;
+        tx.execute(
+            "UPDATE site SET retention_days = ?1, backup_dir = ?2, backup_keep = ?3 WHERE id = 1",
+            rusqlite::params![retention, backup_dir, keep],
+        )?;
+        let after = read_data_settings(tx)?;
+        if after != before {
+            audit::record_change(tx, &AUDITED, 1, Event::new("data_settings_changed", Some(actor)))?;
         }
         Ok(after)
     })

@@ -144,6 +144,8 @@ pub struct VehicleRow {
     /// The owner when this is a registered vehicle.
     pub registered_owner: String,
     pub driver_name: String,
+    /// The retention period ended: the driver's name, phone, ID number and photo are gone.
+    pub purged: bool,
     pub driver_phone_masked: String,
     pub organisation: String,
     pub purpose: String,
@@ -419,7 +421,7 @@ pub fn check_out_plate(db: &Db, actor: &Actor, input: &str) -> Result<VehicleRow
 }
 
 const SELECT_ROW: &str = "SELECT v.id, v.uid, v.plate, v.plate_kind, v.vehicle_type, v.colour, r.owner, v.driver_name, v.driver_phone,
-        v.organisation, v.purpose, v.passengers, v.inspection, v.notes, v.checked_in_at_ms, gi.name, v.checked_out_at_ms, go.name
+        v.organisation, v.purpose, v.passengers, v.inspection, v.notes, v.checked_in_at_ms, gi.name, v.checked_out_at_ms, go.name, v.pii_salt IS NULL
      FROM vehicle_visit v
      JOIN guard gi ON gi.id = v.checked_in_by
      LEFT JOIN guard go ON go.id = v.checked_out_by
@@ -441,6 +443,7 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VehicleRow> {
         colour: text(5)?,
         registered_owner: text(6)?,
         driver_name: text(7)?,
+        purged: r.get(18)?,
         driver_phone_masked: crate::visits::mask_phone(&text(8)?),
         organisation: text(9)?,
         purpose: text(10)?,

@@ -120,8 +120,10 @@ pub struct VisitRow {
     pub uid: String,
     /// The 11-digit code printed as the slip's QR code.
     pub slip_code: String,
-    /// Empty once the retention period purged it.
+    /// Empty once the retention period purged it (then `purged` is true).
     pub name: String,
+    /// The retention period ended: name, document, phone, companions and photo are gone.
+    pub purged: bool,
     pub doc_type: DocType,
     pub id_number_masked: String,
     pub phone_masked: String,
@@ -486,7 +488,7 @@ pub fn photo(db: &Db, actor: &Actor, visit_id: i64) -> Result<Option<Vec<u8>>> {
 
 const SELECT_ROW: &str = "SELECT v.id, v.uid, v.name, v.doc_type, v.id_number, v.phone, v.organisation, v.host, s.department,
         v.purpose, v.companions, v.items_in, v.plate, v.expected_minutes, v.notes, v.photo IS NOT NULL, v.host_confirmed_by,
-        v.host_confirmed_at_ms, v.checked_in_at_ms, gi.name, v.checked_out_at_ms, go.name, v.items_out
+        v.host_confirmed_at_ms, v.checked_in_at_ms, gi.name, v.checked_out_at_ms, go.name, v.items_out, v.pii_salt IS NULL
      FROM visit v
      JOIN guard gi ON gi.id = v.checked_in_by
      LEFT JOIN guard go ON go.id = v.checked_out_by
@@ -500,6 +502,7 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
         uid: r.get(1)?,
         slip_code: slip::encode(id),
         name: text(2)?,
+        purged: r.get(23)?,
         doc_type: DocType::parse(r.get::<_, Option<String>>(3)?.as_deref()),
         id_number_masked: document::mask(&text(4)?),
         phone_masked: mask_phone(&text(5)?),

@@ -144,3 +144,23 @@ fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin
     assert_eq!(seen, vec![(true, false, "masked"), (true, false, "masked"), (false, true, "full")]);
     assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
 }
+
+#[test]
+fn purge_removes_old_personal_data_and_verify_still_exits_zero() {
+    let fx = Fixture::new();
+    // Years before any plausible "now" of the machine running the test.
+    fx.clock.set_ms(crate::util::T0_MS - 3000 * 86_400_000);
+    let guard = fx.guard();
+    let new = gatehouse::visits::NewVisit { name: "鑫淼焱".into(), id_number: valid_id("19900307", 6), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
+    let row = gatehouse::visits::check_in(&fx.db, &guard, &new).unwrap();
+    gatehouse::visits::check_out(&fx.db, &guard, &gatehouse::visits::CheckOut { visit_id: row.id, ..Default::default() }).unwrap();
+    let db = fx.path();
+    let db = db.to_str().unwrap();
+    let out = gatehouse(&["--db", db, "purge"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("180 days: 1 visits, 0 pick-ups, 0 vehicle visits"), "{stdout}");
+    assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
+    let again = gatehouse(&["--db", db, "purge"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains(": 0 visits"), "a second purge touches nothing");
+}

@@ -17,6 +17,7 @@ mod passes;
 mod pickups;
 mod reports;
 mod search;
+mod retention;
 mod staff;
 mod visits;
 mod vehicles;

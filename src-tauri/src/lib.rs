@@ -6,10 +6,15 @@
 
 mod commands;
 mod state;
+mod timer;
 
 pub fn run() {
     tauri::Builder::default()
         .manage(state::Desk::open_default())
+        .setup(|app| {
+            timer::start(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app::get_app_state,
             commands::search::search_records,
@@ -33,6 +38,12 @@ pub fn run() {
             commands::guards::unlock_guard,
             commands::settings::get_settings,
             commands::settings::update_settings,
+            commands::settings::get_data_settings,
+            commands::settings::update_data_settings,
+            commands::backup::get_backup_status,
+            commands::backup::backup_now,
+            commands::backup::list_backup_files,
+            commands::backup::restore_backup,
             commands::visitors::list_visits_today,
             commands::visitors::find_visit_by_slip,
             commands::visitors::find_returning_visitor,

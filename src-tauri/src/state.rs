@@ -25,10 +25,35 @@ pub struct Desk {
     session: Mutex<Session>,
 }
 
+/// After `restore_backup` the old process may still be exiting when the new one starts:
+/// wait this long for it to let go of the app lock (only while a restore is staged).
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(8);
+
 fn open_default() -> gatehouse::Result<Opened> {
     let path = db::default_db_path()?;
-    let lock = gatehouse::backup::lock_for_app(&path)?;
-    Ok(Opened { db: Db::open(&path, Clock::System)?, _lock: lock })
+    let started = std::time::Instant::now();
+    let restarting = gatehouse::backup::staged_restore_path(&path).is_file();
+    let lock = loop {
+        match gatehouse::backup::lock_for_app(&path) {
+            Err(err) if restarting && err.code() == gatehouse::ErrorCode::StorageBusy && started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => break other?,
+        }
+    };
+    // A restore staged before the restart goes in place before anything opens the file.
+    let applied = match gatehouse::backup::apply_staged_restore(&path) {
+        Ok(applied) => applied,
+        Err(err) => {
+            eprintln!("gatehouse: the staged restore was not applied (kept as .restore-rejected): {err}");
+            None
+        }
+    };
+    let db = Db::open(&path, Clock::System)?;
+    if let Some(applied) = applied {
+        gatehouse::backup::record_restore(&db, &applied)?;
+    }
+    Ok(Opened { db, _lock: lock })
 }
 
 impl Desk {

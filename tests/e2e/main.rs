@@ -8,6 +8,7 @@
 //!
 //! The tests find elements only by the `data-testid`s in docs/ui-contract.md.
 
+mod backup;
 mod duty;
 mod flows;
 mod harness;

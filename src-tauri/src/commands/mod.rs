@@ -3,6 +3,7 @@
 //! Add a command in three places: here, `build.rs` (COMMANDS) and capabilities/default.json.
 
 pub mod app;
+pub mod backup;
 pub mod directory;
 pub mod duty;
 pub mod guards;

@@ -17,3 +17,16 @@ pub fn update_settings(desk: State<'_, Desk>, settings: Settings) -> CommandResu
     let (actor, db) = desk.actor()?;
     Ok(site::update_settings(db, &actor, &settings)?)
 }
+
+/// Retention of personal data and the backup folder (supervisor; the core checks it).
+#[tauri::command(async)]
+pub fn get_data_settings(desk: State<'_, Desk>) -> CommandResult<site::DataSettings> {
+    let (_, db) = desk.actor()?;
+    Ok(site::data_settings(db)?)
+}
+
+#[tauri::command(async)]
+pub fn update_data_settings(desk: State<'_, Desk>, settings: site::DataSettings) -> CommandResult<site::DataSettings> {
+    let (actor, db) = desk.actor()?;
+    Ok(site::update_data_settings(db, &actor, &settings)?)
+}

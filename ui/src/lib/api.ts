@@ -206,6 +206,17 @@ export const getSettings = () => call<Settings>('get_settings');
 export const updateSettings = (settings: Settings) =>
   call<Settings>('update_settings', { settings }, { write: true });
 
+// --- retention and backup (issue 7) ---
+import type { BackupFile, BackupReport, BackupStatus, DataSettings, StagedRestore } from './bindings';
+export const getDataSettings = () => call<DataSettings>('get_data_settings');
+export const updateDataSettings = (settings: DataSettings) =>
+  call<DataSettings>('update_data_settings', { settings }, { write: true });
+export const getBackupStatus = () => call<BackupStatus>('get_backup_status');
+export const backupNow = () => call<BackupReport>('backup_now', {}, { write: true });
+export const listBackupFiles = () => call<BackupFile[]>('list_backup_files');
+/** Checks and stages the file; the app restarts shortly after and applies it. */
+export const restoreBackup = (file: string) => call<StagedRestore>('restore_backup', { file }, { write: true });
+
 // --- vehicles and goods (issue 4) ---
 import type {
   ChecklistKind,

@@ -7,7 +7,11 @@ export type VehicleRow = { id: number, uid: string, plate: string, plateKind: Pl
 /**
  * The owner when this is a registered vehicle.
  */
-registeredOwner: string, driverName: string, driverPhoneMasked: string, organisation: string, purpose: string, passengers: number, linkedVisitors: Array<string>, inspection: Array<CheckResult>, notes: string, checkedInAtMs: number, checkedInBy: string, checkedOutAtMs: number | null, checkedOutBy: string, 
+registeredOwner: string, driverName: string, 
+/**
+ * The retention period ended: the driver's name, phone, ID number and photo are gone.
+ */
+purged: boolean, driverPhoneMasked: string, organisation: string, purpose: string, passengers: number, linkedVisitors: Array<string>, inspection: Array<CheckResult>, notes: string, checkedInAtMs: number, checkedInBy: string, checkedOutAtMs: number | null, checkedOutBy: string, 
 /**
  * Still inside from an earlier day.
  */

@@ -10,9 +10,13 @@ export type VisitRow = { id: number, uid: string,
  */
 slipCode: string, 
 /**
- * Empty once the retention period purged it.
+ * Empty once the retention period purged it (then `purged` is true).
  */
-name: string, docType: DocType, idNumberMasked: string, phoneMasked: string, organisation: string, host: string, hostDepartment: string, purpose: string, companions: number, itemsIn: string, plate: string, expectedMinutes: number | null, notes: string, hasPhoto: boolean, hostConfirmedBy: string, hostConfirmedAtMs: number | null, checkedInAtMs: number, 
+name: string, 
+/**
+ * The retention period ended: name, document, phone, companions and photo are gone.
+ */
+purged: boolean, docType: DocType, idNumberMasked: string, phoneMasked: string, organisation: string, host: string, hostDepartment: string, purpose: string, companions: number, itemsIn: string, plate: string, expectedMinutes: number | null, notes: string, hasPhoto: boolean, hostConfirmedBy: string, hostConfirmedAtMs: number | null, checkedInAtMs: number, 
 /**
  * The guard who registered the visitor.
  */

@@ -93,6 +93,9 @@ const CORE_ERROR_CODES = {
   export_path_is_folder: true,
   query_too_short: true,
   record_not_found: true,
+  backup_folder_not_writable: true,
+  backup_disk_full: true,
+  backup_folder_not_set: true,
   storage: true,
   tampered: true,
   internal: true,
@@ -130,6 +133,10 @@ export const KNOWN_ERROR_CODES: readonly KnownErrorCode[] = [
 
 /** Field names the core puts in `AppError.field` (snake_case), plus the UI's own forms. */
 export const FIELD_NAMES = [
+  'retention_days',
+  'backup_dir',
+  'backup_keep',
+  'backup_file',
   'name',
   'id_number',
   'host',

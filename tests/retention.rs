@@ -1,0 +1,224 @@
+//! Retention (PIPL): after the retention period the personal data of ended visits, pick-ups
+//! and vehicle visits is gone from the database file and its WAL, the records and the chain
+//! stay, and every purge is one audit event with its counts.
+
+use gatehouse::guards::Actor;
+use gatehouse::pickups::{self, NewPickup};
+use gatehouse::site::{self, DataSettings};
+use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};
+use gatehouse::visits::{self, CheckOut, NewVisit};
+use gatehouse::{audit, checklist, duty, retention, ErrorCode, ErrorKind};
+
+use crate::util::{valid_id, Fixture, T0_MS};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A photo whose bytes do not repeat, so a window of them is a fingerprint.
+fn noisy_png() -> Vec<u8> {
+    let mut state: u32 = 12345;
+    let img = image::RgbImage::from_fn(200, 200, |_, _| {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let b = state.to_be_bytes();
+        image::Rgb([b[0], b[1], b[2]])
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    png
+}
+
+fn visitor(name: &str, seq: u32) -> NewVisit {
+    NewVisit {
+        name: name.into(),
+        id_number: valid_id("19900307", seq),
+        phone: Some(format!("1370000{seq:04}")),
+        host: "陈老师".into(),
+        purpose: "面试".into(),
+        companions: 1,
+        companion_names: Some(format!("{name}伴")),
+        ..Default::default()
+    }
+}
+
+fn vehicle(fx: &Fixture, actor: &Actor, plate: &str, driver: &str, phone: &str) -> NewVehicleVisit {
+    let inspection = checklist::items(&fx.db, actor, checklist::ChecklistKind::Vehicle, false)
+        .unwrap()
+        .into_iter()
+        .map(|item| checklist::CheckResult { item: item.label, ok: true, note: None })
+        .collect();
+    NewVehicleVisit {
+        plate: plate.into(),
+        vehicle_type: VehicleType::Truck,
+        driver_name: driver.into(),
+        driver_phone: phone.into(),
+        driver_id_number: Some(valid_id("19750505", 77)),
+        purpose: "送货".into(),
+        inspection,
+        ..Default::default()
+    }
+}
+
+fn pickup(child: &str, picker: &str, seq: u32) -> NewPickup {
+    NewPickup {
+        child_name: child.into(),
+        class_name: "大一班".into(),
+        picker_name: picker.into(),
+        relation: "父亲".into(),
+        picker_id_number: valid_id("19880808", seq),
+        picker_phone: format!("1590000{seq:04}"),
+        teacher: "刘老师".into(),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The database file and its -wal file, as bytes.
+fn file_bytes(fx: &Fixture) -> Vec<u8> {
+    let mut bytes = std::fs::read(fx.path()).unwrap();
+    let mut wal = fx.path().into_os_string();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(&wal).unwrap_or_default());
+    bytes
+}
+
+fn purge_events(fx: &Fixture) -> Vec<serde_json::Value> {
+    fx.db
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT body FROM audit_event WHERE action = 'retention_purged' ORDER BY seq")?;
+            let bodies: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(bodies.into_iter().map(|b| serde_json::from_str::<serde_json::Value>(&b).unwrap()["detail"].clone()).collect())
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_purge_after_200_days_leaves_no_old_personal_data_in_the_file_and_the_chain_verifies() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    // Old records, all ended.
+    let old = visits::check_in(&fx.db, &guard, &NewVisit { photo: Some(noisy_png()), ..visitor("鑫淼焱", 901) }).unwrap();
+    let photo = visits::photo(&fx.db, &guard, old.id).unwrap().unwrap();
+    visits::check_out(&fx.db, &guard, &CheckOut { visit_id: old.id, ..Default::default() }).unwrap();
+    let van = vehicles::check_in(&fx.db, &guard, &NewVehicleVisit { linked_visit_ids: vec![], ..vehicle(&fx, &guard, "京A12345", "犇骉驫", "13600009999") }).unwrap();
+    vehicles::check_out(&fx.db, &guard, van.id).unwrap();
+    pickups::record(&fx.db, &guard, &pickup("垚垚", "燚鑫", 902)).unwrap();
+    // Old but still on site: never purged.
+    let inside = visits::check_in(&fx.db, &guard, &visitor("羴羴", 903)).unwrap();
+
+    // 190 days later: a recent visit, inside the retention window once we are at 200 days.
+    fx.clock.set_ms(T0_MS + 190 * DAY_MS);
+    let guard = fx.guard();
+    let recent = visits::check_in(&fx.db, &guard, &visitor("淼淼森", 904)).unwrap();
+    visits::check_out(&fx.db, &guard, &CheckOut { visit_id: recent.id, ..Default::default() }).unwrap();
+
+    let before = file_bytes(&fx);
+    for name in ["鑫淼焱", "犇骉驫", "垚垚", "燚鑫"] {
+        assert!(contains(&before, name.as_bytes()), "{name} is in the file before the purge (the check can see it)");
+    }
+
+    fx.clock.set_ms(T0_MS + 200 * DAY_MS);
+    let report = retention::purge_due(&fx.db).unwrap();
+    assert_eq!((report.visits, report.pickups, report.vehicle_visits, report.retention_days), (1, 1, 1, 180));
+
+    // Nothing of the old personal data is left in the file or the WAL.
+    let after = file_bytes(&fx);
+    let old_id = valid_id("19900307", 901);
+    let old_companion = "鑫淼焱伴".to_string();
+    let picker_id = valid_id("19880808", 902);
+    let driver_id = valid_id("19750505", 77);
+    for needle in ["鑫淼焱", old_companion.as_str(), old_id.as_str(), "13700000901", "犇骉驫", "13600009999", driver_id.as_str(), "垚垚", "燚鑫", picker_id.as_str(), "15900000902"] {
+        assert!(!contains(&after, needle.as_bytes()), "{needle} is still in the database file or its WAL");
+    }
+    let window = &photo[photo.len() / 2..photo.len() / 2 + 64];
+    assert!(!contains(&after, window), "the photo's bytes are still in the file");
+
+    // The chain verifies; the records, their counts and plates stay; the recent and the on-site records keep their data.
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
+    let supervisor = fx.supervisor();
+    let day = duty::report(&fx.db, &supervisor, "2026-11-28").unwrap();
+    assert_eq!((day.visitors_in, day.vehicles_in), (2, 1));
+    let on_site = visits::list_on_site(&fx.db, &guard).unwrap();
+    assert_eq!(on_site.iter().map(|v| (v.name.as_str(), v.purged)).collect::<Vec<_>>(), vec![("羴羴", false)]);
+    assert_eq!(inside.name, "羴羴");
+    let (purged, plate, host): (bool, String, String) = fx
+        .db
+        .read(|c| {
+            let purged: bool = c.query_row("SELECT name IS NULL AND id_number IS NULL AND phone IS NULL AND photo IS NULL AND companion_names IS NULL AND pii_salt IS NULL FROM visit WHERE id = ?1", [old.id], |r| r.get(0))?;
+            let plate: String = c.query_row("SELECT plate FROM vehicle_visit WHERE id = ?1", [van.id], |r| r.get(0))?;
+            let host: String = c.query_row("SELECT host FROM visit WHERE id = ?1", [old.id], |r| r.get(0))?;
+            Ok((purged, plate, host))
+        })
+        .unwrap();
+    assert!(purged);
+    assert_eq!((plate.as_str(), host.as_str()), ("京A12345", "陈老师"));
+    let recent_name: Option<String> = fx.db.read(|c| Ok(c.query_row("SELECT name FROM visit WHERE id = ?1", [recent.id], |r| r.get(0))?)).unwrap();
+    assert_eq!(recent_name.as_deref(), Some("淼淼森"));
+
+    // One event with the counts; a second purge touches nothing and logs nothing.
+    let events = purge_events(&fx);
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0]["visits"].as_i64(), events[0]["pickups"].as_i64(), events[0]["vehicle_visits"].as_i64()), (Some(1), Some(1), Some(1)));
+    let again = retention::purge_due(&fx.db).unwrap();
+    assert_eq!(again.total(), 0);
+    assert_eq!(purge_events(&fx).len(), 1);
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
+}
+
+#[test]
+fn purged_records_say_so_on_screen_rows() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let visit = visits::check_in(&fx.db, &guard, &visitor("张伟", 5)).unwrap();
+    assert!(!visit.purged);
+    visits::check_out(&fx.db, &guard, &CheckOut { visit_id: visit.id, ..Default::default() }).unwrap();
+    fx.clock.set_ms(T0_MS + 181 * DAY_MS);
+    assert_eq!(retention::purge_due(&fx.db).unwrap().visits, 1);
+    let row = visits::find_by_slip(&fx.db, &fx.guard(), &visit.slip_code).unwrap();
+    assert!(row.purged);
+    assert_eq!((row.name.as_str(), row.id_number_masked.as_str(), row.phone_masked.as_str(), row.has_photo), ("", "", "", false));
+    assert_eq!((row.host.as_str(), row.purpose.as_str(), row.companions), ("陈老师", "面试", 1), "the rest of the record stays");
+}
+
+#[test]
+fn a_shorter_retention_purges_sooner_and_a_large_backlog_goes_in_batches() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    for i in 0..450 {
+        pickups::record(&fx.db, &guard, &pickup("王小明", "王大明", i)).unwrap();
+    }
+    let supervisor = fx.supervisor();
+    site::update_data_settings(&fx.db, &supervisor, &DataSettings { retention_days: 30, backup_dir: String::new(), backup_keep: 7 }).unwrap();
+    fx.clock.set_ms(T0_MS + 29 * DAY_MS);
+    assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0, "inside the 30 days nothing is purged");
+    fx.clock.set_ms(T0_MS + 31 * DAY_MS);
+    let report = retention::purge_due(&fx.db).unwrap();
+    assert_eq!(report.pickups, 450);
+    let events = purge_events(&fx);
+    assert!(events.len() >= 2, "more than one batch");
+    assert_eq!(events.iter().map(|e| e["pickups"].as_i64().unwrap()).sum::<i64>(), 450);
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
+}
+
+#[test]
+fn a_retention_of_5_days_is_refused_naming_the_field_and_the_minimum() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let err = site::update_data_settings(&fx.db, &supervisor, &DataSettings { retention_days: 5, backup_dir: String::new(), backup_keep: 7 }).unwrap_err();
+    assert_eq!((err.kind(), err.code(), err.field()), (ErrorKind::Invalid, ErrorCode::OutOfRange, Some("retention_days")));
+    assert_eq!(err.params().get("min").map(String::as_str), Some("30"));
+    assert_eq!(site::data_settings(&fx.db).unwrap().retention_days, 180, "nothing saved; the default is 180");
+}
+
+#[test]
+fn only_a_supervisor_changes_retention_and_the_change_is_audited() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let wanted = DataSettings { retention_days: 90, backup_dir: String::new(), backup_keep: 7 };
+    assert_eq!(site::update_data_settings(&fx.db, &guard, &wanted).unwrap_err().kind(), ErrorKind::Forbidden);
+    let supervisor = fx.supervisor();
+    assert_eq!(site::update_data_settings(&fx.db, &supervisor, &wanted).unwrap().retention_days, 90);
+    let changes: i64 = fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = 'data_settings_changed'", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(changes, 1);
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
+}
