@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, ErrorKind, Result};
 
 static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 
@@ -77,6 +77,19 @@ impl Db {
             std::fs::create_dir_all(parent)?;
         }
         let mut conn = Connection::open(&path)?;
+        // SQLite opens a file it may not write read-only without a word; the first check-in
+        // would then fail at the desk. Say so at start, before anything is shown as working.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::new(
+                ErrorKind::Storage,
+                ErrorCode::DatabaseReadOnly,
+                format!(
+                    "the database file {} is read-only, so nothing could be saved: give this user write \
+                     permission on the file (and its folder), make sure the drive is not write-protected, then retry",
+                    path.display()
+                ),
+            ));
+        }
         configure(&conn)?;
         migrations().to_latest(&mut conn)?;
         Ok(Db { conn: Mutex::new(conn), clock, path })

@@ -49,10 +49,10 @@ describe('app routing', () => {
   });
 
   it('shows the failure screen when the core cannot answer', async () => {
-    invoke.mockRejectedValue({ kind: 'storage', code: 'storage_read_only', field: null, params: {}, message: '' });
+    invoke.mockRejectedValue({ kind: 'storage', code: 'database_read_only', field: null, params: {}, message: '' });
     await start();
     expect(app.phase).toBe('failed');
-    expect(app.startError?.code).toBe('storage_read_only');
+    expect(app.startError?.code).toBe('database_read_only');
   });
 
   it('any command rejected with session_locked shows the lock screen', async () => {
