@@ -11,6 +11,7 @@
 mod duty;
 mod flows;
 mod harness;
+mod hostile;
 mod passes;
 mod visitors;
 mod vehicles;
