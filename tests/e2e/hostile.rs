@@ -16,7 +16,8 @@ use crate::flows::*;
 use crate::harness::{e2e_test, App};
 
 const ORGANISATION: &str = r#"<img src=x onerror="window.__gatehouse_pwned='org'">某公司"#;
-const HOST: &str = r#"<b onclick="window.__gatehouse_pwned='host'">陈老师</b>"#;
+// The host may be 50 characters at most.
+const HOST: &str = r#"<b onclick="__gatehouse_pwned=1">陈老师</b>"#;
 const ITEMS: &str = r#"<script>window.__gatehouse_pwned='items'</script><img src=x onerror="window.__gatehouse_pwned='items'">笔记本电脑"#;
 const PLACE: &str = r#"<svg onload="window.__gatehouse_pwned='place'">"#;
 const ENTRY: &str = r#"<img src=x onerror="window.__gatehouse_pwned='entry'"><a href="javascript:window.__gatehouse_pwned='a'">东门</a>巡查正常"#;
@@ -63,8 +64,6 @@ fn markup_in_organisation_host_and_items_shows_as_text_on_the_board_and_at_check
             app.type_into("visitor-host", HOST).await?;
             app.type_into("visitor-purpose", "送材料").await?;
             app.type_into("visitor-items", ITEMS).await?;
-            // The host typeahead may have opened its list; Esc closes it and keeps the text.
-            app.el("visitor-host").await?.send_keys("\u{E00C}").await?;
             app.click("visitor-submit").await?;
             let toast = app.text("toast").await.context("success toast after check-in")?;
             ensure!(!toast.trim().is_empty(), "empty toast");
