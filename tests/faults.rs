@@ -63,10 +63,10 @@ fn a_file_that_is_not_a_database_is_refused_at_start_and_left_alone() {
     assert_eq!(std::fs::read(&path).unwrap(), garbage, "the file is not overwritten");
 }
 
-/// Runs `gatehouse --db PATH stress --visits 1` as a user without write permission on the
-/// file: the CLI opens the database exactly as the app does (`Db::open`) and then writes.
+/// Runs `gatehouse --db PATH ARGS` as user 65534 (nobody), to whom the file's mode applies.
+/// `stress --visits 1` opens the database exactly as the app does (`Db::open`), then writes.
 /// Returns (exit code, stdout, stderr).
-fn stress_as_unprivileged(dir: &std::path::Path, path: &std::path::Path) -> (Option<i32>, String, String) {
+fn cli_as_unprivileged(dir: &std::path::Path, path: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
     use std::os::unix::fs::PermissionsExt;
     // The build dir may not be reachable for that user: run a copy from the test's own dir.
     let bin = dir.join("gatehouse-cli");
@@ -79,12 +79,14 @@ fn stress_as_unprivileged(dir: &std::path::Path, path: &std::path::Path) -> (Opt
         .arg(&bin)
         .arg("--db")
         .arg(path)
-        .args(["stress", "--visits", "1", "--pin", crate::util::SUPERVISOR_PIN])
+        .args(args)
         .env_remove("GATEHOUSE_DB")
         .output()
         .expect("run setpriv (util-linux)");
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
+
+const STRESS_ONE: [&str; 5] = ["stress", "--visits", "1", "--pin", crate::util::SUPERVISOR_PIN];
 
 #[test]
 fn a_read_only_database_file_is_refused_at_start_with_what_to_do_and_left_alone() {
@@ -104,21 +106,30 @@ fn a_read_only_database_file_is_refused_at_start_with_what_to_do_and_left_alone(
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
         // root writes any file whatever its mode: ask as a user the mode applies to.
-        let (code, stdout, stderr) = stress_as_unprivileged(&dir, &path);
+        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &STRESS_ONE);
         assert_eq!(code, Some(1), "stdout {stdout:?} stderr {stderr:?}");
         assert!(stdout.trim().is_empty(), "a visit was reported saved: {stdout:?}");
         assert!(stderr.contains("is read-only") && stderr.contains("write-protected"), "{stderr}");
+        // A write-protected copy can still be checked.
+        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &["verify"]);
+        assert_eq!(code, Some(0), "stdout {stdout:?} stderr {stderr:?}");
+        assert!(stdout.starts_with("ok"), "{stdout}");
+        for leftover in ["gatehouse.db-wal", "gatehouse.db-shm"] {
+            assert!(!dir.join(leftover).exists(), "verify left {leftover} behind");
+        }
     } else {
         let err = Db::open(&path, Clock::fixed(0)).err().expect("refused");
         assert_eq!((err.kind(), err.code()), (ErrorKind::Storage, ErrorCode::DatabaseReadOnly));
         assert!(err.message().contains("write-protected"), "{err}");
+        let db = Db::open_read_only(&path, Clock::fixed(0)).expect("a read-only copy opens for reading");
+        assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
     }
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file is not changed");
 
     // Once the file may be written again, the same start works and nothing is lost.
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
     if unsafe { libc::geteuid() } == 0 {
-        let (code, stdout, stderr) = stress_as_unprivileged(&dir, &path);
+        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &STRESS_ONE);
         assert_eq!(code, Some(0), "stdout {stdout:?} stderr {stderr:?}");
         assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
     }
