@@ -5,7 +5,7 @@
 #   make test    install what is missing, then: cargo tests (core + shell), UI unit tests and
 #                type check, real-window tests; stops at the first failure
 #   make e2e     only the real-window tests (tests/e2e); evidence in test-artifacts/e2e/
-#   make bench   the benchmarks, when there are some
+#   make bench   the benchmarks: core figures, then the release app's start and memory
 #   make ui      build the UI into ui/dist
 #   make deps    install what is missing, change nothing else
 #   make clean   remove build outputs (target/, ui/dist, test-artifacts/)
@@ -102,9 +102,13 @@ test: deps cargo-test ui-test e2e-run
 # ---- bench -------------------------------------------------------------------------------
 
 # The benchmarks print figures and write target/bench.json (tests never assert on time).
-# They live in benches/ (release profile, core only: no WebKit needed).
-bench:
+# benches/gatehouse.rs: the core (release profile, no WebKit). benches/app.rs: the release
+# desktop app under a private Xvfb via tauri-driver (start to first screen, memory); it adds
+# its rows to target/bench.json.
+bench: deps ui
 	$(CARGO) bench -p gatehouse --bench gatehouse
+	$(CARGO) build --release -p gatehouse-desktop
+	$(CARGO) bench -p gatehouse --bench app
 
 clean:
 	$(CARGO) clean

@@ -64,7 +64,24 @@ pub fn lock_for_app(db_path: &Path) -> Result<AppLock> {
     if let Some(parent) = db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    let file = File::options().create(true).truncate(false).write(true).open(app_lock_path(db_path))?;
+    let file = File::options().create(true).truncate(false).write(true).open(app_lock_path(db_path)).map_err(|err| {
+        // EACCES or EROFS: the folder (or the whole drive) may not be written, so neither may
+        // the database; say that, not "a file error".
+        if err.kind() == std::io::ErrorKind::PermissionDenied || err.raw_os_error() == Some(30) {
+            let folder = db_path.parent().unwrap_or(db_path);
+            Error::new(
+                ErrorKind::Storage,
+                ErrorCode::DatabaseReadOnly,
+                format!(
+                    "the database folder {} is read-only ({err}), so nothing could be saved: give this user write \
+                     permission on it, make sure the drive is not write-protected, then retry",
+                    folder.display()
+                ),
+            )
+        } else {
+            Error::from(err)
+        }
+    })?;
     match file.try_lock() {
         Ok(()) => Ok(AppLock(file)),
         Err(_) => Err(Error::new(ErrorKind::Storage, ErrorCode::StorageBusy, "Gatehouse is already running on this database: use that window")),

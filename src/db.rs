@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, ErrorKind, Result};
 
 static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 
@@ -77,9 +77,56 @@ impl Db {
             std::fs::create_dir_all(parent)?;
         }
         let mut conn = Connection::open(&path)?;
+        // SQLite opens a file it may not write read-only without a word; the first check-in
+        // would then fail at the desk. Say so at start, before anything is shown as working.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::new(
+                ErrorKind::Storage,
+                ErrorCode::DatabaseReadOnly,
+                format!(
+                    "the database file {} is read-only, so nothing could be saved: give this user write \
+                     permission on the file (and its folder), make sure the drive is not write-protected, then retry",
+                    path.display()
+                ),
+            ));
+        }
         configure(&conn)?;
         migrations().to_latest(&mut conn)?;
         crate::search::backfill_once(&mut conn)?;
+        Ok(Db { conn: Mutex::new(conn), clock, path })
+    }
+
+    /// Opens an existing database only to read it (`gatehouse verify` of a write-protected
+    /// copy): no migration, so its schema must already be current.
+    ///
+    /// Without a `-wal` file beside it (every change is in the main file) it is opened
+    /// `immutable`: SQLite then creates no `-wal`/`-shm` files, which would otherwise be left
+    /// behind read-only and make the file unwritable for the app even after its permissions
+    /// are fixed.
+    pub fn open_read_only(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+        use rusqlite::OpenFlags;
+        let path = path.as_ref().to_path_buf();
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let uri = format!("file:{}?mode=ro", uri_path(&path));
+        let uri = if Path::new(&wal).exists() { uri } else { format!("{uri}&immutable=1") };
+        let conn = Connection::open_with_flags(uri, flags)?;
+        conn.pragma_update(None, "trusted_schema", "OFF")?;
+        conn.busy_timeout(std::time::Duration::from_millis(5000))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let latest = MIGRATIONS_DIR.files().filter(|f| f.path().extension().is_some_and(|e| e == "sql")).count() as i64;
+        if version != latest {
+            return Err(Error::new(
+                ErrorKind::Storage,
+                ErrorCode::DatabaseReadOnly,
+                format!(
+                    "the database file {} is read-only and its schema is version {version}, not {latest}: \
+                     open a writable copy once so it can be upgraded",
+                    path.display()
+                ),
+            ));
+        }
         Ok(Db { conn: Mutex::new(conn), clock, path })
     }
 
@@ -137,6 +184,21 @@ impl Db {
     }
 }
 
+/// `path` percent-encoded for an SQLite `file:` URI (RFC 3986 unreserved characters and `/`
+/// stay as they are).
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for &b in absolute.to_string_lossy().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -192,6 +254,26 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(uri_path(Path::new("/a b/x?y#z%.db")), "/a%20b/x%3Fy%23z%25.db");
+        assert_eq!(uri_path(Path::new("/数据/g.db")), "/%E6%95%B0%E6%8D%AE/g.db");
+    }
+
+    #[test]
+    fn a_read_only_open_of_a_closed_database_reads_it_and_creates_no_side_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd name?#.db");
+        Db::open(&path, Clock::fixed(0)).unwrap().write(|_| Ok(())).unwrap();
+        let db = Db::open_read_only(&path, Clock::fixed(0)).unwrap();
+        let at: i64 = db.read(|c| Ok(c.query_row("SELECT at_ms FROM clock_high_water", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(at, 0);
+        assert!(db.write(|_| Ok(())).is_err(), "read-only means read-only");
+        drop(db);
+        let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, vec!["odd name?#.db".to_string()]);
     }
 
     #[test]

@@ -127,6 +127,8 @@ pub enum ErrorCode {
     InvalidChoice,
     StorageFull,
     StorageReadOnly,
+    /// The database file itself opened read-only (permissions, a write-protected drive).
+    DatabaseReadOnly,
     StorageBusy,
     StorageCorrupt,
     BackupInvalid,

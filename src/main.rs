@@ -389,7 +389,11 @@ fn verify(path: &std::path::Path, checkpoint: Option<&std::path::Path>, fingerpr
         eprintln!("gatehouse: no database at {}: check the path or GATEHOUSE_DB", path.display());
         return Ok(ExitCode::from(1));
     }
-    let db = Db::open(path, Clock::System)?;
+    // A write-protected copy (an archive, evidence on read-only media) can still be checked.
+    let db = match Db::open(path, Clock::System) {
+        Err(err) if err.code() == gatehouse::ErrorCode::DatabaseReadOnly => Db::open_read_only(path, Clock::System)?,
+        other => other?,
+    };
     let integrity: String = db.read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))?;
     if integrity != "ok" {
         println!("UNSOUND: the database file is damaged: {integrity}");

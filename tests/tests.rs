@@ -10,6 +10,7 @@ mod crash;
 mod duty;
 mod faults;
 mod handover;
+mod import_fuzz;
 mod guards;
 mod migrations;
 mod session;

@@ -13,6 +13,20 @@ pub fn run() {
         .manage(state::Desk::open_default())
         .setup(|app| {
             timer::start(app.handle().clone());
+            // No GPU compositing: the gate PC has no GPU worth it, and WebKit's compositing
+            // mode alone costs about 110 MB (PSS) in the web process (`make bench`: 349 MB ->
+            // 242 MB after start). Set through WebKit's settings, not the
+            // WEBKIT_DISABLE_COMPOSITING_MODE variable, under which WebKitWebDriver's
+            // screenshots hang (the window tests would lose their evidence).
+            #[cfg(target_os = "linux")]
+            if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
+                let _ = window.with_webview(|webview| {
+                    use webkit2gtk::{SettingsExt, WebViewExt};
+                    if let Some(settings) = webview.inner().settings() {
+                        settings.set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
+                    }
+                });
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -12,6 +12,7 @@ mod backup;
 mod duty;
 mod flows;
 mod harness;
+mod hostile;
 mod passes;
 mod reports;
 mod search;

@@ -1347,6 +1347,7 @@ export const en: Dictionary = {
     invalid_choice: '{field}: not a valid choice; please choose again',
     storage_full: 'The disk is full and the record was NOT saved. Tell a supervisor or administrator now',
     storage_read_only: 'The data file is read-only and the record was NOT saved. Contact the administrator',
+    database_read_only: 'The database file is read-only, so nothing can be saved. Ask the administrator to allow writing to the file and its folder and to check that the drive is not write-protected, then press Try again',
     storage_busy: 'The database is busy and the record was NOT saved; try again in a moment',
     storage_corrupt: 'The database file is damaged or is not a Gatehouse database. Ask a supervisor to restore the latest backup; the file is left untouched',
     backup_invalid: 'This file is not a usable Gatehouse database (damaged, changed or not ours)',

@@ -81,6 +81,7 @@ const CORE_ERROR_CODES = {
   invalid_choice: true,
   storage_full: true,
   storage_read_only: true,
+  database_read_only: true,
   storage_busy: true,
   storage_corrupt: true,
   backup_invalid: true,

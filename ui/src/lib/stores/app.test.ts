@@ -49,10 +49,22 @@ describe('app routing', () => {
   });
 
   it('shows the failure screen when the core cannot answer', async () => {
-    invoke.mockRejectedValue({ kind: 'storage', code: 'storage_read_only', field: null, params: {}, message: '' });
+    invoke.mockRejectedValue({ kind: 'storage', code: 'database_read_only', field: null, params: {}, message: '' });
     await start();
     expect(app.phase).toBe('failed');
-    expect(app.startError?.code).toBe('storage_read_only');
+    expect(app.startError?.code).toBe('database_read_only');
+  });
+
+  it('a read-only database at start says what to do, in both languages', async () => {
+    const { errorText, setCurrentLanguage } = await import('../i18n/index.svelte');
+    const error = { kind: 'storage' as const, code: 'database_read_only' as const, field: null, params: {}, message: '' };
+    setCurrentLanguage('zh-CN');
+    expect(errorText(error)).toContain('写保护');
+    expect(errorText(error)).toContain('重试');
+    setCurrentLanguage('en');
+    expect(errorText(error)).toContain('write-protected');
+    expect(errorText(error)).toContain('Try again');
+    setCurrentLanguage('zh-CN');
   });
 
   it('any command rejected with session_locked shows the lock screen', async () => {

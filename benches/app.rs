@@ -1,0 +1,386 @@
+//! `make bench`, second half: the desktop app itself. App start to first screen (release
+//! build under a private Xvfb) and memory (PSS of the app and its WebKit processes) after
+//! start and after 1,000 check-ins. Prints its rows like `benches/gatehouse.rs` and merges
+//! them into `target/bench.json`. Timings go here, never into tests.
+//!
+//! How "first screen" is measured, with nothing subtracted: the clock starts when the
+//! WebDriver session is requested (tauri-driver → WebKitWebDriver spawns the app then) and
+//! stops when the setup screen's first field (`setup-site-name`, a fresh database) is in the
+//! DOM and displayed, polled every 10 ms. So the figure includes WebKitWebDriver's own start
+//! overhead and the polling: the real start is, if anything, a little quicker.
+//!
+//! Memory: the sum of `Pss` from `/proc/PID/smaps_rollup` over the app process and every
+//! descendant (WebKitWebProcess, WebKitNetworkProcess, sandbox helpers). PSS splits shared
+//! pages among the processes that map them, so the sum does not count a library twice.
+//!
+//! The 1,000 check-ins go through the app: the UI's own IPC (`check_in_visitor`, the command
+//! the visitor form calls) executed inside the webview, after setting up the site and
+//! logging in the same way; then the page reloads so the dashboard lists everyone on site.
+//!
+//! Needs: the release desktop binary (`make bench` builds it), Xvfb, tauri-driver and
+//! WebKitWebDriver (`make deps`). `APP_BENCH_RUNS` sets the number of starts (default 5).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+const CHECK_INS: usize = 1_000;
+const PIN: &str = "246810";
+
+struct Figure {
+    name: String,
+    value: String,
+    target: &'static str,
+}
+
+/// The release binary: `target/release/gatehouse-desktop`, beside this bench's own
+/// `target/release/deps/app-HASH` (also under CARGO_TARGET_DIR); GATEHOUSE_DESKTOP_BIN overrides.
+fn desktop_bin() -> Result<PathBuf> {
+    let path = match std::env::var_os("GATEHOUSE_DESKTOP_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let exe = std::env::current_exe()?;
+            exe.parent().and_then(Path::parent).ok_or_else(|| anyhow!("odd bench path {}", exe.display()))?.join("gatehouse-desktop")
+        }
+    };
+    if !path.is_file() {
+        bail!("{} not found: `cargo build --release -p gatehouse-desktop` first (`make bench` does)", path.display());
+    }
+    Ok(path.canonicalize()?)
+}
+
+/// A child in its own process group, killed with the group (SIGTERM, then SIGKILL) on drop,
+/// and by the kernel if this bench dies first.
+struct Proc {
+    child: Child,
+}
+
+impl Proc {
+    fn spawn(mut cmd: Command) -> Result<Proc> {
+        cmd.process_group(0);
+        // SAFETY: prctl is async-signal-safe, as required between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        Ok(Proc { child: cmd.spawn().with_context(|| format!("start {:?}", cmd.get_program()))? })
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let pgid = self.child.id() as i32;
+        // SAFETY: plain syscalls on the process group we created.
+        unsafe { libc::kill(-pgid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && unsafe { libc::kill(-pgid, 0) } == 0 {
+            let _ = self.child.try_wait();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn http_get(port: u16, path: &str) -> Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+/// A private X server on a display number it picks itself (`-displayfd`).
+fn start_xvfb() -> Result<(Proc, String)> {
+    let mut cmd = Command::new("Xvfb");
+    cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut proc = Proc::spawn(cmd).context("Xvfb (package xvfb)")?;
+    let mut line = String::new();
+    BufReader::new(proc.child.stdout.take().expect("piped")).read_line(&mut line)?;
+    let number = line.trim().to_string();
+    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+        bail!("Xvfb did not start (printed {line:?})");
+    }
+    Ok((proc, format!(":{number}")))
+}
+
+/// One app run: its temp dir (database, HOME, XDG dirs), tauri-driver and the session.
+struct Run {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    driver: Option<Proc>,
+    client: Option<Client>,
+}
+
+impl Run {
+    /// Starts tauri-driver, then times the session request to the setup screen.
+    async fn start(bin: &Path, display: &str) -> Result<(Run, Duration)> {
+        let dir = tempfile::Builder::new().prefix("gatehouse-bench-app-").tempdir()?;
+        let db = dir.path().join("gatehouse.db");
+        let sub = |name: &str| -> Result<String> {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(&p)?;
+            Ok(p.display().to_string())
+        };
+        let runtime = sub("runtime")?;
+        std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+        let (port, native) = (free_port()?, free_port()?);
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("DISPLAY", display)
+            .env("GDK_BACKEND", "x11")
+            .env("GATEHOUSE_DB", &db)
+            .env("HOME", sub("home")?)
+            .env("XDG_DATA_HOME", sub("data")?)
+            .env("XDG_CONFIG_HOME", sub("config")?)
+            .env("XDG_CACHE_HOME", sub("cache")?)
+            .env("XDG_RUNTIME_DIR", runtime)
+            .env("NO_AT_BRIDGE", "1");
+        let driver = Proc::spawn(cmd).context("tauri-driver (`make deps` installs it)")?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if http_get(port, "/status").is_ok_and(|b| b.chars().filter(|c| !c.is_whitespace()).collect::<String>().contains("\"ready\":true")) {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!("tauri-driver not ready after 30 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": bin, "args": [] }));
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(caps);
+
+        let started = Instant::now();
+        let client = tokio::time::timeout(Duration::from_secs(60), builder.connect(&format!("http://127.0.0.1:{port}")))
+            .await
+            .map_err(|_| anyhow!("no WebDriver session after 60 s"))??;
+        let mut run = Run { _dir: dir, db, driver: Some(driver), client: Some(client) };
+        run.wait_visible("setup-site-name", Duration::from_millis(10)).await?;
+        let first_screen = started.elapsed();
+        Ok((run, first_screen))
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("session")
+    }
+
+    async fn wait_visible(&mut self, testid: &str, poll: Duration) -> Result<()> {
+        let css = format!("[data-testid=\"{testid}\"]");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            for e in self.client().find_all(Locator::Css(&css)).await? {
+                if e.is_displayed().await.unwrap_or(false) {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("{testid} not shown after 60 s");
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
+    /// Runs an async IPC script in the webview: `arguments[0]` is `args`, the last argument
+    /// the WebDriver callback; the script resolves to `"ok"` or an error text.
+    async fn invoke_script(&self, body: &str, args: serde_json::Value) -> Result<()> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1]; const args = arguments[0];
+             const invoke = window.__TAURI_INTERNALS__.invoke;
+             (async () => {{ {body} }})().then(() => done('ok'), e => done('error: ' + JSON.stringify(e)));"
+        );
+        let out = self.client().execute_async(&script, vec![args]).await?;
+        match out.as_str() {
+            Some("ok") => Ok(()),
+            other => bail!("in-app script failed: {other:?}"),
+        }
+    }
+
+    /// Pids of this run's app (its binary, with our database in its environment) and of all
+    /// their descendants.
+    fn app_tree(&self, bin: &Path) -> Vec<i32> {
+        let want_env = format!("GATEHOUSE_DB={}", self.db.display());
+        let mut parents: Vec<(i32, i32)> = Vec::new();
+        let mut roots = Vec::new();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+            if let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) {
+                // The command name may hold spaces and parentheses: ppid follows the last ')'.
+                if let Some(ppid) = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse().ok()) {
+                    parents.push((pid, ppid));
+                }
+            }
+            if std::fs::read_link(entry.path().join("exe")).ok().as_deref() == Some(bin) {
+                let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+                if environ.split(|b| *b == 0).any(|v| v == want_env.as_bytes()) {
+                    roots.push(pid);
+                }
+            }
+        }
+        let mut tree = roots;
+        let mut i = 0;
+        while i < tree.len() {
+            let parent = tree[i];
+            tree.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+            i += 1;
+        }
+        tree
+    }
+
+    /// (total PSS in kB, one "name pss" note per process).
+    fn pss(&self, bin: &Path) -> Result<(u64, Vec<String>)> {
+        let tree = self.app_tree(bin);
+        if tree.is_empty() {
+            bail!("the app process was not found");
+        }
+        let mut total = 0;
+        let mut notes = Vec::new();
+        for pid in tree {
+            let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else { continue };
+            let kb: u64 = rollup
+                .lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                .unwrap_or(0);
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            notes.push(format!("{} {} MB", name.trim(), kb / 1024));
+            total += kb;
+        }
+        Ok((total, notes))
+    }
+
+    async fn close(mut self) {
+        if let Some(c) = self.client.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), c.close()).await;
+        }
+        drop(self.driver.take());
+    }
+}
+
+fn synthetic_id(i: usize) -> String {
+    let first17 = format!("110101{}{:02}{:02}{:03}", 1960 + i % 40, 1 + i % 12, 1 + i % 28, i % 1000);
+    format!("{first17}{}", gatehouse::validate::cn_id::check_char(&first17).expect("17 digits"))
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn mb(kb: u64) -> String {
+    format!("{:.0} MB", kb as f64 / 1024.0)
+}
+
+async fn measure(bin: &Path, display: &str, runs: usize) -> Result<Vec<Figure>> {
+    let mut starts = Vec::new();
+    let mut idle = Vec::new();
+    let mut last = None;
+    for i in 0..runs {
+        let (run, took) = Run::start(bin, display).await.with_context(|| format!("start {}", i + 1))?;
+        starts.push(took);
+        // Let the first screen settle (fonts, lazy chunks, GC) before reading memory.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let (kb, notes) = run.pss(bin)?;
+        eprintln!("app start {}: {:.0} ms to first screen; {} PSS ({})", i + 1, took.as_secs_f64() * 1000.0, mb(kb), notes.join(", "));
+        idle.push(kb);
+        if i + 1 == runs {
+            last = Some(run);
+        } else {
+            run.close().await;
+        }
+    }
+    let mut run = last.ok_or_else(|| anyhow!("no runs"))?;
+
+    // Through the app: set up, log in, 1,000 check-ins, all over the UI's IPC.
+    run.invoke_script(
+        "await invoke('setup_site', { setup: { siteName: '基准学校', gateName: '东门', supervisorName: '王主管', pin: args.pin } });
+         const guards = await invoke('list_login_guards');
+         await invoke('log_in', { guardId: guards[0].id, pin: args.pin });",
+        serde_json::json!({ "pin": PIN }),
+    )
+    .await?;
+    let ids: Vec<String> = (0..CHECK_INS).map(synthetic_id).collect();
+    let started = Instant::now();
+    for chunk in ids.chunks(100) {
+        run.invoke_script(
+            "for (const id of args.ids) {
+               await invoke('check_in_visitor', { visitor: {
+                 name: '张伟', docType: 'resident_id', idNumber: id, phone: '13812345678', organisation: '某公司',
+                 hostStaffId: null, host: '陈老师', purpose: '家长会', companions: 0, companionNames: null,
+                 itemsIn: null, plate: null, expectedMinutes: null, notes: null, hostConfirmedBy: null,
+                 photo: null, acknowledgedWatchlist: [], watchlistOverride: null } });
+             }",
+            serde_json::json!({ "ids": chunk }),
+        )
+        .await?;
+    }
+    let ipc = started.elapsed();
+    // The UI shows what a guard would see now: the dashboard with 1,000 people on site.
+    run.client().execute("location.reload(); return null;", vec![]).await?;
+    run.wait_visible("on-site-row", Duration::from_millis(100)).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (after, notes) = run.pss(bin)?;
+    eprintln!("after {CHECK_INS} check-ins: {} PSS ({})", mb(after), notes.join(", "));
+    run.close().await;
+
+    idle.sort();
+    Ok(vec![
+        Figure { name: format!("app start to first screen, median of {runs}"), value: format!("{:.0} ms", median(starts.clone()).as_secs_f64() * 1000.0), target: "< 1 s" },
+        Figure { name: "app start to first screen, slowest".into(), value: format!("{:.0} ms", starts.iter().max().unwrap().as_secs_f64() * 1000.0), target: "" },
+        Figure { name: "app memory after start (PSS, app + WebKit)".into(), value: mb(idle[idle.len() / 2]), target: "< 200 MB" },
+        Figure { name: format!("{CHECK_INS} check-ins through the app (IPC)"), value: format!("{:.2} s", ipc.as_secs_f64()), target: "" },
+        Figure { name: format!("app memory after {CHECK_INS} check-ins (PSS)"), value: mb(after), target: "< 200 MB" },
+    ])
+}
+
+/// Adds our rows to `target/bench.json` (written by the core bench), replacing older ones.
+fn merge_json(figures: &[Figure]) -> Result<PathBuf> {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench.json");
+    let mut rows: Vec<serde_json::Value> = std::fs::read_to_string(&out).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    rows.retain(|r| !figures.iter().any(|f| r.get("figure").and_then(|v| v.as_str()) == Some(f.name.as_str())));
+    rows.extend(figures.iter().map(|f| serde_json::json!({ "figure": f.name, "value": f.value, "target": f.target })));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&out, serde_json::to_string_pretty(&rows)?)?;
+    Ok(out)
+}
+
+fn main() -> Result<()> {
+    // `cargo bench` passes `--bench`; there are no options to read.
+    let runs = std::env::var("APP_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).filter(|n| *n > 0).unwrap_or(5);
+    let bin = desktop_bin()?;
+    let (_xvfb, display) = start_xvfb()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let figures = rt.block_on(measure(&bin, &display, runs))?;
+    println!("{:<48} {:>22}  {}", "figure", "value", "target");
+    for f in &figures {
+        println!("{:<48} {:>22}  {}", f.name, f.value, f.target);
+    }
+    let out = merge_json(&figures)?;
+    println!("added to {}", out.display());
+    Ok(())
+}
