@@ -76,6 +76,8 @@ fn markup_in_organisation_host_and_items_shows_as_text_on_the_board_and_at_check
             nothing_injected(&app, "on-site board").await?;
 
             app.step("check-out-dialog");
+            // The board's list scrolls inside its panel: bring the button into view first.
+            app.js(r#"document.querySelector('[data-testid="check-out"]').scrollIntoView({block: 'center'}); return null;"#).await?;
             row.find(Locator::Css("[data-testid=\"check-out\"]")).await?.click().await?;
             let dialog = app.el("checkout-dialog").await?;
             let items = text_in(&dialog, "checkout-items-in").await?;

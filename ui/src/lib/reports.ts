@@ -84,7 +84,8 @@ export function niceCeiling(n: number): number {
 export function hourBars(perHour: readonly number[], width: number, height: number): ChartGeometry {
   const left = 36;
   const right = 8;
-  const plotTop = 8;
+  // Room above the tallest bar for its count label.
+  const plotTop = 22;
   const baseline = height - 22;
   const counts = Array.from({ length: 24 }, (_, h) => Math.max(0, perHour[h] ?? 0));
   const max = niceCeiling(Math.max(0, ...counts));
