@@ -10,11 +10,27 @@ import { zhCN } from './zh-CN';
 export const dictionaries: Record<Language, Dictionary> = { 'zh-CN': zhCN, en };
 export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
 
-const state = $state<{ lang: Language }>({ lang: 'zh-CN' });
-
 export function isLanguage(value: unknown): value is Language {
   return value === 'zh-CN' || value === 'en';
 }
+
+/**
+ * The language is kept in the database (the core's preference), and remembered in this
+ * webview's storage too: when the database cannot be opened (read-only, damaged), the
+ * start screen still speaks the site's language.
+ */
+const REMEMBERED = 'gatehouse.language';
+
+function remembered(): Language {
+  try {
+    const value = globalThis.localStorage?.getItem(REMEMBERED);
+    return isLanguage(value) ? value : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+const state = $state<{ lang: Language }>({ lang: remembered() });
 
 export function currentLanguage(): Language {
   return state.lang;
@@ -22,6 +38,11 @@ export function currentLanguage(): Language {
 
 export function setCurrentLanguage(lang: Language): void {
   state.lang = lang;
+  try {
+    globalThis.localStorage?.setItem(REMEMBERED, lang);
+  } catch {
+    // No storage (tests, a locked-down webview): the database's preference still holds.
+  }
 }
 
 /** The dictionary of the current language (reactive). */
