@@ -345,7 +345,8 @@ fn record_attempt(db: &Db, trigger: Trigger, actor: Option<&Actor>, path: &str, 
 }
 
 /// Writes one checked backup into the configured folder, records the attempt, and on
-/// success deletes Gatehouse's own backups beyond the newest `keep`.
+/// success deletes Gatehouse's own backups beyond the newest `keep` and those older than the
+/// retention period.
 fn run_backup(db: &Db, trigger: Trigger, actor: Option<&Actor>) -> Result<BackupReport> {
     let settings = db.read(crate::site::read_data_settings)?;
     if settings.backup_dir.is_empty() {
@@ -367,9 +368,14 @@ fn run_backup(db: &Db, trigger: Trigger, actor: Option<&Actor>) -> Result<Backup
     });
     record_attempt(db, trigger, actor, &dest.display().to_string(), &outcome)?;
     let report = outcome?;
+    // Rotation: beyond the newest `keep`, and any older than the retention period (a backup
+    // holds everyone's personal data, so it may not outlive the purge in the database).
+    let oldest_kept = db.clock().local(db.clock().now_ms() - i64::from(settings.retention_days) * 86_400_000).format("%Y%m%d-%H%M%S").to_string();
     if let Ok(found) = backups_in(&folder) {
-        for (path, _) in found.into_iter().skip(settings.backup_keep.max(1) as usize) {
-            let _ = std::fs::remove_file(path);
+        for (index, (path, (stamp, _))) in found.into_iter().enumerate() {
+            if index >= settings.backup_keep.max(1) as usize || (index > 0 && stamp < oldest_kept) {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
     Ok(report)

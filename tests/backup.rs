@@ -105,6 +105,29 @@ fn backup_now_writes_a_dated_checked_file_and_keeps_only_the_last_n_of_its_own()
 }
 
 #[test]
+fn backups_older_than_the_retention_period_are_deleted_however_many_are_kept() {
+    let fx = Fixture::new();
+    let usb = fx.dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    let supervisor = fx.supervisor();
+    site::update_data_settings(&fx.db, &supervisor, &DataSettings { retention_days: 30, backup_dir: usb.display().to_string(), backup_keep: 365 }).unwrap();
+    const DAY: i64 = 86_400_000;
+    for day in [0, 20, 45] {
+        fx.clock.set_ms(crate::util::T0_MS + day * DAY);
+        backup::backup_now(&fx.db, &supervisor).unwrap();
+    }
+    assert_eq!(
+        names_in(&usb),
+        vec!["gatehouse-backup-20261218-100000.db", "gatehouse-backup-20270112-100000.db"],
+        "the day-0 backup is 45 days old: past the 30-day retention, it goes although 365 may be kept"
+    );
+    // The newest backup always stays, even when the clock jumps far ahead.
+    fx.clock.set_ms(crate::util::T0_MS + 400 * DAY);
+    backup::backup_now(&fx.db, &supervisor).unwrap();
+    assert_eq!(names_in(&usb), vec!["gatehouse-backup-20280102-100000.db"]);
+}
+
+#[test]
 fn only_a_supervisor_backs_up_on_demand_or_stages_a_restore() {
     let fx = Fixture::new();
     let usb = fx.dir.path().join("usb");

@@ -1289,7 +1289,7 @@ export const en: Dictionary = {
   // issue 7: retention of personal data, automatic backups and restore
   backup: {
     title: 'Data retention and backup',
-    retentionNote: 'When visits, pick-ups and vehicle visits that have ended are older than the retention period, their names, ID numbers, phones and photos are removed automatically; the records, the counts and the audit chain stay.',
+    retentionNote: 'When visits, pick-ups and vehicle visits that have ended are older than the retention period, their names, ID numbers, phones and photos are removed automatically; the records, the counts and the audit chain stay. Backups older than the retention period are deleted too.',
     saved: 'Retention and backup settings saved',
     now: 'Back up now',
     running: 'Backing up…',

@@ -1289,7 +1289,7 @@ export const zhCN = {
   // issue 7: retention of personal data, automatic backups and restore
   backup: {
     title: '数据保留与备份',
-    retentionNote: '已离开的访客、接送和车辆记录超过保留天数后，自动清除姓名、证件号、电话和照片；记录本身、统计和审计链保留。',
+    retentionNote: '已离开的访客、接送和车辆记录超过保留天数后，自动清除姓名、证件号、电话和照片；记录本身、统计和审计链保留。超过保留天数的备份文件也会删除。',
     saved: '数据保留与备份设置已保存',
     now: '立即备份',
     running: '正在备份…',
