@@ -72,8 +72,13 @@ pub struct ShiftSummary {
     pub vehicles_in: i64,
     #[ts(type = "number")]
     pub vehicles_out: i64,
-    /// Names (or "(purged)") of visitors still inside.
+    /// Names of visitors still inside ("" once purged). Not sealed: the sealed summary
+    /// keeps `people_inside_visits` only, and the names are read from the visits when the
+    /// handover is shown, so the retention purge removes them here too.
     pub people_inside: Vec<String>,
+    /// The uids of those visits, in the same order.
+    #[serde(default)]
+    pub people_inside_visits: Vec<String>,
     pub vehicles_inside: Vec<String>,
     /// Pass scans refused during the shift (holiday passes).
     #[ts(type = "number")]
@@ -185,6 +190,7 @@ fn summary_conn(conn: &Connection, db: &Db, now_ms: i64) -> Result<ShiftSummary>
         vehicles_in: count("SELECT count(*) FROM vehicle_visit WHERE checked_in_at_ms >= ?1")?,
         vehicles_out: count("SELECT count(*) FROM vehicle_visit WHERE checked_out_at_ms >= ?1")?,
         people_inside: strings("SELECT coalesce(name, '') FROM visit WHERE checked_out_at_ms IS NULL ORDER BY checked_in_at_ms", None)?,
+        people_inside_visits: strings("SELECT uid FROM visit WHERE checked_out_at_ms IS NULL ORDER BY checked_in_at_ms", None)?,
         vehicles_inside: strings("SELECT plate FROM vehicle_visit WHERE checked_out_at_ms IS NULL ORDER BY checked_in_at_ms", None)?,
         refused_pass_scans,
         incidents,
@@ -240,7 +246,7 @@ pub fn seal(db: &Db, actor: &Actor, input: &HandoverInput) -> Result<(HandoverRo
                 incoming.guard_id,
                 summary.from_ms,
                 tx.now_ms(),
-                serde_json::to_string(&summary).unwrap_or_default(),
+                serde_json::to_string(&ShiftSummary { people_inside: Vec::new(), ..summary.clone() }).unwrap_or_default(),
                 serde_json::to_string(&checklist).unwrap_or_default(),
                 serde_json::to_string(&handed_over).unwrap_or_default(),
                 notes,
@@ -278,6 +284,20 @@ fn data_url(png: &[u8]) -> String {
     format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
 }
 
+/// A sealed summary with the names of the people inside read from their visits ("" once
+/// purged). Handovers sealed before names left the seal keep theirs.
+fn with_names_inside(conn: &Connection, mut summary: ShiftSummary) -> rusqlite::Result<ShiftSummary> {
+    if summary.people_inside.is_empty() && !summary.people_inside_visits.is_empty() {
+        let mut stmt = conn.prepare_cached("SELECT coalesce(name, '') FROM visit WHERE uid = ?1")?;
+        summary.people_inside = summary
+            .people_inside_visits
+            .iter()
+            .map(|uid| Ok(stmt.query_row([uid], |r| r.get(0)).optional()?.unwrap_or_default()))
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(summary)
+}
+
 fn handover_row(conn: &Connection, id: i64) -> Result<HandoverRow> {
     let settings = site::read_settings(conn)?;
     let row = conn
@@ -298,7 +318,7 @@ fn handover_row(conn: &Connection, id: i64) -> Result<HandoverRow> {
                     outgoing: r.get(3)?,
                     incoming: r.get(4)?,
                     sealed_at_ms: r.get(5)?,
-                    summary: serde_json::from_str(&r.get::<_, String>(6)?).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+                    summary: with_names_inside(conn, serde_json::from_str(&r.get::<_, String>(6)?).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?)?,
                     checklist: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
                     handed_over: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
                     notes: r.get::<_, Option<String>>(9)?.unwrap_or_default(),

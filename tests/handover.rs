@@ -145,3 +145,28 @@ fn refused_pass_scans_of_the_shift_are_in_the_summary() {
     gatehouse::passes::scan::scan(&fx.db, &guard, "12345", gatehouse::passes::scan::Direction::In).unwrap();
     assert_eq!(handover::summary(&fx.db, &guard).unwrap().refused_pass_scans, 1);
 }
+
+#[test]
+fn names_of_people_inside_are_not_sealed_and_leave_the_handover_with_the_retention_purge() {
+    use gatehouse::visits::{self, CheckOut, NewVisit};
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let (mut session, guard) = on_duty(&fx);
+    let new = NewVisit { name: "鑫淼焱".into(), id_number: crate::util::valid_id("19850312", 3), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
+    let visit = visits::check_in(&fx.db, &guard, &new).unwrap();
+    let row = session.hand_over(&fx.db, &input(&fx, &guard, &supervisor)).unwrap();
+    assert_eq!(row.summary.people_inside, vec!["鑫淼焱".to_string()], "the slip shows who is inside");
+
+    let sealed: String = fx.db.read(|c| Ok(c.query_row("SELECT summary FROM handover WHERE id = ?1", [row.id], |r| r.get(0))?)).unwrap();
+    assert!(!sealed.contains("鑫淼焱") && sealed.contains(&visit.uid), "the seal holds the visit, not the name: {sealed}");
+    let in_chain: i64 = fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE body LIKE '%鑫淼焱%'", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(in_chain, 0, "no name in the audit chain");
+
+    let incoming = session.actor(&fx.db).unwrap();
+    visits::check_out(&fx.db, &incoming, &CheckOut { visit_id: visit.id, ..Default::default() }).unwrap();
+    fx.clock.set_ms(crate::util::T0_MS + 200 * 86_400_000);
+    gatehouse::retention::purge_due(&fx.db).unwrap();
+    let shown = handover::get(&fx.db, &fx.supervisor(), row.id).unwrap();
+    assert_eq!(shown.summary.people_inside, vec![String::new()], "purged: the slip's reprint shows the removed mark");
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}

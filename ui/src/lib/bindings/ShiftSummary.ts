@@ -6,9 +6,15 @@ import type { FollowUpRow } from "./FollowUpRow";
  */
 export type ShiftSummary = { fromMs: number, toMs: number, visitorsIn: number, visitorsOut: number, vehiclesIn: number, vehiclesOut: number, 
 /**
- * Names (or "(purged)") of visitors still inside.
+ * Names of visitors still inside ("" once purged). Not sealed: the sealed summary
+ * keeps `people_inside_visits` only, and the names are read from the visits when the
+ * handover is shown, so the retention purge removes them here too.
  */
-peopleInside: Array<string>, vehiclesInside: Array<string>, 
+peopleInside: Array<string>, 
+/**
+ * The uids of those visits, in the same order.
+ */
+peopleInsideVisits: Array<string>, vehiclesInside: Array<string>, 
 /**
  * Pass scans refused during the shift (holiday passes).
  */
