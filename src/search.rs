@@ -24,9 +24,9 @@
 //!   a delete removes the tokens; with `PRAGMA secure_delete=ON` on the purging connection
 //!   the freed bytes are zeroed too (test `with_secure_delete_a_purged_name_leaves_no_bytes…`).
 //! - Queries of exactly two characters (2-character Chinese names, a surname, any two
-//!   characters of a name) go to `search_bigram` (gram, time, entry) WITHOUT ROWID, filled
-//!   only from name fields: trigrams cannot answer them and ID or phone pairs would match
-//!   nearly everything.
+//!   characters of a name, a plate's province and letter such as 京A) go to `search_bigram`
+//!   (gram, time, entry) WITHOUT ROWID, filled only from name fields and plates: trigrams
+//!   cannot answer them and ID or phone pairs would match nearly everything.
 //! - Newest first without sorting every match: entries are written in time order (the
 //!   backfill and the demo sort by time, the app writes as things happen), so the trigram
 //!   query walks `search_text` by descending rowid and stops at `LIMIT`; the bigram query
@@ -89,8 +89,8 @@ impl SearchKind {
                 table: "visit",
                 at: "checked_in_at_ms",
                 guard: "checked_in_by",
-                names: &["name", "companion_names"],
-                others: &["id_number", "phone", "plate"],
+                names: &["name", "companion_names", "plate"],
+                others: &["id_number", "phone"],
             },
             SearchKind::Pickup => Source {
                 table: "pickup",
@@ -103,8 +103,8 @@ impl SearchKind {
                 table: "vehicle_visit",
                 at: "checked_in_at_ms",
                 guard: "checked_in_by",
-                names: &["driver_name"],
-                others: &["plate", "driver_id_number", "driver_phone"],
+                names: &["driver_name", "plate"],
+                others: &["driver_id_number", "driver_phone"],
             },
             SearchKind::Pass => Source {
                 table: "pass",
@@ -129,7 +129,7 @@ struct Source {
     table: &'static str,
     at: &'static str,
     guard: &'static str,
-    /// Name fields: indexed as trigrams and as bigrams.
+    /// Name fields and plates: indexed as trigrams and as bigrams.
     names: &'static [&'static str],
     /// Other fields (ID numbers, phones, plates, serials, free text): trigrams only.
     others: &'static [&'static str],

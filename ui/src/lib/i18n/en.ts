@@ -1298,7 +1298,7 @@ export const en: Dictionary = {
     lastOk: 'Last good backup: {time}',
     never: 'No backup has succeeded yet',
     lastAttemptFailed: 'The last backup failed ({time}): {reason}',
-    warnNoFolder: 'No backup folder is set: nothing is being backed up. A supervisor can choose a USB drive or folder in Settings.',
+    warnNoFolder: 'Nothing is backed up: a supervisor sets a backup folder in Settings.',
     warnFailed: 'The backup failed! Check the USB drive or the backup folder.',
     warnOverdue: 'No backup has succeeded in the last 26 hours.',
     folderLine: 'Backing up to: {folder} (keeping the last {keep})',
