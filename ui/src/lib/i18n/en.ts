@@ -537,7 +537,7 @@ export const en: Dictionary = {
     hide: 'Hide',
     overstay: 'Overdue',
     slip: 'Slip',
-    filter: 'Find someone on site (name, host, organisation, last 4 of ID)',
+    filter: 'Find by name, host, organisation or last 4 of ID',
     noMatch: 'Nobody on site matches.',
     showMore: 'Show {count} more ({hidden} not shown)',
   },

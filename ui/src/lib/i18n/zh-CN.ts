@@ -537,7 +537,7 @@ export const zhCN = {
     hide: '隐藏',
     overstay: '已超时',
     slip: '回执',
-    filter: '查找在场人员（姓名、被访人、单位、证件号后四位）',
+    filter: '按姓名、被访人、单位或证件号后四位查找',
     noMatch: '没有符合条件的在场人员。',
     showMore: '再显示 {count} 人（还有 {hidden} 人未显示）',
   },
