@@ -445,3 +445,95 @@ fn evacuation_roster_saved_as_pdf_lists_the_masked_ids() {
         Ok(())
     });
 }
+
+/// A set-up database with 120 visitors on site (the admin CLI's `stress`, the core's own
+/// check-in path): more than the board renders at once.
+fn init_db_with_120_on_site(db: &std::path::Path) -> Result<()> {
+    init_db(db)?;
+    run_cli(&["--db", &db_arg(db)?, "stress", "--visits", "120", "--pin", PIN])?;
+    Ok(())
+}
+
+/// The `data-visit-id`s of the on-site rows rendered right now.
+async fn board_ids(app: &App) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for row in app.all_now("on-site-row").await? {
+        let id = row.attr("data-visit-id").await?.context("on-site-row without data-visit-id")?;
+        ids.push(id.parse()?);
+    }
+    Ok(ids)
+}
+
+/// Wait until the board renders exactly `n` rows.
+async fn wait_board_rows(app: &App, n: usize) -> Result<Vec<i64>> {
+    app.wait_for(&format!("{n} on-site rows"), || async move {
+        let ids = board_ids(app).await?;
+        Ok((ids.len() == n).then_some(ids))
+    })
+    .await
+}
+
+/// Scrolls `testid` into view and saves the window as `test-artifacts/e2e/<name>.png`.
+async fn board_screenshot(app: &App, testid: &str, name: &str) -> Result<()> {
+    app.js(&format!(r#"document.querySelector('[data-testid="{testid}"]').scrollIntoView({{block: 'center'}});"#)).await?;
+    let png = app.client().screenshot().await?;
+    std::fs::create_dir_all(crate::harness::artifacts_dir())?;
+    std::fs::write(crate::harness::artifacts_dir().join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+#[test]
+fn a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_on_request() {
+    e2e_test(
+        "a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_on_request",
+        init_db_with_120_on_site,
+        |app| async move {
+            app.step("login");
+            login(&app, SUPERVISOR, PIN).await?;
+            app.click("nav-dashboard").await?;
+            let count = app.text("on-site-count").await?;
+            ensure!(count.contains("120"), "the count should be everyone on site, got {count:?}");
+            ensure!(app.text("dashboard-people").await?.trim() == "120", "dashboard-people is not 120");
+
+            app.step("first window");
+            let first = wait_board_rows(&app, 50).await?;
+            let mut sorted = first.clone();
+            sorted.sort_unstable_by(|a, b| b.cmp(a));
+            ensure!(first == sorted, "the window should be the newest first: {first:?}");
+            ensure!(first[0] == 120, "the newest visit (120) should lead the board, got {}", first[0]);
+            ensure!(app.text("on-site-more").await?.contains("70"), "show-more should say 70 are not shown");
+            board_screenshot(&app, "on-site-more", "on-site-window-zh").await?;
+
+            app.step("filter finds a row outside the window");
+            // Visit 1 (the oldest, not rendered yet): the stress ID of i = 0 ends in 000 + check.
+            let first17 = "11010119600101000";
+            let last4 = format!("000{}", gb11643_check(first17));
+            app.type_into("on-site-filter", &last4).await?;
+            let found = wait_board_rows(&app, 1).await?;
+            ensure!(found == vec![1], "filtering by {last4:?} should show visit 1 alone, got {found:?}");
+            ensure!(!app.visible_now("on-site-more").await?, "no show-more for one match");
+            app.type_into("on-site-filter", "没有这个人").await?;
+            app.el("on-site-no-match").await?;
+            ensure!(app.all_now("on-site-row").await?.is_empty(), "rows shown for a filter nobody matches");
+            clear_by_keys(&app, "on-site-filter").await?;
+
+            app.step("show more");
+            wait_board_rows(&app, 50).await?;
+            app.click("on-site-more").await?;
+            wait_board_rows(&app, 100).await?;
+            app.el("on-site-more").await?.send_keys(ENTER).await?;
+            let all = wait_board_rows(&app, 120).await?;
+            ensure!(all.iter().rev().copied().eq(1..=120), "after show more the board should list 120..1");
+            ensure!(!app.visible_now("on-site-more").await?, "show-more left after everything is shown");
+
+            app.step("english");
+            app.select("lang-switch", "en").await?;
+            app.type_into("on-site-filter", "压力").await?;
+            wait_board_rows(&app, 50).await?;
+            let more = app.text("on-site-more").await?;
+            ensure!(more.contains("Show 50 more") && more.contains("70 not shown"), "English show-more reads {more:?}");
+            board_screenshot(&app, "on-site-filter", "on-site-window-en").await?;
+            Ok(())
+        },
+    );
+}

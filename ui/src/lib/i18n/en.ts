@@ -537,6 +537,9 @@ export const en: Dictionary = {
     hide: 'Hide',
     overstay: 'Overdue',
     slip: 'Slip',
+    filter: 'Find by name, host, organisation or last 4 of ID',
+    noMatch: 'Nobody on site matches.',
+    showMore: 'Show {count} more ({hidden} not shown)',
   },
   duration: {
     lessThanMinute: '< 1 min',

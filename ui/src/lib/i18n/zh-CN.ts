@@ -537,6 +537,9 @@ export const zhCN = {
     hide: '隐藏',
     overstay: '已超时',
     slip: '回执',
+    filter: '按姓名、被访人、单位或证件号后四位查找',
+    noMatch: '没有符合条件的在场人员。',
+    showMore: '再显示 {count} 人（还有 {hidden} 人未显示）',
   },
   duration: {
     lessThanMinute: '不到1分钟',
