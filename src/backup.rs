@@ -142,6 +142,11 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
         }),
         Err(err) => {
             let _ = std::fs::remove_file(dest);
+            // A copy fails its check either because the drive damaged it or because the
+            // database itself no longer verifies: the second is a tamper alarm, not a bad drive.
+            if let Ok(Err(problem)) = db.read(audit::verify) {
+                return Err(Error::tampered(format!("the database failed its integrity check, so no backup was kept: {problem}")));
+            }
             Err(Error::new(ErrorKind::Storage, ErrorCode::BackupFailedCheck, format!("the backup did not pass its check and was deleted: {err}")))
         }
     }

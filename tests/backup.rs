@@ -242,3 +242,17 @@ fn a_staged_restore_is_checked_then_applied_at_the_next_open_keeping_the_old_dat
     assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
     assert!(backup::apply_staged_restore(&path).unwrap().is_none(), "nothing staged: nothing to do");
 }
+
+#[test]
+fn a_database_changed_behind_the_apps_back_is_a_tamper_alarm_not_a_bad_drive() {
+    let fx = Fixture::new();
+    let usb = fx.dir.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    set_folder(&fx, &usb, 7);
+    fx.sqlite("UPDATE site SET gate_name = '后门' WHERE id = 1");
+    let err = backup::backup_now(&fx.db, &fx.supervisor()).unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Tampered, gatehouse::ErrorCode::Tampered), "{err}");
+    assert!(names_in(&usb).is_empty(), "no copy of a database that does not verify is kept");
+    let last = backup::status(&fx.db).unwrap().last.unwrap();
+    assert!(!last.ok && last.error_code.as_deref() == Some("tampered"), "{last:?}");
+}
