@@ -368,6 +368,8 @@ fn run_backup(db: &Db, trigger: Trigger, actor: Option<&Actor>) -> Result<Backup
     let outcome = check_folder(&folder).and_then(|_| backup_to(db, &dest)).map_err(|err| match err.code() {
         ErrorCode::StorageFull => Error::invalid("backup_dir", ErrorCode::BackupDiskFull, "the backup drive is full: free some space or use another drive"),
         ErrorCode::StorageReadOnly => Error::invalid("backup_dir", ErrorCode::BackupFolderNotWritable, format!("cannot write into this folder: {err}")),
+        // A tamper alarm is about the records, not the folder: it stays a form-level message.
+        ErrorCode::Tampered => err,
         _ if err.field().is_none() => err.on_field("backup_dir"),
         _ => err,
     });

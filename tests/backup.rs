@@ -251,7 +251,7 @@ fn a_database_changed_behind_the_apps_back_is_a_tamper_alarm_not_a_bad_drive() {
     set_folder(&fx, &usb, 7);
     fx.sqlite("UPDATE site SET gate_name = '后门' WHERE id = 1");
     let err = backup::backup_now(&fx.db, &fx.supervisor()).unwrap_err();
-    assert_eq!((err.kind(), err.code()), (ErrorKind::Tampered, gatehouse::ErrorCode::Tampered), "{err}");
+    assert_eq!((err.kind(), err.code(), err.field()), (ErrorKind::Tampered, gatehouse::ErrorCode::Tampered, None), "{err}");
     assert!(names_in(&usb).is_empty(), "no copy of a database that does not verify is kept");
     let last = backup::status(&fx.db).unwrap().last.unwrap();
     assert!(!last.ok && last.error_code.as_deref() == Some("tampered"), "{last:?}");
