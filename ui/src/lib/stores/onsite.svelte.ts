@@ -2,11 +2,15 @@
 import * as api from '../api';
 import type { AppError, VisitRow } from '../bindings';
 
-export const onSite = $state<{ rows: VisitRow[]; loaded: boolean; error: AppError | null }>({
-  rows: [],
-  loaded: false,
-  error: null,
-});
+class OnSiteList {
+  // Raw, not deep: the list is only ever replaced whole, and a deep proxy gives every field of
+  // every row its own signal, which with 1,000 people on site costs megabytes in the web view.
+  rows = $state.raw<VisitRow[]>([]);
+  loaded = $state(false);
+  error = $state<AppError | null>(null);
+}
+
+export const onSite = new OnSiteList();
 
 export async function loadOnSite(): Promise<void> {
   try {

@@ -4,11 +4,14 @@ import * as api from '../api';
 import type { AppError, VehicleRow } from '../bindings';
 import { onApiEvent } from '../events';
 
-export const vehiclesOnSite = $state<{ rows: VehicleRow[]; loaded: boolean; error: AppError | null }>({
-  rows: [],
-  loaded: false,
-  error: null,
-});
+class VehiclesOnSite {
+  // Raw, not deep, like the on-site list: only ever replaced whole.
+  rows = $state.raw<VehicleRow[]>([]);
+  loaded = $state(false);
+  error = $state<AppError | null>(null);
+}
+
+export const vehiclesOnSite = new VehiclesOnSite();
 
 let wanted = false;
 
