@@ -666,7 +666,7 @@ export const en: Dictionary = {
   },
   slipScan: {
     label: 'Scan slip',
-    placeholder: 'Scan, or type the code + Enter',
+    placeholder: 'Scan, or type code + Enter',
   },
   slip: {
     title: 'Visitor slip',
