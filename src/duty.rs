@@ -349,7 +349,10 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
         EntryKind::Replacement if replacement_guard.is_none() => return Err(Error::required("replacement_guard")),
         EntryKind::Replacement => match (new.replacement_from_ms, new.replacement_to_ms) {
             (Some(from), Some(to)) if from < to => {}
-            (Some(_), Some(_)) => return Err(Error::invalid("replacement_to_ms", ErrorCode::OutOfRange, "the replacement must end after it starts")),
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid("replacement_to_ms", ErrorCode::EndsBeforeStart, "the replacement must end after it starts")
+                    .with_param("startField", "replacement_from_ms"))
+            }
             (None, _) => return Err(Error::required("replacement_from_ms")),
             (_, None) => return Err(Error::required("replacement_to_ms")),
         },

@@ -63,7 +63,16 @@ pub enum ErrorCode {
     GuardNotFound,
     GuardNameTaken,
     LastSupervisor,
+    /// A number outside `min..=max` (both given as params).
     OutOfRange,
+    /// A number below its only bound, param `min` (inclusive).
+    BelowMinimum,
+    /// A number above its only bound, param `max` (inclusive).
+    AboveMaximum,
+    /// A quantity of 0 or less where more than 0 is needed.
+    NotPositive,
+    /// An end time not after its start; param `startField` names the start's field.
+    EndsBeforeStart,
     SlipCodeInvalid,
     SlipNotReturned,
     WatchlistUnacknowledged,
@@ -121,6 +130,10 @@ pub enum ErrorCode {
     PassRefused,
     RevocationListInvalid,
     RevocationListOld,
+    /// This site's own revocation list offered for import.
+    RevocationListOwn,
+    /// A pass valid for longer than allowed, param `max` in days.
+    ValidityTooLong,
     ImportFileInvalid,
     WindowInvalid,
     GatesInvalid,

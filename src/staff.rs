@@ -54,7 +54,17 @@ pub struct ImportProblem {
     pub row: u64,
     pub field: String,
     pub code: crate::error::ErrorCode,
+    /// The error's params (`min`, `max`, …) for the UI's message.
+    pub params: std::collections::BTreeMap<String, String>,
     pub message: String,
+}
+
+impl ImportProblem {
+    /// The problem of row `row` (1-based line) that failed with `err`.
+    pub fn from_error(row: u64, err: &Error) -> Self {
+        let app = crate::error::AppError::from(err);
+        ImportProblem { row, field: app.field.unwrap_or_else(|| "row".into()), code: app.code, params: app.params, message: err.message().to_string() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -163,7 +173,7 @@ pub fn import_csv(db: &Db, actor: &Actor, csv_text: &str) -> Result<ImportReport
         let record = match record {
             Ok(record) => record,
             Err(err) => {
-                problems.push(ImportProblem { row: line, field: "row".into(), code: ErrorCode::ImportRow, message: err.to_string() });
+                problems.push(ImportProblem { row: line, field: "row".into(), code: ErrorCode::ImportRow, params: Default::default(), message: err.to_string() });
                 continue;
             }
         };
@@ -177,12 +187,7 @@ pub fn import_csv(db: &Db, actor: &Actor, csv_text: &str) -> Result<ImportReport
         }
         match validated(&NewStaff { name: cell(0), department: cell(1), extension: cell(2) }) {
             Ok(new) => rows.push(new),
-            Err(err) => problems.push(ImportProblem {
-                row: line,
-                field: err.field().unwrap_or("row").to_string(),
-                code: err.code(),
-                message: err.message().to_string(),
-            }),
+            Err(err) => problems.push(ImportProblem::from_error(line, &err)),
         }
     }
     if !problems.is_empty() {

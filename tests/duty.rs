@@ -47,6 +47,15 @@ fn each_kind_asks_for_its_own_facts() {
     assert_eq!(field(entry(EntryKind::Incident, "门口有人争吵")), Some("severity"));
     assert_eq!(field(entry(EntryKind::SpotCheck, "查岗")), Some("spot_check_by"));
     assert_eq!(field(entry(EntryKind::Replacement, "去食堂")), Some("replacement_guard"));
+    let backwards = NewEntry {
+        replacement_guard: Some("李四".into()),
+        replacement_from_ms: Some(T0_MS),
+        replacement_to_ms: Some(T0_MS - 60_000),
+        ..entry(EntryKind::Replacement, "去食堂")
+    };
+    let err = duty::add_entry(&fx.db, &guard, &backwards).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::EndsBeforeStart, Some("replacement_to_ms")));
+    assert_eq!(err.params().get("startField").map(String::as_str), Some("replacement_from_ms"), "the message can name the start field");
     assert_eq!(field(entry(EntryKind::Patrol, "巡逻")), Some("patrol_stops"));
     assert_eq!(field(entry(EntryKind::Other, "  ")), Some("text"));
     let spot = NewEntry { spot_check_by: Some("保卫处刘科长".into()), spot_check_mode: Some(SpotCheckMode::Phone), ..entry(EntryKind::SpotCheck, "电话查岗，在岗") };

@@ -118,6 +118,7 @@ fn a_second_gate_verifies_offline_with_the_imported_key_and_revocation_list() {
     assert_eq!(err.code(), ErrorCode::RevocationListOld);
     let tampered = new_list.replace("证件遗失", "证件找回");
     assert_eq!(revocation::import(&site_b.db, &supervisor_b, &tampered).unwrap_err().code(), ErrorCode::RevocationListInvalid);
+    assert_eq!(revocation::import(&site_a.db, &supervisor_a, &new_list).unwrap_err().code(), ErrorCode::RevocationListOwn);
 }
 
 #[test]
@@ -142,7 +143,13 @@ fn only_supervisors_issue_and_bad_passes_name_the_field() {
     assert_eq!(passes::issue(&fx.db, &guard, &new_pass("张伟")).unwrap_err().kind(), ErrorKind::Forbidden);
     let supervisor = fx.supervisor();
     let field = |new: NewPass| passes::issue(&fx.db, &supervisor, &new).unwrap_err().field();
-    assert_eq!(field(NewPass { valid_to_ms: T0_MS - 2 * DAY, ..new_pass("张伟") }), Some("valid_to_ms"));
+    let code = |new: NewPass| {
+        let err = passes::issue(&fx.db, &supervisor, &new).unwrap_err();
+        (err.field(), err.code())
+    };
+    assert_eq!(code(NewPass { valid_to_ms: T0_MS - 2 * DAY, ..new_pass("张伟") }), (Some("valid_to_ms"), ErrorCode::EndsBeforeStart));
+    assert_eq!(code(NewPass { valid_to_ms: T0_MS + 401 * DAY, ..new_pass("张伟") }), (Some("valid_to_ms"), ErrorCode::ValidityTooLong));
+    assert_eq!(code(NewPass { max_uses: Some(0), ..new_pass("张伟") }), (Some("max_uses"), ErrorCode::BelowMinimum));
     assert_eq!(field(NewPass { daily_window: "6点到22点".into(), ..new_pass("张伟") }), Some("daily_window"));
     assert_eq!(field(NewPass { gates: vec![17], ..new_pass("张伟") }), Some("gates"));
     assert_eq!(field(NewPass { holder_name: "".into(), ..new_pass("张伟") }), Some("holder_name"));

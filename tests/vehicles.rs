@@ -130,7 +130,7 @@ fn bad_goods_input_names_the_field_and_saves_nothing() {
         let err = goods::check_exit_permit(&fx.db, &guard, &new).unwrap_err();
         (err.field(), err.code())
     };
-    assert_eq!(code(permit(vec![item("电脑", "-3", true, None)])), (Some("item_quantity"), ErrorCode::OutOfRange));
+    assert_eq!(code(permit(vec![item("电脑", "-3", true, None)])), (Some("item_quantity"), ErrorCode::NotPositive));
     assert_eq!(code(permit(vec![item("电脑", "lots", true, None)])), (Some("item_quantity"), ErrorCode::QuantityFormat));
     assert_eq!(code(permit(vec![item("电脑", "1", false, None)])), (Some("item_note"), ErrorCode::ChecklistNoteRequired));
     assert_eq!(code(permit(vec![])), (Some("items"), ErrorCode::PermitNeedsItems));

@@ -115,7 +115,7 @@ pub fn import(db: &Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> Result<P
         }
         match parse_row(db, cells).and_then(|new| super::validate_new(&new, today)) {
             Ok(pass) => valid.push(pass),
-            Err(err) => problems.push(ImportProblem { row, field: err.field().unwrap_or("row").to_string(), code: err.code(), message: err.message().to_string() }),
+            Err(err) => problems.push(ImportProblem::from_error(row, &err)),
         }
     }
     if valid.is_empty() && problems.is_empty() {

@@ -239,15 +239,15 @@ pub(crate) fn validate_new(new: &NewPass, today: chrono::NaiveDate) -> Result<Va
     let valid_from_ms = code::to_minute(new.valid_from_ms);
     let valid_to_ms = code::to_minute(new.valid_to_ms);
     if valid_to_ms <= valid_from_ms {
-        return Err(Error::invalid("valid_to_ms", ErrorCode::DueBeforeIssue, "the pass must end after it starts"));
+        return Err(Error::invalid("valid_to_ms", ErrorCode::EndsBeforeStart, "the pass must end after it starts").with_param("startField", "valid_from_ms"));
     }
     if valid_to_ms - valid_from_ms > MAX_VALIDITY_MS {
-        return Err(Error::invalid("valid_to_ms", ErrorCode::OutOfRange, "a pass is valid for at most 400 days").with_param("max", 400));
+        return Err(Error::invalid("valid_to_ms", ErrorCode::ValidityTooLong, "a pass is valid for at most 400 days").with_param("max", 400));
     }
     let window = parse_window(&new.daily_window)?;
     let gates = gates_mask(&new.gates)?;
     let max_uses = match new.max_uses {
-        Some(0) => return Err(Error::invalid("max_uses", ErrorCode::OutOfRange, "must be at least 1, or empty for no limit").with_param("min", 1)),
+        Some(0) => return Err(Error::invalid("max_uses", ErrorCode::BelowMinimum, "must be at least 1, or empty for no limit").with_param("min", 1)),
         other => other,
     };
     let approved_by = validate::required_text("approved_by", &new.approved_by, 50)?;

@@ -95,7 +95,7 @@ pub fn import(db: &Db, actor: &Actor, text: &str) -> Result<RevocationImport> {
             return Err(bad("the list's signature does not match: it was changed or forged"));
         }
         if keys::signing_key_by_id(tx, list.issuer_key_id)?.is_some() {
-            return Err(bad("this is this site's own list"));
+            return Err(Error::invalid("revocation_file", ErrorCode::RevocationListOwn, "this is this site's own list: there is nothing to import"));
         }
         let seen: Option<i64> =
             tx.query_row("SELECT list_number FROM revocation_list_seen WHERE issuer_key_id = ?1", [list.issuer_key_id], |r| r.get(0)).optional()?;

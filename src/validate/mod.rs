@@ -72,6 +72,9 @@ pub fn pin(field: &'static str, input: &str) -> Result<String> {
     Ok(pin)
 }
 
+/// The largest quantity of goods accepted: anything above is a typing slip, not a load.
+const QUANTITY_MAX: f64 = 999_999_999.0;
+
 /// A quantity of goods: a positive number (decimals allowed, e.g. 2.5 吨), typed as text so a
 /// word like "lots" gets a clear message instead of being lost in a number field.
 pub fn quantity(field: &'static str, input: &str) -> Result<f64> {
@@ -80,8 +83,10 @@ pub fn quantity(field: &'static str, input: &str) -> Result<f64> {
         return Err(Error::required(field));
     }
     match text.parse::<f64>() {
-        Ok(q) if q.is_finite() && q > 0.0 && q < 1e9 => Ok((q * 1000.0).round() / 1000.0),
-        Ok(_) => Err(Error::invalid(field, ErrorCode::OutOfRange, "must be more than 0").with_param("min", 0)),
+        Ok(q) if q.is_nan() => Err(Error::invalid(field, ErrorCode::QuantityFormat, "must be a number, e.g. 3 or 2.5")),
+        Ok(q) if q <= 0.0 => Err(Error::invalid(field, ErrorCode::NotPositive, "must be more than 0")),
+        Ok(q) if q > QUANTITY_MAX => Err(Error::invalid(field, ErrorCode::AboveMaximum, "is too large").with_param("max", QUANTITY_MAX as i64)),
+        Ok(q) => Ok((q * 1000.0).round() / 1000.0),
         Err(_) => Err(Error::invalid(field, ErrorCode::QuantityFormat, "must be a number, e.g. 3 or 2.5")),
     }
 }
@@ -134,10 +139,14 @@ mod tests {
     #[test]
     fn quantities_are_positive_numbers() {
         assert_eq!(quantity("quantity", " 2.5 ").unwrap(), 2.5);
-        assert_eq!(quantity("quantity", "-3").unwrap_err().code(), ErrorCode::OutOfRange);
-        assert_eq!(quantity("quantity", "0").unwrap_err().code(), ErrorCode::OutOfRange);
+        assert_eq!(quantity("quantity", "-3").unwrap_err().code(), ErrorCode::NotPositive);
+        assert_eq!(quantity("quantity", "0").unwrap_err().code(), ErrorCode::NotPositive);
         assert_eq!(quantity("quantity", "lots").unwrap_err().code(), ErrorCode::QuantityFormat);
-        assert_eq!(quantity("quantity", "NaN").unwrap_err().code(), ErrorCode::OutOfRange);
+        assert_eq!(quantity("quantity", "NaN").unwrap_err().code(), ErrorCode::QuantityFormat);
+        let too_large = quantity("quantity", "2e9").unwrap_err();
+        assert_eq!((too_large.code(), too_large.params().get("max").map(String::as_str)), (ErrorCode::AboveMaximum, Some("999999999")));
+        assert_eq!(quantity("quantity", "inf").unwrap_err().code(), ErrorCode::AboveMaximum);
+        assert_eq!(quantity("quantity", "999999999").unwrap(), 999_999_999.0);
         assert_eq!(date("due_on", "2026-02-30").unwrap_err().code(), ErrorCode::DateFormat);
     }
 

@@ -27,12 +27,15 @@ export function fieldLabel(field: string | null | undefined, dict: Dictionary): 
 
 /**
  * The message for `err` in `dict`: errors.<code> with params interpolated, `{field}`
- * replaced by the field's label and `untilMs` shown as local time as `{until}`. An unknown
+ * replaced by the field's label, `startField` by its label as `{start}` and `untilMs`
+ * shown as local time as `{until}`. An unknown
  * code gets the generic message, never the raw English text.
  */
 export function errorMessage(err: AppError, dict: Dictionary, nowMs: number = Date.now()): string {
   const template = lookup(dict, `errors.${err.code}`) ?? dict.errors.unknown;
   const params: Params = { ...err.params, field: fieldLabel(err.field, dict) };
+  // `ends_before_start` names the start's field too: "失效时间须晚于生效时间".
+  if (err.params?.startField !== undefined) params.start = fieldLabel(err.params.startField, dict);
   const untilMs = Number(err.params?.untilMs);
   if (err.params?.untilMs !== undefined && Number.isFinite(untilMs)) {
     params.until = formatDateTime(untilMs, nowMs);

@@ -9,7 +9,6 @@ import {
   errorLine,
   localDate,
   permitVerdict,
-  quantityError,
   toNewDelivery,
   toNewExitPermit,
   type PermitForm,
@@ -107,12 +106,5 @@ describe('exit permit', () => {
     expect(errorLine(err('quantity_format', 'item_quantity', { line: '2' }), lineIndex)).toBe(2);
     expect(errorLine(err('quantity_format', 'item_quantity', { line: '9' }), lineIndex)).toBeNull();
     expect(errorLine(err('required', 'permit_number'), lineIndex)).toBeNull();
-  });
-
-  it('reads a quantity below zero as "must be more than 0"', () => {
-    const e = quantityError(err('out_of_range', 'item_quantity', { min: '0', line: '1' }));
-    expect(e.code).toBe('quantity_positive');
-    expect(e.params.line).toBe('1');
-    expect(quantityError(err('out_of_range', 'passengers', { min: '0', max: '100' })).code).toBe('out_of_range');
   });
 });

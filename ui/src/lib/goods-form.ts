@@ -153,14 +153,3 @@ export function errorLine(err: AppError | null, lineIndex: readonly number[]): n
 /** Item errors name item_description / item_quantity / item_unit / item_note: the column. */
 export const ITEM_FIELDS = ['item_description', 'item_quantity', 'item_unit', 'item_note'] as const;
 
-/**
- * The core answers a quantity of 0 or -3 with out_of_range and only a `min`: show the
- * UI's "must be more than 0" instead of a range with a missing end.
- */
-export function quantityError(err: AppError): AppError {
-  if (err.code === 'out_of_range' && err.params.max === undefined &&
-    (err.field === 'quantity' || err.field === 'item_quantity')) {
-    return { ...err, code: 'quantity_positive' as AppError['code'] };
-  }
-  return err;
-}

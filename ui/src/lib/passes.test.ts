@@ -21,7 +21,6 @@ import {
   outcomeView,
   parseGates,
   parseMaxUses,
-  passErrorText,
   passStatus,
   ResultTimer,
   showMsFor,
@@ -266,6 +265,7 @@ describe('import report', () => {
     row: 3,
     field: 'holder_name',
     code: 'required',
+    params: {},
     message: 'is required',
     ...over,
   });
@@ -276,17 +276,19 @@ describe('import report', () => {
       problems: [
         problem({}),
         problem({ row: 5, field: 'gates', code: 'gates_invalid' }),
-        problem({ row: 7, field: 'valid_to_ms', code: 'due_before_issue' }),
+        problem({ row: 7, field: 'valid_to_ms', code: 'ends_before_start', params: { startField: 'valid_from_ms' } }),
         problem({ row: 8, field: 'kind', code: 'invalid_choice' }),
+        problem({ row: 9, field: 'valid_to_ms', code: 'validity_too_long', params: { max: '400' } }),
       ],
     };
-    expect(importSummary(report, zhCN)).toBe('发现 4 处问题，没有签发任何通行证。请改正后重新导入：');
+    expect(importSummary(report, zhCN)).toBe('发现 5 处问题，没有签发任何通行证。请改正后重新导入：');
     expect(importSummary(report, en)).toContain('NO pass was issued');
     expect(report.problems.map((p) => importProblemText(p, zhCN))).toEqual([
       '第 3 行，持证人姓名：请填写持证人姓名',
       '第 5 行，可通行门岗：门岗编号为 1 到 16',
       '第 7 行，失效时间：失效时间须晚于生效时间',
       '第 8 行，通行证类型：通行证类型的选项无效，请重新选择',
+      '第 9 行，失效时间：有效期最长 400 天',
     ]);
     expect(importProblemText(report.problems[0], en)).toBe('Row 3, Holder name: ' + en.errors.required.replace('{field}', 'Holder name'));
   });
@@ -301,26 +303,6 @@ describe('import report', () => {
   });
 });
 
-describe('passErrorText', () => {
-  const err = (code: string, field: string, params: Record<string, string> = {}) => ({
-    kind: 'invalid' as const,
-    code: code as never,
-    field,
-    params,
-    message: '',
-  });
-
-  it('rewords the generic codes the core reuses for passes', () => {
-    expect(passErrorText(err('due_before_issue', 'valid_to_ms'), zhCN)).toBe('失效时间须晚于生效时间');
-    expect(passErrorText(err('out_of_range', 'valid_to_ms', { max: '400' }), zhCN)).toBe('有效期最长 400 天');
-    expect(passErrorText(err('out_of_range', 'max_uses', { min: '1' }), zhCN)).toBe('次数上限至少为 1');
-  });
-
-  it('leaves every other code to the errors dictionary', () => {
-    expect(passErrorText(err('window_invalid', 'daily_window'), zhCN)).toBe(zhCN.errors.window_invalid);
-    expect(passErrorText(err('required', 'approved_by'), zhCN)).toBe('请填写审批人');
-  });
-});
 
 describe('importBytes', () => {
   const decode = (b: Uint8Array) => new TextDecoder('gb18030').decode(b);

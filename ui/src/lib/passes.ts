@@ -248,34 +248,13 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 // --- errors on the pass forms ---
 
-/**
- * The core reuses generic codes for pass fields; a few read wrong for a pass (the
- * exit-permit wording of `due_before_issue`, `out_of_range` with only one bound).
- * Everything else is the usual errors.<code> message.
- */
-export function passErrorText(err: AppError, dict: Dictionary): string {
-  const e = dict.passes.errors;
-  const field = fieldLabel(err.field, dict);
-  if (err.code === 'due_before_issue' && err.field === 'valid_to_ms') return e.toBeforeFrom;
-  if (err.code === 'out_of_range' && err.field === 'valid_to_ms' && err.params.max !== undefined) {
-    return interpolate(e.validityTooLong, { max: err.params.max });
-  }
-  if (err.code === 'out_of_range' && err.params.min === undefined && err.params.max !== undefined) {
-    return interpolate(e.atMost, { field, max: err.params.max });
-  }
-  if (err.code === 'out_of_range' && err.params.max === undefined && err.params.min !== undefined) {
-    return interpolate(e.atLeast, { field, min: err.params.min });
-  }
-  return errorMessage(err, dict);
-}
-
 /** One line per bad row of an import: "第 3 行，持证人姓名：请填写持证人姓名". */
 export function importProblemText(p: ImportProblem, dict: Dictionary): string {
-  const err: AppError = { kind: 'invalid', code: p.code, field: p.field, params: {}, message: p.message };
+  const err: AppError = { kind: 'invalid', code: p.code, field: p.field, params: p.params, message: p.message };
   return interpolate(dict.passes.import.problem, {
     row: p.row,
     field: fieldLabel(p.field, dict),
-    reason: passErrorText(err, dict),
+    reason: errorMessage(err, dict),
   });
 }
 

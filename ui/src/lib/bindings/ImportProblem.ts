@@ -8,4 +8,8 @@ export type ImportProblem = {
 /**
  * 1-based line number in the file.
  */
-row: number, field: string, code: ErrorCode, message: string, };
+row: number, field: string, code: ErrorCode, 
+/**
+ * The error's params (`min`, `max`, …) for the UI's message.
+ */
+params: { [key in string]: string }, message: string, };

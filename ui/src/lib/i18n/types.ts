@@ -5,7 +5,7 @@ import type { ErrorCode } from '../bindings';
 import type { zhCN } from './zh-CN';
 
 /** Codes the UI itself raises before anything is sent to the core. */
-export const UI_ERROR_CODES = ['pin_confirm_mismatch', 'not_a_number', 'quantity_positive'] as const;
+export const UI_ERROR_CODES = ['pin_confirm_mismatch', 'not_a_number'] as const;
 export type UiErrorCode = (typeof UI_ERROR_CODES)[number];
 
 /**
@@ -41,6 +41,10 @@ const CORE_ERROR_CODES = {
   guard_name_taken: true,
   last_supervisor: true,
   out_of_range: true,
+  below_minimum: true,
+  above_maximum: true,
+  not_positive: true,
+  ends_before_start: true,
   slip_code_invalid: true,
   slip_not_returned: true,
   watchlist_unacknowledged: true,
@@ -120,6 +124,8 @@ const CORE_ERROR_CODES = {
   pass_refused: true,
   revocation_list_invalid: true,
   revocation_list_old: true,
+  revocation_list_own: true,
+  validity_too_long: true,
   import_file_invalid: true,
   window_invalid: true,
   gates_invalid: true,
