@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResults } from './bindings';
-import { valueKey, buildQuery, dayEndMs, dayStartMs, listedHits, moveIndex, NO_FILTERS, normaliseQuery, queryError } from './search';
+import { valueKey, buildQuery, dayEndMs, dayStartMs, filterDateError, listedHits, moveIndex, NO_FILTERS, normaliseQuery, queryError } from './search';
 
 describe('search text', () => {
   it('normalises like the core: full-width, case, punctuation', () => {
@@ -84,5 +84,24 @@ describe('record fields', () => {
     expect(valueKey('vehicle_type', 'truck')).toBe('vehicleTypes.truck');
     expect(valueKey('pass_kind', 'staff')).toBe('passes.kinds.staff');
     expect(valueKey('host', '陈老师')).toBeNull();
+  });
+});
+
+describe('typed date filters', () => {
+  const filters = (from: string, to: string) => ({ ...NO_FILTERS, from, to });
+
+  it('reads dates as guards type them, each end optional', () => {
+    expect(filterDateError(filters('', ''))).toBeNull();
+    expect(filterDateError(filters('2026/11/1', ''))).toBeNull();
+    expect(filterDateError(filters('', '２０２６年11月28日'))).toBeNull();
+    const q = buildQuery('张伟', filters('2026/11/1', '2026-11-28'));
+    expect(q.fromMs).toBe(new Date(2026, 10, 1).getTime());
+    expect(q.toMs).toBe(new Date(2026, 10, 29).getTime());
+  });
+
+  it('names the bad end: not a date, or an end before the start', () => {
+    expect(filterDateError(filters('11/28/2026', ''))).toMatchObject({ field: 'from', code: 'date_format' });
+    expect(filterDateError(filters('', '2026-02-30'))).toMatchObject({ field: 'to', code: 'date_format' });
+    expect(filterDateError(filters('2026-11-28', '2026-11-01'))).toMatchObject({ field: 'to', code: 'range_reversed' });
   });
 });

@@ -1,7 +1,9 @@
 // Search page logic, kept out of the component so it can be tested: the same text rule as
 // the core (full-width → ASCII, lower case, letters and digits only, at least 2), the date
-// filter as local-day instants, and the flat order of results for arrow-key movement.
+// filter as typed ("2026/11/1" like the reports' range) to local-day instants, and the flat
+// order of results for arrow-key movement.
 import type { AppError, SearchHit, SearchKind, SearchQuery, SearchResults } from './bindings';
+import { normaliseDate } from './duty-form';
 import { uiError } from './errors';
 
 export const SEARCH_KINDS: readonly SearchKind[] = ['visit', 'pickup', 'vehicle', 'pass', 'duty'];
@@ -56,15 +58,26 @@ export interface Filters {
 
 export const NO_FILTERS: Filters = { kind: '', from: '', to: '', gate: '', guardId: '' };
 
-/** The core's query for what the guard typed and picked. */
+/** The first bad date filter, naming its field (`from`/`to`); both ends are optional. */
+export function filterDateError(f: Filters): AppError | null {
+  const from = normaliseDate(f.from);
+  const to = normaliseDate(f.to);
+  const bad = (field: 'from' | 'to', code: AppError['code']) => ({ ...uiError(code, field), code });
+  if (from !== '' && dayStartMs(from) === null) return bad('from', 'date_format');
+  if (to !== '' && dayStartMs(to) === null) return bad('to', 'date_format');
+  if (from !== '' && to !== '' && to < from) return bad('to', 'range_reversed');
+  return null;
+}
+
+/** The core's query for what the guard typed and picked (dates checked by `filterDateError`). */
 export function buildQuery(text: string, f: Filters): SearchQuery {
   const gate = Number.parseInt(f.gate, 10);
   const guard = Number.parseInt(f.guardId, 10);
   return {
     text,
     kinds: f.kind ? [f.kind] : [],
-    fromMs: dayStartMs(f.from),
-    toMs: dayEndMs(f.to),
+    fromMs: dayStartMs(normaliseDate(f.from)),
+    toMs: dayEndMs(normaliseDate(f.to)),
     gate: Number.isFinite(gate) ? gate : null,
     guardId: Number.isFinite(guard) ? guard : null,
   };

@@ -1202,6 +1202,7 @@ export const en: Dictionary = {
     allKinds: 'All kinds',
     from: 'From',
     to: 'To',
+    datePlaceholder: 'e.g. 2026-11-01',
     gate: 'Gate no.',
     anyGate: 'All',
     guard: 'Recorded by',

@@ -1202,6 +1202,7 @@ export const zhCN = {
     allKinds: '全部类别',
     from: '从',
     to: '到',
+    datePlaceholder: '例如 2026-11-01',
     gate: '门岗号',
     anyGate: '全部',
     guard: '登记人',
