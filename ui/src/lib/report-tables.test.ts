@@ -34,10 +34,10 @@ function overview(): Overview {
     },
     refusedScans: {
       total: 1,
-      rows: [{ id: 9, scannedAtMs: 0, serial: null, keyId: null, outcome: 'expired', direction: 'in', gateNumber: 1, guard: '王主管', overrideBy: '' }],
+      rows: [{ id: 9, scannedAtMs: 0, serial: null, keyId: null, outcome: 'expired', direction: 'in', gateNumber: 1, guard: '王主管', overrideBy: '', overrideReason: '', holderHint: '' }],
       perOutcome: [],
     },
-  } as Overview;
+  };
 }
 
 describe('report tables, the same on screen and on paper', () => {
