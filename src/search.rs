@@ -569,87 +569,71 @@ impl Field {
 }
 
 /// One kind of record as search shows it: the list line (title and two subtitle SQL
-/// expressions over `r`) and the fields of the opened record, in the order shown.
+/// expressions over `r`) and the fields of the opened record, in the order shown (in
+/// groups, so a group two kinds share is written once).
 struct Described {
     table: &'static str,
     title: &'static str,
     at: &'static str,
     subtitle: [&'static str; 2],
-    fields: &'static [Field],
+    fields: &'static [&'static [Field]],
 }
+
+impl Described {
+    fn fields(&self) -> impl Iterator<Item = &'static Field> + '_ {
+        self.fields.iter().flat_map(|group| group.iter())
+    }
+}
+
+/// Check-in and check-out, the same for visits and vehicle visits.
+const CHECKED_IN_OUT: &[Field] = &[
+    Field("checked_in_at", "checked_in_at_ms", Shape::Time),
+    Field("checked_in_by", "checked_in_by", Shape::Guard),
+    Field("checked_out_at", "checked_out_at_ms", Shape::Time),
+    Field("checked_out_by", "checked_out_by", Shape::Guard),
+];
 
 impl SearchKind {
     fn described(self) -> &'static Described {
         use Shape::*;
         match self {
-            SearchKind::Visit => &Described {
-                table: "visit",
-                title: "name",
-                at: "checked_in_at_ms",
-                subtitle: ["r.host", "r.purpose"],
-                fields: &[
+            SearchKind::Visit => &Described { table: "visit", title: "name", at: "checked_in_at_ms", subtitle: ["r.host", "r.purpose"], fields: &[
+                &[
                     Field("name", "name", Text), Field("id_number", "id_number", Masked), Field("phone", "phone", Phone),
                     Field("organisation", "organisation", Text), Field("companions", "companions", Number),
                     Field("companion_names", "companion_names", Text), Field("host", "host", Text), Field("purpose", "purpose", Text),
                     Field("plate", "plate", Text), Field("items_in", "items_in", Text), Field("notes", "notes", Text),
-                    Field("checked_in_at", "checked_in_at_ms", Time), Field("checked_in_by", "checked_in_by", Guard),
-                    Field("checked_out_at", "checked_out_at_ms", Time), Field("checked_out_by", "checked_out_by", Guard),
-                    Field("items_out", "items_out", Text),
                 ],
-            },
-            SearchKind::Pickup => &Described {
-                table: "pickup",
-                title: "child_name",
-                at: "picked_up_at_ms",
-                subtitle: ["r.picker_name", "r.class_name"],
-                fields: &[
-                    Field("child_name", "child_name", Text), Field("class_name", "class_name", Text),
-                    Field("picker_name", "picker_name", Text), Field("relation", "relation", Text),
-                    Field("id_number", "picker_id_number", Masked), Field("phone", "picker_phone", Phone), Field("teacher", "teacher", Text),
-                    Field("picked_up_at", "picked_up_at_ms", Time), Field("recorded_by", "recorded_by", Guard),
-                ],
-            },
-            SearchKind::Vehicle => &Described {
-                table: "vehicle_visit",
-                title: "plate",
-                at: "checked_in_at_ms",
-                subtitle: ["r.driver_name", "r.purpose"],
-                fields: &[
+                CHECKED_IN_OUT,
+                &[Field("items_out", "items_out", Text)],
+            ] },
+            SearchKind::Pickup => &Described { table: "pickup", title: "child_name", at: "picked_up_at_ms", subtitle: ["r.picker_name", "r.class_name"], fields: &[&[
+                Field("child_name", "child_name", Text), Field("class_name", "class_name", Text), Field("picker_name", "picker_name", Text),
+                Field("relation", "relation", Text), Field("id_number", "picker_id_number", Masked), Field("phone", "picker_phone", Phone),
+                Field("teacher", "teacher", Text), Field("picked_up_at", "picked_up_at_ms", Time), Field("recorded_by", "recorded_by", Guard),
+            ]] },
+            SearchKind::Vehicle => &Described { table: "vehicle_visit", title: "plate", at: "checked_in_at_ms", subtitle: ["r.driver_name", "r.purpose"], fields: &[
+                &[
                     Field("plate", "plate", Text), Field("vehicle_type", "vehicle_type", Text), Field("colour", "colour", Text),
-                    Field("driver_name", "driver_name", Text), Field("id_number", "driver_id_number", Masked),
-                    Field("phone", "driver_phone", Phone), Field("organisation", "organisation", Text), Field("purpose", "purpose", Text),
-                    Field("passengers", "passengers", Number), Field("notes", "notes", Text),
-                    Field("checked_in_at", "checked_in_at_ms", Time), Field("checked_in_by", "checked_in_by", Guard),
-                    Field("checked_out_at", "checked_out_at_ms", Time), Field("checked_out_by", "checked_out_by", Guard),
+                    Field("driver_name", "driver_name", Text), Field("id_number", "driver_id_number", Masked), Field("phone", "driver_phone", Phone),
+                    Field("organisation", "organisation", Text), Field("purpose", "purpose", Text), Field("passengers", "passengers", Number),
+                    Field("notes", "notes", Text),
                 ],
-            },
-            SearchKind::Pass => &Described {
-                table: "pass",
-                title: "holder_name",
-                at: "issued_at_ms",
-                subtitle: ["'#' || r.serial", "r.department"],
-                fields: &[
-                    Field("serial", "serial", Number), Field("pass_kind", "kind", Text), Field("holder_name", "holder_name", Text),
-                    Field("id_number", "holder_id_number", Masked), Field("phone", "holder_phone", Phone),
-                    Field("department", "department", Text), Field("valid_from", "valid_from_ms", Time), Field("valid_to", "valid_to_ms", Time),
-                    Field("approved_by", "approved_by", Text), Field("issued_at", "issued_at_ms", Time), Field("issued_by", "issued_by", Guard),
-                    Field("revoked_at", "revoked_at_ms", Time), Field("revoke_reason", "revoke_reason", Text),
-                ],
-            },
-            SearchKind::Duty => &Described {
-                table: "duty_entry",
-                title: "text",
-                at: "occurred_at_ms",
-                subtitle: ["r.place", "NULL"],
-                fields: &[
-                    Field("duty_day", "duty_day", Text), Field("entry_kind", "kind", Text),
-                    Field("occurred_at", "occurred_at_ms", Time), Field("recorded_at", "recorded_at_ms", Time),
-                    Field("place", "place", Text), Field("text", "text", Text), Field("reported_to", "reported_to", Text),
-                    Field("severity", "severity", Text), Field("spot_check_by", "spot_check_by", Text),
-                    Field("replacement_guard", "replacement_guard", Text), Field("void_reason", "void_reason", Text),
-                    Field("guard", "guard_id", Guard),
-                ],
-            },
+                CHECKED_IN_OUT,
+            ] },
+            SearchKind::Pass => &Described { table: "pass", title: "holder_name", at: "issued_at_ms", subtitle: ["'#' || r.serial", "r.department"], fields: &[&[
+                Field("serial", "serial", Number), Field("pass_kind", "kind", Text), Field("holder_name", "holder_name", Text),
+                Field("id_number", "holder_id_number", Masked), Field("phone", "holder_phone", Phone), Field("department", "department", Text),
+                Field("valid_from", "valid_from_ms", Time), Field("valid_to", "valid_to_ms", Time), Field("approved_by", "approved_by", Text),
+                Field("issued_at", "issued_at_ms", Time), Field("issued_by", "issued_by", Guard), Field("revoked_at", "revoked_at_ms", Time),
+                Field("revoke_reason", "revoke_reason", Text),
+            ]] },
+            SearchKind::Duty => &Described { table: "duty_entry", title: "text", at: "occurred_at_ms", subtitle: ["r.place", "NULL"], fields: &[&[
+                Field("duty_day", "duty_day", Text), Field("entry_kind", "kind", Text), Field("occurred_at", "occurred_at_ms", Time),
+                Field("recorded_at", "recorded_at_ms", Time), Field("place", "place", Text), Field("text", "text", Text),
+                Field("reported_to", "reported_to", Text), Field("severity", "severity", Text), Field("spot_check_by", "spot_check_by", Text),
+                Field("replacement_guard", "replacement_guard", Text), Field("void_reason", "void_reason", Text), Field("guard", "guard_id", Guard),
+            ]] },
         }
     }
 
@@ -682,8 +666,9 @@ pub fn record(db: &Db, actor: &Actor, kind: SearchKind, record_id: i64) -> Resul
 }
 
 fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<SearchRecord> {
-    let Described { table, title, at, fields: described, .. } = kind.described();
-    let list = described.iter().map(Field::sql).collect::<Vec<_>>().join(", ");
+    let described = kind.described();
+    let Described { table, title, at, .. } = described;
+    let list = described.fields().map(Field::sql).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT r.uid, r.{at}, r.{title}, {list} FROM {table} r WHERE r.id = ?1");
     let found = conn
         .query_row(&sql, [record_id], |r| {
@@ -691,7 +676,7 @@ fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<Sear
             let at_ms: i64 = r.get(1)?;
             let title: Option<String> = r.get(2)?;
             let mut fields = Vec::new();
-            for (i, Field(key, _, shape)) in described.iter().enumerate() {
+            for (i, Field(key, _, shape)) in described.fields().enumerate() {
                 let field = match shape {
                     Shape::Time => r.get::<_, Option<i64>>(i + 3)?.map(|at| SearchField { key: (*key).into(), value: String::new(), at_ms: Some(at) }),
                     _ => r.get::<_, Option<String>>(i + 3)?.filter(|v| !v.is_empty()).map(|v| {
