@@ -21,6 +21,11 @@
 //! the next open, before anything else touches the database, `apply_staged_restore`
 //! checks the staged file again and puts it in place, keeping the replaced database as
 //! `<db>.before-restore-<time>`; the shell then records `database_restored` in the chain.
+//!
+//! Leftovers: the kept `<db>.before-restore-<time>` and a rejected `<db>.restore-rejected`
+//! are full copies of personal data, so the retention purge deletes them once they are older
+//! than the retention period (`delete_restore_leftovers`, by the file's modification time);
+//! nothing else beside the database is touched.
 //! Called by: the CLI, the shell (supervisor screens, start-up, the daily timer).
 
 use std::fs::File;
@@ -51,8 +56,13 @@ pub struct BackupReport {
 
 /// The lock file the running app holds, so a restore cannot pull the database from under it.
 pub fn app_lock_path(db_path: &Path) -> PathBuf {
+    beside(db_path, ".app-lock")
+}
+
+/// `<db><suffix>` in the database's folder.
+fn beside(db_path: &Path, suffix: &str) -> PathBuf {
     let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".app-lock");
+    name.push(suffix);
     db_path.with_file_name(name)
 }
 
@@ -169,13 +179,12 @@ fn replace_with(db_path: &Path, backup: &Path) -> Result<(audit::Report, Option<
     let mut kept_path = None;
     if db_path.exists() {
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let mut kept = db_path.as_os_str().to_os_string();
-        kept.push(format!(".before-restore-{stamp}"));
+        let kept = beside(db_path, &format!("{BEFORE_RESTORE}{stamp}"));
         // Copy through SQLite so a WAL that holds the latest commits comes along.
         let current = Connection::open(db_path)?;
-        current.execute("VACUUM INTO ?1", [Path::new(&kept).to_string_lossy()])?;
+        current.execute("VACUUM INTO ?1", [kept.to_string_lossy()])?;
         drop(current);
-        kept_path = Some(PathBuf::from(kept));
+        kept_path = Some(kept);
     }
     let source = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut target = Connection::open(db_path)?;
@@ -482,9 +491,7 @@ pub fn list_backups(db: &Db, actor: &Actor) -> Result<Vec<BackupFile>> {
 
 /// Where a restore waits for the next start: `<db>.restore`.
 pub fn staged_restore_path(db_path: &Path) -> PathBuf {
-    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".restore");
-    db_path.with_file_name(name)
+    beside(db_path, ".restore")
 }
 
 /// What a staged restore checked (for the confirmation that the app will restart).
@@ -550,9 +557,7 @@ pub fn apply_staged_restore(db_path: &Path) -> Result<Option<AppliedRestore>> {
         return Ok(None);
     }
     if let Err(err) = check_file(&staged) {
-        let mut rejected = staged.as_os_str().to_os_string();
-        rejected.push("-rejected");
-        let _ = std::fs::rename(&staged, PathBuf::from(rejected));
+        let _ = std::fs::rename(&staged, beside(db_path, REJECTED));
         return Err(err);
     }
     let (report, kept) = replace_with(db_path, &staged)?;
@@ -574,9 +579,87 @@ pub fn record_restore(db: &Db, applied: &AppliedRestore) -> Result<()> {
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------
+// Restore leftovers beside the database
+
+/// `<db>.before-restore-YYYYMMDD-HHMMSS`: the database a restore replaced.
+const BEFORE_RESTORE: &str = ".before-restore-";
+/// `<db>.restore-rejected`: a staged restore that failed its check at open.
+const REJECTED: &str = ".restore-rejected";
+
+/// Whether `name` (a file name in the database's folder) is a restore leftover of the
+/// database named `db_name`: exactly `<db_name>.restore-rejected` or
+/// `<db_name>.before-restore-` and a `YYYYMMDD-HHMMSS` stamp.
+fn is_restore_leftover(db_name: &str, name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(db_name) else { return false };
+    if rest == REJECTED {
+        return true;
+    }
+    let Some(stamp) = rest.strip_prefix(BEFORE_RESTORE) else { return false };
+    stamp.len() == 15
+        && stamp.char_indices().all(|(i, c)| if i == 8 { c == '-' } else { c.is_ascii_digit() })
+}
+
+/// Deletes the restore leftovers beside `db_path` last modified before `cutoff_ms` (Unix
+/// milliseconds); returns how many were deleted. Idempotent; any other file is left alone.
+/// Called by `retention::purge_due`.
+pub fn delete_restore_leftovers(db_path: &Path, cutoff_ms: i64) -> Result<i64> {
+    let Some(db_name) = db_path.file_name().and_then(|n| n.to_str()) else { return Ok(0) };
+    let folder = db_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(err) => return Err(err.into()),
+    };
+    let mut deleted = 0;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(|name| is_restore_leftover(db_name, name)) {
+            continue;
+        }
+        let meta = entry.metadata()?;
+        if !meta.is_file() {
+            continue;
+        }
+        let modified_ms = meta
+            .modified()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        if modified_ms < cutoff_ms {
+            std::fs::remove_file(entry.path())?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_restore_leftovers_of_this_database_are_recognised() {
+        for name in ["gatehouse.db.before-restore-20261128-101500", "gatehouse.db.restore-rejected"] {
+            assert!(is_restore_leftover("gatehouse.db", name), "{name}");
+        }
+        for name in [
+            "gatehouse.db",
+            "gatehouse.db-wal",
+            "gatehouse.db.restore",
+            "gatehouse.db.app-lock",
+            "gatehouse.db.before-restore-20261128-101500-wal",
+            "gatehouse.db.before-restore-2026112-101500",
+            "gatehouse.db.before-restore-20261128_101500",
+            "gatehouse.db.restore-rejected.txt",
+            "other.db.restore-rejected",
+            "other.db.before-restore-20261128-101500",
+            "gatehouse-backup-20261128-101500.db",
+        ] {
+            assert!(!is_restore_leftover("gatehouse.db", name), "{name}");
+        }
+    }
 
     #[test]
     fn only_gatehouse_backup_names_are_recognised_and_ordered() {

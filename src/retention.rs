@@ -25,10 +25,14 @@
 //!   committed); a run with nothing to purge logs nothing. After a run that purged, the WAL
 //!   is checkpointed (TRUNCATE); with `secure_delete` on (see `db`) the old values are left
 //!   in neither the database file nor the -wal file.
+//! - Restore leftovers: the same run deletes the copies a restore left beside the database
+//!   (`<db>.before-restore-<time>`, `<db>.restore-rejected`, see `backup`) once their file
+//!   is older than the period, and logs one `retention_files_deleted` event with the count
+//!   (none when nothing was deleted). A full copy of personal data must not outlive it.
 //! - Idempotent: a second run finds nothing. The shell calls it at start-up and from its
 //!   daily timer; the CLI has `gatehouse purge`.
 //!
-//! Must not: delete records, touch sealed tables or the chain. Called by: the shell, the CLI.
+//! Must not: delete records, touch sealed tables or the chain, or touch any other file. Called by: the shell, the CLI.
 
 use serde::Serialize;
 use serde_json::json;
@@ -38,7 +42,7 @@ use crate::audit::{self, Audited, Event};
 use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::search::{self, SearchKind};
-use crate::{pickups, site, vehicles, visits};
+use crate::{backup, pickups, site, vehicles, visits};
 
 /// Records purged per transaction.
 const BATCH: i64 = 200;
@@ -54,6 +58,9 @@ pub struct PurgeReport {
     pub pickups: i64,
     #[ts(type = "number")]
     pub vehicle_visits: i64,
+    /// Restore leftovers (old copies of the database) deleted beside it.
+    #[ts(type = "number")]
+    pub leftover_files: i64,
     /// Records ended before this instant were due.
     #[ts(type = "number")]
     pub cutoff_ms: i64,
@@ -61,6 +68,7 @@ pub struct PurgeReport {
 }
 
 impl PurgeReport {
+    /// Records purged (the leftover files are counted apart).
     pub fn total(&self) -> i64 {
         self.visits + self.pickups + self.vehicle_visits
     }
@@ -146,6 +154,19 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
     }
     if total.total() > 0 {
         db.checkpoint_truncate()?;
+    }
+    total.leftover_files = backup::delete_restore_leftovers(db.path(), cutoff_ms)?;
+    if total.leftover_files > 0 {
+        db.write(|tx| {
+            audit::append(
+                tx,
+                Event::new("retention_files_deleted", None).detail(json!({
+                    "files": total.leftover_files,
+                    "retention_days": days,
+                    "cutoff_ms": cutoff_ms,
+                })),
+            )
+        })?;
     }
     Ok(total)
 }

@@ -539,27 +539,122 @@ fn shortened(text: &str, max: usize) -> String {
     }
 }
 
+/// How one field of an opened record is read (from column `.1` of the row) and shown.
+#[derive(Clone, Copy)]
+enum Shape {
+    Text,
+    /// An integer shown as text.
+    Number,
+    /// An ID number, masked as everywhere else.
+    Masked,
+    Phone,
+    /// An instant (ms); the UI formats it.
+    Time,
+    /// A guard's id, shown as the guard's name.
+    Guard,
+}
+
+/// One field of an opened record: the key the UI labels it by, its column, its shape.
+struct Field(&'static str, &'static str, Shape);
+
+impl Field {
+    fn sql(&self) -> String {
+        let column = self.1;
+        match self.2 {
+            Shape::Number => format!("CAST(r.{column} AS TEXT)"),
+            Shape::Guard => format!("(SELECT name FROM guard WHERE id = r.{column})"),
+            _ => format!("r.{column}"),
+        }
+    }
+}
+
+/// One kind of record as search shows it: the list line (title and two subtitle SQL
+/// expressions over `r`) and the fields of the opened record, in the order shown (in
+/// groups, so a group two kinds share is written once).
+struct Described {
+    table: &'static str,
+    title: &'static str,
+    at: &'static str,
+    subtitle: [&'static str; 2],
+    fields: &'static [&'static [Field]],
+}
+
+impl Described {
+    fn fields(&self) -> impl Iterator<Item = &'static Field> + '_ {
+        self.fields.iter().flat_map(|group| group.iter())
+    }
+}
+
+/// Check-in and check-out, the same for visits and vehicle visits.
+const CHECKED_IN_OUT: &[Field] = &[
+    Field("checked_in_at", "checked_in_at_ms", Shape::Time),
+    Field("checked_in_by", "checked_in_by", Shape::Guard),
+    Field("checked_out_at", "checked_out_at_ms", Shape::Time),
+    Field("checked_out_by", "checked_out_by", Shape::Guard),
+];
+
+impl SearchKind {
+    fn described(self) -> &'static Described {
+        use Shape::*;
+        match self {
+            SearchKind::Visit => &Described { table: "visit", title: "name", at: "checked_in_at_ms", subtitle: ["r.host", "r.purpose"], fields: &[
+                &[
+                    Field("name", "name", Text), Field("id_number", "id_number", Masked), Field("phone", "phone", Phone),
+                    Field("organisation", "organisation", Text), Field("companions", "companions", Number),
+                    Field("companion_names", "companion_names", Text), Field("host", "host", Text), Field("purpose", "purpose", Text),
+                    Field("plate", "plate", Text), Field("items_in", "items_in", Text), Field("notes", "notes", Text),
+                ],
+                CHECKED_IN_OUT,
+                &[Field("items_out", "items_out", Text)],
+            ] },
+            SearchKind::Pickup => &Described { table: "pickup", title: "child_name", at: "picked_up_at_ms", subtitle: ["r.picker_name", "r.class_name"], fields: &[&[
+                Field("child_name", "child_name", Text), Field("class_name", "class_name", Text), Field("picker_name", "picker_name", Text),
+                Field("relation", "relation", Text), Field("id_number", "picker_id_number", Masked), Field("phone", "picker_phone", Phone),
+                Field("teacher", "teacher", Text), Field("picked_up_at", "picked_up_at_ms", Time), Field("recorded_by", "recorded_by", Guard),
+            ]] },
+            SearchKind::Vehicle => &Described { table: "vehicle_visit", title: "plate", at: "checked_in_at_ms", subtitle: ["r.driver_name", "r.purpose"], fields: &[
+                &[
+                    Field("plate", "plate", Text), Field("vehicle_type", "vehicle_type", Text), Field("colour", "colour", Text),
+                    Field("driver_name", "driver_name", Text), Field("id_number", "driver_id_number", Masked), Field("phone", "driver_phone", Phone),
+                    Field("organisation", "organisation", Text), Field("purpose", "purpose", Text), Field("passengers", "passengers", Number),
+                    Field("notes", "notes", Text),
+                ],
+                CHECKED_IN_OUT,
+            ] },
+            SearchKind::Pass => &Described { table: "pass", title: "holder_name", at: "issued_at_ms", subtitle: ["'#' || r.serial", "r.department"], fields: &[&[
+                Field("serial", "serial", Number), Field("pass_kind", "kind", Text), Field("holder_name", "holder_name", Text),
+                Field("id_number", "holder_id_number", Masked), Field("phone", "holder_phone", Phone), Field("department", "department", Text),
+                Field("valid_from", "valid_from_ms", Time), Field("valid_to", "valid_to_ms", Time), Field("approved_by", "approved_by", Text),
+                Field("issued_at", "issued_at_ms", Time), Field("issued_by", "issued_by", Guard), Field("revoked_at", "revoked_at_ms", Time),
+                Field("revoke_reason", "revoke_reason", Text),
+            ]] },
+            SearchKind::Duty => &Described { table: "duty_entry", title: "text", at: "occurred_at_ms", subtitle: ["r.place", "NULL"], fields: &[&[
+                Field("duty_day", "duty_day", Text), Field("entry_kind", "kind", Text), Field("occurred_at", "occurred_at_ms", Time),
+                Field("recorded_at", "recorded_at_ms", Time), Field("place", "place", Text), Field("text", "text", Text),
+                Field("reported_to", "reported_to", Text), Field("severity", "severity", Text), Field("spot_check_by", "spot_check_by", Text),
+                Field("replacement_guard", "replacement_guard", Text), Field("void_reason", "void_reason", Text), Field("guard", "guard_id", Guard),
+            ]] },
+        }
+    }
+
+    /// The title as listed and opened: a duty entry's text is cut to 40 characters.
+    fn title(self, title: Option<String>) -> String {
+        let title = title.unwrap_or_default();
+        if self == SearchKind::Duty { shortened(&title, 40) } else { title }
+    }
+}
+
 /// The list line of one record (`None` if the record is gone).
 fn hit(conn: &Connection, kind: SearchKind, id: i64, at_ms: i64, gate: Option<i64>, guard_id: Option<i64>) -> Result<Option<SearchHit>> {
-    let sql = match kind {
-        SearchKind::Visit => "SELECT uid, name, host, purpose FROM visit WHERE id = ?1",
-        SearchKind::Pickup => "SELECT uid, child_name, picker_name, class_name FROM pickup WHERE id = ?1",
-        SearchKind::Vehicle => "SELECT uid, plate, driver_name, purpose FROM vehicle_visit WHERE id = ?1",
-        SearchKind::Pass => "SELECT uid, holder_name, '#' || serial, department FROM pass WHERE id = ?1",
-        SearchKind::Duty => "SELECT uid, text, place, NULL FROM duty_entry WHERE id = ?1",
-    };
+    let Described { table, title, subtitle: [b, c], .. } = kind.described();
     let row = conn
-        .prepare_cached(sql)?
+        .prepare_cached(&format!("SELECT r.uid, r.{title}, {b}, {c} FROM {table} r WHERE r.id = ?1"))?
         .query_row([id], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
         })
         .optional()?;
     let Some((uid, a, b, c)) = row else { return Ok(None) };
-    let (title, subtitle) = match kind {
-        SearchKind::Duty => (shortened(a.as_deref().unwrap_or_default(), 40), joined(&[b, c])),
-        _ => (a.unwrap_or_default(), joined(&[b, c])),
-    };
-    Ok(Some(SearchHit { kind, id, uid, at_ms, title, subtitle, gate, guard_name: guard_name(conn, guard_id)? }))
+    Ok(Some(SearchHit { kind, id, uid, at_ms, title: kind.title(a), subtitle: joined(&[b, c]), gate, guard_name: guard_name(conn, guard_id)? }))
 }
 
 /// Opens one found record: its fields, ID numbers and phones masked as everywhere else.
@@ -570,131 +665,24 @@ pub fn record(db: &Db, actor: &Actor, kind: SearchKind, record_id: i64) -> Resul
     })
 }
 
-enum Shape {
-    Text,
-    Masked,
-    Phone,
-    Time,
-}
-
 fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<SearchRecord> {
-    use Shape::*;
-    let (table, title_column, at_column, columns): (&str, &str, &str, &[(&str, &str, Shape)]) = match kind {
-        SearchKind::Visit => (
-            "visit",
-            "name",
-            "checked_in_at_ms",
-            &[
-                ("name", "r.name", Text),
-                ("id_number", "r.id_number", Masked),
-                ("phone", "r.phone", Phone),
-                ("organisation", "r.organisation", Text),
-                ("companions", "CAST(r.companions AS TEXT)", Text),
-                ("companion_names", "r.companion_names", Text),
-                ("host", "r.host", Text),
-                ("purpose", "r.purpose", Text),
-                ("plate", "r.plate", Text),
-                ("items_in", "r.items_in", Text),
-                ("notes", "r.notes", Text),
-                ("checked_in_at", "r.checked_in_at_ms", Time),
-                ("checked_in_by", "(SELECT name FROM guard WHERE id = r.checked_in_by)", Text),
-                ("checked_out_at", "r.checked_out_at_ms", Time),
-                ("checked_out_by", "(SELECT name FROM guard WHERE id = r.checked_out_by)", Text),
-                ("items_out", "r.items_out", Text),
-            ],
-        ),
-        SearchKind::Pickup => (
-            "pickup",
-            "child_name",
-            "picked_up_at_ms",
-            &[
-                ("child_name", "r.child_name", Text),
-                ("class_name", "r.class_name", Text),
-                ("picker_name", "r.picker_name", Text),
-                ("relation", "r.relation", Text),
-                ("id_number", "r.picker_id_number", Masked),
-                ("phone", "r.picker_phone", Phone),
-                ("teacher", "r.teacher", Text),
-                ("picked_up_at", "r.picked_up_at_ms", Time),
-                ("recorded_by", "(SELECT name FROM guard WHERE id = r.recorded_by)", Text),
-            ],
-        ),
-        SearchKind::Vehicle => (
-            "vehicle_visit",
-            "plate",
-            "checked_in_at_ms",
-            &[
-                ("plate", "r.plate", Text),
-                ("vehicle_type", "r.vehicle_type", Text),
-                ("colour", "r.colour", Text),
-                ("driver_name", "r.driver_name", Text),
-                ("id_number", "r.driver_id_number", Masked),
-                ("phone", "r.driver_phone", Phone),
-                ("organisation", "r.organisation", Text),
-                ("purpose", "r.purpose", Text),
-                ("passengers", "CAST(r.passengers AS TEXT)", Text),
-                ("notes", "r.notes", Text),
-                ("checked_in_at", "r.checked_in_at_ms", Time),
-                ("checked_in_by", "(SELECT name FROM guard WHERE id = r.checked_in_by)", Text),
-                ("checked_out_at", "r.checked_out_at_ms", Time),
-                ("checked_out_by", "(SELECT name FROM guard WHERE id = r.checked_out_by)", Text),
-            ],
-        ),
-        SearchKind::Pass => (
-            "pass",
-            "holder_name",
-            "issued_at_ms",
-            &[
-                ("serial", "CAST(r.serial AS TEXT)", Text),
-                ("pass_kind", "r.kind", Text),
-                ("holder_name", "r.holder_name", Text),
-                ("id_number", "r.holder_id_number", Masked),
-                ("phone", "r.holder_phone", Phone),
-                ("department", "r.department", Text),
-                ("valid_from", "r.valid_from_ms", Time),
-                ("valid_to", "r.valid_to_ms", Time),
-                ("approved_by", "r.approved_by", Text),
-                ("issued_at", "r.issued_at_ms", Time),
-                ("issued_by", "(SELECT name FROM guard WHERE id = r.issued_by)", Text),
-                ("revoked_at", "r.revoked_at_ms", Time),
-                ("revoke_reason", "r.revoke_reason", Text),
-            ],
-        ),
-        SearchKind::Duty => (
-            "duty_entry",
-            "text",
-            "occurred_at_ms",
-            &[
-                ("duty_day", "r.duty_day", Text),
-                ("entry_kind", "r.kind", Text),
-                ("occurred_at", "r.occurred_at_ms", Time),
-                ("recorded_at", "r.recorded_at_ms", Time),
-                ("place", "r.place", Text),
-                ("text", "r.text", Text),
-                ("reported_to", "r.reported_to", Text),
-                ("severity", "r.severity", Text),
-                ("spot_check_by", "r.spot_check_by", Text),
-                ("replacement_guard", "r.replacement_guard", Text),
-                ("void_reason", "r.void_reason", Text),
-                ("guard", "(SELECT name FROM guard WHERE id = r.guard_id)", Text),
-            ],
-        ),
-    };
-    let list = columns.iter().map(|(_, sql, _)| *sql).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT r.uid, r.{at_column}, r.{title_column}, {list} FROM {table} r WHERE r.id = ?1");
+    let described = kind.described();
+    let Described { table, title, at, .. } = described;
+    let list = described.fields().map(Field::sql).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT r.uid, r.{at}, r.{title}, {list} FROM {table} r WHERE r.id = ?1");
     let found = conn
         .query_row(&sql, [record_id], |r| {
             let uid: String = r.get(0)?;
             let at_ms: i64 = r.get(1)?;
             let title: Option<String> = r.get(2)?;
             let mut fields = Vec::new();
-            for (i, (key, _, shape)) in columns.iter().enumerate() {
+            for (i, Field(key, _, shape)) in described.fields().enumerate() {
                 let field = match shape {
-                    Time => r.get::<_, Option<i64>>(i + 3)?.map(|at| SearchField { key: (*key).into(), value: String::new(), at_ms: Some(at) }),
+                    Shape::Time => r.get::<_, Option<i64>>(i + 3)?.map(|at| SearchField { key: (*key).into(), value: String::new(), at_ms: Some(at) }),
                     _ => r.get::<_, Option<String>>(i + 3)?.filter(|v| !v.is_empty()).map(|v| {
                         let value = match shape {
-                            Masked => document::mask(&v),
-                            Phone => crate::visits::mask_phone(&v),
+                            Shape::Masked => document::mask(&v),
+                            Shape::Phone => crate::visits::mask_phone(&v),
                             _ => v,
                         };
                         SearchField { key: (*key).into(), value, at_ms: None }
@@ -707,8 +695,7 @@ fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<Sear
         .optional()?;
     let (uid, at_ms, title, fields) =
         found.ok_or_else(|| Error::not_found(ErrorCode::RecordNotFound, format!("there is no {} number {record_id}: search again", kind.as_str())))?;
-    let title = if kind == SearchKind::Duty { shortened(&title.unwrap_or_default(), 40) } else { title.unwrap_or_default() };
-    Ok(SearchRecord { kind, id: record_id, uid, at_ms, title, fields })
+    Ok(SearchRecord { kind, id: record_id, uid, at_ms, title: kind.title(title), fields })
 }
 
 #[cfg(test)]

@@ -3,26 +3,7 @@
 use gatehouse::duty::{self, EntryKind, NewEntry, NewFollowUp, PatrolStop, Severity, SpotCheckMode};
 use gatehouse::{ErrorCode, ErrorKind};
 
-use crate::util::{Fixture, T0_MS};
-
-fn entry(kind: EntryKind, text: &str) -> NewEntry {
-    NewEntry {
-        kind,
-        occurred_at_ms: None,
-        place: None,
-        text: text.into(),
-        reported_to: None,
-        severity: None,
-        spot_check_by: None,
-        spot_check_mode: None,
-        replacement_guard: None,
-        replacement_from_ms: None,
-        replacement_to_ms: None,
-        patrol_stops: vec![],
-        follow_up: None,
-        closes_item_id: None,
-    }
-}
+use crate::util::{duty_entry as entry, Fixture, T0_MS};
 
 #[test]
 fn an_entry_may_be_dated_earlier_today_but_never_in_the_future() {

@@ -8,7 +8,7 @@ use gatehouse::handover::{self, HandedOver, HandoverInput};
 use gatehouse::session::Session;
 use gatehouse::ErrorCode;
 
-use crate::util::{drawn_signature, Fixture, GUARD_PIN, SUPERVISOR_PIN};
+use crate::util::{drawn_signature, duty_entry, Fixture, GUARD_PIN, SUPERVISOR_PIN};
 
 fn all_ok(fx: &Fixture, actor: &Actor) -> Vec<CheckResult> {
     checklist::items(&fx.db, actor, ChecklistKind::Handover, false).unwrap().into_iter().map(|i| CheckResult { item: i.label, ok: true, note: None }).collect()
@@ -105,20 +105,10 @@ fn a_problem_in_the_joint_check_becomes_an_open_item_that_survives_the_handover(
         &fx.db,
         &guard,
         &NewEntry {
-            kind: EntryKind::Incident,
-            occurred_at_ms: None,
             place: Some("东门".into()),
-            text: "有人翻越围栏，已劝离".into(),
             reported_to: Some("保卫处值班室".into()),
             severity: Some(gatehouse::duty::Severity::Medium),
-            spot_check_by: None,
-            spot_check_mode: None,
-            replacement_guard: None,
-            replacement_from_ms: None,
-            replacement_to_ms: None,
-            patrol_stops: vec![],
-            follow_up: None,
-            closes_item_id: None,
+            ..duty_entry(EntryKind::Incident, "有人翻越围栏，已劝离")
         },
     )
     .unwrap();

@@ -222,3 +222,86 @@ fn only_a_supervisor_changes_retention_and_the_change_is_audited() {
     assert_eq!(changes, 1);
     assert!(fx.db.read(audit::verify).unwrap().is_ok());
 }
+
+/// A file beside the database, last modified at `modified_ms`.
+fn file_at(fx: &Fixture, name: &str, modified_ms: i64) -> std::path::PathBuf {
+    let path = fx.dir.path().join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_millis(u64::try_from(modified_ms).unwrap());
+    file.set_modified(when).unwrap();
+    path
+}
+
+fn events(fx: &Fixture, action: &str) -> Vec<serde_json::Value> {
+    fx.db
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT body FROM audit_event WHERE action = ?1 ORDER BY seq")?;
+            let bodies: Vec<String> = stmt.query_map([action], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(bodies.into_iter().map(|b| serde_json::from_str::<serde_json::Value>(&b).unwrap()["detail"].clone()).collect())
+        })
+        .unwrap()
+}
+
+#[test]
+fn restore_leftovers_older_than_retention_are_deleted_newer_ones_and_other_files_stay() {
+    let fx = Fixture::new();
+    let now = T0_MS + 200 * DAY_MS;
+    let old = T0_MS;
+    let new = T0_MS + 190 * DAY_MS;
+    let old_kept = file_at(&fx, "gatehouse.db.before-restore-20261128-100000", old);
+    let old_rejected = file_at(&fx, "gatehouse.db.restore-rejected", old);
+    let new_kept = file_at(&fx, "gatehouse.db.before-restore-20270606-100000", new);
+    let unrelated = [
+        file_at(&fx, "notes.txt", old),
+        file_at(&fx, "gatehouse.db.before-restore-notes", old),
+        file_at(&fx, "other.db.restore-rejected", old),
+        file_at(&fx, "gatehouse-backup-20261128-100000.db", old),
+    ];
+
+    fx.clock.set_ms(now);
+    let report = retention::purge_due(&fx.db).unwrap();
+    assert_eq!(report.leftover_files, 2);
+    assert!(!old_kept.exists() && !old_rejected.exists(), "the old copies are gone");
+    assert!(new_kept.exists(), "a copy inside the retention period stays");
+    for path in &unrelated {
+        assert!(path.exists(), "{} was touched", path.display());
+    }
+    assert!(fx.path().exists(), "the database itself stays");
+    let logged = events(&fx, "retention_files_deleted");
+    assert_eq!(logged.len(), 1);
+    assert_eq!((logged[0]["files"].as_i64(), logged[0]["retention_days"].as_i64()), (Some(2), Some(180)));
+
+    // Idempotent: a second run deletes nothing and logs nothing.
+    assert_eq!(retention::purge_due(&fx.db).unwrap().leftover_files, 0);
+    assert_eq!(events(&fx, "retention_files_deleted").len(), 1);
+    assert!(new_kept.exists());
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
+}
+
+#[test]
+fn a_real_restore_copy_is_deleted_once_it_is_older_than_retention() {
+    let fx = Fixture::new();
+    let copy = fx.dir.path().join("copy.db");
+    gatehouse::backup::backup_to(&fx.db, &copy).unwrap();
+    let db_path = fx.path();
+    drop(fx.db);
+    gatehouse::backup::restore(&db_path, &copy).unwrap();
+    let kept: Vec<_> = std::fs::read_dir(fx.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("gatehouse.db.before-restore-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the restore kept the old database");
+    let clock = gatehouse::Clock::fixed(T0_MS);
+    let db = gatehouse::Db::open(&db_path, clock.clone()).unwrap();
+    // Its file time is now (wall clock); the purge runs well past the period after that.
+    let modified = std::fs::metadata(&kept[0]).unwrap().modified().unwrap();
+    let modified_ms = i64::try_from(modified.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()).unwrap();
+    clock.set_ms(modified_ms + 179 * DAY_MS);
+    assert_eq!(retention::purge_due(&db).unwrap().leftover_files, 0, "inside the period it stays");
+    assert!(kept[0].exists());
+    clock.set_ms(modified_ms + 181 * DAY_MS);
+    assert_eq!(retention::purge_due(&db).unwrap().leftover_files, 1);
+    assert!(!kept[0].exists());
+}

@@ -14,7 +14,7 @@ use gatehouse::visits::{self, NewVisit};
 use gatehouse::{Db, ErrorCode, ErrorKind};
 use proptest::prelude::*;
 
-use crate::util::{valid_id, Fixture, T0_MS};
+use crate::util::{duty_entry, valid_id, Fixture, T0_MS};
 
 const MINUTE: i64 = 60_000;
 
@@ -173,20 +173,10 @@ fn a_pass_is_found_by_its_serial_and_a_duty_entry_by_its_text() {
         &fx.db,
         &guard,
         &NewEntry {
-            kind: EntryKind::Incident,
-            occurred_at_ms: None,
             place: Some("配电房".into()),
-            text: "发现配电房门锁损坏，已报告后勤".into(),
             reported_to: Some("孙工".into()),
             severity: Some(Severity::Medium),
-            spot_check_by: None,
-            spot_check_mode: None,
-            replacement_guard: None,
-            replacement_from_ms: None,
-            replacement_to_ms: None,
-            patrol_stops: vec![],
-            follow_up: None,
-            closes_item_id: None,
+            ..duty_entry(EntryKind::Incident, "发现配电房门锁损坏，已报告后勤")
         },
     )
     .unwrap();

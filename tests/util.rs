@@ -90,3 +90,24 @@ pub fn drawn_signature(seed: u32) -> Vec<u8> {
     pad.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
     out
 }
+
+/// A duty-log entry of `kind` with `text` and nothing else filled in (set the rest with
+/// `NewEntry { place: ..., ..duty_entry(kind, text) }`).
+pub fn duty_entry(kind: gatehouse::duty::EntryKind, text: &str) -> gatehouse::duty::NewEntry {
+    gatehouse::duty::NewEntry {
+        kind,
+        occurred_at_ms: None,
+        place: None,
+        text: text.into(),
+        reported_to: None,
+        severity: None,
+        spot_check_by: None,
+        spot_check_mode: None,
+        replacement_guard: None,
+        replacement_from_ms: None,
+        replacement_to_ms: None,
+        patrol_stops: vec![],
+        follow_up: None,
+        closes_item_id: None,
+    }
+}

@@ -23,9 +23,9 @@ pub fn start(app: AppHandle) {
                 let desk = app.state::<Desk>();
                 if let Ok(db) = desk.db() {
                     match gatehouse::retention::purge_due(db) {
-                        Ok(report) if report.total() > 0 => eprintln!(
-                            "gatehouse: retention purge: {} visits, {} pick-ups, {} vehicle visits",
-                            report.visits, report.pickups, report.vehicle_visits
+                        Ok(report) if report.total() + report.leftover_files > 0 => eprintln!(
+                            "gatehouse: retention purge: {} visits, {} pick-ups, {} vehicle visits, {} old restore copies",
+                            report.visits, report.pickups, report.vehicle_visits, report.leftover_files
                         ),
                         Ok(_) => {}
                         Err(err) => eprintln!("gatehouse: retention purge failed: {err}"),

@@ -286,6 +286,21 @@ pub async fn wait_toast(app: &App, needle: &str) -> Result<String> {
     res.with_context(|| format!("last toast: {:?}", last.borrow()))
 }
 
+/// Wait for the "saved to …pdf" toast; returns the PDF it names, checked to be in exports/
+/// beside the database and not empty.
+pub async fn wait_saved_pdf(app: &App) -> Result<std::path::PathBuf> {
+    let toast = wait_toast(app, ".pdf").await?;
+    let exports = app.db().parent().context("db dir")?.join("exports");
+    std::fs::read_dir(&exports)?
+        .flatten()
+        .find(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.ends_with(".pdf") && toast.contains(&name) && e.metadata().is_ok_and(|m| m.len() > 0)
+        })
+        .map(|e| e.path())
+        .with_context(|| format!("no PDF named in the toast {toast:?} in {}", exports.display()))
+}
+
 /// Open 设置 (supervisor) and wait for `section_testid` to be on screen.
 pub async fn open_settings(app: &App, section_testid: &str) -> Result<()> {
     app.click("nav-settings").await?;

@@ -152,6 +152,9 @@ fn pass_issued_in_the_ui_scans_green_with_the_holders_name() {
         // on overflow) although it is on screen: read the rendered text (innerText) instead.
         let layout = app.el("pass-card-layout").await?.prop("innerText").await?.unwrap_or_default();
         ensure!(layout.contains(HOLDER), "the card does not show the holder: {layout:?}");
+        app.step("card-save-pdf");
+        app.click("pass-card-save-pdf").await?;
+        wait_saved_pdf(&app).await?;
         app.click("pass-card-close").await?;
         app.wait_gone("pass-card-dialog").await?;
         let row = wait_row(&app, "pass-row", HOLDER).await?;

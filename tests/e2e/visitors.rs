@@ -335,6 +335,8 @@ fn typing_the_slip_digits_and_enter_checks_the_visitor_out() {
         let shown = app.text("slip-code").await?;
         let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
         ensure!(digits == code, "slip shows code {shown:?}, want {code}");
+        app.click("slip-save-pdf").await?;
+        wait_saved_pdf(&app).await?;
         app.click("slip-close").await?;
         app.wait_gone("slip-dialog").await?;
 

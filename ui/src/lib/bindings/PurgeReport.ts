@@ -5,6 +5,10 @@
  */
 export type PurgeReport = { visits: number, pickups: number, vehicleVisits: number, 
 /**
+ * Restore leftovers (old copies of the database) deleted beside it.
+ */
+leftoverFiles: number, 
+/**
  * Records ended before this instant were due.
  */
 cutoffMs: number, retentionDays: number, };
