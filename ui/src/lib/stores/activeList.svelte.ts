@@ -1,7 +1,8 @@
 // A supervisor's list of things that are enabled or disabled, never deleted (staff,
-// watchlist entries, registered vehicles, checklist items): loading it, and flipping one
-// row's `active` with the row's button busy meanwhile. One copy of the behaviour the
-// settings pages share; each page keeps its own table and add form.
+// watchlist entries, registered vehicles, checklist items, guard accounts): loading it, and
+// flipping one row's `active` (or another one-row action, e.g. unlocking a guard) with the
+// row's button busy meanwhile. One copy of the behaviour the settings pages share; each
+// page keeps its own table (ListTable) and add form (AddForm + FieldForm).
 import * as api from '../api';
 import type { AppError } from '../bindings';
 import { errorText } from '../i18n/index.svelte';
@@ -11,6 +12,8 @@ export class ActiveList<T extends { id: number; active: boolean }> {
   rows = $state<T[]>([]);
   /** Why the list could not be loaded (shown above it). */
   error = $state<AppError | null>(null);
+  /** False until the first load returned (no "empty" message before that). */
+  loaded = $state(false);
   /** The row whose enable/disable is in flight. */
   busyId = $state<number | null>(null);
 
@@ -27,16 +30,27 @@ export class ActiveList<T extends { id: number; active: boolean }> {
       this.error = null;
     } catch (e) {
       this.error = api.toAppError(e);
+    } finally {
+      this.loaded = true;
     }
   };
 
-  toggle = async (item: T): Promise<void> => {
+  toggle = (item: T): Promise<void> => this.act(item, () => this.setActive(item.id, !item.active), this.updated);
+
+  /** Puts a changed row in place of the one with its id. */
+  replace = (row: T): void => {
+    this.rows = this.rows.map((r) => (r.id === row.id ? row : r));
+  };
+
+  /** Any one-row action (enable/disable, unlock...): the row busy meanwhile, one at a time;
+   * the new row replaces the old and `done` is toasted; a failure is toasted and the list reloaded. */
+  act = async (item: T, action: () => Promise<T>, done: (row: T) => string): Promise<void> => {
     if (this.busyId !== null) return;
     this.busyId = item.id;
     try {
-      const row = await this.setActive(item.id, !item.active);
-      this.rows = this.rows.map((r) => (r.id === row.id ? row : r));
-      showToast(this.updated(row));
+      const row = await action();
+      this.replace(row);
+      showToast(done(row));
     } catch (e) {
       showToast(errorText(api.toAppError(e)), 'error');
       void this.load();
