@@ -2,45 +2,27 @@
 // watchlist entries, registered vehicles, checklist items, guard accounts): loading it, and
 // flipping one row's `active` (or another one-row action, e.g. unlocking a guard) with the
 // row's button busy meanwhile. One copy of the behaviour the settings pages share; each
-// page keeps its own table (ListTable) and add form (AddForm + FieldForm).
+// page keeps its own table (ListTable) and add form (AddForm + FieldForm). Loading is
+// LoadedList's.
 import * as api from '../api';
-import type { AppError } from '../bindings';
 import { errorText } from '../i18n/index.svelte';
+import { LoadedList } from './loadedList.svelte';
 import { showToast } from './toast.svelte';
 
-export class ActiveList<T extends { id: number; active: boolean }> {
-  rows = $state<T[]>([]);
-  /** Why the list could not be loaded (shown above it). */
-  error = $state<AppError | null>(null);
-  /** False until the first load returned (no "empty" message before that). */
-  loaded = $state(false);
+export class ActiveList<T extends { id: number; active: boolean }> extends LoadedList<T> {
   /** The row whose enable/disable is in flight. */
   busyId = $state<number | null>(null);
 
   constructor(
-    private readonly fetchRows: () => Promise<T[]>,
+    fetchRows: () => Promise<T[]>,
     private readonly setActive: (id: number, active: boolean) => Promise<T>,
     /** The toast after a row was flipped. */
     private readonly updated: (row: T) => string,
-  ) {}
-
-  load = async (): Promise<void> => {
-    try {
-      this.rows = await this.fetchRows();
-      this.error = null;
-    } catch (e) {
-      this.error = api.toAppError(e);
-    } finally {
-      this.loaded = true;
-    }
-  };
+  ) {
+    super(fetchRows);
+  }
 
   toggle = (item: T): Promise<void> => this.act(item, () => this.setActive(item.id, !item.active), this.updated);
-
-  /** Puts a changed row in place of the one with its id. */
-  replace = (row: T): void => {
-    this.rows = this.rows.map((r) => (r.id === row.id ? row : r));
-  };
 
   /** Any one-row action (enable/disable, unlock...): the row busy meanwhile, one at a time;
    * the new row replaces the old and `done` is toasted; a failure is toasted and the list reloaded. */
