@@ -9,7 +9,9 @@ describe('ActiveList', () => {
     const fetchRows = vi.fn().mockResolvedValue([{ id: 1, active: true, name: 'a' }, { id: 2, active: true, name: 'b' }]);
     const setActive = vi.fn(async (id: number, active: boolean) => ({ id, active, name: 'b' }));
     const list = new ActiveList<Row>(fetchRows, setActive, (row) => `updated ${row.name}`);
+    expect(list.loaded).toBe(false);
     await list.load();
+    expect(list.loaded).toBe(true);
     expect(list.rows.map((r) => r.id)).toEqual([1, 2]);
     await list.toggle(list.rows[1]);
     expect(setActive).toHaveBeenCalledWith(2, false);
@@ -39,5 +41,17 @@ describe('ActiveList', () => {
     const list = new ActiveList<Row>(() => Promise.reject(new Error('boom')), vi.fn(), () => '');
     await list.load();
     expect(list.error?.kind).toBe('internal');
+    expect(list.loaded).toBe(true);
+  });
+
+  it('runs another one-row action the same way: row replaced, its message toasted', async () => {
+    const fetchRows = vi.fn().mockResolvedValue([{ id: 1, active: true, name: 'a' }, { id: 2, active: true, name: 'b' }]);
+    const list = new ActiveList<Row>(fetchRows, vi.fn(), () => '');
+    await list.load();
+    const done = vi.fn((row: Row) => `renamed ${row.name}`);
+    await list.act(list.rows[0], async () => ({ id: 1, active: true, name: 'z' }), done);
+    expect(list.rows.map((r) => r.name)).toEqual(['z', 'b']);
+    expect(done).toHaveReturnedWith('renamed z');
+    expect(list.busyId).toBeNull();
   });
 });
