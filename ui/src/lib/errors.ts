@@ -1,6 +1,6 @@
 // Turns an AppError into words a guard understands, in the current language. The UI
 // branches on `kind`/`code`, never on the English `message`, which is for logs only.
-import type { AppError } from './bindings';
+import type { AppError, ImportProblem } from './bindings';
 import { formatDateTime } from './format';
 import { interpolate, lookup } from './i18n/translate';
 import type { Dictionary, Params } from './i18n/types';
@@ -14,6 +14,11 @@ export function uiError(code: string, field: string | null = null): AppError {
     params: {},
     message: code,
   };
+}
+
+/** A bad import row's error (staff or pass import) as an AppError, params included. */
+export function importProblemError(p: ImportProblem): AppError {
+  return { kind: 'invalid', code: p.code, field: p.field, params: p.params, message: p.message };
 }
 
 /** Translated label of a snake_case field name; a generic word for an unknown field. */

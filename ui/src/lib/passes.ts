@@ -3,7 +3,7 @@
 // unit-tested directly (passes.test.ts). The core decides every outcome; this only maps
 // what it answered to colours and words, and turns form text into the core's types.
 import type { AppError, ImportProblem, Outcome, PassKind, PassRow, ScanResult } from './bindings';
-import { errorMessage, fieldLabel, uiError } from './errors';
+import { errorMessage, fieldLabel, importProblemError, uiError } from './errors';
 import { toAsciiDigits } from './input';
 import { interpolate } from './i18n/translate';
 import type { Dictionary } from './i18n/types';
@@ -250,11 +250,10 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 /** One line per bad row of an import: "第 3 行，持证人姓名：请填写持证人姓名". */
 export function importProblemText(p: ImportProblem, dict: Dictionary): string {
-  const err: AppError = { kind: 'invalid', code: p.code, field: p.field, params: p.params, message: p.message };
   return interpolate(dict.passes.import.problem, {
     row: p.row,
     field: fieldLabel(p.field, dict),
-    reason: errorMessage(err, dict),
+    reason: errorMessage(importProblemError(p), dict),
   });
 }
 
