@@ -335,3 +335,20 @@ pub async fn clear_by_keys(app: &App, id: &str) -> Result<()> {
     ensure!(value.is_empty(), "[data-testid={id}] still holds {value:?}");
     Ok(())
 }
+
+/// A set-up database with 120 visitors on site (the admin CLI's `stress`, the core's own
+/// check-in path): more than a windowed list (the board, linked visitors) renders at once.
+pub fn init_db_with_120_on_site(db: &std::path::Path) -> Result<()> {
+    init_db(db)?;
+    run_cli(&["--db", &db_arg(db)?, "stress", "--visits", "120", "--pin", PIN])?;
+    Ok(())
+}
+
+/// Scrolls `testid` into view and saves the window as `test-artifacts/e2e/<name>.png`.
+pub async fn screenshot_at(app: &App, testid: &str, name: &str) -> Result<()> {
+    app.js(&format!(r#"document.querySelector('[data-testid="{testid}"]').scrollIntoView({{block: 'center'}});"#)).await?;
+    let png = app.client().screenshot().await?;
+    std::fs::create_dir_all(crate::harness::artifacts_dir())?;
+    std::fs::write(crate::harness::artifacts_dir().join(format!("{name}.png")), png)?;
+    Ok(())
+}
