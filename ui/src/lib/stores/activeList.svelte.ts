@@ -1,34 +1,25 @@
 // A supervisor's list of things that are enabled or disabled, never deleted (staff,
 // watchlist entries, registered vehicles, checklist items): loading it, and flipping one
 // row's `active` with the row's button busy meanwhile. One copy of the behaviour the
-// settings pages share; each page keeps its own table and add form.
+// settings pages share (loading and its error: LoadedList); each page keeps its own table
+// and add form.
 import * as api from '../api';
-import type { AppError } from '../bindings';
 import { errorText } from '../i18n/index.svelte';
+import { LoadedList } from './loadedList.svelte';
 import { showToast } from './toast.svelte';
 
-export class ActiveList<T extends { id: number; active: boolean }> {
-  rows = $state<T[]>([]);
-  /** Why the list could not be loaded (shown above it). */
-  error = $state<AppError | null>(null);
+export class ActiveList<T extends { id: number; active: boolean }> extends LoadedList<T> {
   /** The row whose enable/disable is in flight. */
   busyId = $state<number | null>(null);
 
   constructor(
-    private readonly fetchRows: () => Promise<T[]>,
+    fetchRows: () => Promise<T[]>,
     private readonly setActive: (id: number, active: boolean) => Promise<T>,
     /** The toast after a row was flipped. */
     private readonly updated: (row: T) => string,
-  ) {}
-
-  load = async (): Promise<void> => {
-    try {
-      this.rows = await this.fetchRows();
-      this.error = null;
-    } catch (e) {
-      this.error = api.toAppError(e);
-    }
-  };
+  ) {
+    super(fetchRows);
+  }
 
   toggle = async (item: T): Promise<void> => {
     if (this.busyId !== null) return;
