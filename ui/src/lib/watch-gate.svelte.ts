@@ -5,30 +5,19 @@
 // desk do not each keep a copy of the same steps.
 import { tick } from 'svelte';
 import type { AppError, SupervisorOverride, WatchHit } from './bindings';
-import {
-  acknowledge,
-  acknowledgedIds,
-  afterSaveError,
-  afterScreen,
-  bannerLevel,
-  initialFlow,
-  isOverrideError,
-  nextStep,
-  withOverride,
-  type WatchFlow,
-} from './watchflow';
+import * as wf from './watchflow';
 
 /** What a form does after the core refused its save (see WatchGate.failed). */
 export type AfterFailure = 'dialog' | 'rescreen' | 'show';
 
 /** How fresh hits join the flow: a new screening by default (the vehicle desk keeps an
  *  acknowledgement of the same hits: vehicle-form carryOver). */
-export type Merge = (prev: WatchFlow, key: string, hits: WatchHit[]) => WatchFlow;
+export type Merge = (prev: wf.WatchFlow, key: string, hits: WatchHit[]) => wf.WatchFlow;
 
-const fresh: Merge = (_prev, key, hits) => afterScreen(key, hits);
+const fresh: Merge = (_prev, key, hits) => wf.afterScreen(key, hits);
 
 export class WatchGate {
-  flow = $state<WatchFlow>(initialFlow());
+  flow = $state<wf.WatchFlow>(wf.initialFlow());
   /** The supervisor override dialog is open. */
   overrideOpen = $state(false);
   /** A PIN or role problem, shown in the dialog. */
@@ -38,16 +27,16 @@ export class WatchGate {
 
   /** The banner's level for the flow, or null without hits. */
   get banner(): 'deny' | 'alert' | null {
-    return bannerLevel(this.flow);
+    return wf.bannerLevel(this.flow);
   }
 
   /** The save's watchlist fields: acknowledged entries and the supervisor's approval. */
   get approvals(): { acknowledgedWatchlist: number[]; watchlistOverride: SupervisorOverride | null } {
-    return { acknowledgedWatchlist: acknowledgedIds(this.flow), watchlistOverride: this.flow.override };
+    return { acknowledgedWatchlist: wf.acknowledgedIds(this.flow), watchlistOverride: this.flow.override };
   }
 
   reset(): void {
-    this.flow = initialFlow();
+    this.flow = wf.initialFlow();
     this.overrideOpen = false;
     this.overrideError = null;
   }
@@ -56,8 +45,8 @@ export class WatchGate {
    *  true when the save may go ahead. Otherwise it stops at the acknowledgement (the
    *  banner's button gets the focus) or opens the supervisor dialog. */
   async cleared(key: string, screen: (() => Promise<WatchHit[]>) | null, merge: Merge = fresh): Promise<boolean> {
-    if (nextStep(this.flow, key) === 'screen' && screen) this.flow = merge(this.flow, key, await screen());
-    const step = nextStep(this.flow, key);
+    if (wf.nextStep(this.flow, key) === 'screen' && screen) this.flow = merge(this.flow, key, await screen());
+    const step = wf.nextStep(this.flow, key);
     if (step === 'acknowledge') {
       await tick();
       this.ackButton?.focus();
@@ -74,23 +63,23 @@ export class WatchGate {
    *  open dialog (the approval is dropped); 'rescreen' — the watchlist changed since the
    *  screening (first time only): screen again and retry; 'show' — the form shows it. */
   failed(e: AppError, retried: boolean): AfterFailure {
-    if (this.overrideOpen && isOverrideError(e)) {
+    if (this.overrideOpen && wf.isOverrideError(e)) {
       this.overrideError = e;
-      this.flow = withOverride(this.flow, null);
+      this.flow = wf.withOverride(this.flow, null);
       return 'dialog';
     }
     this.overrideOpen = false;
-    this.flow = afterSaveError(this.flow, e);
+    this.flow = wf.afterSaveError(this.flow, e);
     if ((e.code === 'watchlist_unacknowledged' || e.code === 'watchlist_denied') && !retried) return 'rescreen';
     return 'show';
   }
 
   acknowledge(): void {
-    this.flow = acknowledge(this.flow);
+    this.flow = wf.acknowledge(this.flow);
   }
 
   approve(o: SupervisorOverride): void {
-    this.flow = withOverride(this.flow, o);
+    this.flow = wf.withOverride(this.flow, o);
   }
 
   openOverride(): void {
