@@ -352,3 +352,23 @@ pub async fn screenshot_at(app: &App, testid: &str, name: &str) -> Result<()> {
     std::fs::write(crate::harness::artifacts_dir().join(format!("{name}.png")), png)?;
     Ok(())
 }
+
+/// The `data-visit-id`s of the `testid` rows rendered right now, in order (the on-site
+/// board's rows, the vehicle desk's linked-visitor checkboxes).
+pub async fn visit_ids(app: &App, testid: &str) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for row in app.all_now(testid).await? {
+        let id = row.attr("data-visit-id").await?.with_context(|| format!("{testid} without data-visit-id"))?;
+        ids.push(id.parse()?);
+    }
+    Ok(ids)
+}
+
+/// Wait until exactly `n` `testid` rows are rendered; their `data-visit-id`s.
+pub async fn wait_visit_ids(app: &App, testid: &str, n: usize) -> Result<Vec<i64>> {
+    app.wait_for(&format!("{n} {testid} rows"), || async move {
+        let ids = visit_ids(app, testid).await?;
+        Ok((ids.len() == n).then_some(ids))
+    })
+    .await
+}

@@ -51,6 +51,17 @@ async fn enter_plate(app: &App, plate: &str) -> Result<()> {
     Ok(())
 }
 
+/// Open the desk, type an unknown `plate` + Enter, and Enter again into the outside-vehicle
+/// form (the focus lands on its first field).
+async fn open_outside_form(app: &App, plate: &str) -> Result<()> {
+    open_desk(app).await?;
+    enter_plate(app, plate).await?;
+    app.el("plate-outside").await.context("an unknown plate shows the outside-vehicle form")?;
+    // Enter again moves on to the form.
+    press(app, ENTER).await?;
+    wait_focus(app, "vehicle-type").await
+}
+
 fn count(app: &App, table: &str) -> Result<String> {
     sqlite(app.db(), &format!("SELECT count(*) FROM {table}"))
 }
@@ -90,15 +101,10 @@ fn a_truck_enters_with_a_delivery_and_a_missing_item_holds_its_exit_permit() {
             login(&app, SUPERVISOR, PIN).await?;
 
             app.step("plate-desk");
-            open_desk(&app).await?;
-            enter_plate(&app, PLATE).await?;
-            app.el("plate-outside").await.context("an unknown plate shows the outside-vehicle form")?;
+            open_outside_form(&app, PLATE).await?;
             let normalised = app.text("plate-normalised").await?;
             ensure!(normalised.trim() == PLATE, "plate-normalised is {normalised:?}");
             wait_attr(&app, "plate-kind", "data-kind", "standard").await?;
-            // Enter again moves on to the form.
-            press(&app, ENTER).await?;
-            wait_focus(&app, "vehicle-type").await?;
 
             app.step("outside-vehicle-form");
             app.select("vehicle-type", "truck").await?;
@@ -407,23 +413,9 @@ fn a_bad_plate_or_quantity_shows_a_field_error_and_saves_nothing() {
     });
 }
 
-/// The `data-visit-id`s of the linked-visitor checkboxes rendered right now, in order.
-async fn linked_ids(app: &App) -> Result<Vec<i64>> {
-    let mut ids = Vec::new();
-    for row in app.all_now("vehicle-linked-visit").await? {
-        let id = row.attr("data-visit-id").await?.context("vehicle-linked-visit without data-visit-id")?;
-        ids.push(id.parse()?);
-    }
-    Ok(ids)
-}
-
 /// Wait until exactly `n` linked-visitor checkboxes are rendered.
 async fn wait_linked(app: &App, n: usize) -> Result<Vec<i64>> {
-    app.wait_for(&format!("{n} linked visitors"), || async move {
-        let ids = linked_ids(app).await?;
-        Ok((ids.len() == n).then_some(ids))
-    })
-    .await
+    wait_visit_ids(app, "vehicle-linked-visit", n).await
 }
 
 #[test]
@@ -437,11 +429,7 @@ fn a_visitor_beyond_the_first_fifty_is_found_by_the_filter_and_linked_to_the_veh
             login(&app, SUPERVISOR, PIN).await?;
 
             app.step("outside-vehicle-form");
-            open_desk(&app).await?;
-            enter_plate(&app, PLATE).await?;
-            app.el("plate-outside").await?;
-            press(&app, ENTER).await?;
-            wait_focus(&app, "vehicle-type").await?;
+            open_outside_form(&app, PLATE).await?;
             app.type_into("vehicle-driver-name", "孙师傅").await?;
             app.type_into("vehicle-driver-phone", "13812345678").await?;
             app.type_into("vehicle-purpose", "接人").await?;

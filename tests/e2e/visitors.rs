@@ -446,23 +446,9 @@ fn evacuation_roster_saved_as_pdf_lists_the_masked_ids() {
     });
 }
 
-/// The `data-visit-id`s of the on-site rows rendered right now.
-async fn board_ids(app: &App) -> Result<Vec<i64>> {
-    let mut ids = Vec::new();
-    for row in app.all_now("on-site-row").await? {
-        let id = row.attr("data-visit-id").await?.context("on-site-row without data-visit-id")?;
-        ids.push(id.parse()?);
-    }
-    Ok(ids)
-}
-
 /// Wait until the board renders exactly `n` rows.
 async fn wait_board_rows(app: &App, n: usize) -> Result<Vec<i64>> {
-    app.wait_for(&format!("{n} on-site rows"), || async move {
-        let ids = board_ids(app).await?;
-        Ok((ids.len() == n).then_some(ids))
-    })
-    .await
+    wait_visit_ids(app, "on-site-row", n).await
 }
 
 #[test]
