@@ -1,8 +1,9 @@
 // A supervisor's list of things that are enabled or disabled, never deleted (staff,
-// watchlist entries, registered vehicles, checklist items): loading it, and flipping one
-// row's `active` with the row's button busy meanwhile. One copy of the behaviour the
-// settings pages share (loading and its error: LoadedList); each page keeps its own table
-// and add form.
+// watchlist entries, registered vehicles, checklist items, guard accounts): loading it, and
+// flipping one row's `active` (or another one-row action, e.g. unlocking a guard) with the
+// row's button busy meanwhile. One copy of the behaviour the settings pages share; each
+// page keeps its own table (ListTable) and add form (AddForm + FieldForm). Loading is
+// LoadedList's.
 import * as api from '../api';
 import { errorText } from '../i18n/index.svelte';
 import { LoadedList } from './loadedList.svelte';
@@ -21,13 +22,17 @@ export class ActiveList<T extends { id: number; active: boolean }> extends Loade
     super(fetchRows);
   }
 
-  toggle = async (item: T): Promise<void> => {
+  toggle = (item: T): Promise<void> => this.act(item, () => this.setActive(item.id, !item.active), this.updated);
+
+  /** Any one-row action (enable/disable, unlock...): the row busy meanwhile, one at a time;
+   * the new row replaces the old and `done` is toasted; a failure is toasted and the list reloaded. */
+  act = async (item: T, action: () => Promise<T>, done: (row: T) => string): Promise<void> => {
     if (this.busyId !== null) return;
     this.busyId = item.id;
     try {
-      const row = await this.setActive(item.id, !item.active);
-      this.rows = this.rows.map((r) => (r.id === row.id ? row : r));
-      showToast(this.updated(row));
+      const row = await action();
+      this.replace(row);
+      showToast(done(row));
     } catch (e) {
       showToast(errorText(api.toAppError(e)), 'error');
       void this.load();

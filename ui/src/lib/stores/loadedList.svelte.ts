@@ -1,17 +1,16 @@
-// A list the UI loads whole from one core call and shows with "could not load" above it:
-// the on-site board, vehicles on site, today's visits, deliveries, exit permits, goods out.
-// `load` replaces the rows (raw, not deep: never edited in place), clears or keeps the
-// error, and marks the list loaded either way (so "nothing yet" is not shown while the
-// first load is still running). Callers decide when to reload.
+// A list a page loads from the core and shows in a ListTable (settings lists, passes, scan
+// log): its rows, why the last load failed (shown above the table, the old rows kept),
+// and whether any load has returned yet (no "empty" message before that). Owns nothing
+// else: what to fetch is the page's function, which may read the page's filters.
 import * as api from '../api';
 import type { AppError } from '../bindings';
 
-export class LoadedList<T> {
-  rows = $state.raw<T[]>([]);
-  /** The first load has finished (well or not). */
-  loaded = $state(false);
-  /** Why the last load failed; null after a good one. */
+export class LoadedList<T extends { id: number }> {
+  rows = $state<T[]>([]);
+  /** Why the list could not be loaded (shown above it). */
   error = $state<AppError | null>(null);
+  /** False until the first load returned. */
+  loaded = $state(false);
 
   constructor(private readonly fetchRows: () => Promise<T[]>) {}
 
@@ -24,5 +23,10 @@ export class LoadedList<T> {
     } finally {
       this.loaded = true;
     }
+  };
+
+  /** Puts a changed row in place of the one with its id. */
+  replace = (row: T): void => {
+    this.rows = this.rows.map((r) => (r.id === row.id ? row : r));
   };
 }

@@ -1,43 +1,48 @@
-// LoadedList: the load / error / loaded behaviour the read-only lists share.
+// LoadedList: loading a list for a ListTable, keeping the old rows when a reload fails.
 import { describe, expect, it, vi } from 'vitest';
 import { LoadedList } from './loadedList.svelte';
 
+type Row = { id: number; name: string };
+
 describe('LoadedList', () => {
-  it('is empty and not loaded until the first load ends', async () => {
-    let resolve: (rows: number[]) => void = () => {};
-    const list = new LoadedList<number>(() => new Promise((r) => (resolve = r)));
-    const pending = list.load();
+  it('is not loaded until the first load returns, then holds the rows', async () => {
+    const list = new LoadedList<Row>(async () => [{ id: 1, name: 'a' }]);
     expect(list.loaded).toBe(false);
-    expect(list.rows).toEqual([]);
-    resolve([1, 2]);
-    await pending;
+    await list.load();
     expect(list.loaded).toBe(true);
-    expect(list.rows).toEqual([1, 2]);
+    expect(list.rows).toEqual([{ id: 1, name: 'a' }]);
     expect(list.error).toBeNull();
   });
 
-  it('keeps the last rows and reports the error when a reload fails, then clears it', async () => {
+  it('keeps the old rows and the error when a reload fails, and clears the error on success', async () => {
     const fetchRows = vi
-      .fn<() => Promise<number[]>>()
-      .mockResolvedValueOnce([7])
-      .mockRejectedValueOnce(JSON.stringify({ kind: 'storage', code: 'storage_busy', field: null, params: {}, message: 'busy' }))
-      .mockResolvedValueOnce([8, 9]);
-    const list = new LoadedList<number>(fetchRows);
+      .fn<() => Promise<Row[]>>()
+      .mockResolvedValueOnce([{ id: 1, name: 'a' }])
+      .mockRejectedValueOnce({ kind: 'storage', code: 'storage', field: null, params: {}, message: 'disk' })
+      .mockResolvedValueOnce([]);
+    const list = new LoadedList<Row>(fetchRows);
     await list.load();
     await list.load();
-    expect(list.rows).toEqual([7]);
-    expect(list.error?.code).toBe('storage_busy');
-    expect(list.loaded).toBe(true);
+    expect(list.error?.code).toBe('storage');
+    expect(list.rows).toHaveLength(1);
     await list.load();
-    expect(list.rows).toEqual([8, 9]);
     expect(list.error).toBeNull();
+    expect(list.rows).toEqual([]);
   });
 
-  it('marks the list loaded after a first load that fails', async () => {
-    const list = new LoadedList<number>(() => Promise.reject(new Error('no core')));
+  it('reads what to fetch at each load (a filter changed in between)', async () => {
+    let filter = 'a';
+    const list = new LoadedList<Row>(async () => [{ id: 1, name: filter }]);
     await list.load();
-    expect(list.loaded).toBe(true);
-    expect(list.error).not.toBeNull();
-    expect(list.rows).toEqual([]);
+    filter = 'b';
+    await list.load();
+    expect(list.rows[0].name).toBe('b');
+  });
+
+  it('replaces one row by id and leaves the others', async () => {
+    const list = new LoadedList<Row>(async () => [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+    await list.load();
+    list.replace({ id: 2, name: 'z' });
+    expect(list.rows.map((r) => r.name)).toEqual(['a', 'z']);
   });
 });
