@@ -350,3 +350,40 @@ pub async fn clear_by_keys(app: &App, id: &str) -> Result<()> {
     ensure!(value.is_empty(), "[data-testid={id}] still holds {value:?}");
     Ok(())
 }
+
+/// A set-up database with 120 visitors on site (the admin CLI's `stress`, the core's own
+/// check-in path): more than a windowed list (the board, linked visitors) renders at once.
+pub fn init_db_with_120_on_site(db: &std::path::Path) -> Result<()> {
+    init_db(db)?;
+    run_cli(&["--db", &db_arg(db)?, "stress", "--visits", "120", "--pin", PIN])?;
+    Ok(())
+}
+
+/// Scrolls `testid` into view and saves the window as `test-artifacts/e2e/<name>.png`.
+pub async fn screenshot_at(app: &App, testid: &str, name: &str) -> Result<()> {
+    app.js(&format!(r#"document.querySelector('[data-testid="{testid}"]').scrollIntoView({{block: 'center'}});"#)).await?;
+    let png = app.client().screenshot().await?;
+    std::fs::create_dir_all(crate::harness::artifacts_dir())?;
+    std::fs::write(crate::harness::artifacts_dir().join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+/// The `data-visit-id`s of the `testid` rows rendered right now, in order (the on-site
+/// board's rows, the vehicle desk's linked-visitor checkboxes).
+pub async fn visit_ids(app: &App, testid: &str) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for row in app.all_now(testid).await? {
+        let id = row.attr("data-visit-id").await?.with_context(|| format!("{testid} without data-visit-id"))?;
+        ids.push(id.parse()?);
+    }
+    Ok(ids)
+}
+
+/// Wait until exactly `n` `testid` rows are rendered; their `data-visit-id`s.
+pub async fn wait_visit_ids(app: &App, testid: &str, n: usize) -> Result<Vec<i64>> {
+    app.wait_for(&format!("{n} {testid} rows"), || async move {
+        let ids = visit_ids(app, testid).await?;
+        Ok((ids.len() == n).then_some(ids))
+    })
+    .await
+}

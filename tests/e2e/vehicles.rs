@@ -51,6 +51,17 @@ async fn enter_plate(app: &App, plate: &str) -> Result<()> {
     Ok(())
 }
 
+/// Open the desk, type an unknown `plate` + Enter, and Enter again into the outside-vehicle
+/// form (the focus lands on its first field).
+async fn open_outside_form(app: &App, plate: &str) -> Result<()> {
+    open_desk(app).await?;
+    enter_plate(app, plate).await?;
+    app.el("plate-outside").await.context("an unknown plate shows the outside-vehicle form")?;
+    // Enter again moves on to the form.
+    press(app, ENTER).await?;
+    wait_focus(app, "vehicle-type").await
+}
+
 fn count(app: &App, table: &str) -> Result<String> {
     sqlite(app.db(), &format!("SELECT count(*) FROM {table}"))
 }
@@ -90,15 +101,10 @@ fn a_truck_enters_with_a_delivery_and_a_missing_item_holds_its_exit_permit() {
             login(&app, SUPERVISOR, PIN).await?;
 
             app.step("plate-desk");
-            open_desk(&app).await?;
-            enter_plate(&app, PLATE).await?;
-            app.el("plate-outside").await.context("an unknown plate shows the outside-vehicle form")?;
+            open_outside_form(&app, PLATE).await?;
             let normalised = app.text("plate-normalised").await?;
             ensure!(normalised.trim() == PLATE, "plate-normalised is {normalised:?}");
             wait_attr(&app, "plate-kind", "data-kind", "standard").await?;
-            // Enter again moves on to the form.
-            press(&app, ENTER).await?;
-            wait_focus(&app, "vehicle-type").await?;
 
             app.step("outside-vehicle-form");
             app.select("vehicle-type", "truck").await?;
@@ -405,4 +411,74 @@ fn a_bad_plate_or_quantity_shows_a_field_error_and_saves_nothing() {
         ensure!(count(&app, "exit_permit")? == "0", "an exit permit was saved");
         Ok(())
     });
+}
+
+/// Wait until exactly `n` linked-visitor checkboxes are rendered.
+async fn wait_linked(app: &App, n: usize) -> Result<Vec<i64>> {
+    wait_visit_ids(app, "vehicle-linked-visit", n).await
+}
+
+#[test]
+fn a_visitor_beyond_the_first_fifty_is_found_by_the_filter_and_linked_to_the_vehicle() {
+    e2e_test(
+        "a_visitor_beyond_the_first_fifty_is_found_by_the_filter_and_linked_to_the_vehicle",
+        init_db_with_120_on_site,
+        |app| async move {
+            const PLATE: &str = "京C55555";
+            app.step("login");
+            login(&app, SUPERVISOR, PIN).await?;
+
+            app.step("outside-vehicle-form");
+            open_outside_form(&app, PLATE).await?;
+            app.type_into("vehicle-driver-name", "孙师傅").await?;
+            app.type_into("vehicle-driver-phone", "13812345678").await?;
+            app.type_into("vehicle-purpose", "接人").await?;
+
+            app.step("first window");
+            let first = wait_linked(&app, 50).await?;
+            ensure!(first[0] == 120, "the newest visitor (120) should lead the list, got {first:?}");
+            ensure!(!first.contains(&1), "visit 1 (the oldest) should be beyond the window");
+            let more = app.text("vehicle-linked-more").await?;
+            ensure!(more.contains("70"), "show-more should say 70 are not shown, got {more:?}");
+
+            app.step("filter finds visit 1");
+            // Visit 1 (the oldest): the stress ID of i = 0 ends in 000 + its check character.
+            let last4 = format!("000{}", gb11643_check("11010119600101000"));
+            app.type_into("vehicle-linked-filter", &last4).await?;
+            let found = wait_linked(&app, 1).await?;
+            ensure!(found == vec![1], "filtering by {last4:?} should show visit 1 alone, got {found:?}");
+            ensure!(!app.visible_now("vehicle-linked-more").await?, "no show-more for one match");
+            app.click("vehicle-linked-visit").await?;
+            ensure!(
+                app.el("vehicle-linked-visit").await?.prop("checked").await?.as_deref() == Some("true"),
+                "visit 1 is not ticked after the click"
+            );
+
+            app.step("ticked stays first whatever the filter");
+            app.type_into("vehicle-linked-filter", "没有这个人").await?;
+            app.el("vehicle-linked-no-match").await?;
+            ensure!(wait_linked(&app, 1).await? == vec![1], "the ticked visitor left the list under a filter");
+            clear_by_keys(&app, "vehicle-linked-filter").await?;
+            let all = wait_linked(&app, 51).await?;
+            ensure!(all[0] == 1 && all[1] == 120, "ticked visit 1 should come first, then 120..: {all:?}");
+            screenshot_at(&app, "vehicle-linked-more", "vehicle-linked-window-zh").await?;
+
+            app.step("english");
+            app.select("lang-switch", "en").await?;
+            let more = app.text("vehicle-linked-more").await?;
+            ensure!(more.contains("Show 50 more") && more.contains("69 not shown"), "English show-more reads {more:?}");
+            screenshot_at(&app, "vehicle-linked-filter", "vehicle-linked-window-en").await?;
+
+            app.step("save");
+            app.click("inspection-all-ok").await?;
+            app.click("vehicle-submit").await?;
+            wait_toast(&app, PLATE).await?;
+            let linked = sqlite(
+                app.db(),
+                "SELECT l.visit_id FROM vehicle_visitor l JOIN vehicle_visit v ON v.id = l.vehicle_visit_id",
+            )?;
+            ensure!(linked == "1", "the vehicle should be linked to visit 1 alone, got {linked:?}");
+            Ok(())
+        },
+    );
 }

@@ -448,40 +448,9 @@ fn evacuation_roster_saved_as_pdf_lists_the_masked_ids() {
     });
 }
 
-/// A set-up database with 120 visitors on site (the admin CLI's `stress`, the core's own
-/// check-in path): more than the board renders at once.
-fn init_db_with_120_on_site(db: &std::path::Path) -> Result<()> {
-    init_db(db)?;
-    run_cli(&["--db", &db_arg(db)?, "stress", "--visits", "120", "--pin", PIN])?;
-    Ok(())
-}
-
-/// The `data-visit-id`s of the on-site rows rendered right now.
-async fn board_ids(app: &App) -> Result<Vec<i64>> {
-    let mut ids = Vec::new();
-    for row in app.all_now("on-site-row").await? {
-        let id = row.attr("data-visit-id").await?.context("on-site-row without data-visit-id")?;
-        ids.push(id.parse()?);
-    }
-    Ok(ids)
-}
-
 /// Wait until the board renders exactly `n` rows.
 async fn wait_board_rows(app: &App, n: usize) -> Result<Vec<i64>> {
-    app.wait_for(&format!("{n} on-site rows"), || async move {
-        let ids = board_ids(app).await?;
-        Ok((ids.len() == n).then_some(ids))
-    })
-    .await
-}
-
-/// Scrolls `testid` into view and saves the window as `test-artifacts/e2e/<name>.png`.
-async fn board_screenshot(app: &App, testid: &str, name: &str) -> Result<()> {
-    app.js(&format!(r#"document.querySelector('[data-testid="{testid}"]').scrollIntoView({{block: 'center'}});"#)).await?;
-    let png = app.client().screenshot().await?;
-    std::fs::create_dir_all(crate::harness::artifacts_dir())?;
-    std::fs::write(crate::harness::artifacts_dir().join(format!("{name}.png")), png)?;
-    Ok(())
+    wait_visit_ids(app, "on-site-row", n).await
 }
 
 #[test]
@@ -504,7 +473,7 @@ fn a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_o
             ensure!(first == sorted, "the window should be the newest first: {first:?}");
             ensure!(first[0] == 120, "the newest visit (120) should lead the board, got {}", first[0]);
             ensure!(app.text("on-site-more").await?.contains("70"), "show-more should say 70 are not shown");
-            board_screenshot(&app, "on-site-more", "on-site-window-zh").await?;
+            screenshot_at(&app, "on-site-more", "on-site-window-zh").await?;
 
             app.step("filter finds a row outside the window");
             // Visit 1 (the oldest, not rendered yet): the stress ID of i = 0 ends in 000 + check.
@@ -534,7 +503,7 @@ fn a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_o
             wait_board_rows(&app, 50).await?;
             let more = app.text("on-site-more").await?;
             ensure!(more.contains("Show 50 more") && more.contains("70 not shown"), "English show-more reads {more:?}");
-            board_screenshot(&app, "on-site-filter", "on-site-window-en").await?;
+            screenshot_at(&app, "on-site-filter", "on-site-window-en").await?;
             Ok(())
         },
     );

@@ -1,6 +1,7 @@
 // Every test id the contract lists for issue 4 exists in some component, so the
 // real-window tests and the docs cannot drift apart silently. Ids built at run time
-// (error-<field>, nav-<section>, vehicles-tab-<tab>) are checked through their template.
+// (error-<field>, nav-<section>, vehicles-tab-<tab>, vehicle-photo-<part>) are checked
+// through their template.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,14 +22,13 @@ function section(markdown: string, title: string): string {
   return markdown.slice(start, next < 0 ? undefined : next);
 }
 
-const DYNAMIC = [/^error-/, /^nav-/, /^vehicles-tab-/];
+const DYNAMIC = [/^error-/, /^nav-/, /^vehicles-tab-/, /^vehicle-photo-/];
 const NOT_IDS = new Set(['zh-CN', 'check-in', 'new-energy']);
 
 describe('issue-4 test ids in docs/ui-contract.md', () => {
   const doc = section(readFileSync(CONTRACT, 'utf8'), 'UI test ids (issue 4)');
-  const ids = [...new Set([...doc.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]))].filter(
-    (id) => !NOT_IDS.has(id) && !DYNAMIC.some((re) => re.test(id)),
-  );
+  const listed = [...new Set([...doc.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]))];
+  const ids = listed.filter((id) => !NOT_IDS.has(id) && !DYNAMIC.some((re) => re.test(id)));
   const source = svelteFiles(SRC).map((f) => readFileSync(f, 'utf8')).join('\n');
 
   it('lists the ids', () => {
@@ -49,5 +49,13 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
     // The page hands its tabs to components/Tabs.svelte, which renders data-testid={tab.testid}.
     expect(source).toContain('testid: `vehicles-tab-${id}`');
     expect(source).toContain('data-testid={tab.testid}');
+  });
+
+  it('has the photo template for vehicle-photo-<part>', () => {
+    // The desk hands its prefix to components/PhotoField.svelte, which renders <testid>-<part>.
+    expect(source).toContain('testid="vehicle-photo"');
+    const parts = listed.filter((id) => id.startsWith('vehicle-photo-')).map((id) => id.slice('vehicle-photo-'.length));
+    expect(parts).toEqual(expect.arrayContaining(['file', 'preview', 'clear']));
+    for (const part of parts) expect(source, part).toContain(`data-testid="{testid}-${part}"`);
   });
 });

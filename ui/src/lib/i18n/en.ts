@@ -772,6 +772,8 @@ export const en: Dictionary = {
     linkedTitle: 'Visitors in the vehicle (on site today)',
     linkedEmpty: 'No visitors on site right now.',
     linkedLine: '{name} · visiting {host}',
+    linkedFilter: 'Find by name, host or organisation',
+    linkedNoMatch: 'No visitor on site matches.',
     inspectionTitle: 'Vehicle inspection',
     inspectionEmpty: 'No checklist items are enabled.',
     ok: 'OK',

@@ -772,6 +772,8 @@ export const zhCN = {
     linkedTitle: '同车访客（今日在场）',
     linkedEmpty: '目前没有在场访客。',
     linkedLine: '{name} · 被访人 {host}',
+    linkedFilter: '按姓名、被访人或单位查找',
+    linkedNoMatch: '没有符合条件的在场访客。',
     inspectionTitle: '车辆检查',
     inspectionEmpty: '没有启用的检查项。',
     ok: '正常',
