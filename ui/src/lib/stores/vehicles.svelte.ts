@@ -1,30 +1,17 @@
 // Vehicles on site, shared by 车辆 and 今日 so both always agree. Reloaded after every
 // successful write (a check-in, a check-out, a visitor leaving…) once someone has shown it.
 import * as api from '../api';
-import type { AppError, VehicleRow } from '../bindings';
+import type { VehicleRow } from '../bindings';
 import { onApiEvent } from '../events';
+import { LoadedList } from './loadedList.svelte';
 
-class VehiclesOnSite {
-  // Raw, not deep, like the on-site list: only ever replaced whole.
-  rows = $state.raw<VehicleRow[]>([]);
-  loaded = $state(false);
-  error = $state<AppError | null>(null);
-}
-
-export const vehiclesOnSite = new VehiclesOnSite();
+export const vehiclesOnSite = new LoadedList<VehicleRow>(() => api.listVehiclesOnSite());
 
 let wanted = false;
 
 export async function loadVehiclesOnSite(): Promise<void> {
   wanted = true;
-  try {
-    vehiclesOnSite.rows = await api.listVehiclesOnSite();
-    vehiclesOnSite.error = null;
-  } catch (e) {
-    vehiclesOnSite.error = api.toAppError(e);
-  } finally {
-    vehiclesOnSite.loaded = true;
-  }
+  await vehiclesOnSite.load();
 }
 
 onApiEvent((event) => {
