@@ -69,10 +69,17 @@ pub fn default_db_path() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("gatehouse.db"))
 }
 
+/// `path` against the working directory, without touching the file system. `Db::path` is
+/// always absolute: the files beside the database (exports, backups) are handed to GTK and
+/// WebKit as `file://` URIs, and a relative `GATEHOUSE_DB=site.db` made every PDF fail.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 impl Db {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
-        let path = path.as_ref().to_path_buf();
+        let path = absolute(path.as_ref());
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
@@ -105,7 +112,7 @@ impl Db {
     /// are fixed.
     pub fn open_read_only(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
         use rusqlite::OpenFlags;
-        let path = path.as_ref().to_path_buf();
+        let path = absolute(path.as_ref());
         let mut wal = path.clone().into_os_string();
         wal.push("-wal");
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;

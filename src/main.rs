@@ -191,7 +191,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Init { site, gate, supervisor, pin } => {
             let db = Db::open(&path, Clock::System)?;
             site::set_up(&db, &SiteSetup { site_name: site, gate_name: gate, supervisor_name: supervisor, pin })?;
-            println!("set up {}", path.display());
+            println!("set up {}", db.path().display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { checkpoint, fingerprints } => verify(&path, checkpoint.as_deref(), &fingerprints),

@@ -22,6 +22,20 @@ fn init_then_verify_exits_zero_with_a_summary() {
 }
 
 #[test]
+fn a_relative_database_path_is_used_as_an_absolute_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["--db", "site.db", "init", "--site", "示例学校", "--gate", "东门", "--supervisor", "王主管", "--pin", "246810"])
+        .current_dir(dir.path())
+        .env_remove("GATEHOUSE_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let expected = format!("set up {}\n", dir.path().join("site.db").display());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "the path files beside the database are named from");
+}
+
+#[test]
 fn init_with_a_short_pin_fails_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("site.db");
