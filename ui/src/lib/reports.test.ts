@@ -28,6 +28,7 @@ describe('custom range', () => {
     expect(err(customRange('', '2026-11-28'))).toEqual(['from', 'required']);
     expect(err(customRange('11/28', '2026-11-28'))).toEqual(['from', 'date_format']);
     expect(err(customRange('2026-11-28', 'x'))).toEqual(['to', 'date_format']);
+    expect(err(customRange('2026-02-30', '2026-03-01'))).toEqual(['from', 'date_format']);
     expect(err(customRange('2026-11-28', '2026-11-27'))).toEqual(['to', 'range_reversed']);
   });
 });

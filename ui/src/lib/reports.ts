@@ -34,20 +34,37 @@ function invalid(field: 'from' | 'to', code: AppError['code']): AppError {
   return { kind: 'invalid', code, field, params: {}, message: '' };
 }
 
+/** True for a real calendar day written `YYYY-MM-DD` (not 2026-02-30). */
+function isDay(day: string): boolean {
+  const m = DAY_RE.exec(day);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
 /**
- * A custom range as typed ("2026/11/1", full-width digits…) → `YYYY-MM-DD` both ends, or
- * the first problem naming its field. The core checks again (order, length): this only
- * saves a round trip for an empty or malformed date.
+ * A date range as typed ("2026/11/1", full-width digits…) → `YYYY-MM-DD` at each end ('' for
+ * an empty end when `required` is false), or the first problem naming its field. Used by the
+ * reports' custom range (both ends required) and the search filters (each end optional). The
+ * core checks again (order, length): this only saves a round trip.
  */
-export function customRange(fromText: string, toText: string): RangeInput | AppError {
+export function typedRange(fromText: string, toText: string, required: boolean): RangeInput | AppError {
   const from = normaliseDate(fromText);
   const to = normaliseDate(toText);
-  if (from === '') return invalid('from', 'required');
-  if (!DAY_RE.test(from)) return invalid('from', 'date_format');
-  if (to === '') return invalid('to', 'required');
-  if (!DAY_RE.test(to)) return invalid('to', 'date_format');
-  if (to < from) return invalid('to', 'range_reversed');
+  for (const [field, day] of [['from', from], ['to', to]] as const) {
+    if (day === '') {
+      if (required) return invalid(field, 'required');
+    } else if (!isDay(day)) {
+      return invalid(field, 'date_format');
+    }
+  }
+  if (from !== '' && to !== '' && to < from) return invalid('to', 'range_reversed');
   return { from, to };
+}
+
+/** The reports' custom range: both ends required. */
+export function customRange(fromText: string, toText: string): RangeInput | AppError {
+  return typedRange(fromText, toText, true);
 }
 
 export interface Bar {

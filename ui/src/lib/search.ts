@@ -4,6 +4,7 @@
 // order of results for arrow-key movement.
 import type { AppError, SearchHit, SearchKind, SearchQuery, SearchResults } from './bindings';
 import { normaliseDate } from './duty-form';
+import { typedRange } from './reports';
 import { uiError } from './errors';
 
 export const SEARCH_KINDS: readonly SearchKind[] = ['visit', 'pickup', 'vehicle', 'pass', 'duty'];
@@ -60,13 +61,8 @@ export const NO_FILTERS: Filters = { kind: '', from: '', to: '', gate: '', guard
 
 /** The first bad date filter, naming its field (`from`/`to`); both ends are optional. */
 export function filterDateError(f: Filters): AppError | null {
-  const from = normaliseDate(f.from);
-  const to = normaliseDate(f.to);
-  const bad = (field: 'from' | 'to', code: AppError['code']) => ({ ...uiError(code, field), code });
-  if (from !== '' && dayStartMs(from) === null) return bad('from', 'date_format');
-  if (to !== '' && dayStartMs(to) === null) return bad('to', 'date_format');
-  if (from !== '' && to !== '' && to < from) return bad('to', 'range_reversed');
-  return null;
+  const range = typedRange(f.from, f.to, false);
+  return 'code' in range ? range : null;
 }
 
 /** The core's query for what the guard typed and picked (dates checked by `filterDateError`). */
