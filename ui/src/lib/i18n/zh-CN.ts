@@ -166,6 +166,7 @@ export const zhCN = {
     backupDir: '完整路径，例如 /media/usb/备份；留空表示不自动备份',
     backupKeep: '1 到 365；只删除 Gatehouse 自己的旧备份',
     backupFile: '备份文件的完整路径，或在下方列表中选用',
+    setupBackupFile: '备份文件的完整路径，例如 /media/usb/gatehouse-backup-20261201-020000.db',
     pin: '6–12 位数字',
     idNumber: '18 位，最后一位可能是 X',
     idleLockMinutes: '超过此时间无人操作，系统自动锁屏',
