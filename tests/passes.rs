@@ -89,7 +89,7 @@ fn a_revoked_pass_is_refused_and_a_supervisor_can_still_let_the_holder_in() {
     let approval = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: "返校取物，已核实".into() };
     let let_in = scan::override_refusal(&fx.db, &guard, refused.scan_id, &approval).unwrap();
     assert!(let_in.accepted);
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     assert!(conn.execute("DELETE FROM pass_scan", []).is_err(), "scans are sealed");
 }
 
@@ -266,7 +266,7 @@ fn a_pass_signed_by_a_distrusted_imported_key_is_refused_at_once() {
     assert_eq!(revocation::import(&site_b.db, &supervisor_b, &list_json).unwrap_err().code(), ErrorCode::KeyDistrusted);
     assert_eq!(audit_actions(&site_b, "pass_key_distrusted"), 1);
     assert!(site_b.db.read(gatehouse::audit::verify).unwrap().is_ok());
-    let conn = rusqlite::Connection::open(site_b.path()).unwrap();
+    let conn = site_b.conn();
     assert!(conn.execute("UPDATE pass_key SET distrusted_at_ms = NULL", []).is_err(), "distrust is permanent");
 }
 
@@ -291,7 +291,7 @@ fn distrusting_the_current_key_refuses_its_passes_and_a_new_key_signs_from_then_
     assert_eq!(listed.iter().filter(|k| k.distrusted_at_ms.is_some()).map(|k| k.key_id).collect::<Vec<_>>(), vec![old.pass.key_id]);
     assert_eq!((audit_actions(&fx, "pass_key_distrusted"), audit_actions(&fx, "pass_key_retired")), (1, 1));
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     let sql = format!("UPDATE pass_key SET current = 0; UPDATE pass_key SET current = 1 WHERE key_id = {}", old.pass.key_id);
     assert!(conn.execute_batch(&sql).is_err(), "a distrusted key never signs again");
 }
