@@ -13,6 +13,7 @@ mod faults;
 mod handover;
 mod import_fuzz;
 mod guards;
+mod hostile;
 mod migrations;
 mod session;
 mod passes;
