@@ -12,6 +12,7 @@ mod encryption;
 mod faults;
 mod handover;
 mod import_fuzz;
+mod limits;
 mod guards;
 mod hostile;
 mod migrations;

@@ -104,5 +104,5 @@ pub fn import_revocations(desk: State<'_, Desk>, json: String) -> CommandResult<
 #[tauri::command(async)]
 pub fn decode_pass_frame(desk: State<'_, Desk>, frame: Vec<u8>) -> CommandResult<Option<String>> {
     desk.actor()?;
-    Ok(scan::decode_frame(&frame)?)
+    Ok(passes::decode_camera_frame(&frame)?)
 }
