@@ -32,7 +32,7 @@ pub fn run() {
         }
     }
     return_large_blocks_to_the_system();
-    commands::install_panic_hook();
+    crate::commands::install_panic_hook();
     tauri::Builder::default()
         .manage(state::Desk::open_default())
         .setup(|app| {
