@@ -186,6 +186,19 @@ pub enum ErrorCode {
     Storage,
     Tampered,
     Internal,
+    /// An import file over the size limit; param `maxMb`.
+    ImportFileTooLarge,
+    /// A sheet with too many rows or columns; params `rows`, `columns`, `maxRows`, `maxColumns`.
+    ImportSheetTooLarge,
+    /// A part of an XLSX that unpacks past its cap (a zip bomb); params `entry`, `maxMb`.
+    ImportEntryTooLarge,
+    /// A photo or camera picture with too many pixels; params `maxWidth`, `maxHeight`.
+    PhotoDimensions,
+    /// A signature image larger than the pad; params `maxWidth`, `maxHeight`.
+    SignatureTooLarge,
+    /// Set by the UI when a command did not answer in time (the core never returns it);
+    /// param `seconds`.
+    TimedOut,
 }
 
 #[derive(Debug, thiserror::Error)]

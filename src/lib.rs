@@ -29,6 +29,7 @@ pub mod retention;
 pub(crate) mod schema;
 pub mod session;
 pub mod signature;
+pub mod sheet;
 pub mod site;
 pub mod slip;
 pub mod staff;

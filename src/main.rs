@@ -105,7 +105,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Holiday passes: issue one, or check a scanned code.
+    /// Holiday passes: issue one, import a sheet, or check a scanned code.
     #[command(subcommand)]
     Pass(PassCommand),
     /// Exports records of a range of duty days as CSV or XLSX.
@@ -174,6 +174,17 @@ enum PassCommand {
     /// Pass-signing keys: list them, or distrust one.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Issues passes from a CSV or XLSX sheet, as the import screen does (all rows or none;
+    /// as the first active supervisor, PIN asked with --pin) and prints the report: exit 0
+    /// when issued, 1 when a row has a problem or the file is refused.
+    Import {
+        /// The sheet (`.xlsx`, else read as CSV); at most 10 MB.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The issuing supervisor's PIN.
+        #[arg(long)]
+        pin: String,
+    },
     /// Checks a code as the gate would, without logging a scan: exit 0 valid, 1 refused.
     Verify {
         digits: String,
@@ -445,6 +456,27 @@ fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<
             if let Some(new) = done.replaced_by {
                 println!("new signing key {}: re-issue the passes, and export the public key to the other gates again", new.key_id);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        PassCommand::Import { file, pin } => {
+            // Refused by its size before it is read into memory.
+            gatehouse::sheet::check_file_size("import_file", usize::try_from(std::fs::metadata(&file)?.len()).unwrap_or(usize::MAX))?;
+            let bytes = std::fs::read(&file)?;
+            let db = Db::open(path, Clock::System, keys)?;
+            let actor = supervisor(&db, &pin)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let report = passes::import::import(&db, &actor, &name, &bytes)?;
+            for problem in &report.problems {
+                println!("row {}, {}: {}", problem.row, problem.field, problem.message);
+            }
+            if !report.problems.is_empty() {
+                println!("nothing issued: {} problem(s); fix the rows and import the whole file again", report.problems.len());
+                return Ok(ExitCode::from(1));
+            }
+            for pass in &report.issued {
+                println!("serial {} {}", pass.serial, pass.holder_name);
+            }
+            println!("issued {} passes", report.issued.len());
             Ok(ExitCode::SUCCESS)
         }
         PassCommand::Verify { digits, gate, at, direction } => {

@@ -1,8 +1,9 @@
 //! Handwritten signatures drawn on screen (handover): checked with the `image` crate and
 //! stored normalised.
 //!
-//! The UI sends the drawing pad as a PNG. It must decode, be at most 2,000 x 1,000 pixels
-//! and 1 MB, and carry real ink: enough dark pixels spread over a box big enough to be a
+//! The UI sends the drawing pad as a PNG. It must be at most 2,000 x 1,000 pixels (the
+//! largest pad; read from the PNG header before anything is decoded, and the decoder runs
+//! under `image::Limits`) and 1 MB, decode, and carry real ink: enough dark pixels spread over a box big enough to be a
 //! signature, so a blank pad or a single dot is refused. It is stored cropped to the ink
 //! with a small margin, scaled to fit 600 x 200, as a grey PNG with transparency.
 //! Called by: `handover`.
@@ -52,11 +53,20 @@ pub fn normalise(field: &'static str, png: &[u8]) -> Result<Signature> {
     if image::guess_format(png).ok() != Some(ImageFormat::Png) {
         return Err(invalid(ErrorCode::SignatureInvalid, "the signature is not a PNG image"));
     }
-    let image = image::load_from_memory_with_format(png, ImageFormat::Png).map_err(|_| invalid(ErrorCode::SignatureInvalid, "the signature image cannot be read"))?;
-    let (width, height) = image.dimensions();
+    let unreadable = || invalid(ErrorCode::SignatureInvalid, "the signature image cannot be read");
+    let too_large = || {
+        invalid(ErrorCode::SignatureTooLarge, "the signature image is larger than the signing pad: sign again on the pad")
+            .with_param("maxWidth", MAX_WIDTH)
+            .with_param("maxHeight", MAX_HEIGHT)
+    };
+    // The header's size first: a PNG claiming a huge canvas is refused before decoding.
+    let (width, height) = image::ImageReader::with_format(Cursor::new(png), ImageFormat::Png).into_dimensions().map_err(|_| unreadable())?;
     if width > MAX_WIDTH || height > MAX_HEIGHT {
-        return Err(invalid(ErrorCode::SignatureInvalid, "the signature image is too large"));
+        return Err(too_large());
     }
+    let mut reader = image::ImageReader::with_format(Cursor::new(png), ImageFormat::Png);
+    reader.limits(crate::photo::limits(MAX_WIDTH, MAX_HEIGHT, u64::from(MAX_WIDTH) * u64::from(MAX_HEIGHT) * 8));
+    let image = reader.decode().map_err(|e| if matches!(e, image::ImageError::Limits(_)) { too_large() } else { unreadable() })?;
     let (mut min_x, mut min_y, mut max_x, mut max_y, mut ink) = (u32::MAX, u32::MAX, 0, 0, 0u64);
     for (x, y, pixel) in image.pixels() {
         if is_ink(pixel) {
@@ -141,6 +151,6 @@ pub(crate) mod tests {
         assert_eq!(normalise("s", &with_dot()).unwrap_err().code(), ErrorCode::SignatureBlank);
         assert_eq!(normalise("s", b"GIF89a").unwrap_err().code(), ErrorCode::SignatureInvalid);
         assert_eq!(normalise("s", &[]).unwrap_err().code(), ErrorCode::Required);
-        assert_eq!(normalise("s", &drawn(2400, 300)).unwrap_err().code(), ErrorCode::SignatureInvalid);
+        assert_eq!(normalise("s", &drawn(2400, 300)).unwrap_err().code(), ErrorCode::SignatureTooLarge);
     }
 }

@@ -1,6 +1,7 @@
 //! The staff directory (被访人): whom visitors come to see. Supervisors keep it by hand or
 //! import it from CSV (`name,department,extension`, header optional; UTF-8 with or without
-//! BOM). An import checks every row first and saves all or nothing.
+//! BOM). An import checks every row first and saves all or nothing; a file over 10 MB or a
+//! sheet over 50,000 rows or 50 columns is refused whole (`sheet`).
 //! Must not: hold visits. Called by: the shell (directory screen, host picker), `visits`.
 
 use rusqlite::{Connection, OptionalExtension};
@@ -164,12 +165,15 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Staff
 /// Imports a CSV directory. Every row is checked first; if any is bad, nothing is saved and
 /// every problem is reported as `row N, field: reason`.
 pub fn import_csv(db: &Db, actor: &Actor, csv_text: &str) -> Result<ImportReport> {
+    crate::sheet::check_file_size("import_file", csv_text.len())?;
     let text = csv_text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 1;
+        // Counted even for unreadable rows: 50,001 bad lines are refused whole, not listed.
+        crate::sheet::check_shape("import_file", line, record.as_ref().map_or(0, |r| r.len() as u64))?;
         let record = match record {
             Ok(record) => record,
             Err(err) => {

@@ -32,6 +32,7 @@ pub fn run() {
         }
     }
     return_large_blocks_to_the_system();
+    crate::commands::install_panic_hook();
     tauri::Builder::default()
         .manage(state::Desk::open_default())
         .setup(|app| {

@@ -4,9 +4,10 @@
 //! class, phone, ID number, valid from, valid to (`YYYY-MM-DD HH:MM` or `YYYY-MM-DD`, local
 //! time), daily window (`06:00-22:00`), gates (`1,2`), max uses, approved by. Every row is
 //! checked first and every problem reported as `row N, field: reason`; if any row is bad
-//! nothing is issued, so an import is never half done. Called by: the shell.
+//! nothing is issued, so an import is never half done. A file over 10 MB, a sheet over
+//! 50,000 rows or 50 columns and an XLSX that unpacks past its caps are refused before any
+//! row is read (`sheet`). Called by: the shell (import screen), the CLI (`pass import`).
 
-use calamine::{Data, Reader};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use ts_rs::TS;
@@ -15,6 +16,7 @@ use super::{NewPass, PassKind, PassRow};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
 use crate::guards::{self, Actor, Role};
+use crate::sheet;
 use crate::staff::ImportProblem;
 
 /// The header of the template (Chinese, as supervisors fill it in).
@@ -31,32 +33,6 @@ pub struct PassImportReport {
 /// The template as CSV text (UTF-8 with BOM, so spreadsheet programs read the Chinese).
 pub fn template_csv() -> String {
     format!("\u{feff}{TEMPLATE_HEADER}\n留校学生,张三,计算机学院2023级,13800000000,,2027-01-10 00:00,2027-02-20 23:59,06:00-22:00,1,,学工处\n")
-}
-
-fn rows_from_csv(text: &str) -> Result<Vec<Vec<String>>> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    reader
-        .records()
-        .map(|r| r.map(|r| r.iter().map(str::to_owned).collect()).map_err(|_| Error::invalid("import_file", ErrorCode::ImportFileInvalid, "the file is not a readable CSV")))
-        .collect()
-}
-
-fn rows_from_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
-    let bad = || Error::invalid("import_file", ErrorCode::ImportFileInvalid, "the file is not a readable XLSX workbook");
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|_| bad())?;
-    let range = book.worksheet_range_at(0).ok_or_else(bad)?.map_err(|_| bad())?;
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::DateTime(dt) => dt.as_datetime().map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    other => other.to_string().trim().to_string(),
-                })
-                .collect()
-        })
-        .collect())
 }
 
 fn local_ms(db: &Db, field: &'static str, text: &str, end_of_day: bool) -> Result<i64> {
@@ -100,10 +76,12 @@ fn parse_row(db: &Db, cells: &[String]) -> Result<NewPass> {
 /// Imports a sheet (`file_name` tells CSV from XLSX). All rows or none.
 pub fn import(db: &Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> Result<PassImportReport> {
     db.read(|conn| guards::authorize(conn, actor, Role::Supervisor))?;
+    // Size and shape are checked before any row is read (see `sheet`).
+    sheet::check_file_size("import_file", bytes.len())?;
     let rows = if file_name.to_lowercase().ends_with(".xlsx") {
-        rows_from_xlsx(bytes)?
+        sheet::xlsx_rows("import_file", bytes)?
     } else {
-        rows_from_csv(&String::from_utf8_lossy(bytes))?
+        sheet::csv_rows("import_file", &String::from_utf8_lossy(bytes))?
     };
     let today = db.clock().local(db.clock().now_ms()).date_naive();
     let mut valid = Vec::new();

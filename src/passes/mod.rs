@@ -174,6 +174,13 @@ pub struct PassCard {
     pub qr_data_url: String,
 }
 
+/// The digits of the QR code in a camera frame, or `None`: the frame's size in bytes and
+/// pixels is checked (`photo::check_camera_frame`) before `scan::decode_frame` decodes it.
+pub fn decode_camera_frame(bytes: &[u8]) -> Result<Option<String>> {
+    crate::photo::check_camera_frame(bytes)?;
+    scan::decode_frame(bytes)
+}
+
 /// Parses `HH:MM-HH:MM` into local minutes of the day.
 pub fn parse_window(text: &str) -> Result<Option<(u16, u16)>> {
     let text = text.trim();

@@ -52,7 +52,15 @@ pub fn parse(doc_type: DocType, input: &str, today: NaiveDate) -> Result<String>
     if doc_type == DocType::ResidentId {
         return Ok(cn_id::parse(input, today)?.number);
     }
-    let number: String = cn_id::normalise(input).to_uppercase();
+    // Full-width letters from an input method (Ｈ, ｍ) count as the ASCII ones.
+    let number: String = cn_id::normalise(input)
+        .chars()
+        .map(|c| match c {
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .to_uppercase();
     if number.is_empty() {
         return Err(Error::required(FIELD));
     }
@@ -61,7 +69,11 @@ pub fn parse(doc_type: DocType, input: &str, today: NaiveDate) -> Result<String>
         DocType::Passport => alnum && (5..=20).contains(&number.len()),
         // H or M and 8 (or 10) digits.
         DocType::HkMacauPermit => {
-            number.len() >= 9 && matches!(&number[..1], "H" | "M") && [8, 10].contains(&(number.len() - 1)) && number[1..].chars().all(|c| c.is_ascii_digit())
+            // By characters, never by byte offsets: the first one may be any Unicode character.
+            let mut chars = number.chars();
+            let prefix = chars.next();
+            let digits = chars.as_str();
+            matches!(prefix, Some('H' | 'M')) && [8, 10].contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
         }
         DocType::TaiwanPermit => alnum && (8..=10).contains(&number.len()),
         DocType::Other | DocType::ResidentId => (1..=30).contains(&number.chars().count()) && !number.chars().any(char::is_control),
@@ -96,5 +108,20 @@ mod tests {
             assert_eq!(parse(doc, bad, today()).unwrap_err().code(), ErrorCode::IdNumberFormat, "{bad}");
         }
         assert_eq!(parse(DocType::ResidentId, "110105194912310021", today()).unwrap_err().code(), ErrorCode::IdNumberCheckDigit);
+    }
+
+    #[test]
+    fn full_width_permit_letters_count_as_ascii() {
+        assert_eq!(parse(DocType::HkMacauPermit, "Ｈ１２３４５６７８", today()).unwrap(), "H12345678");
+        assert_eq!(parse(DocType::Passport, "ｅ１２３４５６７８", today()).unwrap(), "E12345678");
+    }
+
+    #[test]
+    fn a_permit_number_starting_with_a_multibyte_character_is_an_error_not_a_panic() {
+        // Typed through an input method: a CJK character, an accented letter, a combining mark.
+        for typed in ["中12345678", "é12345678", "\u{301}H12345678", "Ｈ１２３４５６７８９"] {
+            let err = parse(DocType::HkMacauPermit, typed, today()).unwrap_err();
+            assert_eq!((err.code(), err.field()), (ErrorCode::IdNumberFormat, Some("id_number")), "{typed}");
+        }
     }
 }

@@ -5,71 +5,93 @@ use gatehouse::staff::{self, ImportReport, NewStaff, StaffMember};
 use gatehouse::watchlist::{self, NewWatchEntry, ScreenQuery, WatchEntry, WatchHit};
 use tauri::State;
 
-use super::CommandResult;
+use super::{guarded, CommandResult};
 use crate::state::Desk;
 
 #[tauri::command(async)]
 pub fn search_staff(desk: State<'_, Desk>, query: String) -> CommandResult<Vec<StaffMember>> {
-    let (actor, db) = desk.actor()?;
-    Ok(staff::search(db, &actor, &query)?)
+    guarded("search_staff", || {
+        let (actor, db) = desk.actor()?;
+        Ok(staff::search(db, &actor, &query)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn list_staff(desk: State<'_, Desk>) -> CommandResult<Vec<StaffMember>> {
-    let (actor, db) = desk.actor()?;
-    Ok(staff::list(db, &actor)?)
+    guarded("list_staff", || {
+        let (actor, db) = desk.actor()?;
+        Ok(staff::list(db, &actor)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn add_staff(desk: State<'_, Desk>, staff: NewStaff) -> CommandResult<StaffMember> {
-    let (actor, db) = desk.actor()?;
-    Ok(staff::add(db, &actor, &staff)?)
+    guarded("add_staff", || {
+        let (actor, db) = desk.actor()?;
+        Ok(staff::add(db, &actor, &staff)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn set_staff_active(desk: State<'_, Desk>, staff_id: i64, active: bool) -> CommandResult<StaffMember> {
-    let (actor, db) = desk.actor()?;
-    Ok(staff::set_active(db, &actor, staff_id, active)?)
+    guarded("set_staff_active", || {
+        let (actor, db) = desk.actor()?;
+        Ok(staff::set_active(db, &actor, staff_id, active)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn import_staff_csv(desk: State<'_, Desk>, csv: String) -> CommandResult<ImportReport> {
-    let (actor, db) = desk.actor()?;
-    Ok(staff::import_csv(db, &actor, &csv)?)
+    guarded("import_staff_csv", || {
+        let (actor, db) = desk.actor()?;
+        Ok(staff::import_csv(db, &actor, &csv)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn screen_watchlist(desk: State<'_, Desk>, query: ScreenQuery) -> CommandResult<Vec<WatchHit>> {
-    let (actor, db) = desk.actor()?;
-    Ok(watchlist::screen(db, &actor, &query)?)
+    guarded("screen_watchlist", || {
+        let (actor, db) = desk.actor()?;
+        Ok(watchlist::screen(db, &actor, &query)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn list_watchlist(desk: State<'_, Desk>) -> CommandResult<Vec<WatchEntry>> {
-    let (actor, db) = desk.actor()?;
-    Ok(watchlist::list(db, &actor)?)
+    guarded("list_watchlist", || {
+        let (actor, db) = desk.actor()?;
+        Ok(watchlist::list(db, &actor)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn add_watchlist_entry(desk: State<'_, Desk>, entry: NewWatchEntry) -> CommandResult<WatchEntry> {
-    let (actor, db) = desk.actor()?;
-    Ok(watchlist::add(db, &actor, &entry)?)
+    guarded("add_watchlist_entry", || {
+        let (actor, db) = desk.actor()?;
+        Ok(watchlist::add(db, &actor, &entry)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn set_watchlist_entry_active(desk: State<'_, Desk>, entry_id: i64, active: bool) -> CommandResult<WatchEntry> {
-    let (actor, db) = desk.actor()?;
-    Ok(watchlist::set_active(db, &actor, entry_id, active)?)
+    guarded("set_watchlist_entry_active", || {
+        let (actor, db) = desk.actor()?;
+        Ok(watchlist::set_active(db, &actor, entry_id, active)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn record_pickup(desk: State<'_, Desk>, pickup: NewPickup) -> CommandResult<PickupRow> {
-    let (actor, db) = desk.actor()?;
-    Ok(pickups::record(db, &actor, &pickup)?)
+    guarded("record_pickup", || {
+        let (actor, db) = desk.actor()?;
+        Ok(pickups::record(db, &actor, &pickup)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn list_pickups_today(desk: State<'_, Desk>, query: String) -> CommandResult<Vec<PickupRow>> {
-    let (actor, db) = desk.actor()?;
-    Ok(pickups::list_today(db, &actor, &query)?)
+    guarded("list_pickups_today", || {
+        let (actor, db) = desk.actor()?;
+        Ok(pickups::list_today(db, &actor, &query)?)
+    })
 }

@@ -1,6 +1,9 @@
 //! Tauri commands, one module per area. Every command runs off the UI thread
 //! (`async`), because a PIN check (Argon2id) or an fsync must not freeze the window.
 //! Add a command in three places: here, `build.rs` (COMMANDS) and capabilities/default.json.
+//! Every command body runs inside `guarded` (`guarded_async` for the one async fn): Tauri
+//! runs a command in a spawned task and, when it panics, never answers the UI's promise, so
+//! the form would hang. A panic becomes an `internal` error naming the command instead.
 
 pub mod app;
 pub mod backup;
@@ -20,6 +23,59 @@ pub mod visitors;
 use gatehouse::AppError;
 
 pub type CommandResult<T> = Result<T, AppError>;
+
+/// The error the UI gets when command `name` panicked. The panic's own text is not passed on
+/// (it may quote what was typed, such as an ID number).
+fn panicked(name: &'static str) -> AppError {
+    AppError::from(
+        gatehouse::Error::internal(format!("an internal error stopped `{name}`; it may not have been completed: check, try again, and tell the administrator if it happens again"))
+            .with_param("command", name),
+    )
+}
+
+/// Runs a command's body; a panic in it is answered with an `internal` error.
+pub fn guarded<T>(name: &'static str, body: impl FnOnce() -> CommandResult<T>) -> CommandResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| Err(panicked(name)))
+}
+
+/// `guarded` for an async command body.
+pub async fn guarded_async<T>(name: &'static str, body: impl std::future::Future<Output = CommandResult<T>>) -> CommandResult<T> {
+    let mut body = std::pin::pin!(body);
+    std::future::poll_fn(move |cx| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| std::future::Future::poll(body.as_mut(), cx))) {
+        Ok(poll) => poll,
+        Err(_) => std::task::Poll::Ready(Err(panicked(name))),
+    })
+    .await
+}
+
+/// Replaces the default panic message (which would print the panic's text, possibly a
+/// visitor's ID number, to the log) with the place it happened.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("gatehouse-desktop: internal error (panic) at {at}; the command answered with an `internal` error");
+    }));
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_command_answers_with_an_internal_error_naming_it() {
+        let err = guarded::<()>("check_in_visitor", || panic!("byte index 1 is not a char boundary")).unwrap_err();
+        assert_eq!((err.kind, err.code), (gatehouse::ErrorKind::Internal, gatehouse::ErrorCode::Internal));
+        assert_eq!(err.params.get("command").map(String::as_str), Some("check_in_visitor"));
+        assert!(!err.message.contains("char boundary"), "{}", err.message);
+        assert_eq!(guarded("ok", || Ok(7)).unwrap(), 7);
+    }
+
+    #[test]
+    fn a_panicking_async_command_answers_with_an_internal_error() {
+        let err = tauri::async_runtime::block_on(guarded_async::<()>("save_page_pdf", async { panic!("boom") })).unwrap_err();
+        assert_eq!((err.code, err.params.get("command").map(String::as_str)), (gatehouse::ErrorCode::Internal, Some("save_page_pdf")));
+    }
+}
 
 #[cfg(test)]
 mod tests {

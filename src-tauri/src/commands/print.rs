@@ -11,7 +11,7 @@ use std::time::Duration;
 use gatehouse::{AppError, ErrorCode, ErrorKind};
 use tauri::{State, WebviewWindow};
 
-use super::CommandResult;
+use super::{guarded, guarded_async, CommandResult};
 use crate::state::Desk;
 
 /// How long a print may take before the guard is told it failed (about 0.5 s a page).
@@ -33,17 +33,19 @@ fn safe_file_name(name: &str) -> String {
 /// returns the path.
 #[tauri::command(async)]
 pub fn save_export_file(desk: State<'_, Desk>, file_name: String, text: String) -> CommandResult<String> {
-    desk.actor()?;
-    let dir = desk.exports_dir()?;
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
-    let name = safe_file_name(&file_name);
-    let mut path = dir.join(&name);
-    if path.exists() {
-        let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), "txt"));
-        path = dir.join(format!("{stem}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S")));
-    }
-    std::fs::write(&path, text).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
-    Ok(path.display().to_string())
+    guarded("save_export_file", || {
+        desk.actor()?;
+        let dir = desk.exports_dir()?;
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
+        let name = safe_file_name(&file_name);
+        let mut path = dir.join(&name);
+        if path.exists() {
+            let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), "txt"));
+            path = dir.join(format!("{stem}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+        }
+        std::fs::write(&path, text).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
+        Ok(path.display().to_string())
+    })
 }
 
 /// Paper the print layouts use: A4 (reports, rosters, card sheets), A5 (visitor slips),
@@ -61,23 +63,26 @@ pub enum Paper {
 /// Saves the page as `exports/<name>-YYYYMMDD-HHMMSS.pdf` beside the database; returns the path.
 #[tauri::command]
 pub async fn save_page_pdf(window: WebviewWindow, desk: State<'_, Desk>, name: String, paper: Option<Paper>) -> CommandResult<String> {
-    desk.actor()?;
-    let stem: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
-    let stem = if stem.is_empty() { "print".to_string() } else { stem };
-    let dir = desk.exports_dir()?;
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
-    let path = dir.join(format!("{stem}-{}.pdf", chrono::Local::now().format("%Y%m%d-%H%M%S")));
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<(), String>>();
-    let target = path.clone();
-    window
-        .with_webview(move |webview| print_to_pdf(webview, &target, paper.unwrap_or_default(), done_tx))
-        .map_err(|e| print_error(format!("the window cannot print: {e}")))?;
-    tauri::async_runtime::spawn_blocking(move || done_rx.recv_timeout(PRINT_TIMEOUT))
-        .await
-        .map_err(|e| print_error(e.to_string()))?
-        .map_err(|_| print_error("printing did not finish in time"))?
-        .map_err(print_error)?;
-    Ok(path.display().to_string())
+    guarded_async("save_page_pdf", async {
+        desk.actor()?;
+        let stem: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
+        let stem = if stem.is_empty() { "print".to_string() } else { stem };
+        let dir = desk.exports_dir()?;
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::from(gatehouse::Error::from(e)))?;
+        let path = dir.join(format!("{stem}-{}.pdf", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<(), String>>();
+        let target = path.clone();
+        window
+            .with_webview(move |webview| print_to_pdf(webview, &target, paper.unwrap_or_default(), done_tx))
+            .map_err(|e| print_error(format!("the window cannot print: {e}")))?;
+        tauri::async_runtime::spawn_blocking(move || done_rx.recv_timeout(PRINT_TIMEOUT))
+            .await
+            .map_err(|e| print_error(e.to_string()))?
+            .map_err(|_| print_error("printing did not finish in time"))?
+            .map_err(print_error)?;
+        Ok(path.display().to_string())
+    })
+    .await
 }
 
 #[cfg(target_os = "linux")]

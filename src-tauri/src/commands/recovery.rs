@@ -8,11 +8,13 @@
 
 use gatehouse::DatabaseKey;
 
-use super::CommandResult;
+use super::{guarded, CommandResult};
 
 /// The QR code of `recovery_key` as an SVG `data:` URL, for the printed recovery sheet.
 #[tauri::command(async)]
 pub fn recovery_key_qr(recovery_key: String) -> CommandResult<String> {
-    let key = DatabaseKey::parse_recovery(&recovery_key)?;
-    Ok(gatehouse::qr::svg_data_url(&key.recovery_text())?)
+    guarded("recovery_key_qr", || {
+        let key = DatabaseKey::parse_recovery(&recovery_key)?;
+        Ok(gatehouse::qr::svg_data_url(&key.recovery_text())?)
+    })
 }

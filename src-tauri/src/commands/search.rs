@@ -4,17 +4,21 @@
 use gatehouse::search::{self, SearchKind, SearchQuery, SearchRecord, SearchResults};
 use tauri::State;
 
-use super::CommandResult;
+use super::{guarded, CommandResult};
 use crate::state::Desk;
 
 #[tauri::command(async)]
 pub fn search_records(desk: State<'_, Desk>, query: SearchQuery) -> CommandResult<SearchResults> {
-    let (actor, db) = desk.actor()?;
-    Ok(search::search(db, &actor, &query)?)
+    guarded("search_records", || {
+        let (actor, db) = desk.actor()?;
+        Ok(search::search(db, &actor, &query)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn get_search_record(desk: State<'_, Desk>, kind: SearchKind, id: i64) -> CommandResult<SearchRecord> {
-    let (actor, db) = desk.actor()?;
-    Ok(search::record(db, &actor, kind, id)?)
+    guarded("get_search_record", || {
+        let (actor, db) = desk.actor()?;
+        Ok(search::record(db, &actor, kind, id)?)
+    })
 }

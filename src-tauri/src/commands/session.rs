@@ -5,46 +5,60 @@ use gatehouse::session::SessionInfo;
 use gatehouse::status::{self, StatusBar};
 use tauri::State;
 
-use super::CommandResult;
+use super::{guarded, CommandResult};
 use crate::state::Desk;
 
 #[tauri::command(async)]
 pub fn list_login_guards(desk: State<'_, Desk>) -> CommandResult<Vec<LoginGuard>> {
-    Ok(guards::list_login_guards(desk.db()?)?)
+    guarded("list_login_guards", || {
+        Ok(guards::list_login_guards(desk.db()?)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn log_in(desk: State<'_, Desk>, guard_id: i64, pin: String) -> CommandResult<SessionInfo> {
-    let (mut session, db) = desk.session()?;
-    Ok(session.log_in(db, guard_id, &pin)?)
+    guarded("log_in", || {
+        let (mut session, db) = desk.session()?;
+        Ok(session.log_in(db, guard_id, &pin)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn log_out(desk: State<'_, Desk>) -> CommandResult<()> {
-    let (mut session, db) = desk.session()?;
-    Ok(session.log_out(db)?)
+    guarded("log_out", || {
+        let (mut session, db) = desk.session()?;
+        Ok(session.log_out(db)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn lock_session(desk: State<'_, Desk>) -> CommandResult<()> {
-    let (mut session, db) = desk.session()?;
-    Ok(session.lock(db)?)
+    guarded("lock_session", || {
+        let (mut session, db) = desk.session()?;
+        Ok(session.lock(db)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn unlock_session(desk: State<'_, Desk>, pin: String) -> CommandResult<SessionInfo> {
-    let (mut session, db) = desk.session()?;
-    Ok(session.unlock(db, &pin)?)
+    guarded("unlock_session", || {
+        let (mut session, db) = desk.session()?;
+        Ok(session.unlock(db, &pin)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn touch_session(desk: State<'_, Desk>) -> CommandResult<()> {
-    let (mut session, db) = desk.session()?;
-    Ok(session.touch(db)?)
+    guarded("touch_session", || {
+        let (mut session, db) = desk.session()?;
+        Ok(session.touch(db)?)
+    })
 }
 
 #[tauri::command(async)]
 pub fn get_status(desk: State<'_, Desk>) -> CommandResult<StatusBar> {
-    let (actor, db) = desk.actor()?;
-    Ok(status::status(db, &actor)?)
+    guarded("get_status", || {
+        let (actor, db) = desk.actor()?;
+        Ok(status::status(db, &actor)?)
+    })
 }

@@ -1,7 +1,9 @@
 // Every call to the Rust core, one typed function per command in docs/ui-contract.md.
 // Components never call `invoke` themselves. This module also normalises every rejection
 // into an AppError and announces `session_locked` / `not_logged_in` so the app can show
-// the lock or login screen whichever command hit it.
+// the lock or login screen whichever command hit it. A call that gets no answer gives up
+// after a time-out (30 s; longer for imports, exports, backups, restores and printing) with
+// a `timed_out` error, so a form never hangs: forms keep what was typed when a call fails.
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AppError,
@@ -114,20 +116,46 @@ export function isAppError(v: unknown): v is AppError {
   return isRecord(v) && typeof v.kind === 'string' && typeof v.code === 'string' && 'params' in v;
 }
 
+/** How long a call waits for the core before it gives up (ms). */
+export const CALL_TIMEOUT_MS = 30_000;
+/** The same for imports, exports, backups, restores and printing, which read or write files. */
+export const LONG_CALL_TIMEOUT_MS = 10 * 60_000;
+
 interface CallOptions {
   /** A successful write refreshes the status bar (people on site etc.). */
   write?: boolean;
+  /** Give up after this many ms (default `CALL_TIMEOUT_MS`). */
+  timeoutMs?: number;
+}
+
+/** The error of a call that got no answer in time (the core may still finish it). */
+function timedOut(cmd: string, ms: number): AppError {
+  const seconds = Math.round(ms / 1000);
+  return {
+    kind: 'internal',
+    code: 'timed_out',
+    field: null,
+    params: { seconds: String(seconds) },
+    message: `no answer from ${cmd} after ${seconds} s`,
+  };
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>, opts: CallOptions = {}): Promise<T> {
   let result: T;
+  const ms = opts.timeoutMs ?? CALL_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut(cmd, ms)), ms);
+  });
   try {
-    result = await invoke<T>(cmd, args);
+    result = await Promise.race([invoke<T>(cmd, args), deadline]);
   } catch (raw) {
     const err = toAppError(raw);
     if (err.kind === 'locked' && err.code === 'session_locked') emitApiEvent('session_locked');
     else if (err.code === 'not_logged_in') emitApiEvent('not_logged_in');
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
   if (opts.write) emitApiEvent('write');
   return result;
@@ -169,10 +197,10 @@ export const getRoster = () => call<Roster>('get_roster');
 export type Paper = 'a4' | 'a5' | 'a6' | 'cr80';
 /** Prints the page (its print layout) to exports/<name>-….pdf; resolves to the file's path. */
 /** Writes a text file into exports/ beside the database; resolves to its path. */
-export const saveExportFile = (fileName: string, text: string) => call<string>('save_export_file', { fileName, text });
+export const saveExportFile = (fileName: string, text: string) => call<string>('save_export_file', { fileName, text }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
 export type PrintName = 'slip' | 'roster' | 'handover' | 'duty-report' | 'pass' | 'pass-label' | 'pass-sheet' | 'reports';
 export const savePagePdf = (name: PrintName, paper: Paper = 'a4') =>
-  call<string>('save_page_pdf', { name, paper });
+  call<string>('save_page_pdf', { name, paper }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
 
 // --- staff directory ---
 export const searchStaff = (query: string) => call<StaffMember[]>('search_staff', { query });
@@ -180,7 +208,7 @@ export const listStaff = () => call<StaffMember[]>('list_staff');
 export const addStaff = (staff: NewStaff) => call<StaffMember>('add_staff', { staff }, { write: true });
 export const setStaffActive = (staffId: number, active: boolean) =>
   call<StaffMember>('set_staff_active', { staffId, active }, { write: true });
-export const importStaffCsv = (csv: string) => call<ImportReport>('import_staff_csv', { csv }, { write: true });
+export const importStaffCsv = (csv: string) => call<ImportReport>('import_staff_csv', { csv }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 
 // --- watchlist ---
 export const screenWatchlist = (query: ScreenQuery) => call<WatchHit[]>('screen_watchlist', { query });
@@ -214,7 +242,7 @@ export const getDataSettings = () => call<DataSettings>('get_data_settings');
 export const updateDataSettings = (settings: DataSettings) =>
   call<DataSettings>('update_data_settings', { settings }, { write: true });
 export const getBackupStatus = () => call<BackupStatus>('get_backup_status');
-export const backupNow = () => call<BackupReport>('backup_now', {}, { write: true });
+export const backupNow = () => call<BackupReport>('backup_now', {}, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const listBackupFiles = () => call<BackupFile[]>('list_backup_files');
 /** A blank recovery key is sent as null: the core then uses this PC's key file. */
 const recoveryArg = (recoveryKey: string) => (recoveryKey.trim() === '' ? null : recoveryKey);
@@ -223,10 +251,10 @@ const recoveryArg = (recoveryKey: string) => (recoveryKey.trim() === '' ? null :
  * key is needed only for a backup of this site made with another key (issue 13).
  */
 export const restoreBackup = (file: string, recoveryKey = '') =>
-  call<StagedRestore>('restore_backup', { file, recoveryKey: recoveryArg(recoveryKey) }, { write: true });
+  call<StagedRestore>('restore_backup', { file, recoveryKey: recoveryArg(recoveryKey) }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 /** The set-up screen's restore on a new or replacement PC (no login; site not set up yet). */
 export const restoreBackupAtSetup = (file: string, recoveryKey: string) =>
-  call<StagedRestore>('restore_backup_at_setup', { file, recoveryKey: recoveryArg(recoveryKey) });
+  call<StagedRestore>('restore_backup_at_setup', { file, recoveryKey: recoveryArg(recoveryKey) }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
 /** The recovery key again (supervisor on duty; the core logs it in the audit chain). */
 export const showRecoveryKey = () => call<string>('show_recovery_key');
 /** The QR code of a recovery key for the printed recovery sheet, as an SVG data URL. */
@@ -301,9 +329,9 @@ export const getDutyReport = (day: string) => call<DutyReport>('get_duty_report'
 export const getReports = (range: RangeInput) => call<Overview>('get_reports', { range });
 /** The visit list of the range into exports/; full ID numbers only for a supervisor (logged). */
 export const exportVisits = (range: RangeInput, format: Format, idNumbers: IdNumbers) =>
-  call<ExportReport>('export_visits', { range, format, idNumbers }, { write: true });
+  call<ExportReport>('export_visits', { range, format, idNumbers }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const exportReport = (kind: ReportKind, range: RangeInput, format: Format) =>
-  call<ExportReport>('export_report', { kind, range, format });
+  call<ExportReport>('export_report', { kind, range, format }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const getShiftSummary = () => call<ShiftSummary>('get_shift_summary');
 export const sealHandover = (handover: HandoverInput) =>
   call<HandoverRow>('seal_handover', { handover }, { write: true });
@@ -338,7 +366,7 @@ import type {
 export const issuePass = (pass: NewPass) => call<PassCard>('issue_pass', { pass }, { write: true });
 /** `bytes` as a plain number array (Tauri sends it as JSON). */
 export const importPasses = (fileName: string, bytes: number[]) =>
-  call<PassImportReport>('import_passes', { fileName, bytes }, { write: true });
+  call<PassImportReport>('import_passes', { fileName, bytes }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const getPassImportTemplate = () => call<string>('get_pass_import_template');
 export const listPasses = (query: string) => call<PassRow[]>('list_passes', { query });
 export const getPassCard = (passId: number) => call<PassCard>('get_pass_card', { passId });
@@ -370,5 +398,5 @@ import type { SearchKind, SearchQuery, SearchRecord, SearchResults } from './bin
 export const searchRecords = (query: SearchQuery) => call<SearchResults>('search_records', { query });
 /** The search's results (up to 10,000, newest first) into exports/ as CSV or XLSX (logged). */
 export const exportSearchResults = (query: SearchQuery, format: Format) =>
-  call<ExportReport>('export_search_results', { query, format }, { write: true });
+  call<ExportReport>('export_search_results', { query, format }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const getSearchRecord = (kind: SearchKind, id: number) => call<SearchRecord>('get_search_record', { kind, id });

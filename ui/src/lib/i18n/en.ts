@@ -1516,5 +1516,11 @@ export const en: Dictionary = {
     pin_confirm_mismatch: 'The two PINs do not match',
     not_a_number: '{field} must be a whole number',
     unknown: 'That did not work; please try again, and contact the administrator if it persists',
+    import_file_too_large: 'The file is larger than {maxMb} MB: split it into smaller files and import them one by one',
+    import_sheet_too_large: 'The sheet has {rows} rows and {columns} columns; at most {maxRows} rows and {maxColumns} columns can be imported: split it, or delete the cells outside the passes',
+    import_entry_too_large: 'The workbook part {entry} unpacks to more than {maxMb} MB (a damaged or hostile file): open it in a spreadsheet program, keep only the rows to import and save it again',
+    photo_dimensions: 'The picture is larger than {maxWidth} × {maxHeight} pixels: use a smaller photo or lower the camera resolution',
+    signature_too_large: 'The signature image is larger than the signing pad ({maxWidth} × {maxHeight}): sign again on the pad',
+    timed_out: 'No answer after {seconds} seconds. The form keeps what you typed; check whether it was saved before trying again, and if it happens again restart Gatehouse and tell the administrator',
   },
 };

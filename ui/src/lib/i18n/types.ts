@@ -144,6 +144,13 @@ const CORE_ERROR_CODES = {
   backup_other_site: true,
   schema_newer: true,
   schema_foreign: true,
+  // issue 15: import and image limits, a call that got no answer
+  import_file_too_large: true,
+  import_sheet_too_large: true,
+  import_entry_too_large: true,
+  photo_dimensions: true,
+  signature_too_large: true,
+  timed_out: true,
 } satisfies Record<ErrorCode, true> & Record<string, true>;
 
 /** Error codes the core sends (the generated `ErrorCode`) plus the UI-only ones. */

@@ -1516,5 +1516,11 @@ export const zhCN = {
     pin_confirm_mismatch: '两次输入的密码不一致',
     not_a_number: '{field}须为整数',
     unknown: '操作未完成，请重试；如仍出错请联系管理员',
+    import_file_too_large: '文件超过 {maxMb} MB：请拆成几个较小的文件，逐个导入',
+    import_sheet_too_large: '表格有 {rows} 行、{columns} 列，最多只能导入 {maxRows} 行、{maxColumns} 列：请拆分表格，或删除通行证以外的单元格',
+    import_entry_too_large: '工作簿中的 {entry} 解压后超过 {maxMb} MB（文件已损坏或被恶意构造）：请用表格软件打开，只保留要导入的行后重新保存',
+    photo_dimensions: '图片超过 {maxWidth} × {maxHeight} 像素：请换一张较小的照片，或调低摄像头分辨率',
+    signature_too_large: '签名图片比签名板（{maxWidth} × {maxHeight}）还大：请在签名板上重新签名',
+    timed_out: '{seconds} 秒内没有响应，表单中填写的内容仍保留。请先查看是否已保存再重试；如再次出现，请重启门卫系统并告知管理员',
   } satisfies Record<KnownErrorCode | 'unknown', string>,
 };
