@@ -100,6 +100,7 @@ impl Db {
         configure(&conn)?;
         migrations().to_latest(&mut conn)?;
         crate::search::backfill_once(&mut conn)?;
+        crate::guards::commit_pin_hashes_once(&mut conn, &clock)?;
         Ok(Db { conn: Mutex::new(conn), clock, path })
     }
 
