@@ -106,7 +106,7 @@ test: deps cargo-test ui-test e2e-run
 # desktop app under a private Xvfb via tauri-driver (start to first screen, memory); it adds
 # its rows to target/bench.json.
 bench: deps ui
-	$(CARGO) bench -p gatehouse --bench gatehouse
+	$(CARGO) bench -p gatehouse --bench gatehouse --features plaintext-baseline
 	$(CARGO) build --release -p gatehouse-desktop
 	$(CARGO) bench -p gatehouse --bench app
 

@@ -1,10 +1,17 @@
 //! Backups and restore: never lose the record.
 //!
-//! A backup is made with SQLite's online backup API (never by copying the live file) and
-//! checked right after it is written (`integrity_check` and the audit chain); a backup that
-//! fails its check is deleted and reported. A restore first checks the file it is given the
-//! same way, refuses while the app has the database open (the app holds `<db>.app-lock`),
-//! and keeps the replaced database beside it as `<db>.before-restore-<time>`.
+//! A backup is a consistent copy made inside one read transaction (never by copying the live
+//! file), encrypted with the database key like the database itself, and checked right after
+//! it is written (`integrity_check`, our schema and the audit chain); a backup that fails its
+//! check is deleted and reported. A restore first checks the file it is given: opened
+//! read-only with `trusted_schema=OFF`, its schema must be exactly ours at its version
+//! (`schema`), it must belong to this site, and after it is migrated its chain must verify.
+//! It refuses while the app has the database open (the app holds `<db>.app-lock`), and keeps
+//! the replaced database beside it as `<db>.before-restore-<time>`, encrypted too.
+//!
+//! Keys: a backup opens with the key file's key. On a replacement PC without the key file,
+//! the site's recovery key (`dbkey`) opens it, and becomes the new key file when the restore
+//! is put in place.
 //!
 //! Automatic backups: the supervisor sets a folder (e.g. a USB drive) and how many to keep
 //! (`site::DataSettings`). Each duty day the shell's background timer calls `backup_if_due`
@@ -17,7 +24,8 @@
 //! to warn (no folder, last attempt failed, nothing good for 26 hours).
 //!
 //! Restore in the app: the app holds the database open and the app lock, so a restore is
-//! staged (`stage_restore`: checked, copied to `<db>.restore`) and the shell restarts; at
+//! staged (`stage_restore`, or `stage_restore_at_setup` on a PC not set up yet: checked,
+//! migrated and verified in a copy, `<db>.restore`) and the shell restarts; at
 //! the next open, before anything else touches the database, `apply_staged_restore`
 //! checks the staged file again and puts it in place, keeping the replaced database as
 //! `<db>.before-restore-<time>`; the shell then records `database_restored` in the chain.
@@ -36,11 +44,13 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audit;
+use crate::audit::{self, Event};
+use crate::cipher::{self, beside, FileKind};
 use crate::db::Db;
+use crate::dbkey::{DatabaseKey, KeyFile};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::guards::{self, Actor, Role};
-use crate::audit::Event;
+use crate::schema;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -57,13 +67,6 @@ pub struct BackupReport {
 /// The lock file the running app holds, so a restore cannot pull the database from under it.
 pub fn app_lock_path(db_path: &Path) -> PathBuf {
     beside(db_path, ".app-lock")
-}
-
-/// `<db><suffix>` in the database's folder.
-fn beside(db_path: &Path, suffix: &str) -> PathBuf {
-    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(suffix);
-    db_path.with_file_name(name)
 }
 
 /// Held by the app while it runs (dropping it releases the lock).
@@ -98,31 +101,81 @@ pub fn lock_for_app(db_path: &Path) -> Result<AppLock> {
     }
 }
 
-/// Checks a database file without changing it: SQLite's own check, then the audit chain.
-pub fn check_file(path: &Path) -> Result<audit::Report> {
+/// A file to restore (or a backup just written), open read-only with its key: SQLite's own
+/// check passed and its schema is ours at its version.
+struct Inspected {
+    conn: Connection,
+    version: usize,
+}
+
+/// Opens `path` read-only (`trusted_schema=OFF`, nothing in it runs) with `key` when it is
+/// encrypted (a plaintext file is an earlier version's backup), then checks it: SQLite's
+/// integrity check, then the schema (`schema::check`: not newer than ours, nothing added or
+/// removed). Every refusal names `backup_file`, or `recovery_key` when the key does not fit.
+fn inspect(path: &Path, key: Option<&DatabaseKey>) -> Result<Inspected> {
     let not_ours = || Error::invalid("backup_file", ErrorCode::BackupInvalid, "this file is not a Gatehouse database");
     if !path.is_file() {
         return Err(Error::not_found(ErrorCode::BackupInvalid, "there is no such file").on_field("backup_file"));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|_| not_ours())?;
+    let kind = FileKind::of(path)?;
+    if matches!(kind, FileKind::Empty | FileKind::NotADatabase) {
+        return Err(not_ours());
+    }
+    // The file itself read-only (`mode=ro`); the connection may still write the copy it
+    // attaches (`cipher::copy_database`).
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(format!("file:{}?mode=ro", crate::db::uri_path(path)), flags).map_err(|_| not_ours())?;
+    if kind == FileKind::Encrypted {
+        let Some(key) = key else {
+            return Err(Error::invalid(
+                "recovery_key",
+                ErrorCode::BackupNeedsRecoveryKey,
+                "this backup is encrypted and this PC has no database key yet: type the recovery key from the site's recovery sheet",
+            ));
+        };
+        cipher::unlock(&conn, key, path).map_err(|err| match err.code() {
+            ErrorCode::DatabaseKeyWrong => Error::invalid(
+                "recovery_key",
+                ErrorCode::BackupOtherKey,
+                "this backup was encrypted with another key (or it is not a Gatehouse backup): type the recovery key of the site it comes from",
+            ),
+            _ => not_ours(),
+        })?;
+    }
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|_| not_ours())?;
     if integrity != "ok" {
         return Err(Error::invalid("backup_file", ErrorCode::BackupInvalid, format!("the file is damaged: {integrity}")));
     }
-    let has_chain: bool = conn
-        .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit_event')", [], |r| r.get(0))
-        .map_err(|_| not_ours())?;
-    if !has_chain {
+    // Some other program's SQLite file: no Gatehouse migration was ever applied to it.
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|_| not_ours())?;
+    if version == 0 {
         return Err(not_ours());
     }
-    match audit::verify(&conn) {
+    let version = schema::check(&conn).map_err(|err| err.on_field("backup_file"))?;
+    Ok(Inspected { conn, version })
+}
+
+/// Checks a database file without changing it: SQLite's own check, our schema, then the
+/// audit chain (the file must be of this version; an older backup is checked after it has
+/// been migrated, when it is restored).
+pub fn check_file(path: &Path, key: Option<&DatabaseKey>) -> Result<audit::Report> {
+    let inspected = inspect(path, key)?;
+    if inspected.version != crate::db::latest_version() {
+        return Err(Error::invalid("backup_file", ErrorCode::BackupInvalid, "this backup was written by an earlier version: restore it to check it"));
+    }
+    verify_chain(&inspected.conn)
+}
+
+fn verify_chain(conn: &Connection) -> Result<audit::Report> {
+    match audit::verify(conn) {
         Ok(Ok(report)) => Ok(report),
         Ok(Err(problem)) => Err(Error::tampered(format!("the file's records do not verify: {problem}")).on_field("backup_file")),
-        Err(_) => Err(not_ours()),
+        Err(_) => Err(Error::invalid("backup_file", ErrorCode::BackupInvalid, "this file is not a Gatehouse database")),
     }
 }
 
-/// Writes a checked backup of `db` to `dest` (a new file).
+/// Writes a checked backup of `db` to `dest` (a new file), encrypted with the database key.
 pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
     let folder = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !folder.is_dir() {
@@ -131,19 +184,8 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
     if dest.exists() {
         return Err(Error::conflict(ErrorCode::BackupExists, "a file with this name is already there: choose another name").on_field("backup_file"));
     }
-    db.read(|conn| {
-        let mut target = Connection::open(dest)?;
-        let backup = rusqlite::backup::Backup::new(conn, &mut target)?;
-        backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-        drop(backup);
-        // One self-contained file: no -wal/-shm beside it on the USB drive.
-        target.pragma_update(None, "journal_mode", "DELETE")?;
-        Ok(())
-    })
-    .inspect_err(|_| {
-        let _ = std::fs::remove_file(dest);
-    })?;
-    match check_file(dest) {
+    db.read(|conn| cipher::copy_database(conn, dest, db.key()))?;
+    match check_file(dest, Some(db.key())) {
         Ok(report) => Ok(BackupReport {
             path: dest.display().to_string(),
             bytes: std::fs::metadata(dest).map(|m| m.len()).unwrap_or_default(),
@@ -162,36 +204,121 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
     }
 }
 
-/// Replaces the database at `db_path` with a checked copy of `backup`. The old file is kept
-/// beside it. Refuses while the app runs on that database.
-pub fn restore(db_path: &Path, backup: &Path) -> Result<audit::Report> {
-    check_file(backup)?;
+/// Replaces the database at `db_path` with a checked copy of `backup`, opened with the key
+/// file's key or, on a PC without it, the `recovery` key (which then becomes the key file).
+/// The old database is kept beside it. Refuses while the app runs on that database.
+pub fn restore(db_path: &Path, backup: &Path, keys: &KeyFile, recovery: Option<&DatabaseKey>) -> Result<audit::Report> {
     let _lock = lock_for_app(db_path).map_err(|_| {
         Error::new(ErrorKind::Storage, ErrorCode::StorageBusy, "Gatehouse is running on this database: close the app first, then restore")
     })?;
-    replace_with(db_path, backup).map(|(report, _)| report)
+    stage(db_path, backup, keys, recovery)?;
+    let applied = apply_staged_restore(db_path, keys)?.ok_or_else(|| Error::internal("the staged restore disappeared"))?;
+    Ok(applied.report)
 }
 
-/// The caller makes sure nothing has the database open. Returns the check of the restored
-/// file and where the replaced database was kept (if there was one).
-fn replace_with(db_path: &Path, backup: &Path) -> Result<(audit::Report, Option<PathBuf>)> {
-    let report = check_file(backup)?;
-    let mut kept_path = None;
-    if db_path.exists() {
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let kept = beside(db_path, &format!("{BEFORE_RESTORE}{stamp}"));
-        // Copy through SQLite so a WAL that holds the latest commits comes along.
-        let current = Connection::open(db_path)?;
-        current.execute("VACUUM INTO ?1", [kept.to_string_lossy()])?;
-        drop(current);
-        kept_path = Some(kept);
+/// Where a restore waits to be put in place: `<db>.restore`, encrypted with the key it will
+/// be opened with.
+pub fn staged_restore_path(db_path: &Path) -> PathBuf {
+    beside(db_path, ".restore")
+}
+
+/// The key of a staged restore that differs from the key file's (a backup restored with a
+/// recovery key): `<key file>.pending`, beside the key file, private like it. It replaces the
+/// key file when the restore is put in place.
+fn pending_key_file(keys: &KeyFile) -> KeyFile {
+    KeyFile::at(beside(keys.path(), ".pending"))
+}
+
+/// The site a database belongs to (its `site.uid`), if it is set up and can be read.
+fn site_uid(conn: &Connection) -> Option<String> {
+    conn.query_row("SELECT uid FROM site WHERE id = 1", [], |r| r.get(0)).optional().ok().flatten()
+}
+
+/// Checks `backup` and writes a migrated, verified copy of it to `<db>.restore`, encrypted
+/// with the key the database will have afterwards (the key file's, or `recovery`). The
+/// database itself is not touched. A backup of another site than a set-up database's is
+/// refused.
+fn stage(db_path: &Path, backup: &Path, keys: &KeyFile, recovery: Option<&DatabaseKey>) -> Result<audit::Report> {
+    let current_key = if keys.exists() { Some(keys.load()?) } else { None };
+    let inspected = inspect(backup, recovery.or(current_key.as_ref()))?;
+    if let Some(current_site) = current_key.as_ref().and_then(|key| open_current(db_path, key)).and_then(|conn| site_uid(&conn)) {
+        if site_uid(&inspected.conn).is_some_and(|site| site != current_site) {
+            return Err(Error::invalid(
+                "backup_file",
+                ErrorCode::BackupOtherSite,
+                "this backup belongs to another site (another gate's or school's database): choose a backup of this site",
+            ));
+        }
     }
-    let source = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let mut target = Connection::open(db_path)?;
-    rusqlite::backup::Backup::new(&source, &mut target)?.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-    drop(target);
-    check_file(db_path)?;
-    Ok((report, kept_path))
+    let target_key = recovery.cloned().or(current_key.clone()).unwrap_or_else(DatabaseKey::generate);
+    if let Some(folder) = db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)?;
+    }
+    let staged = staged_restore_path(db_path);
+    let partial = beside(&staged, ".partial");
+    let _ = std::fs::remove_file(&partial);
+    let made = (|| -> Result<audit::Report> {
+        cipher::copy_database(&inspected.conn, &partial, &target_key)?;
+        // An earlier version's backup is migrated like a database at open, then verified.
+        let copy = Db::open_keyed(&partial, crate::Clock::System, target_key.clone())?;
+        let report = copy.read(verify_chain)?;
+        drop(copy);
+        std::fs::rename(&partial, &staged)?;
+        Ok(report)
+    })();
+    let report = made.inspect_err(|_| {
+        for leftover in [partial.clone(), beside(&partial, "-wal"), beside(&partial, "-shm")] {
+            let _ = std::fs::remove_file(leftover);
+        }
+    })?;
+    let pending = pending_key_file(keys);
+    if current_key.as_ref() == Some(&target_key) {
+        let _ = std::fs::remove_file(pending.path());
+    } else {
+        pending.store(&target_key)?;
+    }
+    Ok(report)
+}
+
+/// The database at `db_path` opened with `key`, if there is one and the key fits.
+fn open_current(db_path: &Path, key: &DatabaseKey) -> Option<Connection> {
+    let kind = FileKind::of(db_path).ok()?;
+    if matches!(kind, FileKind::Empty | FileKind::NotADatabase) {
+        return None;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(format!("file:{}?mode=ro", crate::db::uri_path(db_path)), flags).ok()?;
+    if kind == FileKind::Encrypted {
+        cipher::unlock(&conn, key, db_path).ok()?;
+    }
+    Some(conn)
+}
+
+/// Keeps the database a restore replaces as `<db>.before-restore-<time>`, encrypted with
+/// `new_key` (the key the key file will hold). A database the current key does not open is
+/// moved aside as it is: it stays encrypted with its own key.
+fn keep_replaced(db_path: &Path, current_key: Option<&DatabaseKey>, new_key: &DatabaseKey) -> Result<Option<PathBuf>> {
+    if FileKind::of(db_path)? == FileKind::Empty {
+        return Ok(None);
+    }
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let kept = beside(db_path, &format!("{BEFORE_RESTORE}{stamp}"));
+    match current_key.and_then(|key| open_current(db_path, key)) {
+        Some(current) => {
+            cipher::copy_database(&current, &kept, new_key)?;
+            drop(current);
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(beside(db_path, suffix));
+            }
+        }
+        None => {
+            std::fs::rename(db_path, &kept)?;
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::rename(beside(db_path, suffix), beside(&kept, suffix));
+            }
+        }
+    }
+    Ok(Some(kept))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -489,11 +616,6 @@ pub fn list_backups(db: &Db, actor: &Actor) -> Result<Vec<BackupFile>> {
 // ---------------------------------------------------------------------------------------
 // Restore inside the app: stage, restart, apply at open
 
-/// Where a restore waits for the next start: `<db>.restore`.
-pub fn staged_restore_path(db_path: &Path) -> PathBuf {
-    beside(db_path, ".restore")
-}
-
 /// What a staged restore checked (for the confirmation that the app will restart).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -505,37 +627,37 @@ pub struct StagedRestore {
     pub records: i64,
 }
 
-/// Supervisor: checks `file` (not a Gatehouse database, damaged, or its chain broken: a
-/// clear error and nothing changes), copies it beside the database as `<db>.restore` and
-/// logs `restore_staged`. The shell restarts the app; `apply_staged_restore` finishes it.
-pub fn stage_restore(db: &Db, actor: &Actor, file: &Path) -> Result<StagedRestore> {
+/// Supervisor: checks `file` (not a Gatehouse database, damaged, another site's, a foreign
+/// schema, or its chain broken: a clear error and nothing changes), stages a checked copy as
+/// `<db>.restore` and logs `restore_staged`. The shell restarts the app;
+/// `apply_staged_restore` finishes it.
+pub fn stage_restore(db: &Db, actor: &Actor, keys: &KeyFile, file: &Path, recovery: Option<&DatabaseKey>) -> Result<StagedRestore> {
     db.read(|conn| guards::authorize(conn, actor, Role::Supervisor))?;
+    stage_and_log(db, Some(actor), keys, file, recovery)
+}
+
+/// The set-up screen's "restore a backup" on a new or replacement PC: allowed only while the
+/// database is not set up (there is nothing to protect yet and nobody to log in).
+pub fn stage_restore_at_setup(db: &Db, keys: &KeyFile, file: &Path, recovery: Option<&DatabaseKey>) -> Result<StagedRestore> {
+    if db.read(crate::site::is_set_up)? {
+        return Err(Error::conflict(ErrorCode::AlreadySetUp, "this database is already set up: a supervisor restores from Settings"));
+    }
+    stage_and_log(db, None, keys, file, recovery)
+}
+
+fn stage_and_log(db: &Db, actor: Option<&Actor>, keys: &KeyFile, file: &Path, recovery: Option<&DatabaseKey>) -> Result<StagedRestore> {
     if file.as_os_str().is_empty() {
         return Err(Error::required("backup_file"));
     }
-    let report = check_file(file)?;
-    let staged = staged_restore_path(db.path());
-    let mut partial = staged.as_os_str().to_os_string();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let _ = std::fs::remove_file(&partial);
-    let copied = (|| -> Result<()> {
-        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let mut target = Connection::open(&partial)?;
-        rusqlite::backup::Backup::new(&source, &mut target)?.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-        drop(target);
-        check_file(&partial)?;
-        std::fs::rename(&partial, &staged)?;
-        Ok(())
-    })();
-    if let Err(err) = copied {
-        let _ = std::fs::remove_file(&partial);
-        return Err(err);
-    }
+    let report = stage(db.path(), file, keys, recovery)?;
     db.write(|tx| {
         audit::append(
             tx,
-            Event::new("restore_staged", Some(actor)).detail(serde_json::json!({ "file": file.display().to_string(), "events": report.events })),
+            Event::new("restore_staged", actor).detail(serde_json::json!({
+                "file": file.display().to_string(),
+                "events": report.events,
+                "with_recovery_key": recovery.is_some(),
+            })),
         )
     })?;
     Ok(StagedRestore { file: file.display().to_string(), events: report.events, records: report.records })
@@ -551,18 +673,47 @@ pub struct AppliedRestore {
 /// At open, before anything else touches the database (the caller holds the app lock): puts
 /// a staged restore in place. A staged file that no longer checks is set aside as
 /// `<db>.restore-rejected` and the database is left as it was.
-pub fn apply_staged_restore(db_path: &Path) -> Result<Option<AppliedRestore>> {
+///
+/// Order, for a crash at any step: the replaced database is first kept (encrypted with the
+/// new key), then the key file takes the new key, then the staged file is renamed into
+/// place. A crash between the last two leaves a database the key file does not open; the
+/// same restore run again (the staged file is still there) completes it, and the kept copy
+/// holds the old records.
+pub fn apply_staged_restore(db_path: &Path, keys: &KeyFile) -> Result<Option<AppliedRestore>> {
     let staged = staged_restore_path(db_path);
     if !staged.is_file() {
         return Ok(None);
     }
-    if let Err(err) = check_file(&staged) {
-        let _ = std::fs::rename(&staged, beside(db_path, REJECTED));
-        return Err(err);
+    let pending = pending_key_file(keys);
+    let current_key = if keys.exists() { keys.load().ok() } else { None };
+    let new_key = if pending.exists() { pending.load() } else { keys.load() };
+    let checked = new_key.and_then(|key| check_file(&staged, Some(&key)).map(|report| (key, report)));
+    let (new_key, report) = match checked {
+        Ok(checked) => checked,
+        Err(err) => {
+            let _ = std::fs::rename(&staged, beside(db_path, REJECTED));
+            let _ = std::fs::remove_file(pending.path());
+            return Err(err);
+        }
+    };
+    let kept = keep_replaced(db_path, current_key.as_ref(), &new_key)?;
+    if pending.exists() {
+        keys.store(&new_key)?;
+        let _ = std::fs::remove_file(pending.path());
     }
-    let (report, kept) = replace_with(db_path, &staged)?;
-    std::fs::remove_file(&staged)?;
+    std::fs::rename(&staged, db_path)?;
     Ok(Some(AppliedRestore { kept, report }))
+}
+
+/// The recovery key, shown again to a supervisor (`gatehouse recovery-key`, Settings); each
+/// showing is an event in the chain.
+pub fn recovery_key(db: &Db, actor: &Actor) -> Result<String> {
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        audit::append(tx, Event::new("recovery_key_shown", Some(actor)))?;
+        Ok(())
+    })?;
+    Ok(db.key().recovery_text())
 }
 
 /// Logs in the restored database's chain that it was restored (called once it is open).

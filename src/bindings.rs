@@ -32,6 +32,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::guards::NewGuard,
         crate::session::SessionInfo,
         crate::site::SiteSetup,
+        crate::site::SetUpDone,
         crate::site::Settings,
         crate::site::Language,
         crate::status::StatusBar,

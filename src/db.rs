@@ -1,8 +1,11 @@
-//! The database handle: one SQLite file, one writer connection, one transaction per write.
+//! The database handle: one encrypted SQLite file, one writer connection, one transaction per
+//! write.
 //!
-//! Owns: opening the file with the house pragmas, applying the embedded migrations, the
-//! `Tx` every write runs in (`BEGIN IMMEDIATE` … `COMMIT`, with "now" fixed for the whole
-//! transaction), and the clock high-water mark. Must not: hold any business rule.
+//! Owns: opening the file (its key from the key file, see `dbkey`; our own schema only, see
+//! `schema`) with the house pragmas, encrypting a plaintext database from an earlier version
+//! in place, applying the embedded migrations, the `Tx` every write runs in
+//! (`BEGIN IMMEDIATE` … `COMMIT`, with "now" fixed for the whole transaction), and the clock
+//! high-water mark. Must not: hold any business rule.
 //! Called by: every core module; the shell and the CLI open it once.
 
 use std::path::{Path, PathBuf};
@@ -12,7 +15,9 @@ use include_dir::{include_dir, Dir};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
+use crate::cipher::{encrypt_in_place, not_a_database, scrub_upgrade_leftover, unlock, FileKind};
 use crate::clock::Clock;
+use crate::dbkey::{DatabaseKey, KeyFile};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 
 static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
@@ -28,6 +33,7 @@ pub struct Db {
     conn: Mutex<Connection>,
     clock: Clock,
     path: PathBuf,
+    key: DatabaseKey,
 }
 
 /// A write transaction. Everything a command changes, and its audit events, commit together.
@@ -52,10 +58,15 @@ impl std::ops::Deref for Tx<'_> {
 
 /// The migrations in file-name order (`NNNN_verb_object.sql`); the schema version is the
 /// number of migrations applied, kept in `user_version`.
-fn migrations() -> Migrations<'static> {
+pub(crate) fn migrations() -> Migrations<'static> {
     let mut files: Vec<_> = MIGRATIONS_DIR.files().filter(|f| f.path().extension().is_some_and(|e| e == "sql")).collect();
     files.sort_by_key(|f| f.path());
     Migrations::new(files.into_iter().map(|f| M::up(f.contents_utf8().expect("migrations are UTF-8"))).collect())
+}
+
+/// The schema version this build writes: the number of embedded migrations.
+pub(crate) fn latest_version() -> usize {
+    MIGRATIONS_DIR.files().filter(|f| f.path().extension().is_some_and(|e| e == "sql")).count()
 }
 
 /// The database path: `$GATEHOUSE_DB`, else the OS data directory
@@ -77,12 +88,51 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+    /// Opens (creating if needed) the database at `path` with the key in `keys`, and brings
+    /// its schema up to date.
+    ///
+    /// - No database yet: the key file's key is used, or a new key is made and stored.
+    /// - A plaintext database from an earlier version: encrypted in place first
+    ///   (`encrypt_in_place`), with the key file's key or a new one.
+    /// - An encrypted database: the key file must exist and hold its key; otherwise a clear
+    ///   error, and the file is left exactly as it is (never a new empty database over it).
+    pub fn open(path: impl AsRef<Path>, clock: Clock, keys: &KeyFile) -> Result<Db> {
         let path = absolute(path.as_ref());
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
+        let key = match FileKind::of(&path)? {
+            FileKind::Empty => keys.load_or_create()?,
+            FileKind::Plaintext => {
+                let key = keys.load_or_create()?;
+                encrypt_in_place(&path, &key)?;
+                key
+            }
+            FileKind::Encrypted => {
+                scrub_upgrade_leftover(&path);
+                keys.load()?
+            }
+            FileKind::NotADatabase => return Err(not_a_database(&path)),
+        };
+        Db::open_keyed(&path, clock, key)
+    }
+
+    /// Opens the database at `path` with `key` (no key file involved): `open`, and the
+    /// staging of a restore, which migrates and checks a copy before it is put in place.
+    pub(crate) fn open_keyed(path: &Path, clock: Clock, key: DatabaseKey) -> Result<Db> {
+        Db::open_connection(path, clock, key, true)
+    }
+
+    /// A plaintext database, for `make bench` only: the baseline the cost of encryption is
+    /// measured against in the same run. The feature is off in every build that ships.
+    #[cfg(feature = "plaintext-baseline")]
+    #[doc(hidden)]
+    pub fn open_plaintext_baseline(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+        Db::open_connection(path.as_ref(), clock, DatabaseKey::generate(), false)
+    }
+
+    fn open_connection(path: &Path, clock: Clock, key: DatabaseKey, encrypted: bool) -> Result<Db> {
+        let path = absolute(path);
         let mut conn = Connection::open(&path)?;
         // SQLite opens a file it may not write read-only without a word; the first check-in
         // would then fail at the desk. Say so at start, before anything is shown as working.
@@ -97,11 +147,16 @@ impl Db {
                 ),
             ));
         }
+        // After the read-only check: the first read of a WAL database makes its -wal/-shm.
+        if encrypted {
+            unlock(&conn, &key, &path)?;
+        }
         configure(&conn)?;
+        crate::schema::check(&conn)?;
         migrations().to_latest(&mut conn)?;
         crate::search::backfill_once(&mut conn)?;
         crate::guards::commit_pin_hashes_once(&mut conn, &clock)?;
-        Ok(Db { conn: Mutex::new(conn), clock, path })
+        Ok(Db { conn: Mutex::new(conn), clock, path, key })
     }
 
     /// Opens an existing database only to read it (`gatehouse verify` of a write-protected
@@ -111,19 +166,32 @@ impl Db {
     /// `immutable`: SQLite then creates no `-wal`/`-shm` files, which would otherwise be left
     /// behind read-only and make the file unwritable for the app even after its permissions
     /// are fixed.
-    pub fn open_read_only(path: impl AsRef<Path>, clock: Clock) -> Result<Db> {
+    pub fn open_read_only(path: impl AsRef<Path>, clock: Clock, keys: &KeyFile) -> Result<Db> {
         use rusqlite::OpenFlags;
         let path = absolute(path.as_ref());
+        if FileKind::of(&path)? != FileKind::Encrypted {
+            return Err(Error::new(
+                ErrorKind::Storage,
+                ErrorCode::DatabaseReadOnly,
+                format!(
+                    "the database file {} is read-only and not encrypted yet: open a writable copy once so it can be \
+                     encrypted and upgraded",
+                    path.display()
+                ),
+            ));
+        }
+        let key = keys.load()?;
         let mut wal = path.clone().into_os_string();
         wal.push("-wal");
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let uri = format!("file:{}?mode=ro", uri_path(&path));
         let uri = if Path::new(&wal).exists() { uri } else { format!("{uri}&immutable=1") };
         let conn = Connection::open_with_flags(uri, flags)?;
+        unlock(&conn, &key, &path)?;
         conn.pragma_update(None, "trusted_schema", "OFF")?;
         conn.busy_timeout(std::time::Duration::from_millis(5000))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let latest = MIGRATIONS_DIR.files().filter(|f| f.path().extension().is_some_and(|e| e == "sql")).count() as i64;
+        let version = crate::schema::check(&conn)?;
+        let latest = latest_version();
         if version != latest {
             return Err(Error::new(
                 ErrorKind::Storage,
@@ -135,7 +203,23 @@ impl Db {
                 ),
             ));
         }
-        Ok(Db { conn: Mutex::new(conn), clock, path })
+        Ok(Db { conn: Mutex::new(conn), clock, path, key })
+    }
+
+    /// A second, read-only connection to the database, unlocked with its key: for long reads
+    /// (reports, exports) that must not hold the desk's connection while check-ins wait.
+    pub(crate) fn reader(&self) -> Result<Connection> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        unlock(&conn, &self.key, &self.path)?;
+        conn.pragma_update(None, "trusted_schema", "OFF")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(conn)
+    }
+
+    /// The key this database is encrypted with (backups are written with it too).
+    pub(crate) fn key(&self) -> &DatabaseKey {
+        &self.key
     }
 
     pub fn path(&self) -> &Path {
@@ -194,7 +278,7 @@ impl Db {
 
 /// `path` percent-encoded for an SQLite `file:` URI (RFC 3986 unreserved characters and `/`
 /// stay as they are).
-fn uri_path(path: &Path) -> String {
+pub(crate) fn uri_path(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = String::new();
     for &b in absolute.to_string_lossy().as_bytes() {
@@ -233,6 +317,11 @@ fn raise_high_water(tx: &Tx<'_>, now_ms: i64) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A key file in the test's temp dir, standing in for ~/.config/gatehouse.
+    fn test_keys(dir: &Path) -> KeyFile {
+        KeyFile::at(dir.join("config/database.key"))
+    }
+
     #[test]
     fn migration_files_are_numbered_in_order() {
         let mut names: Vec<String> = MIGRATIONS_DIR.files().map(|f| f.path().display().to_string()).collect();
@@ -251,7 +340,7 @@ mod tests {
     #[test]
     fn open_sets_the_house_pragmas() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path().join("g.db"), Clock::fixed(0)).unwrap();
+        let db = Db::open(dir.path().join("g.db"), Clock::fixed(0), &test_keys(dir.path())).unwrap();
         db.read(|c| {
             let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
             let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0))?;
@@ -274,8 +363,10 @@ mod tests {
     fn a_read_only_open_of_a_closed_database_reads_it_and_creates_no_side_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("odd name?#.db");
-        Db::open(&path, Clock::fixed(0)).unwrap().write(|_| Ok(())).unwrap();
-        let db = Db::open_read_only(&path, Clock::fixed(0)).unwrap();
+        let config = tempfile::tempdir().unwrap();
+        let keys = test_keys(config.path());
+        Db::open(&path, Clock::fixed(0), &keys).unwrap().write(|_| Ok(())).unwrap();
+        let db = Db::open_read_only(&path, Clock::fixed(0), &keys).unwrap();
         let at: i64 = db.read(|c| Ok(c.query_row("SELECT at_ms FROM clock_high_water", [], |r| r.get(0))?)).unwrap();
         assert_eq!(at, 0);
         assert!(db.write(|_| Ok(())).is_err(), "read-only means read-only");
@@ -288,7 +379,7 @@ mod tests {
     fn a_clock_behind_the_high_water_mark_is_flagged() {
         let dir = tempfile::tempdir().unwrap();
         let clock = Clock::fixed(10_000_000);
-        let db = Db::open(dir.path().join("g.db"), clock.clone()).unwrap();
+        let db = Db::open(dir.path().join("g.db"), clock.clone(), &test_keys(dir.path())).unwrap();
         db.write(|_| Ok(())).unwrap();
         assert!(!db.clock_went_backwards().unwrap());
         clock.set_ms(10_000_000 - 3_600_000);

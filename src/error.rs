@@ -157,6 +157,26 @@ pub enum ErrorCode {
     BackupFolderNotWritable,
     BackupDiskFull,
     BackupFolderNotSet,
+    /// The database is encrypted and its key file is missing; param `path`.
+    DatabaseKeyMissing,
+    /// The key file does not hold exactly 64 hex digits, or cannot be read; param `path`.
+    DatabaseKeyInvalid,
+    /// The key file may be read by other users; param `path`.
+    DatabaseKeyUnsafe,
+    /// The key file's key does not open the database; param `path`.
+    DatabaseKeyWrong,
+    /// A recovery key that is not 64 hex digits.
+    RecoveryKeyFormat,
+    /// A backup the key in hand does not open.
+    BackupOtherKey,
+    /// An encrypted backup on a PC without a key file: the recovery key is needed.
+    BackupNeedsRecoveryKey,
+    /// A backup of another site than the set-up database's.
+    BackupOtherSite,
+    /// A file written by a newer version; params `version`, `latest`.
+    SchemaNewer,
+    /// A file whose schema is not ours; param `difference`.
+    SchemaForeign,
     Storage,
     Tampered,
     Internal,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use gatehouse::site::{self, SiteSetup};
-use gatehouse::{audit, db, Clock, Db, Error};
+use gatehouse::{audit, db, Clock, Db, Error, KeyFile};
 
 #[derive(Parser)]
 #[command(name = "gatehouse", version, about = "Gatehouse guard-post records: set-up, checks and repair")]
@@ -17,6 +17,10 @@ struct Cli {
     /// The database file (default: $GATEHOUSE_DB, else the OS data directory).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// The database key file (default: $GATEHOUSE_KEY_FILE, else
+    /// ~/.config/gatehouse/database.key).
+    #[arg(long, global = true, value_name = "FILE")]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,8 +62,19 @@ enum Command {
     },
     /// Writes a checked backup of the database to FILE (online backup API).
     Backup { file: PathBuf },
-    /// Replaces the database with a checked backup (refused while the app is running).
-    Restore { file: PathBuf },
+    /// Replaces the database with a checked backup (refused while the app is running). On a
+    /// PC without the key file, --recovery-key opens the backup and becomes the key file.
+    Restore {
+        file: PathBuf,
+        /// The site's recovery key as printed on its recovery sheet (XXXX-XXXX-…).
+        #[arg(long, value_name = "KEY")]
+        recovery_key: Option<String>,
+    },
+    /// Shows the recovery key again (a supervisor's --pin; the showing is logged).
+    RecoveryKey {
+        #[arg(long)]
+        pin: String,
+    },
     /// Purges the personal data of records older than the site's retention period (the app
     /// does this itself at start-up and daily); prints how many records it touched.
     Purge,
@@ -187,17 +202,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(path) => path,
         None => db::default_db_path()?,
     };
+    let keys = match cli.key_file {
+        Some(file) => KeyFile::at(file),
+        None => KeyFile::default_location()?,
+    };
     match cli.command {
         Command::Init { site, gate, supervisor, pin } => {
-            let db = Db::open(&path, Clock::System)?;
-            site::set_up(&db, &SiteSetup { site_name: site, gate_name: gate, supervisor_name: supervisor, pin })?;
+            let db = Db::open(&path, Clock::System, &keys)?;
+            let done = site::set_up(&db, &SiteSetup { site_name: site, gate_name: gate, supervisor_name: supervisor, pin })?;
             println!("set up {}", db.path().display());
+            println!("database key file: {}", keys.path().display());
+            println!("recovery key: {}", done.recovery_key);
+            println!("write the recovery key down and give it to the security office: without it and the key file, no backup can be read");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { checkpoint, fingerprints } => verify(&path, checkpoint.as_deref(), &fingerprints),
-        Command::Stress { visits, pin } => stress(&path, visits, &pin),
+        Command::Verify { checkpoint, fingerprints } => verify(&path, &keys, checkpoint.as_deref(), &fingerprints),
+        Command::Stress { visits, pin } => stress(&path, &keys, visits, &pin),
         Command::Demo { visits, days, pin } => {
-            let db = Db::open(&path, Clock::System)?;
+            let db = Db::open(&path, Clock::System, &keys)?;
             let actor = supervisor(&db, &pin)?;
             let started = std::time::Instant::now();
             let report = gatehouse::demo::generate(&db, &actor, visits, days, 20261128)?;
@@ -215,18 +237,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { file } => {
-            let db = Db::open(&path, Clock::System)?;
+            let db = Db::open(&path, Clock::System, &keys)?;
             let report = gatehouse::backup::backup_to(&db, &file)?;
             println!("backed up to {} ({} bytes, {} records verified)", report.path, report.bytes, report.records);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Restore { file } => {
-            let report = gatehouse::backup::restore(&path, &file)?;
+        Command::Restore { file, recovery_key } => {
+            let recovery = recovery_key.as_deref().map(gatehouse::DatabaseKey::parse_recovery).transpose()?;
+            let report = gatehouse::backup::restore(&path, &file, &keys, recovery.as_ref())?;
             println!("restored {} from {} ({} records verified)", path.display(), file.display(), report.records);
             Ok(ExitCode::SUCCESS)
         }
         Command::Purge => {
-            let db = Db::open(&path, Clock::System)?;
+            let db = Db::open(&path, Clock::System, &keys)?;
             let report = gatehouse::retention::purge_due(&db)?;
             println!(
                 "purged personal data older than {} days: {} visits, {} pick-ups, {} vehicle visits, {} old restore copies",
@@ -234,7 +257,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Pass(command) => pass(&path, command),
+        Command::RecoveryKey { pin } => {
+            let db = Db::open(&path, Clock::System, &keys)?;
+            let actor = supervisor(&db, &pin)?;
+            println!("recovery key: {}", gatehouse::backup::recovery_key(&db, &actor)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Pass(command) => pass(&path, &keys, command),
         Command::Export(ExportCommand::Visits { from, to, format, out, full_ids, pin }) => {
             use gatehouse::reports::{self, DateRange, Format, IdNumbers};
             let range = DateRange::parse(&from, &to)?;
@@ -242,7 +271,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if !path.is_file() {
                 return Err(Error::not_found(gatehouse::ErrorCode::NotSetUp, format!("no database at {}: check the path or GATEHOUSE_DB", path.display())));
             }
-            let db = Db::open(&path, Clock::System)?;
+            let db = Db::open(&path, Clock::System, &keys)?;
             let report = match (pin, full_ids) {
                 (Some(pin), full) => {
                     let actor = supervisor(&db, &pin)?;
@@ -255,7 +284,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("exported {} visits to {} ({} bytes)", report.rows, report.path, report.bytes);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { text, kinds, from, to, json } => search(&path, text, &kinds, from.as_deref(), to.as_deref(), json),
+        Command::Search { text, kinds, from, to, json } => search(&path, &keys, text, &kinds, from.as_deref(), to.as_deref(), json),
     }
 }
 
@@ -281,7 +310,7 @@ fn local_ms(text: &str, end_of_day: bool) -> Result<i64, Error> {
     Local.from_local_datetime(&naive).single().map(|t| t.timestamp_millis()).ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, "not a valid local time"))
 }
 
-fn search(path: &std::path::Path, text: String, kinds: &[String], from: Option<&str>, to: Option<&str>, json: bool) -> Result<ExitCode, Error> {
+fn search(path: &std::path::Path, keys: &KeyFile, text: String, kinds: &[String], from: Option<&str>, to: Option<&str>, json: bool) -> Result<ExitCode, Error> {
     use gatehouse::search::{self, SearchKind, SearchQuery};
     use std::io::Write;
     let kinds = kinds
@@ -303,7 +332,7 @@ fn search(path: &std::path::Path, text: String, kinds: &[String], from: Option<&
         eprintln!("gatehouse: no database at {}: check the path or GATEHOUSE_DB", path.display());
         return Ok(ExitCode::from(1));
     }
-    let db = Db::open(path, Clock::System)?;
+    let db = Db::open(path, Clock::System, keys)?;
     let results = search::search_as_admin(&db, &query)?;
     if json {
         let rows: Vec<serde_json::Value> = results
@@ -323,9 +352,9 @@ fn search(path: &std::path::Path, text: String, kinds: &[String], from: Option<&
     Ok(ExitCode::SUCCESS)
 }
 
-fn stress(path: &std::path::Path, visits: u64, pin: &str) -> Result<ExitCode, Error> {
+fn stress(path: &std::path::Path, keys: &KeyFile, visits: u64, pin: &str) -> Result<ExitCode, Error> {
     use std::io::Write;
-    let db = Db::open(path, Clock::System)?;
+    let db = Db::open(path, Clock::System, keys)?;
     let actor = supervisor(&db, pin)?;
     let mut out = std::io::stdout().lock();
     for i in 0..visits {
@@ -346,11 +375,11 @@ fn stress(path: &std::path::Path, visits: u64, pin: &str) -> Result<ExitCode, Er
     Ok(ExitCode::SUCCESS)
 }
 
-fn pass(path: &std::path::Path, command: PassCommand) -> Result<ExitCode, Error> {
+fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<ExitCode, Error> {
     use gatehouse::passes::{self, scan};
     match command {
         PassCommand::Issue { kind, holder, department, from, to, gates, window, approved_by, pin, png } => {
-            let db = Db::open(path, Clock::System)?;
+            let db = Db::open(path, Clock::System, keys)?;
             let actor = supervisor(&db, &pin)?;
             let kind = passes::PassKind::parse(&kind)
                 .ok_or_else(|| Error::invalid("kind", gatehouse::ErrorCode::InvalidChoice, "must be holiday_resident, staff, contractor or temporary_visitor"))?;
@@ -374,7 +403,7 @@ fn pass(path: &std::path::Path, command: PassCommand) -> Result<ExitCode, Error>
             Ok(ExitCode::SUCCESS)
         }
         PassCommand::Verify { digits, gate, at, direction } => {
-            let db = Db::open(path, Clock::System)?;
+            let db = Db::open(path, Clock::System, keys)?;
             let at_ms = at.as_deref().map(|text| local_ms(text, false)).transpose()?;
             let direction = if direction == "out" { scan::Direction::Out } else { scan::Direction::In };
             let check = scan::check(&db, &digits, direction, gate, at_ms)?;
@@ -384,14 +413,14 @@ fn pass(path: &std::path::Path, command: PassCommand) -> Result<ExitCode, Error>
     }
 }
 
-fn verify(path: &std::path::Path, checkpoint: Option<&std::path::Path>, fingerprints: &[String]) -> Result<ExitCode, Error> {
+fn verify(path: &std::path::Path, keys: &KeyFile, checkpoint: Option<&std::path::Path>, fingerprints: &[String]) -> Result<ExitCode, Error> {
     if !path.exists() {
         eprintln!("gatehouse: no database at {}: check the path or GATEHOUSE_DB", path.display());
         return Ok(ExitCode::from(1));
     }
     // A write-protected copy (an archive, evidence on read-only media) can still be checked.
-    let db = match Db::open(path, Clock::System) {
-        Err(err) if err.code() == gatehouse::ErrorCode::DatabaseReadOnly => Db::open_read_only(path, Clock::System)?,
+    let db = match Db::open(path, Clock::System, keys) {
+        Err(err) if err.code() == gatehouse::ErrorCode::DatabaseReadOnly => Db::open_read_only(path, Clock::System, keys)?,
         other => other?,
     };
     let integrity: String = db.read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))?;

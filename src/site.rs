@@ -99,7 +99,15 @@ pub fn is_set_up(conn: &Connection) -> Result<bool> {
 }
 
 /// First run: the site, its gate and the first supervisor. Fails once the site exists.
-pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<()> {
+/// What set-up hands back, once: the recovery key (`dbkey`), to be written down or printed
+/// for the security office before the app is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUpDone {
+    pub recovery_key: String,
+}
+
+pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<SetUpDone> {
     let site_name = validate::required_text("site_name", &setup.site_name, SITE_NAME_MAX)?;
     let gate_name = validate::required_text("gate_name", &setup.gate_name, GATE_NAME_MAX)?;
     db.write(|tx| {
@@ -115,7 +123,8 @@ pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<()> {
         guards::insert_guard(tx, None, &supervisor, NameField("supervisor_name"))?;
         crate::checklist::seed_defaults(tx)?;
         Ok(())
-    })
+    })?;
+    Ok(SetUpDone { recovery_key: db.key().recovery_text() })
 }
 
 pub(crate) fn read_settings(conn: &Connection) -> Result<Settings> {

@@ -22,7 +22,7 @@ fn fixture_with_visits() -> (Fixture, Vec<i64>) {
 
 fn problem(fx: &Fixture) -> audit::Problem {
     // Re-open so nothing cached hides the change.
-    let db = gatehouse::Db::open(fx.path(), fx.clock.clone()).unwrap();
+    let db = fx.reopen();
     db.read(audit::verify).unwrap().expect_err("tampering is caught")
 }
 
@@ -126,7 +126,7 @@ fn clearing_a_pin_digest_does_not_get_a_swapped_hash_recommitted_at_open() {
 #[test]
 fn events_are_sealed_by_triggers() {
     let (fx, _) = fixture_with_visits();
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     assert!(conn.execute("UPDATE audit_event SET action = 'x' WHERE seq = 1", []).is_err());
     assert!(conn.execute("DELETE FROM audit_event WHERE seq = 1", []).is_err());
 }
@@ -134,9 +134,8 @@ fn events_are_sealed_by_triggers() {
 #[test]
 fn rewriting_an_event_body_is_caught_even_without_triggers() {
     let (fx, _) = fixture_with_visits();
-    fx.sqlite(
-        "DROP TRIGGER audit_event_no_update;
-         UPDATE audit_event SET body = replace(body, '\"at\":', '\"at\":1') WHERE seq = 5;",
+    fx.sqlite_around_triggers(
+        "UPDATE audit_event SET body = replace(body, '\"at\":', '\"at\":1') WHERE seq = 5;",
     );
     let p = problem(&fx);
     assert_eq!(p.record, "audit event #5", "{p}");
@@ -145,7 +144,7 @@ fn rewriting_an_event_body_is_caught_even_without_triggers() {
 #[test]
 fn deleting_an_event_in_the_middle_is_caught() {
     let (fx, _) = fixture_with_visits();
-    fx.sqlite("DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq = 3;");
+    fx.sqlite_around_triggers("DELETE FROM audit_event WHERE seq = 3;");
     let p = problem(&fx);
     assert_eq!(p.record, "audit event #3", "{p}");
 }

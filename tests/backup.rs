@@ -23,8 +23,8 @@ fn a_backup_restored_on_another_path_verifies_and_holds_the_same_records() {
     visits::check_in(&fx.db, &guard, &visitor("李娜", 2)).unwrap();
 
     let elsewhere = fx.dir.path().join("other").join("gatehouse.db");
-    backup::restore(&elsewhere, &file).unwrap();
-    let restored = Db::open(&elsewhere, Clock::fixed(crate::util::T0_MS)).unwrap();
+    backup::restore(&elsewhere, &file, &fx.keys, None).unwrap();
+    let restored = Db::open(&elsewhere, Clock::fixed(crate::util::T0_MS), &fx.keys).unwrap();
     let names: Vec<String> = restored.read(|c| Ok(c.prepare("SELECT name FROM visit")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
     assert_eq!(names, vec!["张伟".to_string()]);
     assert!(restored.read(gatehouse::audit::verify).unwrap().is_ok());
@@ -36,9 +36,9 @@ fn restoring_over_a_database_keeps_the_old_one_and_is_refused_while_the_app_runs
     let file = fx.dir.path().join("backup.db");
     backup::backup_to(&fx.db, &file).unwrap();
     let lock = backup::lock_for_app(&fx.path()).unwrap();
-    assert_eq!(backup::restore(&fx.path(), &file).unwrap_err().code(), ErrorCode::StorageBusy);
+    assert_eq!(backup::restore(&fx.path(), &file, &fx.keys, None).unwrap_err().code(), ErrorCode::StorageBusy);
     drop(lock);
-    backup::restore(&fx.path(), &file).unwrap();
+    backup::restore(&fx.path(), &file, &fx.keys, None).unwrap();
     let kept = std::fs::read_dir(fx.dir.path()).unwrap().filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().contains(".before-restore-"));
     assert!(kept, "the replaced database is kept beside it");
 }
@@ -53,10 +53,10 @@ fn bad_backup_targets_and_sources_get_clear_errors() {
     assert_eq!(backup::backup_to(&fx.db, &existing).unwrap_err().code(), ErrorCode::BackupExists);
     let not_db = fx.dir.path().join("notes.txt");
     std::fs::write(&not_db, "hello".repeat(1000)).unwrap();
-    assert_eq!(backup::restore(&fx.dir.path().join("x.db"), &not_db).unwrap_err().code(), ErrorCode::BackupInvalid);
+    assert_eq!(backup::restore(&fx.dir.path().join("x.db"), &not_db, &fx.keys, None).unwrap_err().code(), ErrorCode::BackupInvalid);
     let other_sqlite = fx.dir.path().join("other.sqlite");
     rusqlite::Connection::open(&other_sqlite).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
-    assert_eq!(backup::check_file(&other_sqlite).unwrap_err().code(), ErrorCode::BackupInvalid);
+    assert_eq!(backup::check_file(&other_sqlite, None).unwrap_err().code(), ErrorCode::BackupInvalid);
 }
 
 // ---- automatic backups into a folder, status, restore in the app ----
@@ -95,7 +95,7 @@ fn backup_now_writes_a_dated_checked_file_and_keeps_only_the_last_n_of_its_own()
         vec!["gatehouse-backup-20261128-100100.db", "gatehouse-backup-20261128-100200.db", "gatehouse-backup-notes.txt", "holiday-photos.db"],
         "the oldest of Gatehouse's backups beyond 2 is gone; other files are untouched"
     );
-    assert!(backup::check_file(&usb.join("gatehouse-backup-20261128-100200.db")).is_ok());
+    assert!(backup::check_file(&usb.join("gatehouse-backup-20261128-100200.db"), Some(&fx.keys.load().unwrap())).is_ok());
     let listed = backup::list_backups(&fx.db, &supervisor).unwrap();
     assert_eq!(listed.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), vec!["gatehouse-backup-20261128-100200.db", "gatehouse-backup-20261128-100100.db"]);
     let status = backup::status(&fx.db).unwrap();
@@ -135,7 +135,7 @@ fn only_a_supervisor_backs_up_on_demand_or_stages_a_restore() {
     set_folder(&fx, &usb, 7);
     let guard = fx.guard();
     assert_eq!(backup::backup_now(&fx.db, &guard).unwrap_err().kind(), ErrorKind::Forbidden);
-    assert_eq!(backup::stage_restore(&fx.db, &guard, &usb.join("x.db")).unwrap_err().kind(), ErrorKind::Forbidden);
+    assert_eq!(backup::stage_restore(&fx.db, &guard, &fx.keys, &usb.join("x.db"), None).unwrap_err().kind(), ErrorKind::Forbidden);
     assert_eq!(backup::list_backups(&fx.db, &guard).unwrap_err().kind(), ErrorKind::Forbidden);
 }
 
@@ -213,34 +213,34 @@ fn a_staged_restore_is_checked_then_applied_at_the_next_open_keeping_the_old_dat
     // Bad files: a clear error, nothing staged.
     let not_db = fx.dir.path().join("notes.txt");
     std::fs::write(&not_db, "hello".repeat(1000)).unwrap();
-    let err = backup::stage_restore(&fx.db, &supervisor, &not_db).unwrap_err();
+    let err = backup::stage_restore(&fx.db, &supervisor, &fx.keys, &not_db, None).unwrap_err();
     assert_eq!((err.code(), err.field()), (ErrorCode::BackupInvalid, Some("backup_file")));
-    let missing = backup::stage_restore(&fx.db, &supervisor, &fx.dir.path().join("gone.db")).unwrap_err();
+    let missing = backup::stage_restore(&fx.db, &supervisor, &fx.keys, &fx.dir.path().join("gone.db"), None).unwrap_err();
     assert_eq!((missing.code(), missing.field()), (ErrorCode::BackupInvalid, Some("backup_file")));
     let mut damaged = std::fs::read(&file).unwrap();
     damaged[4096..4096 * 3].fill(0xAB);
     let damaged_file = fx.dir.path().join("damaged.db");
     std::fs::write(&damaged_file, damaged).unwrap();
-    assert!(backup::stage_restore(&fx.db, &supervisor, &damaged_file).is_err());
+    assert!(backup::stage_restore(&fx.db, &supervisor, &fx.keys, &damaged_file, None).is_err());
     assert!(!backup::staged_restore_path(&fx.path()).exists());
 
-    let staged = backup::stage_restore(&fx.db, &supervisor, &file).unwrap();
+    let staged = backup::stage_restore(&fx.db, &supervisor, &fx.keys, &file, None).unwrap();
     assert!(staged.records > 0);
     assert!(backup::staged_restore_path(&fx.path()).is_file());
 
     // The app restarts: the staged file is applied before the database is opened.
-    let Fixture { dir, db, clock } = fx;
+    let Fixture { dir, db, clock, keys } = fx;
     drop(db);
     let path = dir.path().join("gatehouse.db");
-    let applied = backup::apply_staged_restore(&path).unwrap().unwrap();
+    let applied = backup::apply_staged_restore(&path, &keys).unwrap().unwrap();
     assert!(applied.kept.as_ref().unwrap().is_file(), "the replaced database is kept beside it");
     assert!(!backup::staged_restore_path(&path).exists());
-    let db = Db::open(&path, clock).unwrap();
+    let db = Db::open(&path, clock, &keys).unwrap();
     backup::record_restore(&db, &applied).unwrap();
     let names: Vec<String> = db.read(|c| Ok(c.prepare("SELECT name FROM visit")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
     assert_eq!(names, vec!["张伟".to_string()]);
     assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
-    assert!(backup::apply_staged_restore(&path).unwrap().is_none(), "nothing staged: nothing to do");
+    assert!(backup::apply_staged_restore(&path, &keys).unwrap().is_none(), "nothing staged: nothing to do");
 }
 
 #[test]

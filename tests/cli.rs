@@ -4,8 +4,16 @@ use std::process::Command;
 
 use crate::util::{valid_id, Fixture};
 
+/// Runs the CLI; with `--db PATH`, the key file is the one a fixture in PATH's folder has
+/// (`util::keys_in`), never the real ~/.config.
 fn gatehouse(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gatehouse")).args(args).env_remove("GATEHOUSE_DB").output().expect("run gatehouse")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    command.args(args).env_remove("GATEHOUSE_DB");
+    match args.iter().position(|a| *a == "--db").and_then(|i| args.get(i + 1)) {
+        Some(db) => command.env("GATEHOUSE_KEY_FILE", crate::util::keys_in(std::path::Path::new(db).parent().unwrap()).path()),
+        None => command.env("GATEHOUSE_KEY_FILE", "/nonexistent/gatehouse-test.key"),
+    };
+    command.output().expect("run gatehouse")
 }
 
 #[test]
@@ -28,11 +36,12 @@ fn a_relative_database_path_is_used_as_an_absolute_one() {
         .args(["--db", "site.db", "init", "--site", "示例学校", "--gate", "东门", "--supervisor", "王主管", "--pin", "246810"])
         .current_dir(dir.path())
         .env_remove("GATEHOUSE_DB")
+        .env("GATEHOUSE_KEY_FILE", crate::util::keys_in(dir.path()).path())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let expected = format!("set up {}\n", dir.path().join("site.db").display());
-    assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "the path files beside the database are named from");
+    let expected = format!("set up {}", dir.path().join("site.db").display());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().next(), Some(expected.as_str()), "the path files beside the database are named from");
 }
 
 #[test]
@@ -81,7 +90,7 @@ fn demo_data_verifies_and_backup_restore_round_trips_through_the_cli() {
     assert!(gatehouse(&["--db", db, "init", "--site", "演示学校", "--gate", "东门", "--supervisor", "王主管", "--pin", "246810"]).status.success());
     let out = gatehouse(&["--db", db, "demo", "--visits", "2000", "--pin", "246810"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let conn = rusqlite::Connection::open(db).unwrap();
+    let conn = crate::util::raw(std::path::Path::new(db), &crate::util::keys_in(dir.path()));
     let (visits, inside): (i64, i64) = conn.query_row("SELECT count(*), count(*) FILTER (WHERE checked_out_at_ms IS NULL) FROM visit", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((visits, inside), (2000, 30));
     drop(conn);
@@ -147,7 +156,7 @@ fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin
 
     // Every export made is in the chain: the masked ones without a login (`logged_in: false`),
     // the full one as the supervisor; the chain still verifies.
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     let mut stmt = conn.prepare("SELECT body FROM audit_event WHERE action = 'visits_exported' ORDER BY seq").unwrap();
     let bodies: Vec<serde_json::Value> =
         stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|b| serde_json::from_str(&b.unwrap()).unwrap()).collect();

@@ -11,14 +11,15 @@ use sha2::{Digest, Sha256};
 
 use crate::util::{Fixture, SUPERVISOR_PIN};
 
-fn gatehouse() -> Command {
+/// `gatehouse --db PATH` with the key file of the fixture that `path` belongs to.
+fn gatehouse(path: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
-    command.env_remove("GATEHOUSE_DB");
+    command.env_remove("GATEHOUSE_DB").env("GATEHOUSE_KEY_FILE", crate::util::keys_in(path.parent().unwrap()).path()).arg("--db").arg(path);
     command
 }
 
 fn verify(path: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
-    let out = gatehouse().arg("--db").arg(path).arg("verify").args(extra).output().unwrap();
+    let out = gatehouse(path).arg("verify").args(extra).output().unwrap();
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -30,9 +31,7 @@ fn fifty_sigkills_during_check_ins_lose_nothing_reported_saved() {
     let mut saved = Vec::new();
     let mut rng = rand::thread_rng();
     for _ in 0..50 {
-        let mut child = gatehouse()
-            .arg("--db")
-            .arg(&path)
+        let mut child = gatehouse(&path)
             .args(["stress", "--visits", "1000000", "--pin", SUPERVISOR_PIN])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -46,7 +45,7 @@ fn fifty_sigkills_during_check_ins_lose_nothing_reported_saved() {
         saved.extend(reader.join().unwrap());
     }
     assert!(saved.len() > 50, "the stress runs saved only {} visits", saved.len());
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = crate::util::raw(&path, &fx.keys);
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");
     let mut stmt = conn.prepare("SELECT EXISTS (SELECT 1 FROM visit WHERE uid = ?1)").unwrap();
@@ -75,7 +74,7 @@ fn cutting_the_chain_tail_is_caught_by_the_checkpoint_file() {
     failed_logins(&fx, 3);
     assert_eq!(verify(&fx.path(), &["--checkpoint", arg]).0, Some(0), "new events after the checkpoint are fine");
     // Failed logins change no record, so only the checkpoint can see them cut away.
-    fx.sqlite("DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq > (SELECT max(seq) - 2 FROM audit_event);");
+    fx.sqlite_around_triggers("DELETE FROM audit_event WHERE seq > (SELECT max(seq) - 2 FROM audit_event);");
     assert_eq!(verify(&fx.path(), &[]).0, Some(0), "a clean cut leaves a consistent chain");
     let (code, stdout) = verify(&fx.path(), &["--checkpoint", arg]);
     assert_eq!(code, Some(1), "{stdout}");
@@ -107,9 +106,7 @@ fn rewriting_the_whole_chain_is_caught_by_a_printed_fingerprint() {
     let head = fx.db.read(gatehouse::audit::head).unwrap();
     let fingerprint = format!("{}:{}", head.seq, head.short());
     assert_eq!(verify(&fx.path(), &["--fingerprint", &fingerprint]).0, Some(0));
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
-    conn.execute_batch("DROP TRIGGER audit_event_no_update;").unwrap();
-    rewrite_chain(&conn, 3);
+    crate::util::without_triggers(&fx.conn(), |conn| rewrite_chain(conn, 3));
     assert_eq!(verify(&fx.path(), &[]).0, Some(0), "a full rewrite is internally consistent");
     let (code, stdout) = verify(&fx.path(), &["--fingerprint", &fingerprint]);
     assert_eq!(code, Some(1), "{stdout}");
@@ -120,9 +117,8 @@ fn rewriting_the_whole_chain_is_caught_by_a_printed_fingerprint() {
 fn reordering_events_is_caught() {
     let fx = Fixture::new();
     failed_logins(&fx, 2);
-    fx.sqlite(
-        "DROP TRIGGER audit_event_no_update;
-         UPDATE audit_event SET seq = -1 WHERE seq = 4; UPDATE audit_event SET seq = 4 WHERE seq = 5; UPDATE audit_event SET seq = 5 WHERE seq = -1;",
+    fx.sqlite_around_triggers(
+        "UPDATE audit_event SET seq = -1 WHERE seq = 4; UPDATE audit_event SET seq = 4 WHERE seq = 5; UPDATE audit_event SET seq = 5 WHERE seq = -1;",
     );
     let (code, stdout) = verify(&fx.path(), &[]);
     assert_eq!(code, Some(1), "{stdout}");

@@ -57,7 +57,7 @@ fn a_correction_voids_the_old_entry_and_both_stay_visible() {
     assert_eq!((old.voided_by_entry_id, old.text.as_str()), (Some(correction.id), "东门外发生交通事故"));
     assert_eq!(duty::void_entry(&fx.db, &guard, wrong.id, "again").unwrap_err().code(), ErrorCode::EntryAlreadyVoided);
     // Sealed: SQLite itself refuses to change or delete an entry.
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     assert!(conn.execute("UPDATE duty_entry SET text = 'x' WHERE id = ?1", [wrong.id]).is_err());
     assert!(conn.execute("DELETE FROM duty_entry WHERE id = ?1", [wrong.id]).is_err());
 }
@@ -82,7 +82,7 @@ fn a_follow_up_stays_open_until_an_entry_closes_it_and_overdue_ones_stand_out() 
     duty::add_entry(&fx.db, &guard, &close).unwrap();
     assert!(duty::open_items(&fx.db, &guard).unwrap().is_empty());
     assert_eq!(duty::add_entry(&fx.db, &guard, &close).unwrap_err().code(), ErrorCode::FollowUpClosed);
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     assert!(conn.execute("UPDATE follow_up SET title = 'x' WHERE id = ?1", [item.id]).is_err());
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }

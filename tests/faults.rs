@@ -43,7 +43,7 @@ fn a_full_disk_is_a_clear_error_and_earlier_visits_stay() {
 fn a_database_locked_by_another_program_is_busy_not_lost() {
     let fx = Fixture::new();
     let guard = fx.guard();
-    let other = rusqlite::Connection::open(fx.path()).unwrap();
+    let other = fx.conn();
     other.execute_batch("BEGIN EXCLUSIVE;").unwrap();
     let err = visits::check_in(&fx.db, &guard, &visitor(1)).unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::Storage, ErrorCode::StorageBusy));
@@ -57,7 +57,7 @@ fn a_file_that_is_not_a_database_is_refused_at_start_and_left_alone() {
     let path = dir.path().join("gatehouse.db");
     let garbage = b"this is not an SQLite database, it is a stray text file. ".repeat(200);
     std::fs::write(&path, &garbage).unwrap();
-    let err = Db::open(&path, Clock::fixed(0)).err().expect("refused");
+    let err = Db::open(&path, Clock::fixed(0), &crate::util::keys_in(dir.path())).err().expect("refused");
     assert_eq!((err.kind(), err.code()), (ErrorKind::Storage, ErrorCode::StorageCorrupt));
     assert!(err.to_string().contains("restore the latest backup"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), garbage, "the file is not overwritten");
@@ -66,13 +66,19 @@ fn a_file_that_is_not_a_database_is_refused_at_start_and_left_alone() {
 /// Runs `gatehouse --db PATH ARGS` as user 65534 (nobody), to whom the file's mode applies.
 /// `stress --visits 1` opens the database exactly as the app does (`Db::open`), then writes.
 /// Returns (exit code, stdout, stderr).
-fn cli_as_unprivileged(dir: &std::path::Path, path: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+fn cli_as_unprivileged(dir: &std::path::Path, path: &std::path::Path, keys: &gatehouse::KeyFile, args: &[&str]) -> (Option<i32>, String, String) {
     use std::os::unix::fs::PermissionsExt;
     // The build dir may not be reachable for that user: run a copy from the test's own dir.
     let bin = dir.join("gatehouse-cli");
     if !bin.exists() {
         std::fs::copy(env!("CARGO_BIN_EXE_gatehouse"), &bin).unwrap();
         std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // That user's own copy of the key file (a key file is private to its owner).
+    let key_file = dir.join("nobody.key");
+    if !key_file.exists() {
+        std::fs::copy(keys.path(), &key_file).unwrap();
+        std::os::unix::fs::chown(&key_file, Some(65534), Some(65534)).unwrap();
     }
     let out = std::process::Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
@@ -81,6 +87,7 @@ fn cli_as_unprivileged(dir: &std::path::Path, path: &std::path::Path, args: &[&s
         .arg(path)
         .args(args)
         .env_remove("GATEHOUSE_DB")
+        .env("GATEHOUSE_KEY_FILE", &key_file)
         .output()
         .expect("run setpriv (util-linux)");
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
@@ -96,6 +103,7 @@ fn a_read_only_database_file_is_refused_at_start_with_what_to_do_and_left_alone(
     let kept = visits::check_in(&fx.db, &guard, &visitor(1)).unwrap();
     let path = fx.path();
     let dir = fx.dir.path().to_path_buf();
+    let keys = fx.keys.clone();
     drop(fx.db);
     let before = std::fs::read(&path).unwrap();
     // The folder stays writable for everyone: only the file itself is read-only, which is
@@ -106,22 +114,22 @@ fn a_read_only_database_file_is_refused_at_start_with_what_to_do_and_left_alone(
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
         // root writes any file whatever its mode: ask as a user the mode applies to.
-        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &STRESS_ONE);
+        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &keys, &STRESS_ONE);
         assert_eq!(code, Some(1), "stdout {stdout:?} stderr {stderr:?}");
         assert!(stdout.trim().is_empty(), "a visit was reported saved: {stdout:?}");
         assert!(stderr.contains("is read-only") && stderr.contains("write-protected"), "{stderr}");
         // A write-protected copy can still be checked.
-        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &["verify"]);
+        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &keys, &["verify"]);
         assert_eq!(code, Some(0), "stdout {stdout:?} stderr {stderr:?}");
         assert!(stdout.starts_with("ok"), "{stdout}");
         for leftover in ["gatehouse.db-wal", "gatehouse.db-shm"] {
             assert!(!dir.join(leftover).exists(), "verify left {leftover} behind");
         }
     } else {
-        let err = Db::open(&path, Clock::fixed(0)).err().expect("refused");
+        let err = Db::open(&path, Clock::fixed(0), &keys).err().expect("refused");
         assert_eq!((err.kind(), err.code()), (ErrorKind::Storage, ErrorCode::DatabaseReadOnly));
         assert!(err.message().contains("write-protected"), "{err}");
-        let db = Db::open_read_only(&path, Clock::fixed(0)).expect("a read-only copy opens for reading");
+        let db = Db::open_read_only(&path, Clock::fixed(0), &keys).expect("a read-only copy opens for reading");
         assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
     }
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file is not changed");
@@ -129,11 +137,11 @@ fn a_read_only_database_file_is_refused_at_start_with_what_to_do_and_left_alone(
     // Once the file may be written again, the same start works and nothing is lost.
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
     if unsafe { libc::geteuid() } == 0 {
-        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &STRESS_ONE);
+        let (code, stdout, stderr) = cli_as_unprivileged(&dir, &path, &keys, &STRESS_ONE);
         assert_eq!(code, Some(0), "stdout {stdout:?} stderr {stderr:?}");
         assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
     }
-    let db = Db::open(&path, Clock::fixed(crate::util::T0_MS)).unwrap();
+    let db = Db::open(&path, Clock::fixed(crate::util::T0_MS), &keys).unwrap();
     let supervisor = {
         let mut session = gatehouse::session::Session::new();
         let id = gatehouse::guards::list_login_guards(&db).unwrap().into_iter().find(|g| g.name == "王主管").unwrap().id;

@@ -17,7 +17,7 @@ fn setup_happens_once() {
 #[test]
 fn setup_validates_every_field_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let db = gatehouse::Db::open(dir.path().join("g.db"), gatehouse::Clock::fixed(0)).unwrap();
+    let db = gatehouse::Db::open(dir.path().join("g.db"), gatehouse::Clock::fixed(0), &crate::util::keys_in(dir.path())).unwrap();
     let good = SiteSetup { site_name: "示例学校".into(), gate_name: "东门".into(), supervisor_name: "王主管".into(), pin: "246810".into() };
     let field = |s: SiteSetup| site::set_up(&db, &s).unwrap_err().field();
     assert_eq!(field(SiteSetup { site_name: "".into(), ..good.clone() }), Some("site_name"));

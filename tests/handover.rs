@@ -47,12 +47,12 @@ fn a_sealed_handover_puts_the_incoming_guard_on_duty_and_never_changes() {
     assert_eq!(row.seal_fingerprint.len(), 16);
     assert!(row.outgoing_signature.starts_with("data:image/png;base64,"));
 
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     assert!(conn.execute("UPDATE handover SET notes = 'x' WHERE id = ?1", [row.id]).is_err());
     assert!(conn.execute("DELETE FROM handover WHERE id = ?1", [row.id]).is_err());
     // A forced change (trigger dropped) is caught by verify.
-    conn.execute_batch(&format!("DROP TRIGGER handover_no_update; UPDATE handover SET incoming_signature = x'00' WHERE id = {};", row.id)).unwrap();
-    let db = gatehouse::Db::open(fx.path(), fx.clock.clone()).unwrap();
+    fx.sqlite_around_triggers(&format!("UPDATE handover SET incoming_signature = x'00' WHERE id = {};", row.id));
+    let db = fx.reopen();
     let problem = db.read(gatehouse::audit::verify).unwrap().unwrap_err();
     assert!(problem.record.starts_with("handover ") && problem.reason.contains("incoming_signature"), "{problem}");
 }

@@ -2,15 +2,18 @@
 
 use gatehouse::{Clock, Db};
 
+use crate::util::{keys_in, raw};
+
 #[test]
 fn all_migrations_apply_to_an_empty_database_and_reopen_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fresh.db");
-    drop(Db::open(&path, Clock::fixed(0)).unwrap());
-    let version: i64 = rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let keys = keys_in(dir.path());
+    drop(Db::open(&path, Clock::fixed(0), &keys).unwrap());
+    let version: i64 = raw(&path, &keys).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap().count() as i64;
     assert_eq!(version, files);
-    let db = Db::open(&path, Clock::fixed(0)).unwrap();
+    let db = Db::open(&path, Clock::fixed(0), &keys).unwrap();
     let tables: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'audit_event'", [], |r| r.get(0))?)).unwrap();
     assert_eq!(tables, 1);
 }
@@ -19,21 +22,35 @@ fn all_migrations_apply_to_an_empty_database_and_reopen_cleanly() {
 fn a_database_from_a_newer_release_is_refused_not_damaged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("newer.db");
-    drop(Db::open(&path, Clock::fixed(0)).unwrap());
-    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 999).unwrap();
-    let err = Db::open(&path, Clock::fixed(0)).err().expect("a newer schema is refused");
-    assert_eq!(err.kind(), gatehouse::ErrorKind::Storage);
+    let keys = keys_in(dir.path());
+    drop(Db::open(&path, Clock::fixed(0), &keys).unwrap());
+    raw(&path, &keys).pragma_update(None, "user_version", 999).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Db::open(&path, Clock::fixed(0), &keys).err().expect("a newer schema is refused");
+    assert_eq!((err.kind(), err.code()), (gatehouse::ErrorKind::Storage, gatehouse::ErrorCode::SchemaNewer));
+    assert!(err.to_string().contains("newer Gatehouse"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is left as it was");
 }
 
-/// `tests/fixtures/schema-0001.db` was written by the first release's code (schema 1): a
-/// site, two guards, two visits (one checked out). Migrating it keeps every record and the
-/// chain still verifies, before and after new writes.
+/// `tests/fixtures/schema-0001.db` was written by the first release's code (schema 1, a
+/// plaintext file): a site, two guards, two visits (one checked out). The first open
+/// encrypts it in place and migrates it; every record is kept and the chain still
+/// verifies, before and after new writes.
 #[test]
-fn a_database_from_the_first_release_migrates_and_still_verifies() {
+fn a_database_from_the_first_release_is_encrypted_migrates_and_still_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0001.db"), &path).unwrap();
-    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000)).unwrap();
+    assert!(std::fs::read(&path).unwrap().starts_with(b"SQLite format 3\0"), "the fixture is plaintext");
+    let keys = keys_in(dir.path());
+    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000), &keys).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"), "encrypted in place");
+    assert!(!bytes.windows("李娜".len()).any(|w| w == "李娜".as_bytes()), "no visitor name in the encrypted file");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains("plaintext") || n.contains("encrypting")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let plain = rusqlite::Connection::open(&path).unwrap();
+    assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err(), "plain SQLite cannot read it");
     let report = db.read(gatehouse::audit::verify).unwrap().expect("old records verify after migrating");
     assert_eq!(report.records, 5);
     // Schema 10 took the PIN hash out of the guard's snapshot: one event per guard re-snapshots
@@ -42,7 +59,7 @@ fn a_database_from_the_first_release_migrates_and_still_verifies() {
     assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed'"), 2);
     assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed' AND body NOT LIKE '%$argon2%' AND body LIKE '%\"pin_hash_sha256\":\"%'"), 2);
     drop(db);
-    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000)).unwrap();
+    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000), &keys).unwrap();
     assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed'"), 2, "once only");
 
     let mut session = gatehouse::session::Session::new();
@@ -69,11 +86,12 @@ fn a_pin_hash_swapped_in_an_old_database_is_not_laundered_by_the_upgrade() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0001.db"), &path).unwrap();
-    rusqlite::Connection::open(&path)
+    rusqlite::Connection::open(&path) // still plaintext: encrypted at the first open below
         .unwrap()
         .execute_batch("UPDATE guard SET pin_hash = (SELECT pin_hash FROM guard WHERE name = '王主管') WHERE name = '李保安'")
         .unwrap();
-    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000)).unwrap();
+    let keys = keys_in(dir.path());
+    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000), &keys).unwrap();
     let problem = db.read(gatehouse::audit::verify).unwrap().expect_err("the swap is caught");
     assert!(problem.record.starts_with("guard ") && problem.record.ends_with("(id 2)") && problem.reason.contains("`pin_hash"), "{problem}");
     let committed: Vec<String> = db

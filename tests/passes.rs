@@ -89,7 +89,7 @@ fn a_revoked_pass_is_refused_and_a_supervisor_can_still_let_the_holder_in() {
     let approval = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: "返校取物，已核实".into() };
     let let_in = scan::override_refusal(&fx.db, &guard, refused.scan_id, &approval).unwrap();
     assert!(let_in.accepted);
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     assert!(conn.execute("DELETE FROM pass_scan", []).is_err(), "scans are sealed");
 }
 

@@ -204,7 +204,7 @@ fn bad_ranges_are_refused_naming_the_field() {
 }
 
 fn export_events(fx: &Fixture) -> Vec<serde_json::Value> {
-    let conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let conn = fx.conn();
     let mut stmt = conn.prepare("SELECT body FROM audit_event WHERE action = 'visits_exported' ORDER BY seq").unwrap();
     stmt.query_map([], |r| r.get::<_, String>(0))
         .unwrap()
@@ -255,7 +255,7 @@ fn a_supervisor_exports_full_id_numbers_and_the_choice_is_logged_with_who_range_
     let events = export_events(&k.fx);
     assert_eq!(events.len(), 1);
     let b = &events[0];
-    let supervisor_uid: String = rusqlite::Connection::open(k.fx.path()).unwrap().query_row("SELECT uid FROM guard WHERE name = '王主管'", [], |r| r.get(0)).unwrap();
+    let supervisor_uid: String = k.fx.conn().query_row("SELECT uid FROM guard WHERE name = '王主管'", [], |r| r.get(0)).unwrap();
     assert_eq!(b.get("actor").and_then(|v| v.as_str()), Some(supervisor_uid.as_str()), "who exported");
     assert_eq!(find_detail(b, "id_numbers").and_then(|v| v.as_str()), Some("full"));
     assert_eq!(find_detail(b, "from").and_then(|v| v.as_str()), Some("2026-11-27"));

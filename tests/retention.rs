@@ -74,12 +74,11 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The database file and its -wal file, as bytes.
+/// Every page of the database file, free pages included, decrypted with its key (after a
+/// checkpoint, so the WAL is folded in): what an attacker holding the key could read.
 fn file_bytes(fx: &Fixture) -> Vec<u8> {
-    let mut bytes = std::fs::read(fx.path()).unwrap();
-    let mut wal = fx.path().into_os_string();
-    wal.push("-wal");
-    bytes.extend(std::fs::read(&wal).unwrap_or_default());
-    bytes
+    fx.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    crate::util::decrypted_pages(&fx.path(), &fx.keys)
 }
 
 fn purge_events(fx: &Fixture) -> Vec<serde_json::Value> {
@@ -285,7 +284,7 @@ fn a_real_restore_copy_is_deleted_once_it_is_older_than_retention() {
     gatehouse::backup::backup_to(&fx.db, &copy).unwrap();
     let db_path = fx.path();
     drop(fx.db);
-    gatehouse::backup::restore(&db_path, &copy).unwrap();
+    gatehouse::backup::restore(&db_path, &copy, &fx.keys, None).unwrap();
     let kept: Vec<_> = std::fs::read_dir(fx.dir.path())
         .unwrap()
         .flatten()
@@ -294,7 +293,7 @@ fn a_real_restore_copy_is_deleted_once_it_is_older_than_retention() {
         .collect();
     assert_eq!(kept.len(), 1, "the restore kept the old database");
     let clock = gatehouse::Clock::fixed(T0_MS);
-    let db = gatehouse::Db::open(&db_path, clock.clone()).unwrap();
+    let db = gatehouse::Db::open(&db_path, clock.clone(), &fx.keys).unwrap();
     // Its file time is now (wall clock); the purge runs well past the period after that.
     let modified = std::fs::metadata(&kept[0]).unwrap().modified().unwrap();
     let modified_ms = i64::try_from(modified.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()).unwrap();

@@ -281,7 +281,7 @@ fn reindex_after_a_purge_blanks_the_name_makes_it_unfindable() {
     assert_eq!(find(&fx.db, &guard, "娜娜").total, 1);
 
     // What the retention purge does: NULL the personal fields, then reindex, in one transaction.
-    let mut conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let mut conn = fx.conn();
     let tx = conn.transaction().unwrap();
     tx.execute("UPDATE visit SET name = NULL, id_number = NULL, phone = NULL WHERE id = ?1", [old.id]).unwrap();
     search::reindex(&tx, SearchKind::Visit, old.id).unwrap();
@@ -309,7 +309,7 @@ fn records_written_before_the_index_existed_are_indexed_at_open() {
     // A database as schema 5 left it: no index rows, no backfill mark.
     fx.sqlite("DELETE FROM search_text; DELETE FROM search_bigram; DELETE FROM search_entry; DELETE FROM preference WHERE key = 'search_index';");
     assert!(find(&fx.db, &guard, "张伟").groups.is_empty());
-    let reopened = Db::open(&path, fx.clock.clone()).unwrap();
+    let reopened = Db::open(&path, fx.clock.clone(), &fx.keys).unwrap();
     assert_eq!(kinds(&find(&reopened, &guard, "张伟")), vec![(SearchKind::Visit, 1)]);
     assert_eq!(kinds(&find(&reopened, &guard, "小明")), vec![(SearchKind::Pickup, 1)]);
 }
@@ -361,8 +361,15 @@ fn demo_data_of_every_kind_is_searchable_and_the_chain_verifies() {
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }
 
+/// The CLI on a fixture's database (`--db` first), with that fixture's key file.
 fn gatehouse(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gatehouse")).args(args).env_remove("GATEHOUSE_DB").output().expect("run gatehouse")
+    let db = std::path::Path::new(args[1]);
+    Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(args)
+        .env_remove("GATEHOUSE_DB")
+        .env("GATEHOUSE_KEY_FILE", crate::util::keys_in(db.parent().unwrap()).path())
+        .output()
+        .expect("run gatehouse")
 }
 
 #[test]
@@ -393,12 +400,14 @@ fn the_cli_prints_search_results_as_json_and_refuses_a_one_character_query() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a kind"));
 }
 
-/// Whether `needle` occurs in the database file (after a checkpoint, so the WAL is empty).
-fn file_contains(path: &std::path::Path, needle: &str) -> bool {
-    let conn = rusqlite::Connection::open(path).unwrap();
+/// Whether `needle` occurs in any page of the database file once decrypted with its key
+/// (after a checkpoint, so the WAL is empty): free pages included, which is what
+/// secure_delete is for.
+fn file_contains(fx: &Fixture, needle: &str) -> bool {
+    let conn = fx.conn();
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     drop(conn);
-    let bytes = std::fs::read(path).unwrap();
+    let bytes = crate::util::decrypted_pages(&fx.path(), &fx.keys);
     bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
@@ -407,11 +416,11 @@ fn with_secure_delete_a_purged_name_leaves_no_bytes_in_the_index_or_the_file() {
     let fx = Fixture::new();
     let guard = fx.guard();
     let row = visits::check_in(&fx.db, &guard, &visit("欧阳娜娜", 1)).unwrap();
-    assert!(file_contains(&fx.path(), "欧阳娜娜"), "the name is in the file before the purge");
-    assert!(file_contains(&fx.path(), "娜娜"));
+    assert!(file_contains(&fx, "欧阳娜娜"), "the name is in the file before the purge");
+    assert!(file_contains(&fx, "娜娜"));
 
     // The purge as the retention helper runs it: secure_delete on, NULL, reindex, commit.
-    let mut conn = rusqlite::Connection::open(fx.path()).unwrap();
+    let mut conn = fx.conn();
     conn.pragma_update(None, "secure_delete", "ON").unwrap();
     let tx = conn.transaction().unwrap();
     tx.execute("UPDATE visit SET name = NULL, id_number = NULL, phone = NULL WHERE id = ?1", [row.id]).unwrap();
@@ -420,7 +429,7 @@ fn with_secure_delete_a_purged_name_leaves_no_bytes_in_the_index_or_the_file() {
     drop(conn);
 
     for fragment in ["欧阳娜娜", "阳娜娜", "欧阳娜", "娜娜", "阳娜"] {
-        assert!(!file_contains(&fx.path(), fragment), "{fragment} is still in the file");
+        assert!(!file_contains(&fx, fragment), "{fragment} is still in the file");
     }
     assert!(find(&fx.db, &guard, "欧阳").groups.is_empty());
 }

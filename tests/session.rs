@@ -33,7 +33,7 @@ fn nobody_logged_in_gets_not_logged_in() {
 #[test]
 fn app_state_reports_setup_language_and_session() {
     let dir = tempfile::tempdir().unwrap();
-    let db = gatehouse::Db::open(dir.path().join("g.db"), gatehouse::Clock::fixed(0)).unwrap();
+    let db = gatehouse::Db::open(dir.path().join("g.db"), gatehouse::Clock::fixed(0), &crate::util::keys_in(dir.path())).unwrap();
     let state = session::app_state(&db, &Session::new()).unwrap();
     assert!(!state.setup_done && state.session.is_none());
     assert_eq!(state.language, Language::ZhCn);

@@ -8,6 +8,7 @@ mod backup;
 mod cli;
 mod crash;
 mod duty;
+mod encryption;
 mod faults;
 mod handover;
 mod import_fuzz;

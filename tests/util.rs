@@ -4,7 +4,7 @@ use gatehouse::guards::{self, Actor, NewGuard, Role};
 use gatehouse::session::Session;
 use gatehouse::site::{self, SiteSetup};
 use gatehouse::validate::cn_id;
-use gatehouse::{Clock, Db};
+use gatehouse::{Clock, Db, KeyFile};
 
 /// 2026-11-28 10:00 in China (UTC+8).
 pub const T0_MS: i64 = 1_795_831_200_000;
@@ -15,6 +15,21 @@ pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub db: Db,
     pub clock: Clock,
+    /// This PC's key file (in the fixture's temp dir, standing in for ~/.config).
+    pub keys: KeyFile,
+}
+
+/// A key file in `dir` (standing in for ~/.config/gatehouse/database.key).
+pub fn keys_in(dir: &std::path::Path) -> KeyFile {
+    KeyFile::at(dir.join("config/database.key"))
+}
+
+/// A connection to the database at `path` unlocked with the key in `keys`: what a tool
+/// that tampers with the file (or reads it behind the app) must do.
+pub fn raw(path: &std::path::Path, keys: &KeyFile) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "key", keys.load().unwrap().pragma_value()).unwrap();
+    conn
 }
 
 impl Fixture {
@@ -22,7 +37,8 @@ impl Fixture {
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = Clock::fixed(T0_MS);
-        let db = Db::open(dir.path().join("gatehouse.db"), clock.clone()).expect("open");
+        let keys = keys_in(dir.path());
+        let db = Db::open(dir.path().join("gatehouse.db"), clock.clone(), &keys).expect("open");
         site::set_up(
             &db,
             &SiteSetup {
@@ -33,7 +49,7 @@ impl Fixture {
             },
         )
         .expect("setup");
-        Fixture { dir, db, clock }
+        Fixture { dir, db, clock, keys }
     }
 
     pub fn path(&self) -> std::path::PathBuf {
@@ -65,7 +81,63 @@ impl Fixture {
     }
 
     pub fn sqlite(&self, sql: &str) {
-        let conn = rusqlite::Connection::open(self.path()).unwrap();
+        self.conn().execute_batch(sql).unwrap();
+    }
+
+    /// Runs `sql` behind the app's back as a skilled attacker with the key would: every
+    /// trigger dropped first and re-created after, so the schema is ours again and only the
+    /// chain can tell.
+    pub fn sqlite_around_triggers(&self, sql: &str) {
+        without_triggers(&self.conn(), |conn| conn.execute_batch(sql).unwrap());
+    }
+
+    /// A second connection to the database, unlocked with its key (behind the app's back).
+    pub fn conn(&self) -> rusqlite::Connection {
+        raw(&self.path(), &self.keys)
+    }
+
+    /// The database opened again, as the app does at its next start.
+    pub fn reopen(&self) -> Db {
+        Db::open(self.path(), self.clock.clone(), &self.keys).unwrap()
+    }
+}
+
+/// Every page of an SQLCipher 4 database file decrypted with the key in `keys` (free pages
+/// included), as an attacker holding the key would read the raw file. The format with a raw
+/// key: 4096-byte pages, AES-256-CBC with the key itself, each page's IV in the 16 bytes
+/// after its content, 80 reserved bytes (IV and HMAC) at the end of each page, and the
+/// file's 16-byte salt in place of page 1's first 16 bytes.
+pub fn decrypted_pages(path: &std::path::Path, keys: &KeyFile) -> Vec<u8> {
+    use aes::cipher::{BlockDecryptMut, KeyIvInit};
+    const PAGE: usize = 4096;
+    const RESERVED: usize = 80;
+    let key_hex = keys.load().unwrap().pragma_value();
+    let key = hex::decode(key_hex.trim_start_matches("x'").trim_end_matches('\'')).unwrap();
+    let file = std::fs::read(path).unwrap();
+    assert_eq!(file.len() % PAGE, 0, "whole pages");
+    let mut out = Vec::with_capacity(file.len());
+    for (index, page) in file.chunks(PAGE).enumerate() {
+        let start = if index == 0 { 16 } else { 0 };
+        let mut content = page[start..PAGE - RESERVED].to_vec();
+        let iv = &page[PAGE - RESERVED..PAGE - RESERVED + 16];
+        cbc::Decryptor::<aes::Aes256>::new_from_slices(&key, iv)
+            .unwrap()
+            .decrypt_padded_mut::<aes::cipher::block_padding::NoPadding>(&mut content)
+            .unwrap();
+        out.extend_from_slice(&content);
+    }
+    out
+}
+
+/// Runs `f` with every trigger of the database dropped, then re-creates them as they were.
+pub fn without_triggers(conn: &rusqlite::Connection, f: impl FnOnce(&rusqlite::Connection)) {
+    let triggers: Vec<(String, String)> =
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
+    }
+    f(conn);
+    for (_, sql) in &triggers {
         conn.execute_batch(sql).unwrap();
     }
 }

@@ -267,6 +267,6 @@ fn a_photo_is_stored_small_and_covered_by_the_commitment() {
     assert!(image::load_from_memory(&stored).unwrap().width() <= 480);
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
     fx.sqlite(&format!("UPDATE visit SET photo = x'00' WHERE id = {}", row.id));
-    let db = gatehouse::Db::open(fx.path(), fx.clock.clone()).unwrap();
+    let db = fx.reopen();
     assert!(db.read(gatehouse::audit::verify).unwrap().is_err(), "a swapped photo is caught");
 }

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use gatehouse::guards::Actor;
 use gatehouse::session::Session;
-use gatehouse::{db, AppError, Clock, Db};
+use gatehouse::{db, AppError, Clock, Db, KeyFile};
 
 /// The open database and the lock the app holds on it while it runs (`gatehouse restore`
 /// refuses to swap the file under us, and a second window on the same file is refused).
@@ -31,6 +31,7 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(8);
 
 fn open_default() -> gatehouse::Result<Opened> {
     let path = db::default_db_path()?;
+    let keys = KeyFile::default_location()?;
     let started = std::time::Instant::now();
     let restarting = gatehouse::backup::staged_restore_path(&path).is_file();
     let lock = loop {
@@ -42,14 +43,14 @@ fn open_default() -> gatehouse::Result<Opened> {
         }
     };
     // A restore staged before the restart goes in place before anything opens the file.
-    let applied = match gatehouse::backup::apply_staged_restore(&path) {
+    let applied = match gatehouse::backup::apply_staged_restore(&path, &keys) {
         Ok(applied) => applied,
         Err(err) => {
             eprintln!("gatehouse: the staged restore was not applied (kept as .restore-rejected): {err}");
             None
         }
     };
-    let db = Db::open(&path, Clock::System)?;
+    let db = Db::open(&path, Clock::System, &keys)?;
     if let Some(applied) = applied {
         gatehouse::backup::record_restore(&db, &applied)?;
     }
@@ -83,6 +84,11 @@ impl Desk {
     pub fn actor(&self) -> Result<(Actor, &Db), AppError> {
         let (mut session, db) = self.session()?;
         Ok((session.actor(db)?, db))
+    }
+
+    /// Where the database key is kept (restores with a recovery key write it).
+    pub fn key_file(&self) -> Result<KeyFile, AppError> {
+        Ok(KeyFile::default_location()?)
     }
 
     /// Where printed files (PDF) are saved: `exports/` beside the database.

@@ -183,9 +183,7 @@ impl Window {
 /// A read-only connection of its own (WAL: one consistent snapshot per statement), so a
 /// long report or export does not hold the desk's connection while check-ins wait.
 pub(crate) fn reader(db: &Db) -> Result<Connection> {
-    let conn = Connection::open_with_flags(db.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
+    db.reader()
 }
 
 /// All reports of a range, for the reports screen (read on a connection of its own).

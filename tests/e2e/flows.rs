@@ -4,14 +4,14 @@
 //! Everything here goes through the `data-testid`s of docs/ui-contract.md, never through
 //! CSS classes or wording, so a restyled or retranslated UI does not break the tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, ensure, Context, Result};
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 
-use crate::harness::App;
+use crate::harness::{key_file_for, App};
 
 pub const SITE: &str = "测试大学";
 pub const GATE: &str = "东门";
@@ -25,9 +25,16 @@ pub fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gatehouse"))
 }
 
-/// Run the CLI, fail with its output unless it exits 0.
+/// Run the CLI, fail with its output unless it exits 0. The database named by `--db` is
+/// opened with its test key file (`harness::key_file_for`), the one the app is given.
 pub fn run_cli(args: &[&str]) -> Result<String> {
-    let out = cli().args(args).output().context("run the gatehouse CLI")?;
+    let db = args.iter().position(|a| *a == "--db").and_then(|i| args.get(i + 1)).context("run_cli needs --db")?;
+    run_cli_with_key(&key_file_for(Path::new(db)), args)
+}
+
+/// Run the CLI with the database key file `key` (e.g. another site's, made in a test).
+pub fn run_cli_with_key(key: &Path, args: &[&str]) -> Result<String> {
+    let out = cli().env("GATEHOUSE_KEY_FILE", key).args(args).output().context("run the gatehouse CLI")?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
         bail!(
@@ -181,17 +188,105 @@ pub fn init_db_with_staff(db: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One query through the stock sqlite3 tool (the app may be running: WAL is read too).
+/// The test database opened with its key, as any tool that holds the key file would
+/// (SQLCipher: the stock `sqlite3` cannot read it, see `stock_sqlite3_cannot_read`).
+pub fn open_keyed(db: &Path) -> Result<rusqlite::Connection> {
+    open_with_key_file(db, &key_file_for(db))
+}
+
+/// `db` opened with the key in the key file `key`.
+pub fn open_with_key_file(db: &Path, key: &Path) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(db).with_context(|| format!("open {}", db.display()))?;
+    let key = gatehouse::KeyFile::at(key).load().map_err(|e| anyhow::anyhow!("load the key file {}: {e}", key.display()))?;
+    conn.pragma_update(None, "key", key.pragma_value())?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// One query on the keyed database (the app may be running: WAL is read too), printed as
+/// the sqlite3 tool would: columns joined by `|`, one line per row, reals with a decimal.
 pub fn sqlite(db: &Path, sql: &str) -> Result<String> {
+    use rusqlite::types::ValueRef;
+    let conn = open_keyed(db)?;
+    let mut stmt = conn.prepare(sql).with_context(|| format!("prepare {sql:?}"))?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([]).with_context(|| format!("run {sql:?}"))?;
+    let mut lines = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut cells = Vec::with_capacity(columns);
+        for i in 0..columns {
+            cells.push(match row.get_ref(i)? {
+                ValueRef::Null => String::new(),
+                ValueRef::Integer(v) => v.to_string(),
+                ValueRef::Real(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.1}"),
+                ValueRef::Real(v) => v.to_string(),
+                ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+            });
+        }
+        lines.push(cells.join("|"));
+    }
+    Ok(lines.join("\n").trim().to_string())
+}
+
+/// The stock sqlite3 tool must not read the encrypted database: its stderr says "not a
+/// database". (`select 1` reads no page, so ask for the schema.)
+pub fn stock_sqlite3_cannot_read(db: &Path) -> Result<()> {
     let out = Command::new("sqlite3")
         .arg(db)
-        .arg(sql)
+        .arg("SELECT count(*) FROM sqlite_master;")
         .output()
         .context("run sqlite3 (install the sqlite3 package)")?;
-    if !out.status.success() {
-        bail!("sqlite3 {sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(
+        !out.status.success() && stderr.contains("not a database"),
+        "the stock sqlite3 read the database (exit {}, stdout {:?}, stderr {stderr:?})",
+        out.status,
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Ok(())
+}
+
+/// Fill the first-run set-up form (site, gate, supervisor, PIN twice) and submit it.
+pub async fn fill_setup(app: &App) -> Result<()> {
+    app.el("setup-site-name").await?;
+    app.type_into("setup-site-name", SITE).await?;
+    app.type_into("setup-gate-name", GATE).await?;
+    app.type_into("setup-supervisor-name", SUPERVISOR).await?;
+    app.type_into("setup-pin", PIN).await?;
+    app.type_into("setup-pin-confirm", PIN).await?;
+    app.click("setup-submit").await
+}
+
+/// The recovery key as the screen after set-up shows it (its groups joined by '-').
+pub async fn shown_recovery_key(app: &App) -> Result<String> {
+    app.el("recovery-key").await.context("the recovery key after set-up")?;
+    let mut groups = Vec::new();
+    for group in app.all_now("recovery-key-group").await? {
+        groups.push(group.text().await?.trim().to_string());
     }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    Ok(groups.join("-"))
+}
+
+/// The set-up's last step: the recovery key is shown; tick "written down / kept by the
+/// security office" and continue (the button stays disabled until then). Returns the key.
+pub async fn confirm_recovery_key(app: &App) -> Result<String> {
+    let key = shown_recovery_key(app).await?;
+    ensure!(
+        !app.el("recovery-continue").await?.is_enabled().await?,
+        "continue is enabled before the recovery key was confirmed"
+    );
+    app.click("recovery-confirm").await?;
+    app.wait_for("continue enabled after the confirmation", || async {
+        Ok(app.el("recovery-continue").await?.is_enabled().await?.then_some(()))
+    })
+    .await?;
+    app.click("recovery-continue").await?;
+    Ok(key)
+}
+
+/// A temp path beside the test's database (for files a test makes: another site, a USB).
+pub fn beside_db(db: &Path, name: &str) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join(name)
 }
 
 /// The visitor slip's code, computed here independently of the app: "80", the visit id in 8

@@ -20,7 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -464,6 +464,11 @@ impl App {
         &self.0.db
     }
 
+    /// The app's database key file (`GATEHOUSE_KEY_FILE`).
+    pub fn key_file(&self) -> PathBuf {
+        key_file_for(&self.0.db)
+    }
+
     /// Name the step that follows; a failure is reported and screenshotted under it.
     pub fn step(&self, name: &str) {
         eprintln!("e2e {}: step {name}", self.0.test);
@@ -472,6 +477,24 @@ impl App {
 
     fn current_step(&self) -> String {
         self.0.step.lock().unwrap().clone()
+    }
+
+    /// Saves the whole X screen as `test-artifacts/e2e/<name>.png` (for people to look at).
+    /// Taken by `import` on the test's display, not through WebDriver, whose screenshot was
+    /// seen to hang on the set-up screen's recovery key step (WebKitGTK 2.50 under Xvfb).
+    pub fn screen_png(&self, name: &str) -> Result<()> {
+        std::fs::create_dir_all(artifacts_dir())?;
+        let file = artifacts_dir().join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-display", &self.0.display, "-window", "root"])
+            .arg(&file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .context("run `import` (install imagemagick)")?;
+        ensure!(status.success(), "`import` failed ({status}) for {}", file.display());
+        Ok(())
     }
 
     /// Saves what is needed to see why a step failed; returns a line per file written.
@@ -698,7 +721,14 @@ impl App {
 
 }
 
-/// The app's environment: its own database and its own HOME and XDG dirs, so that WebKit's
+/// Where the database key of the test's database `db` is kept: the app's own
+/// `$XDG_CONFIG_HOME/gatehouse/database.key`, named explicitly through `GATEHOUSE_KEY_FILE`
+/// for the app and for every CLI run on `db` (`flows::run_cli`), so the test knows it too.
+pub fn key_file_for(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("config").join("gatehouse").join("database.key")
+}
+
+/// The app's environment: its own database, key file, HOME and XDG dirs, so that WebKit's
 /// local storage and caches neither leak between tests nor touch the developer's.
 fn app_env(dir: &Path, db: &Path, display: &str) -> Result<Vec<(String, String)>> {
     let sub = |name: &str| -> Result<String> {
@@ -712,6 +742,7 @@ fn app_env(dir: &Path, db: &Path, display: &str) -> Result<Vec<(String, String)>
         ("DISPLAY".into(), display.into()),
         ("GDK_BACKEND".into(), "x11".into()),
         ("GATEHOUSE_DB".into(), db.display().to_string()),
+        ("GATEHOUSE_KEY_FILE".into(), key_file_for(db).display().to_string()),
         ("HOME".into(), sub("home")?),
         ("XDG_DATA_HOME".into(), sub("data")?),
         ("XDG_CONFIG_HOME".into(), sub("config")?),

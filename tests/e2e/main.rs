@@ -14,14 +14,13 @@ mod flows;
 mod harness;
 mod hostile;
 mod passes;
+mod recovery;
 mod reports;
 mod search;
 mod visitors;
 mod vehicles;
 
-use std::process::Command;
-
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use fantoccini::Locator;
 
 use flows::*;
@@ -43,12 +42,12 @@ fn first_run_setup_then_login_shows_the_shell() {
         ensure!(!app.visible_now("nav-dashboard").await?, "shell shown before setup");
 
         app.step("fill-setup");
-        app.type_into("setup-site-name", SITE).await?;
-        app.type_into("setup-gate-name", GATE).await?;
-        app.type_into("setup-supervisor-name", SUPERVISOR).await?;
-        app.type_into("setup-pin", PIN).await?;
-        app.type_into("setup-pin-confirm", PIN).await?;
-        app.click("setup-submit").await?;
+        fill_setup(&app).await?;
+
+        app.step("recovery-key");
+        // Issue 13: the recovery key comes first, and only a confirmation leads on.
+        ensure!(!app.visible_now("login-pin").await?, "login shown before the recovery key was confirmed");
+        confirm_recovery_key(&app).await?;
 
         app.step("login-screen");
         app.el("login-pin").await.context("login screen after setup")?;
@@ -289,18 +288,13 @@ fn check_in_survives_sigkill_of_the_app() {
         let out = run_cli(&["--db", &db, "verify"]).context("`gatehouse verify` after SIGKILL")?;
         ensure!(out.starts_with("ok"), "verify printed {out:?}");
 
-        app.step("sqlite3");
-        // Read the file with the stock sqlite3 tool (WAL replay included), not with our code.
-        let out = Command::new("sqlite3")
-            .arg(&db)
-            .arg("SELECT name FROM visit WHERE checked_out_at_ms IS NULL;")
-            .output()
-            .context("run sqlite3 (install the sqlite3 package)")?;
-        if !out.status.success() {
-            bail!("sqlite3 failed: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        let on_site = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        ensure!(on_site == "孙丽", "sqlite3 sees visitors on site {on_site:?}, want \"孙丽\"");
+        app.step("read-with-the-key");
+        // Read the file with our own SQLCipher connection and the key file (WAL replay
+        // included), not with the app: the committed row is there.
+        let on_site = sqlite(app.db(), "SELECT name FROM visit WHERE checked_out_at_ms IS NULL;")?;
+        ensure!(on_site == "孙丽", "the keyed read sees visitors on site {on_site:?}, want \"孙丽\"");
+        // Issue 13: without the key the stock tool sees no database at all.
+        stock_sqlite3_cannot_read(app.db())?;
 
         app.step("relaunch");
         app.relaunch().await?;

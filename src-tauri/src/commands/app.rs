@@ -1,7 +1,7 @@
 //! App-level commands: what to show at start, the language, first-run setup.
 
 use gatehouse::session::{self, AppState};
-use gatehouse::site::{self, Language, SiteSetup};
+use gatehouse::site::{self, Language, SetUpDone, SiteSetup};
 use tauri::State;
 
 use super::CommandResult;
@@ -19,6 +19,6 @@ pub fn set_language(desk: State<'_, Desk>, language: Language) -> CommandResult<
 }
 
 #[tauri::command(async)]
-pub fn setup_site(desk: State<'_, Desk>, setup: SiteSetup) -> CommandResult<()> {
+pub fn setup_site(desk: State<'_, Desk>, setup: SiteSetup) -> CommandResult<SetUpDone> {
     Ok(site::set_up(desk.db()?, &setup)?)
 }

@@ -9,6 +9,7 @@ pub mod duty;
 pub mod guards;
 pub mod passes;
 pub mod print;
+pub mod recovery;
 pub mod reports;
 pub mod search;
 pub mod session;

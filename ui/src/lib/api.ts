@@ -45,6 +45,7 @@ import type {
   NewEntry,
   ShiftSummary,
 } from './bindings';
+import type { SetUpDone } from './bindings/SetUpDone';
 import type { ExportReport, Format, IdNumbers, Overview, RangeInput, ReportKind } from './bindings';
 import { emitApiEvent } from './events';
 
@@ -135,7 +136,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>, opts: CallOp
 // --- app, setup, language ---
 export const getAppState = () => call<AppState>('get_app_state');
 export const setLanguage = (language: Language) => call<null>('set_language', { language });
-export const setupSite = (setup: SiteSetup) => call<null>('setup_site', { setup });
+/** Sets the site up; resolves to the recovery key, shown once (issue 13). */
+export const setupSite = (setup: SiteSetup) => call<SetUpDone>('setup_site', { setup });
 
 // --- session ---
 export const listLoginGuards = () => call<LoginGuard[]>('list_login_guards');
@@ -214,8 +216,21 @@ export const updateDataSettings = (settings: DataSettings) =>
 export const getBackupStatus = () => call<BackupStatus>('get_backup_status');
 export const backupNow = () => call<BackupReport>('backup_now', {}, { write: true });
 export const listBackupFiles = () => call<BackupFile[]>('list_backup_files');
-/** Checks and stages the file; the app restarts shortly after and applies it. */
-export const restoreBackup = (file: string) => call<StagedRestore>('restore_backup', { file }, { write: true });
+/** A blank recovery key is sent as null: the core then uses this PC's key file. */
+const recoveryArg = (recoveryKey: string) => (recoveryKey.trim() === '' ? null : recoveryKey);
+/**
+ * Checks and stages the file; the app restarts shortly after and applies it. The recovery
+ * key is needed only for a backup of this site made with another key (issue 13).
+ */
+export const restoreBackup = (file: string, recoveryKey = '') =>
+  call<StagedRestore>('restore_backup', { file, recoveryKey: recoveryArg(recoveryKey) }, { write: true });
+/** The set-up screen's restore on a new or replacement PC (no login; site not set up yet). */
+export const restoreBackupAtSetup = (file: string, recoveryKey: string) =>
+  call<StagedRestore>('restore_backup_at_setup', { file, recoveryKey: recoveryArg(recoveryKey) });
+/** The recovery key again (supervisor on duty; the core logs it in the audit chain). */
+export const showRecoveryKey = () => call<string>('show_recovery_key');
+/** The QR code of a recovery key for the printed recovery sheet, as an SVG data URL. */
+export const recoveryKeyQr = (recoveryKey: string) => call<string>('recovery_key_qr', { recoveryKey });
 
 // --- vehicles and goods (issue 4) ---
 import type {

@@ -59,3 +59,25 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
     for (const part of parts) expect(source, part).toContain(`data-testid="{testid}-${part}"`);
   });
 });
+
+describe('issue-13 test ids in docs/ui-contract.md', () => {
+  const doc = section(readFileSync(CONTRACT, 'utf8'), 'Secrets at rest: recovery key and restore on a new PC (issue 13)');
+  const listed = [...new Set([...doc.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]))];
+  const ids = listed.filter((id) => !DYNAMIC.some((re) => re.test(id)) && id !== 'recovery-sheet' && !id.startsWith('data-'));
+  const source = svelteFiles(SRC).map((f) => readFileSync(f, 'utf8')).join('\n');
+
+  it('lists the ids', () => {
+    expect(ids).toEqual(
+      expect.arrayContaining(['recovery-confirm', 'recovery-continue', 'setup-restore-key', 'restore-recovery-key', 'recovery-show']),
+    );
+  });
+
+  it.each([...ids, 'recovery-sheet'])('%s appears in a component', (id) => {
+    expect(source.includes(`"${id}"`) || source.includes(`'${id}'`), id).toBe(true);
+  });
+
+  it('names the error fields the restore forms show', () => {
+    expect(doc).toContain('`error-backup_file`');
+    expect(doc).toContain('`error-recovery_key`');
+  });
+});

@@ -90,6 +90,7 @@ export type { SearchQuery } from './SearchQuery';
 export type { SearchRecord } from './SearchRecord';
 export type { SearchResults } from './SearchResults';
 export type { SessionInfo } from './SessionInfo';
+export type { SetUpDone } from './SetUpDone';
 export type { Settings } from './Settings';
 export type { Severity } from './Severity';
 export type { ShiftSummary } from './ShiftSummary';

@@ -129,6 +129,17 @@ const CORE_ERROR_CODES = {
   import_file_invalid: true,
   window_invalid: true,
   gates_invalid: true,
+  // issue 13: encryption at rest
+  database_key_missing: true,
+  database_key_invalid: true,
+  database_key_unsafe: true,
+  database_key_wrong: true,
+  recovery_key_format: true,
+  backup_other_key: true,
+  backup_needs_recovery_key: true,
+  backup_other_site: true,
+  schema_newer: true,
+  schema_foreign: true,
 } satisfies Record<ErrorCode, true> & Record<string, true>;
 
 /** Error codes the core sends (the generated `ErrorCode`) plus the UI-only ones. */
@@ -144,6 +155,7 @@ export const FIELD_NAMES = [
   'backup_dir',
   'backup_keep',
   'backup_file',
+  'recovery_key',
   'name',
   'id_number',
   'host',
