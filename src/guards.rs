@@ -43,7 +43,7 @@ const SNAPSHOT_COLUMNS_BEFORE_0010: &[&str] = &["id", "uid", "name", "role", "pi
 /// setting (its first, 2 GiB, is too much for a gate PC). A PIN has few values, so the cost
 /// of each guess is all that stands between a copied file and the PINs: memory makes a guess
 /// as dear on a GPU as here. One lane: the argon2 crate computes lanes one after another, so
-/// more lanes would cost us time without costing an attacker more. About 0.2 s a check on
+/// more lanes would cost us time without costing an attacker more. About 0.25 s a log-in on
 /// the development VM (`make bench`, "PIN check (log-in)"). The block is freed after each
 /// hash; the desktop shell makes sure it goes back to the system (`mallopt` in src-tauri).
 pub const PIN_HASH_MEMORY_KIB: u32 = 64 * 1024;
