@@ -104,6 +104,7 @@ const COMMANDS: &[&str] = &[
     "list_pass_scans",
     "list_pass_keys",
     "rotate_pass_key",
+    "distrust_pass_key",
     "export_pass_key",
     "import_pass_key",
     "export_revocations",

@@ -124,7 +124,7 @@ fn inspect(path: &Path, key: Option<&DatabaseKey>) -> Result<Inspected> {
     // The file itself read-only (`mode=ro`); the connection may still write the copy it
     // attaches (`cipher::copy_database`).
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(format!("file:{}?mode=ro", crate::db::uri_path(path)), flags).map_err(|_| not_ours())?;
+    let conn = cipher::connect(format!("file:{}?mode=ro", crate::db::uri_path(path)), flags).map_err(|_| not_ours())?;
     if kind == FileKind::Encrypted {
         let Some(key) = key else {
             return Err(Error::invalid(
@@ -287,7 +287,7 @@ fn open_current(db_path: &Path, key: &DatabaseKey) -> Option<Connection> {
         return None;
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(format!("file:{}?mode=ro", crate::db::uri_path(db_path)), flags).ok()?;
+    let conn = cipher::connect(format!("file:{}?mode=ro", crate::db::uri_path(db_path)), flags).ok()?;
     if kind == FileKind::Encrypted {
         cipher::unlock(&conn, key, db_path).ok()?;
     }

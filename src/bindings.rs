@@ -102,6 +102,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::passes::PassCard,
         crate::passes::import::PassImportReport,
         crate::passes::keys::PassKey,
+        crate::passes::keys::Distrusted,
         crate::passes::keys::PublicKeyExport,
         crate::passes::revocation::RevokedEntry,
         crate::passes::revocation::RevocationList,

@@ -68,6 +68,22 @@ pub(crate) fn not_a_database(path: &Path) -> Error {
     )
 }
 
+/// Opens a connection, SQLCipher made ready first. Every connection Gatehouse opens comes
+/// from here.
+///
+/// Why: SQLite marks itself initialised before it runs SQLCipher's own initialisation, which
+/// registers `sqlcipher_export` for every later connection; a connection opened by another
+/// thread in that window lacks the function (seen as "no such function: sqlcipher_export"
+/// under parallel tests). Initialising once, before any connection, closes the window.
+pub(crate) fn connect(target: impl AsRef<Path>, flags: rusqlite::OpenFlags) -> Result<Connection> {
+    static READY: std::sync::Once = std::sync::Once::new();
+    // SAFETY: sqlite3_initialize has no preconditions and may be called any number of times.
+    READY.call_once(|| unsafe {
+        rusqlite::ffi::sqlite3_initialize();
+    });
+    Ok(Connection::open_with_flags(target, flags)?)
+}
+
 /// Gives `conn` its key (the first statement on a new connection) and proves it opens the
 /// file. A key that does not (another database's key file, or a file that is no database)
 /// is `DatabaseKeyWrong`, and nothing is written.
@@ -147,8 +163,11 @@ pub(crate) fn encrypt_in_place(path: &Path, key: &DatabaseKey) -> Result<()> {
     let _ = std::fs::remove_file(&plaintext_old);
     let _ = std::fs::remove_file(&staging);
     let expected = {
-        let plain = Connection::open(path)?;
+        let plain = connect(path, rusqlite::OpenFlags::default())?;
         plain.busy_timeout(std::time::Duration::from_millis(5000))?;
+        // Only our own schema is carried over (nothing in the file runs while it is copied).
+        plain.pragma_update(None, "trusted_schema", "OFF")?;
+        crate::schema::check(&plain)?;
         copy_database(&plain, &staging, key)?;
         let summary = summary(&plain)?;
         // Fold the WAL into the main file, so no plaintext WAL outlives the swap.
@@ -156,7 +175,7 @@ pub(crate) fn encrypt_in_place(path: &Path, key: &DatabaseKey) -> Result<()> {
         summary
     };
     let checked = (|| -> Result<()> {
-        let copy = Connection::open(&staging)?;
+        let copy = connect(&staging, rusqlite::OpenFlags::default())?;
         unlock(&copy, key, &staging)?;
         let integrity: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         let found = summary(&copy)?;

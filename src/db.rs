@@ -133,7 +133,7 @@ impl Db {
 
     fn open_connection(path: &Path, clock: Clock, key: DatabaseKey, encrypted: bool) -> Result<Db> {
         let path = absolute(path);
-        let mut conn = Connection::open(&path)?;
+        let mut conn = crate::cipher::connect(&path, rusqlite::OpenFlags::default())?;
         // SQLite opens a file it may not write read-only without a word; the first check-in
         // would then fail at the desk. Say so at start, before anything is shown as working.
         if conn.is_readonly(rusqlite::MAIN_DB)? {
@@ -186,7 +186,7 @@ impl Db {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let uri = format!("file:{}?mode=ro", uri_path(&path));
         let uri = if Path::new(&wal).exists() { uri } else { format!("{uri}&immutable=1") };
-        let conn = Connection::open_with_flags(uri, flags)?;
+        let conn = crate::cipher::connect(uri, flags)?;
         unlock(&conn, &key, &path)?;
         conn.pragma_update(None, "trusted_schema", "OFF")?;
         conn.busy_timeout(std::time::Duration::from_millis(5000))?;
@@ -210,7 +210,7 @@ impl Db {
     /// (reports, exports) that must not hold the desk's connection while check-ins wait.
     pub(crate) fn reader(&self) -> Result<Connection> {
         use rusqlite::OpenFlags;
-        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let conn = crate::cipher::connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         unlock(&conn, &self.key, &self.path)?;
         conn.pragma_update(None, "trusted_schema", "OFF")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;

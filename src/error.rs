@@ -137,6 +137,12 @@ pub enum ErrorCode {
     ImportFileInvalid,
     WindowInvalid,
     GatesInvalid,
+    /// No pass key with the given id (`key_id`).
+    KeyNotFound,
+    /// A distrusted key, distrusted again or offered for import again (distrust is permanent).
+    KeyAlreadyDistrusted,
+    /// A revocation list signed by a key this gate distrusts.
+    KeyDistrusted,
     InvalidChoice,
     StorageFull,
     StorageReadOnly,

@@ -171,6 +171,9 @@ enum PassCommand {
         #[arg(long)]
         png: Option<PathBuf>,
     },
+    /// Pass-signing keys: list them, or distrust one.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Checks a code as the gate would, without logging a scan: exit 0 valid, 1 refused.
     Verify {
         digits: String,
@@ -183,6 +186,28 @@ enum PassCommand {
         /// Direction: in or out.
         #[arg(long, default_value = "in")]
         direction: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Lists this database's pass-signing keys (own and imported), one a line.
+    List {
+        /// The supervisor's PIN.
+        #[arg(long)]
+        pin: String,
+    },
+    /// Distrusts (停用) a key, own or imported: every pass it signed is refused from now on.
+    /// Permanent. The current own key is replaced by a new one at once.
+    Distrust {
+        /// The key's id, as `pass key list` prints it.
+        key_id: u32,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: String,
+        /// The supervisor's PIN.
+        #[arg(long)]
+        pin: String,
     },
 }
 
@@ -402,6 +427,26 @@ fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<
             println!("{}", card.code);
             Ok(ExitCode::SUCCESS)
         }
+        PassCommand::Key(KeyCommand::List { pin }) => {
+            use std::io::Write;
+            let db = Db::open(path, Clock::System, keys)?;
+            let actor = supervisor(&db, &pin)?;
+            let mut out = std::io::stdout().lock();
+            for key in passes::keys::list(&db, &actor)? {
+                let _ = writeln!(out, "{}", key_line(&key));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PassCommand::Key(KeyCommand::Distrust { key_id, reason, pin }) => {
+            let db = Db::open(path, Clock::System, keys)?;
+            let actor = supervisor(&db, &pin)?;
+            let done = passes::keys::distrust(&db, &actor, key_id, &reason)?;
+            println!("distrusted key {}: every pass it signed is refused from now on", done.key.key_id);
+            if let Some(new) = done.replaced_by {
+                println!("new signing key {}: re-issue the passes, and export the public key to the other gates again", new.key_id);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         PassCommand::Verify { digits, gate, at, direction } => {
             let db = Db::open(path, Clock::System, keys)?;
             let at_ms = at.as_deref().map(|text| local_ms(text, false)).transpose()?;
@@ -411,6 +456,18 @@ fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<
             Ok(if check.outcome == scan::Outcome::Valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
+}
+
+/// `KEY_ID  own|imported  LABEL  STATE` (tab-separated; STATE: current, retired, verifies or distrusted with when, by whom and why).
+fn key_line(key: &gatehouse::passes::keys::PassKey) -> String {
+    let when = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let state = match (key.distrusted_at_ms, key.retired_at_ms) {
+        (Some(at), _) => format!("distrusted {} by {}: {}", when(at), key.distrusted_by, key.distrust_reason),
+        (None, _) if key.current => "current".to_string(),
+        (None, Some(at)) => format!("retired {}", when(at)),
+        (None, None) => "verifies".to_string(),
+    };
+    format!("{}\t{}\t{}\t{}", key.key_id, if key.own { "own" } else { "imported" }, key.label, state)
 }
 
 fn verify(path: &std::path::Path, keys: &KeyFile, checkpoint: Option<&std::path::Path>, fingerprints: &[String]) -> Result<ExitCode, Error> {

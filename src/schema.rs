@@ -35,7 +35,7 @@ fn objects(conn: &Connection) -> Result<Vec<Object>> {
 
 /// What our migrations produce at `version`.
 fn reference(version: usize) -> Result<Vec<Object>> {
-    let mut conn = Connection::open_in_memory()?;
+    let mut conn = crate::cipher::connect(":memory:", rusqlite::OpenFlags::default())?;
     crate::db::migrations().to_version(&mut conn, version)?;
     objects(&conn)
 }

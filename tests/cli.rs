@@ -187,3 +187,39 @@ fn purge_removes_old_personal_data_and_verify_still_exits_zero() {
     let again = gatehouse(&["--db", db, "purge"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains(": 0 visits"), "a second purge touches nothing");
 }
+
+#[test]
+fn pass_key_distrust_from_the_cli_refuses_the_keys_passes_and_names_the_new_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = gatehouse(&[&["--db", db], args].concat());
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    assert_eq!(run(&["init", "--site", "示例学校", "--gate", "东门", "--supervisor", "王主管", "--pin", "246810"]).0, Some(0));
+    let today = chrono::Local::now().date_naive();
+    let (from, to) = ((today - chrono::Days::new(1)).to_string(), (today + chrono::Days::new(30)).to_string());
+    let (code, issued, err) = run(&["pass", "issue", "--kind", "staff", "--holder", "陈老师", "--from", &from, "--to", &to, "--pin", "246810"]);
+    assert_eq!(code, Some(0), "{err}");
+    let digits = issued.lines().nth(1).unwrap().to_string();
+    assert_eq!(run(&["pass", "verify", &digits]).0, Some(0));
+
+    let (code, listed, _) = run(&["pass", "key", "list", "--pin", "246810"]);
+    assert_eq!(code, Some(0));
+    let line = listed.lines().next().unwrap().to_string();
+    let key_id = line.split('\t').next().unwrap().to_string();
+    assert!(line.ends_with("\town\t示例学校\tcurrent"), "{line}");
+
+    let (code, _, err) = run(&["pass", "key", "distrust", &key_id, "--reason", " ", "--pin", "246810"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("distrust_reason"), "{err}");
+    let (code, out, err) = run(&["pass", "key", "distrust", &key_id, "--reason", "电脑失窃", "--pin", "246810"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains(&format!("distrusted key {key_id}")) && out.contains("new signing key"), "{out}");
+    let (code, out, _) = run(&["pass", "verify", &digits]);
+    assert_eq!((code, out.split(' ').next()), (Some(1), Some("key_distrusted")));
+    let (_, listed, _) = run(&["pass", "key", "list", "--pin", "246810"]);
+    assert!(listed.lines().any(|l| l.starts_with(&format!("{key_id}\t")) && l.contains("distrusted") && l.contains("王主管: 电脑失窃")), "{listed}");
+    assert_eq!(run(&["verify"]).0, Some(0));
+}

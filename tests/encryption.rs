@@ -255,3 +255,21 @@ fn only_a_supervisor_sees_the_recovery_key_again_and_each_showing_is_logged() {
     assert_eq!(logged, 1);
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }
+
+/// An upgrade cut off after the plaintext database got its second name (a hard link) and a
+/// half-written encrypted copy: the next open neither zeroes the database through the link
+/// nor trusts the partial copy; it encrypts again and cleans up.
+#[test]
+fn an_interrupted_upgrade_from_plaintext_is_finished_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0001.db"), &path).unwrap();
+    std::fs::hard_link(&path, dir.path().join("old.db.plaintext-old")).unwrap();
+    std::fs::write(dir.path().join("old.db.encrypting"), vec![7u8; 8192]).unwrap();
+    let keys = keys_in(dir.path());
+    let db = Db::open(&path, Clock::fixed(T0_MS), &keys).unwrap();
+    assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
+    let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with("old.db")).collect();
+    assert!(names.iter().all(|n| !n.contains("plaintext") && !n.contains("encrypting")), "{names:?}");
+    assert!(!plain_sqlite_reads(&path));
+}

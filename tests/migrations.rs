@@ -100,3 +100,32 @@ fn a_pin_hash_swapped_in_an_old_database_is_not_laundered_by_the_upgrade() {
     let supervisor_uid: String = db.read(|c| Ok(c.query_row("SELECT uid FROM guard WHERE id = 1", [], |r| r.get(0))?)).unwrap();
     assert_eq!(committed, vec![supervisor_uid]);
 }
+
+/// `tests/fixtures/schema-0008.db` was written by the release before pass-key distrust
+/// (schema 8) with its CLI: `init` (示例学校 / 东门 / 王主管, PIN 246810) and one `pass issue`
+/// (张伟, gate 1, 2026-12-01 to 2027-01-31), which made the signing key. Its key events lack
+/// the distrust columns; after migrating they read as NULL, the chain verifies, the pass
+/// still checks valid, and a distrust on top verifies too.
+#[test]
+fn a_database_from_before_key_distrust_migrates_and_its_key_and_pass_still_verify() {
+    use gatehouse::passes::{self, keys, scan};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("schema8.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0008.db"), &path).unwrap();
+    let db = Db::open(&path, Clock::fixed(1_796_436_000_000), &keys_in(dir.path())).unwrap(); // 2026-12-05 10:00 +08:00, encrypted in place first
+    db.read(gatehouse::audit::verify).unwrap().expect("old records verify after migrating");
+
+    let mut session = gatehouse::session::Session::new();
+    let id = gatehouse::guards::list_login_guards(&db).unwrap().into_iter().find(|g| g.name == "王主管").unwrap().id;
+    session.log_in(&db, id, "246810").unwrap();
+    let supervisor = session.actor(&db).unwrap();
+    let pass = passes::list(&db, &supervisor, "").unwrap().pop().expect("the fixture's pass");
+    let code = passes::card(&db, &supervisor, pass.id).unwrap().code;
+    assert_eq!(scan::check(&db, &code, scan::Direction::In, Some(1), None).unwrap().outcome, scan::Outcome::Valid);
+    let key = keys::list(&db, &supervisor).unwrap().pop().expect("the fixture's key");
+    assert_eq!((key.distrusted_at_ms, key.distrust_reason.as_str()), (None, ""));
+
+    keys::distrust(&db, &supervisor, key.key_id, "迁移后停用").unwrap();
+    assert_eq!(scan::check(&db, &code, scan::Direction::In, Some(1), None).unwrap().outcome, scan::Outcome::KeyDistrusted);
+    assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
+}

@@ -3,7 +3,7 @@
 
 use gatehouse::guards::{Actor, SupervisorOverride};
 use gatehouse::passes::scan::{self, Direction, Outcome};
-use gatehouse::passes::{self, import, keys, revocation, NewPass, PassKind};
+use gatehouse::passes::{self, code, import, keys, revocation, NewPass, PassKind};
 use gatehouse::{ErrorCode, ErrorKind};
 
 use crate::util::{Fixture, SUPERVISOR_PIN, T0_MS};
@@ -201,4 +201,130 @@ fn a_camera_frame_of_the_card_decodes_to_the_code_and_a_blank_frame_to_nothing()
     image::RgbImage::from_pixel(320, 240, image::Rgb([90, 90, 90])).write_to(&mut std::io::Cursor::new(&mut blank), image::ImageFormat::Png).unwrap();
     assert_eq!(scan::decode_frame(&blank).unwrap(), None);
     assert!(scan::decode_frame(b"not an image").is_err());
+}
+
+/// The secret half of a key, as a forger holding a copy of it would use it.
+fn secret_of(fx: &Fixture, key_id: u32) -> ed25519_dalek::SigningKey {
+    let secret: Vec<u8> =
+        fx.db.read(|c| Ok(c.query_row("SELECT secret_key FROM pass_key WHERE key_id = ?1", [key_id], |r| r.get(0))?)).unwrap();
+    ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap())
+}
+
+/// A pass signed directly with `key`, as no gate would issue it.
+fn forge(key_id: u32, serial: u32, key: &ed25519_dalek::SigningKey, valid_from_ms: i64, valid_to_ms: i64) -> String {
+    let payload = code::Payload {
+        key_id,
+        serial,
+        valid_from_ms: code::to_minute(valid_from_ms),
+        valid_to_ms: code::to_minute(valid_to_ms),
+        window: None,
+        gates: 0,
+        kind: 1,
+        max_uses: 0,
+        name_hint: "假冒".into(),
+    };
+    code::encode(&payload, key)
+}
+
+fn audit_actions(fx: &Fixture, action: &str) -> i64 {
+    fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = ?1", [action], |r| r.get(0))?)).unwrap()
+}
+
+#[test]
+fn a_pass_signed_by_a_distrusted_imported_key_is_refused_at_once() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let card = passes::issue(&site_a.db, &supervisor_a, &new_pass("张伟")).unwrap();
+    let key_json = serde_json::to_string(&keys::export_public(&site_a.db, &supervisor_a).unwrap()).unwrap();
+    assert!(!key_json.contains("secret"), "the export is the public half only");
+    let list_json = serde_json::to_string(&revocation::export(&site_a.db, &supervisor_a).unwrap()).unwrap();
+
+    let site_b = Fixture::new();
+    let supervisor_b = site_b.supervisor();
+    let guard_b = site_b.guard();
+    keys::import_public(&site_b.db, &supervisor_b, &key_json).unwrap();
+    assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::Out), Outcome::Valid);
+
+    let key_id = card.pass.key_id;
+    assert_eq!(keys::distrust(&site_b.db, &guard_b, key_id, "密钥泄露").unwrap_err().kind(), ErrorKind::Forbidden);
+    let empty = keys::distrust(&site_b.db, &supervisor_b, key_id, "  ").unwrap_err();
+    assert_eq!((empty.field(), empty.code()), (Some("distrust_reason"), ErrorCode::Required));
+    assert_eq!(keys::distrust(&site_b.db, &supervisor_b, 12_345, "密钥泄露").unwrap_err().code(), ErrorCode::KeyNotFound);
+    let done = keys::distrust(&site_b.db, &supervisor_b, key_id, "A门岗电脑失窃，密钥可能泄露").unwrap();
+    assert_eq!(done.replaced_by, None, "an imported key is not replaced here");
+    assert_eq!((done.key.distrust_reason.as_str(), done.key.distrusted_by.as_str()), ("A门岗电脑失窃，密钥可能泄露", "王主管"));
+    assert!(done.key.distrusted_at_ms.is_some());
+
+    let refused = scan::scan(&site_b.db, &guard_b, &card.code, Direction::In).unwrap();
+    assert_eq!((refused.outcome, refused.accepted), (Outcome::KeyDistrusted, false));
+    assert_eq!(scan::check(&site_b.db, &card.code, Direction::In, None, None).unwrap().outcome, Outcome::KeyDistrusted, "pass verify answers the same");
+    let log = scan::log(&site_b.db, &guard_b, true, 10).unwrap();
+    assert_eq!(log[0].outcome, Outcome::KeyDistrusted, "the refusal is logged with its outcome");
+
+    assert_eq!(keys::distrust(&site_b.db, &supervisor_b, key_id, "again").unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted);
+    assert_eq!(keys::import_public(&site_b.db, &supervisor_b, &key_json).unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted, "re-importing does not trust it again");
+    assert_eq!(revocation::import(&site_b.db, &supervisor_b, &list_json).unwrap_err().code(), ErrorCode::KeyDistrusted);
+    assert_eq!(audit_actions(&site_b, "pass_key_distrusted"), 1);
+    assert!(site_b.db.read(gatehouse::audit::verify).unwrap().is_ok());
+    let conn = site_b.conn();
+    assert!(conn.execute("UPDATE pass_key SET distrusted_at_ms = NULL", []).is_err(), "distrust is permanent");
+}
+
+#[test]
+fn distrusting_the_current_key_refuses_its_passes_and_a_new_key_signs_from_then_on() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    let old = passes::issue(&fx.db, &supervisor, &new_pass("张伟")).unwrap();
+    let done = keys::distrust(&fx.db, &supervisor, old.pass.key_id, "签名密钥可能泄露").unwrap();
+    let replacement = done.replaced_by.expect("the current key is replaced in the same transaction");
+    assert!(replacement.current && replacement.own && !done.key.current && done.key.retired_at_ms.is_some());
+    assert_eq!(outcome(&fx, &guard, &old.code, Direction::In), Outcome::KeyDistrusted);
+
+    let new = passes::issue(&fx.db, &supervisor, &new_pass("李娜")).unwrap();
+    assert_eq!(new.pass.key_id, replacement.key_id, "only the current key signs");
+    assert_eq!(outcome(&fx, &guard, &new.code, Direction::In), Outcome::Valid);
+    assert_eq!(keys::export_public(&fx.db, &supervisor).unwrap().key_id, replacement.key_id);
+    assert_eq!(revocation::export(&fx.db, &supervisor).unwrap().issuer_key_id, replacement.key_id);
+    let listed = keys::list(&fx.db, &supervisor).unwrap();
+    assert_eq!(listed.iter().filter(|k| k.current).count(), 1);
+    assert_eq!(listed.iter().filter(|k| k.distrusted_at_ms.is_some()).map(|k| k.key_id).collect::<Vec<_>>(), vec![old.pass.key_id]);
+    assert_eq!((audit_actions(&fx, "pass_key_distrusted"), audit_actions(&fx, "pass_key_retired")), (1, 1));
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+    let conn = fx.conn();
+    let sql = format!("UPDATE pass_key SET current = 0; UPDATE pass_key SET current = 1 WHERE key_id = {}", old.pass.key_id);
+    assert!(conn.execute_batch(&sql).is_err(), "a distrusted key never signs again");
+}
+
+#[test]
+fn a_pass_forged_with_a_retired_keys_secret_is_refused() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    // Issued before the rotation, some of it in advance (valid from ten days on).
+    let before = passes::issue(&fx.db, &supervisor, &new_pass("张伟")).unwrap();
+    let in_advance = passes::issue(&fx.db, &supervisor, &NewPass { valid_from_ms: T0_MS + 10 * DAY, valid_to_ms: T0_MS + 20 * DAY, ..new_pass("李娜") }).unwrap();
+    let old_key_id = before.pass.key_id;
+    let stolen = secret_of(&fx, old_key_id);
+    keys::rotate(&fx.db, &supervisor).unwrap();
+
+    fx.clock.set_ms(T0_MS + 2 * 3_600_000);
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    let forged = forge(old_key_id, 9_999, &stolen, T0_MS + 3_600_000, T0_MS + 30 * DAY);
+    let refused = scan::scan(&fx.db, &guard, &forged, Direction::In).unwrap();
+    assert_eq!((refused.outcome, refused.accepted), (Outcome::KeyMisused, false));
+    assert_eq!(scan::check(&fx.db, &forged, Direction::In, None, None).unwrap().outcome, Outcome::KeyMisused, "pass verify answers the same");
+    assert_eq!(scan::log(&fx.db, &guard, true, 10).unwrap()[0].outcome, Outcome::KeyMisused);
+    assert_eq!(outcome(&fx, &guard, &before.code, Direction::In), Outcome::Valid, "passes signed before the rotation still verify");
+    let at = Some(T0_MS + 11 * DAY);
+    assert_eq!(scan::check(&fx.db, &in_advance.code, Direction::In, Some(1), at).unwrap().outcome, Outcome::Valid, "a pass issued in advance is not a forgery");
+    let other_terms = forge(old_key_id, in_advance.pass.serial, &stolen, T0_MS + 10 * DAY, T0_MS + 25 * DAY);
+    assert_eq!(scan::check(&fx.db, &other_terms, Direction::In, Some(1), at).unwrap().outcome, Outcome::KeyMisused, "its serial with other terms is");
+
+    // The current key's secret cannot make a pass longer than the cap either.
+    let current = keys::list(&fx.db, &supervisor).unwrap().into_iter().find(|k| k.current).unwrap().key_id;
+    let too_long = forge(current, 9_998, &secret_of(&fx, current), T0_MS - DAY, T0_MS + 401 * DAY);
+    assert_eq!(outcome(&fx, &guard, &too_long, Direction::In), Outcome::KeyMisused);
+    assert_eq!(outcome(&fx, &guard, &forge(current, 9_997, &secret_of(&fx, current), T0_MS - DAY, T0_MS + 30 * DAY), Direction::In), Outcome::Valid);
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }

@@ -154,6 +154,7 @@ pub fn run() {
             commands::passes::list_pass_scans,
             commands::passes::list_pass_keys,
             commands::passes::rotate_pass_key,
+            commands::passes::distrust_pass_key,
             commands::passes::export_pass_key,
             commands::passes::import_pass_key,
             commands::passes::export_revocations,

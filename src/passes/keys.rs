@@ -1,8 +1,14 @@
 //! The site's pass-signing keys: made at first use, rotated on request, exported as a
-//! public key another gate imports to verify this site's passes offline.
+//! public key another gate imports to verify this site's passes offline, and distrusted
+//! (停用) by a supervisor when a secret may have leaked.
 //!
-//! Secret halves never leave the database through these functions; only supervisors reach
-//! them (issuing and rotating are supervisor commands). Must not: sign passes itself.
+//! Secret halves never leave the database (the encrypted file) through these functions;
+//! export is public-key only; only supervisors reach them (issuing, rotating and
+//! distrusting are supervisor commands). Only the current key signs; a rotation retires the
+//! old one, which then only verifies passes it signed before. Distrust is permanent (a
+//! trigger refuses undoing it): every pass the key signed is refused at the gate from then
+//! on; distrusting the current key retires it and makes a new one in the same transaction,
+//! so issuing goes on. Must not: sign passes itself.
 //! Called by: `passes` (issue, scan, revocation lists), the shell, the CLI.
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
@@ -21,7 +27,19 @@ pub(crate) const AUDITED: Audited = Audited {
     entity: "pass_key",
     table: "pass_key",
     // The secret half stays out of every event body.
-    columns: &["id", "uid", "key_id", "label", "public_key", "current", "created_at_ms", "retired_at_ms"],
+    columns: &[
+        "id",
+        "uid",
+        "key_id",
+        "label",
+        "public_key",
+        "current",
+        "created_at_ms",
+        "retired_at_ms",
+        "distrusted_at_ms",
+        "distrusted_by",
+        "distrust_reason",
+    ],
     pii_columns: &[],
     blob_digests: &[],
 };
@@ -39,6 +57,12 @@ pub struct PassKey {
     pub current: bool,
     #[ts(type = "number | null")]
     pub retired_at_ms: Option<i64>,
+    /// Distrusted (停用): every pass this key signed is refused. Permanent.
+    #[ts(type = "number | null")]
+    pub distrusted_at_ms: Option<i64>,
+    /// The supervisor who distrusted it (empty when trusted).
+    pub distrusted_by: String,
+    pub distrust_reason: String,
 }
 
 /// A public key as one gate hands it to another (a small JSON file).
@@ -63,10 +87,15 @@ fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PassKey> {
         own: r.get(3)?,
         current: r.get(4)?,
         retired_at_ms: r.get(5)?,
+        distrusted_at_ms: r.get(6)?,
+        distrusted_by: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        distrust_reason: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
     })
 }
 
-const SELECT: &str = "SELECT key_id, label, public_key, secret_key IS NOT NULL, current, retired_at_ms FROM pass_key";
+const SELECT: &str = "SELECT k.key_id, k.label, k.public_key, k.secret_key IS NOT NULL, k.current, k.retired_at_ms,
+        k.distrusted_at_ms, g.name, k.distrust_reason
+     FROM pass_key k LEFT JOIN guard g ON g.id = k.distrusted_by";
 
 fn new_key(tx: &Tx<'_>, actor: Option<&Actor>, label: &str) -> Result<(u32, SigningKey)> {
     let mut secret = [0u8; 32];
@@ -96,7 +125,10 @@ fn new_key(tx: &Tx<'_>, actor: Option<&Actor>, label: &str) -> Result<(u32, Sign
 /// The key that signs new passes, made on first use.
 pub(crate) fn current_signing_key(tx: &Tx<'_>, actor: &Actor) -> Result<(u32, SigningKey)> {
     let found: Option<(u32, Vec<u8>)> =
-        tx.query_row("SELECT key_id, secret_key FROM pass_key WHERE current = 1 AND secret_key IS NOT NULL", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        tx.query_row("SELECT key_id, secret_key FROM pass_key WHERE current = 1 AND secret_key IS NOT NULL AND distrusted_at_ms IS NULL", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
     match found {
         Some((key_id, secret)) => {
             let secret: [u8; 32] = secret.try_into().map_err(|_| Error::tampered("the pass signing key is damaged"))?;
@@ -106,10 +138,24 @@ pub(crate) fn current_signing_key(tx: &Tx<'_>, actor: &Actor) -> Result<(u32, Si
     }
 }
 
-/// The public key with this id, if this database knows it (own or imported).
-pub(crate) fn verifying_key(conn: &Connection, key_id: u32) -> Result<Option<VerifyingKey>> {
-    let bytes: Option<Vec<u8>> = conn.query_row("SELECT public_key FROM pass_key WHERE key_id = ?1", [key_id], |r| r.get(0)).optional()?;
-    Ok(bytes.and_then(|b| <[u8; 32]>::try_from(b).ok()).and_then(|b| VerifyingKey::from_bytes(&b).ok()))
+/// What the gate needs to know about a key (own or imported) when it checks a pass.
+pub(crate) struct KeyState {
+    pub key: VerifyingKey,
+    pub retired_at_ms: Option<i64>,
+    pub distrusted: bool,
+}
+
+/// The key with this id, if this database knows it.
+pub(crate) fn key_state(conn: &Connection, key_id: u32) -> Result<Option<KeyState>> {
+    let row: Option<(Vec<u8>, Option<i64>, bool)> = conn
+        .query_row("SELECT public_key, retired_at_ms, distrusted_at_ms IS NOT NULL FROM pass_key WHERE key_id = ?1", [key_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    Ok(row.and_then(|(bytes, retired_at_ms, distrusted)| {
+        let key = <[u8; 32]>::try_from(bytes).ok().and_then(|b| VerifyingKey::from_bytes(&b).ok())?;
+        Some(KeyState { key, retired_at_ms, distrusted })
+    }))
 }
 
 pub(crate) fn signing_key_by_id(conn: &Connection, key_id: u32) -> Result<Option<SigningKey>> {
@@ -120,7 +166,7 @@ pub(crate) fn signing_key_by_id(conn: &Connection, key_id: u32) -> Result<Option
 pub fn list(db: &Db, actor: &Actor) -> Result<Vec<PassKey>> {
     db.read(|conn| {
         guards::authorize(conn, actor, Role::Supervisor)?;
-        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY current DESC, created_at_ms DESC"))?;
+        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY k.current DESC, k.created_at_ms DESC"))?;
         let rows = stmt.query_map([], key_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     })
@@ -131,7 +177,7 @@ pub fn rotate(db: &Db, actor: &Actor) -> Result<PassKey> {
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let (key_id, _) = new_key(tx, Some(actor), &site::read_settings(tx)?.site_name)?;
-        Ok(tx.query_row(&format!("{SELECT} WHERE key_id = ?1"), [key_id], key_row)?)
+        Ok(tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [key_id], key_row)?)
     })
 }
 
@@ -161,6 +207,12 @@ pub fn import_public(db: &Db, actor: &Actor, json: &str) -> Result<PassKey> {
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let existing: Option<Vec<u8>> = tx.query_row("SELECT public_key FROM pass_key WHERE key_id = ?1", [export.key_id], |r| r.get(0)).optional()?;
+        let distrusted: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM pass_key WHERE key_id = ?1 AND distrusted_at_ms IS NOT NULL)", [export.key_id], |r| r.get(0))?;
+        if distrusted {
+            return Err(Error::conflict(ErrorCode::KeyAlreadyDistrusted, "this key was distrusted here, and distrust is permanent: it cannot be imported again")
+                .on_field("key_file"));
+        }
         match existing {
             Some(public) if public == bytes => {}
             Some(_) => return Err(Error::conflict(ErrorCode::KeyIdTaken, "another key already has this id: this key cannot be imported").on_field("key_file")),
@@ -173,6 +225,46 @@ pub fn import_public(db: &Db, actor: &Actor, json: &str) -> Result<PassKey> {
                 audit::record_change(tx, &AUDITED, id, Event::new("pass_key_imported", Some(actor)))?;
             }
         }
-        Ok(tx.query_row(&format!("{SELECT} WHERE key_id = ?1"), [export.key_id], key_row)?)
+        Ok(tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [export.key_id], key_row)?)
     })
+}
+
+/// Distrusts (停用) a key, own or imported (supervisor, reason required): every pass it
+/// signed is refused at the gate from now on, and it never signs again. Permanent. When it
+/// is this site's current key, it is retired and a new key made in the same transaction, so
+/// passes can still be issued (they must be re-issued with the new key, and its public key
+/// exported to the other gates again); `replaced_by` says which.
+pub fn distrust(db: &Db, actor: &Actor, key_id: u32, reason: &str) -> Result<Distrusted> {
+    let reason = validate::required_text("distrust_reason", reason, 200)?;
+    db.write(|tx| {
+        guards::authorize(tx, actor, Role::Supervisor)?;
+        let found: Option<(i64, bool, bool)> = tx
+            .query_row("SELECT id, current, distrusted_at_ms IS NOT NULL FROM pass_key WHERE key_id = ?1", [key_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let Some((id, current, already)) = found else {
+            return Err(Error::not_found(ErrorCode::KeyNotFound, "there is no pass key with this id: check the id in the key list").on_field("key_id"));
+        };
+        if already {
+            return Err(Error::conflict(ErrorCode::KeyAlreadyDistrusted, "this key is already distrusted"));
+        }
+        let replaced_by = if current { Some(new_key(tx, Some(actor), &site::read_settings(tx)?.site_name)?.0) } else { None };
+        tx.execute(
+            "UPDATE pass_key SET distrusted_at_ms = ?2, distrusted_by = ?3, distrust_reason = ?4 WHERE id = ?1",
+            rusqlite::params![id, tx.now_ms(), actor.guard_id, reason],
+        )?;
+        audit::record_change(tx, &AUDITED, id, Event::new("pass_key_distrusted", Some(actor)))?;
+        let key = tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [key_id], key_row)?;
+        let replaced_by = replaced_by.map(|new_id| tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [new_id], key_row)).transpose()?;
+        Ok(Distrusted { key, replaced_by })
+    })
+}
+
+/// A distrusted key, and the new key made when it was the one signing new passes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Distrusted {
+    pub key: PassKey,
+    pub replaced_by: Option<PassKey>,
 }

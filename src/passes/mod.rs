@@ -54,8 +54,9 @@ pub(crate) const AUDITED: Audited = Audited {
     blob_digests: &[],
 };
 
-/// Longest validity a pass may have: a school year.
-const MAX_VALIDITY_MS: i64 = 400 * 86_400_000;
+/// Longest validity a pass may have: a school year. The gate refuses a longer one as a
+/// misused key (`scan`), since no gate signs it.
+pub(crate) const MAX_VALIDITY_MS: i64 = 400 * 86_400_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

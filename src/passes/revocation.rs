@@ -89,10 +89,13 @@ pub fn import(db: &Db, actor: &Actor, text: &str) -> Result<RevocationImport> {
     let signature = hex::decode(&list.signature).ok().and_then(|b| Signature::from_slice(&b).ok()).ok_or_else(|| bad("the list's signature is damaged"))?;
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
-        let key = keys::verifying_key(tx, list.issuer_key_id)?
+        let key = keys::key_state(tx, list.issuer_key_id)?
             .ok_or_else(|| bad("the list comes from a gate whose public key is not imported: import its key first"))?;
-        if key.verify(&signed_bytes(&list), &signature).is_err() {
+        if key.key.verify(&signed_bytes(&list), &signature).is_err() {
             return Err(bad("the list's signature does not match: it was changed or forged"));
+        }
+        if key.distrusted {
+            return Err(Error::invalid("revocation_file", ErrorCode::KeyDistrusted, "the list is signed by a key distrusted here: it cannot be trusted"));
         }
         if keys::signing_key_by_id(tx, list.issuer_key_id)?.is_some() {
             return Err(Error::invalid("revocation_file", ErrorCode::RevocationListOwn, "this is this site's own list: there is nothing to import"));

@@ -1,8 +1,12 @@
 //! The gate's answer to a scanned pass, and the log of every scan.
 //!
 //! Checks in this order, so the reason shown is the most useful one: malformed, unknown key,
-//! forged (bad signature), revoked, not yet valid, expired, outside the daily window, wrong
-//! gate, uses exhausted, already inside (anti-passback: an `in` after an accepted `in`).
+//! forged (bad signature), key misused (a good signature on a pass no gate issues: valid for
+//! longer than the cap, or by a retired key with a `valid_from` after its retirement, unless
+//! it is a pass this database issued before the retirement), key distrusted (停用), revoked,
+//! not yet valid, expired, outside the daily window, wrong gate, uses exhausted, already
+//! inside (anti-passback: an `in` after an accepted `in`). The forgeries come before the
+//! distrusted key because they tell the guard more: keep the holder and report.
 //! Every scan, accepted or refused, is one sealed `pass_scan` row and an audit event, in the
 //! same transaction as the decision. A supervisor can let a refused holder in (PIN and
 //! reason), logged as its own scan row. Called by: the shell, the CLI, `make bench`.
@@ -70,6 +74,11 @@ pub enum Outcome {
     WrongGate,
     Revoked,
     Forged,
+    /// Signed by a key this gate distrusts (签发密钥已停用).
+    KeyDistrusted,
+    /// A good signature on a pass no gate issues: a retired key's, valid from after its
+    /// retirement, or valid for longer than the cap. Someone holds the secret key.
+    KeyMisused,
     UnknownKey,
     Malformed,
     AlreadyInside,
@@ -86,6 +95,8 @@ impl Outcome {
             Outcome::WrongGate => "wrong_gate",
             Outcome::Revoked => "revoked",
             Outcome::Forged => "forged",
+            Outcome::KeyDistrusted => "key_distrusted",
+            Outcome::KeyMisused => "key_misused",
             Outcome::UnknownKey => "unknown_key",
             Outcome::Malformed => "malformed",
             Outcome::AlreadyInside => "already_inside",
@@ -141,11 +152,29 @@ fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms:
     };
     let p = decoded.payload.clone();
     let refuse = |outcome| Ok(Decision { outcome, payload: Some(p.clone()) });
-    let Some(key) = keys::verifying_key(conn, p.key_id)? else {
+    let Some(key) = keys::key_state(conn, p.key_id)? else {
         return refuse(Outcome::UnknownKey);
     };
-    if !decoded.signed_by(&key) {
+    if !decoded.signed_by(&key.key) {
         return refuse(Outcome::Forged);
+    }
+    if p.valid_to_ms - p.valid_from_ms > super::MAX_VALIDITY_MS {
+        return refuse(Outcome::KeyMisused);
+    }
+    if let Some(retired_at_ms) = key.retired_at_ms.filter(|retired| p.valid_from_ms > *retired) {
+        // A pass issued here before the rotation may start after it (issued in advance):
+        // that one is in this database, digit for digit.
+        let issued_before: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pass WHERE key_id = ?1 AND serial = ?2 AND code = ?3 AND issued_at_ms <= ?4)",
+            rusqlite::params![p.key_id, p.serial, code::normalise(input), retired_at_ms],
+            |r| r.get(0),
+        )?;
+        if !issued_before {
+            return refuse(Outcome::KeyMisused);
+        }
+    }
+    if key.distrusted {
+        return refuse(Outcome::KeyDistrusted);
     }
     let revoked_here = local_holder(conn, p.key_id, p.serial)?.is_some_and(|h| h.3.is_some());
     let revoked_elsewhere: bool = conn.query_row(

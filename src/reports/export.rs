@@ -795,6 +795,8 @@ fn outcome_label(language: Language, code: &str) -> String {
         "wrong_gate" => ("非本门岗", "Not for this gate"),
         "revoked" => ("已注销", "Revoked"),
         "forged" => ("伪造（签名无效）", "Forged (bad signature)"),
+        "key_distrusted" => ("签发密钥已停用", "Signing key withdrawn"),
+        "key_misused" => ("伪造（密钥被盗用）", "Forged (stolen signing key)"),
         "unknown_key" => ("未知发证单位", "Unknown issuer"),
         "malformed" => ("无法识别", "Unreadable"),
         "already_inside" => ("已在校内（防回传）", "Already inside (anti-passback)"),

@@ -2,7 +2,7 @@
 
 use gatehouse::guards::SupervisorOverride;
 use gatehouse::passes::import::{self, PassImportReport};
-use gatehouse::passes::keys::{self, PassKey, PublicKeyExport};
+use gatehouse::passes::keys::{self, Distrusted, PassKey, PublicKeyExport};
 use gatehouse::passes::revocation::{self, RevocationImport, RevocationList};
 use gatehouse::passes::scan::{self, Direction, ScanLogRow, ScanResult};
 use gatehouse::passes::{self, NewPass, PassCard, PassRow};
@@ -74,6 +74,13 @@ pub fn list_pass_keys(desk: State<'_, Desk>) -> CommandResult<Vec<PassKey>> {
 pub fn rotate_pass_key(desk: State<'_, Desk>) -> CommandResult<PassKey> {
     let (actor, db) = desk.actor()?;
     Ok(keys::rotate(db, &actor)?)
+}
+
+/// Distrusts (停用) a key, own or imported; permanent (supervisor, reason required).
+#[tauri::command(async)]
+pub fn distrust_pass_key(desk: State<'_, Desk>, key_id: u32, reason: String) -> CommandResult<Distrusted> {
+    let (actor, db) = desk.actor()?;
+    Ok(keys::distrust(db, &actor, key_id, &reason)?)
 }
 
 #[tauri::command(async)]

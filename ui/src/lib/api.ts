@@ -324,6 +324,7 @@ import type {
   NewPass,
   PassCard,
   PassImportReport,
+  Distrusted,
   PassKey,
   PassRow,
   PublicKeyExport,
@@ -351,6 +352,8 @@ export const overridePassRefusal = (scanId: number, approval: PassOverride) =>
 export const listPassScans = (refusedOnly: boolean) => call<ScanLogRow[]>('list_pass_scans', { refusedOnly });
 export const listPassKeys = () => call<PassKey[]>('list_pass_keys');
 export const rotatePassKey = () => call<PassKey>('rotate_pass_key', undefined, { write: true });
+export const distrustPassKey = (keyId: number, reason: string) =>
+  call<Distrusted>('distrust_pass_key', { keyId, reason }, { write: true });
 export const exportPassKey = () => call<PublicKeyExport>('export_pass_key');
 export const importPassKey = (json: string) => call<PassKey>('import_pass_key', { json }, { write: true });
 export const exportRevocations = () => call<RevocationList>('export_revocations');

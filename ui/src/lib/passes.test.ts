@@ -1,7 +1,7 @@
 // Pass helpers: outcome → colour and words (every Outcome, both languages), datetime-local
 // ↔ ms, gates text ↔ list, the clear timer, list status, and the import report lines.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ImportProblem, Outcome, PassImportReport, PassRow } from './bindings';
+import type { ImportProblem, Outcome, PassImportReport, PassKey, PassRow } from './bindings';
 import { en } from './i18n/en';
 import { zhCN } from './i18n/zh-CN';
 import {
@@ -18,6 +18,9 @@ import {
   localInputToMs,
   msToLocalInput,
   OUTCOMES,
+  canDistrust,
+  distrustDoneText,
+  keyState,
   outcomeView,
   parseGates,
   parseMaxUses,
@@ -35,6 +38,8 @@ const REFUSALS: Outcome[] = [
   'wrong_gate',
   'revoked',
   'forged',
+  'key_distrusted',
+  'key_misused',
   'unknown_key',
   'malformed',
   'already_inside',
@@ -42,7 +47,7 @@ const REFUSALS: Outcome[] = [
 ];
 
 describe('outcomeView', () => {
-  it('knows all eleven outcomes', () => {
+  it('knows all thirteen outcomes', () => {
     expect([...OUTCOMES].sort()).toEqual(['valid', ...REFUSALS].sort());
   });
 
@@ -55,7 +60,7 @@ describe('outcomeView', () => {
   it.each(REFUSALS)('refused %s is red with its own reason and offers the override', (outcome) => {
     for (const dict of [zhCN, en]) {
       const v = outcomeView({ outcome, accepted: false, revokeReason: '' }, dict);
-      expect(v.tone).toBe(outcome === 'forged' ? 'alarm' : 'refused');
+      expect(v.tone).toBe(outcome === 'forged' || outcome === 'key_misused' ? 'alarm' : 'refused');
       expect(v.title).toBe(dict.passes.outcomes[outcome]);
       expect(v.help).toBe(dict.passes.outcomeHelp[outcome]);
       expect(v.canOverride).toBe(true);
@@ -74,6 +79,7 @@ describe('outcomeView', () => {
     expect(title('malformed')).toBe('无法识别');
     expect(title('already_inside')).toBe('已在校内（防回传）');
     expect(title('uses_exhausted')).toBe('次数已用完');
+    expect(title('key_distrusted')).toBe('签发密钥已停用');
   });
 
   it('every outcome reads differently (no two share a title)', () => {
@@ -316,5 +322,46 @@ describe('importBytes', () => {
   it('sends an XLSX as it is', () => {
     const bytes = new Uint8Array([0x50, 0x4b, 3, 4]);
     expect(importBytes('passes.xlsx', bytes, decode)).toEqual([0x50, 0x4b, 3, 4]);
+  });
+});
+
+describe('signing keys', () => {
+  const key = (over: Partial<PassKey> = {}): PassKey => ({
+    keyId: 7,
+    label: '示例学校',
+    publicKeyHex: 'ab'.repeat(32),
+    own: true,
+    current: false,
+    retiredAtMs: null,
+    distrustedAtMs: null,
+    distrustedBy: '',
+    distrustReason: '',
+    ...over,
+  });
+
+  it('a distrusted key shows as distrusted whatever else it is, and cannot be distrusted again', () => {
+    expect(keyState(key({ current: true }))).toBe('current');
+    expect(keyState(key({ retiredAtMs: 1 }))).toBe('retired');
+    expect(keyState(key({ own: false }))).toBe('verify_only');
+    const distrusted = key({ retiredAtMs: 1, distrustedAtMs: 2, distrustedBy: '王主管', distrustReason: '泄露' });
+    expect(keyState(distrusted)).toBe('distrusted');
+    expect(canDistrust(distrusted)).toBe(false);
+    expect(canDistrust(key({ own: false }))).toBe(true);
+    expect(canDistrust(key({ current: true }))).toBe(true);
+  });
+
+  it('says when a new key replaced the distrusted one, in both languages', () => {
+    const replaced = { key: key({ distrustedAtMs: 2 }), replacedBy: key({ keyId: 9, current: true }) };
+    expect(distrustDoneText(replaced, zhCN)).toBe('已停用密钥 #7，并启用新密钥 #9：请重新导出公钥交给其他门岗');
+    expect(distrustDoneText(replaced, en)).toContain('new key #9');
+    expect(distrustDoneText({ key: key({ distrustedAtMs: 2 }), replacedBy: null }, zhCN)).toBe('已停用密钥 #7');
+    expect(distrustDoneText({ key: key({ distrustedAtMs: 2 }), replacedBy: null }, en)).toBe('Key #7 distrusted');
+  });
+
+  it('the retired and the distrusted badges never read alike (已停用 is only for distrust)', () => {
+    for (const dict of [zhCN, en]) {
+      expect(dict.passes.keys.retired.replace('{time}', 'x')).not.toBe(dict.passes.keys.distrusted.replace('{time}', 'x'));
+    }
+    expect(zhCN.passes.keys.retired).not.toContain('停用');
   });
 });

@@ -2,7 +2,7 @@
 // the pass list and the import report. No Svelte state and no DOM here, so every rule is
 // unit-tested directly (passes.test.ts). The core decides every outcome; this only maps
 // what it answered to colours and words, and turns form text into the core's types.
-import type { AppError, ImportProblem, Outcome, PassKind, PassRow, ScanResult } from './bindings';
+import type { AppError, Distrusted, ImportProblem, Outcome, PassKey, PassKind, PassRow, ScanResult } from './bindings';
 import { errorMessage, fieldLabel, importProblemError, uiError } from './errors';
 import { toAsciiDigits } from './input';
 import { interpolate } from './i18n/translate';
@@ -17,6 +17,8 @@ const OUTCOME_SET = {
   wrong_gate: true,
   revoked: true,
   forged: true,
+  key_distrusted: true,
+  key_misused: true,
   unknown_key: true,
   malformed: true,
   already_inside: true,
@@ -26,8 +28,8 @@ export const OUTCOMES = Object.keys(OUTCOME_SET) as Outcome[];
 
 export const PASS_KINDS: readonly PassKind[] = ['holiday_resident', 'staff', 'contractor', 'temporary_visitor'];
 
-/** Forged codes are a security event (报告保卫处), not just a refusal. */
-const ALARM: ReadonlySet<Outcome> = new Set<Outcome>(['forged']);
+/** Forged codes (a bad signature, or a misused key) are a security event (报告保卫处), not just a refusal. */
+const ALARM: ReadonlySet<Outcome> = new Set<Outcome>(['forged', 'key_misused']);
 
 export type Tone = 'ok' | 'override' | 'refused' | 'alarm';
 
@@ -227,6 +229,26 @@ export function passStatus(row: Pick<PassRow, 'revokedAtMs' | 'validFromMs' | 'v
   if (nowMs < row.validFromMs) return 'not_yet_valid';
   if (row.maxUses !== null && row.uses >= row.maxUses) return 'used_up';
   return 'active';
+}
+
+/** A signing key's state in the key list: distrusted (停用, permanent) wins over the rest. */
+export type KeyState = 'distrusted' | 'current' | 'retired' | 'verify_only';
+export function keyState(key: Pick<PassKey, 'current' | 'retiredAtMs' | 'distrustedAtMs'>): KeyState {
+  if (key.distrustedAtMs !== null) return 'distrusted';
+  if (key.current) return 'current';
+  if (key.retiredAtMs !== null) return 'retired';
+  return 'verify_only';
+}
+
+/** Any key not yet distrusted may be (own or imported, current or not). */
+export const canDistrust = (key: Pick<PassKey, 'distrustedAtMs'>): boolean => key.distrustedAtMs === null;
+
+/** The line after distrusting: says so when a new key now signs (export it again). */
+export function distrustDoneText(done: Distrusted, dict: Dictionary): string {
+  const k = dict.passes.keys;
+  return done.replacedBy
+    ? interpolate(k.distrustedReplaced, { id: done.key.keyId, newId: done.replacedBy.keyId })
+    : interpolate(k.distrustDone, { id: done.key.keyId });
 }
 
 /** "3/10" or "3/不限". */

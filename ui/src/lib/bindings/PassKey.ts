@@ -8,4 +8,12 @@ own: boolean,
 /**
  * Signs new passes.
  */
-current: boolean, retiredAtMs: number | null, };
+current: boolean, retiredAtMs: number | null, 
+/**
+ * Distrusted (停用): every pass this key signed is refused. Permanent.
+ */
+distrustedAtMs: number | null, 
+/**
+ * The supervisor who distrusted it (empty when trusted).
+ */
+distrustedBy: string, distrustReason: string, };

@@ -14,6 +14,7 @@ export type { DataSettings } from './DataSettings';
 export type { DayCount } from './DayCount';
 export type { DeliveryRow } from './DeliveryRow';
 export type { Direction } from './Direction';
+export type { Distrusted } from './Distrusted';
 export type { DocType } from './DocType';
 export type { DutyDay } from './DutyDay';
 export type { DutyReport } from './DutyReport';

@@ -129,6 +129,10 @@ const CORE_ERROR_CODES = {
   import_file_invalid: true,
   window_invalid: true,
   gates_invalid: true,
+  // issue 13: pass-signing keys
+  key_not_found: true,
+  key_already_distrusted: true,
+  key_distrusted: true,
   // issue 13: encryption at rest
   database_key_missing: true,
   database_key_invalid: true,
@@ -181,6 +185,8 @@ export const FIELD_NAMES = [
   'valid_to_ms',
   'revoke_reason',
   'key_file',
+  'distrust_reason',
+  'key_id',
   'revocation_file',
   'import_file',
   // issue 3
