@@ -159,6 +159,7 @@ fn main() {
     let report = db.read(gatehouse::audit::verify).expect("verify").expect("sound");
     figures.push(Figure { name: "verify chain + records (1,000 visits, 10,000 scans)", value: format!("{} ({} events)", ms(t.elapsed()), report.events), target: "" });
 
+    pin_figures(&mut figures, &db);
     search_figures(&mut figures);
 
     println!("{:<52} {:>40}  {}", "figure", "value", "target");
@@ -171,6 +172,37 @@ fn main() {
     if std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()).is_ok() {
         println!("written to {}", out.display());
     }
+}
+
+// ---- PINs (issue 13) -----------------------------------------------------------------------
+
+/// A log-in with today's PIN hash (Argon2id 64 MiB, 3 passes; the whole `Session::log_in`:
+/// throttle, hash check, the login event's commit), and in the same run, alternating with
+/// it so the machine's noise falls on both, the baseline: a check of a hash of the old
+/// strength (19 MiB, 2 passes, the argon2 crate's default), the hash alone.
+fn pin_figures(figures: &mut Vec<Figure>, db: &Db) {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    const RUNS: usize = 30;
+    let id = guards::list_login_guards(db).expect("guards")[0].id;
+    let old = argon2::Argon2::default();
+    let old_hash = old.hash_password(b"246810", &SaltString::generate(&mut OsRng)).expect("old hash").to_string();
+    let old_hash = PasswordHash::new(&old_hash).expect("PHC string");
+    let (mut log_ins, mut old_checks) = (Vec::with_capacity(RUNS), Vec::with_capacity(RUNS));
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        Session::new().log_in(db, id, "246810").expect("login");
+        log_ins.push(t.elapsed());
+        let t = Instant::now();
+        old.verify_password(b"246810", &old_hash).expect("old-strength check");
+        old_checks.push(t.elapsed());
+    }
+    let (p50, p99) = (percentile(&mut log_ins, 0.50), percentile(&mut log_ins, 0.99));
+    let (old50, old99) = (percentile(&mut old_checks, 0.50), percentile(&mut old_checks, 0.99));
+    figures.push(Figure { name: "PIN check (log-in), Argon2id 64 MiB t=3 p50", value: ms(p50), target: "" });
+    figures.push(Figure { name: "PIN check (log-in), Argon2id 64 MiB t=3 p99", value: ms(p99), target: "" });
+    figures.push(Figure { name: "  baseline: old strength 19 MiB t=2 (hash) p50", value: ms(old50), target: "" });
+    figures.push(Figure { name: "  baseline: old strength 19 MiB t=2 (hash) p99", value: ms(old99), target: "" });
+    figures.push(Figure { name: "  ratio p50 / p99", value: format!("{:.1}× / {:.1}×", p50.as_secs_f64() / old50.as_secs_f64(), p99.as_secs_f64() / old99.as_secs_f64()), target: "" });
 }
 
 // ---- search (issue 7): the lead merges other helpers' rows beside this function ----------

@@ -6,7 +6,8 @@
 //! change. `hash = SHA-256(DOMAIN ‖ 0x00 ‖ seq as u64 BE ‖ body ‖ prev_hash)`.
 //! Personal data never enters a snapshot: records keep it beside a salted commitment
 //! (see `pii`), and the snapshot holds only the commitment, so a retention purge that
-//! deletes the data and the salt leaves the chain verifiable.
+//! deletes the data and the salt leaves the chain verifiable. Nor does a secret: a guard's
+//! PIN hash is bound to the snapshot through its SHA-256 (`blob_digests`, see `guards`).
 //!
 //! Owns: `audit_event`, `Audited` (what a table's snapshot is), `append`, `record_change`,
 //! `verify`, `head`. Must not: decide what is allowed. Called by: every module that writes.
@@ -34,8 +35,9 @@ pub struct Audited {
     pub columns: &'static [&'static str],
     /// Personal columns covered by `pii_commitment` (with `pii_salt`); empty if none.
     pub pii_columns: &'static [&'static str],
-    /// (blob column, column holding its hex SHA-256): large images kept out of the snapshot
-    /// but bound to it through their digest.
+    /// (column, column holding its hex SHA-256): values kept out of the snapshot but bound to
+    /// it through their digest: large images, and secrets whose digest hides them (a PIN's
+    /// Argon2 hash, which carries its own random salt).
     pub blob_digests: &'static [(&'static str, &'static str)],
 }
 
@@ -110,17 +112,42 @@ impl<'a> Event<'a> {
 
 /// Appends a record change: the row `id` of `audited` as it is now, inside `tx`.
 pub fn record_change(tx: &Tx<'_>, audited: &Audited, id: i64, event: Event<'_>) -> Result<i64> {
-    let snapshot = audited.snapshot_of(tx, id)?;
+    record_change_at(tx, tx.now_ms(), audited, id, event)
+}
+
+/// `record_change` for a one-time fix-up that runs in `Db::open` after the migrations, in
+/// its own `BEGIN IMMEDIATE` transaction on `conn`, before a `Db` (and so a `Tx`) exists.
+pub(crate) fn record_change_at(conn: &Connection, now_ms: i64, audited: &Audited, id: i64, event: Event<'_>) -> Result<i64> {
+    let snapshot = audited.snapshot_of(conn, id)?;
     let uid = snapshot.get("uid").and_then(Value::as_str).map(str::to_owned);
-    append_raw(tx, event, Some((audited.entity, uid, snapshot)))
+    append_raw(conn, now_ms, event, Some((audited.entity, uid, snapshot)))
 }
 
 /// Appends an event that changes no record (a failed login, a lock, …).
 pub fn append(tx: &Tx<'_>, event: Event<'_>) -> Result<i64> {
-    append_raw(tx, event, None)
+    append_raw(tx, tx.now_ms(), event, None)
 }
 
-fn append_raw(tx: &Tx<'_>, event: Event<'_>, record: Option<(&str, Option<String>, Value)>) -> Result<i64> {
+/// True when row `id` of `table`, read as a snapshot of `columns`, equals the snapshot in the
+/// latest event of `entity` about it (same rule as `verify`: a key missing on either side is
+/// NULL). A fix-up that re-snapshots records after a migration changed their snapshot
+/// columns asks this first, with the columns of before the change: re-snapshotting a row
+/// that was changed behind the chain's back would launder the change.
+pub(crate) fn matches_last_event(conn: &Connection, entity: &str, table: &str, columns: &[&str], id: i64) -> Result<bool> {
+    let sql = format!("SELECT {} FROM {table} WHERE id = ?1", columns.join(", "));
+    let actual = conn.query_row(&sql, [id], |row| row_to_json(row, columns))?;
+    let uid = actual["uid"].as_str().unwrap_or_default().to_owned();
+    let body: Option<String> = conn
+        .query_row("SELECT body FROM audit_event WHERE entity = ?1 AND entity_uid = ?2 ORDER BY seq DESC LIMIT 1", [entity, uid.as_str()], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(body) = body else { return Ok(false) };
+    let Ok(body) = serde_json::from_str::<Value>(&body) else { return Ok(false) };
+    Ok(first_difference(&body["snapshot"], &actual).is_none())
+}
+
+fn append_raw(tx: &Connection, now_ms: i64, event: Event<'_>, record: Option<(&str, Option<String>, Value)>) -> Result<i64> {
     let (prev_seq, prev_hash) = head_of(tx)?;
     let seq = prev_seq + 1;
     let uid = uuid::Uuid::now_v7().to_string();
@@ -131,7 +158,7 @@ fn append_raw(tx: &Tx<'_>, event: Event<'_>, record: Option<(&str, Option<String
     let body = json!({
         "action": event.action,
         "actor": event.actor.map(|a| a.guard_uid.clone()),
-        "at": tx.now_ms(),
+        "at": now_ms,
         "detail": event.detail,
         "entity": entity,
         "entity_uid": entity_uid,
@@ -143,7 +170,7 @@ fn append_raw(tx: &Tx<'_>, event: Event<'_>, record: Option<(&str, Option<String
     tx.execute(
         "INSERT INTO audit_event (seq, uid, at_ms, action, entity, entity_uid, body, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        rusqlite::params![seq, uid, tx.now_ms(), event.action, entity, entity_uid, body, prev_hash.to_vec(), hash.to_vec()],
+        rusqlite::params![seq, uid, now_ms, event.action, entity, entity_uid, body, prev_hash.to_vec(), hash.to_vec()],
     )?;
     Ok(seq)
 }
@@ -333,9 +360,13 @@ fn verify_records(conn: &Connection, audited: &Audited) -> Result<Result<i64, Pr
             }
         }
         for (i, (blob, digest_column)) in audited.blob_digests.iter().enumerate() {
-            let bytes: Vec<u8> = row.get::<_, Option<Vec<u8>>>(digests_at + i)?.unwrap_or_default();
-            if snapshot[*digest_column] != json!(hex::encode(Sha256::digest(&bytes))) {
-                return Ok(Err(Problem { record, reason: format!("`{blob}` does not match its SHA-256: the image was changed outside Gatehouse") }));
+            // A blob (an image) or text (a PIN hash) is digested as its bytes; NULL as none.
+            let bytes: &[u8] = match row.get_ref(digests_at + i)? {
+                ValueRef::Blob(b) | ValueRef::Text(b) => b,
+                _ => &[],
+            };
+            if snapshot[*digest_column] != json!(hex::encode(Sha256::digest(bytes))) {
+                return Ok(Err(Problem { record, reason: format!("`{blob}` does not match its SHA-256: it was changed outside Gatehouse") }));
             }
         }
     }

@@ -155,6 +155,7 @@ impl Db {
         crate::schema::check(&conn)?;
         migrations().to_latest(&mut conn)?;
         crate::search::backfill_once(&mut conn)?;
+        crate::guards::commit_pin_hashes_once(&mut conn, &clock)?;
         Ok(Db { conn: Mutex::new(conn), clock, path, key })
     }
 

@@ -1,30 +1,56 @@
 //! Guards and supervisors: accounts, PINs, roles and the login throttle.
 //!
-//! PINs are stored as Argon2id hashes. Five wrong PINs in a row lock the account for one
+//! PINs are stored as Argon2id hashes (64 MiB, 3 passes; see `PIN_HASH_MEMORY_KIB`). A hash
+//! of an older, weaker strength still verifies with the cost written in it, and is re-hashed
+//! at today's strength on the next good PIN, in the same transaction. The audit snapshot holds
+//! the hash's SHA-256, never the hash (see `AUDITED`). Five wrong PINs in a row lock the account for one
 //! minute, doubling with each further lock-out until a good PIN or a supervisor's unlock
 //! resets it. Every failed PIN is an audit event. The role is checked here, against the
 //! database, on every privileged call: a guard disabled or demoted mid-shift loses the
 //! right at once. Must not: keep session state (see `session`).
-//! Called by: `site` (first supervisor), `session` (login), the shell and the CLI.
+//! Called by: `site` (first supervisor), `session` (login), the shell and the CLI;
+//! `Db::open` runs `commit_pin_hashes_once` after the migrations.
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
-use rusqlite::{Connection, OptionalExtension};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
 use crate::audit::{self, Audited, Event};
+use crate::clock::Clock;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::validate;
 
+/// The snapshot holds `pin_hash_sha256`, not `pin_hash` (since schema 10): a PIN hash in
+/// the chain could be copied out with it and ground offline (a 6-digit PIN has only a million
+/// values). The digest hides the PIN, because the PHC string it is taken of carries its own
+/// 16-byte random salt, and `verify` still proves `pin_hash` is what the app wrote.
 pub(crate) const AUDITED: Audited = Audited {
     entity: "guard",
     table: "guard",
-    columns: &["id", "uid", "name", "role", "pin_hash", "active", "created_at_ms", "created_by"],
-    pii_columns: &[], blob_digests: &[],
+    columns: &["id", "uid", "name", "role", "pin_hash_sha256", "active", "created_at_ms", "created_by"],
+    pii_columns: &[], blob_digests: &[("pin_hash", "pin_hash_sha256")],
 };
+
+/// The guard's snapshot columns before schema 10, for `commit_pin_hashes_once`.
+const SNAPSHOT_COLUMNS_BEFORE_0010: &[&str] = &["id", "uid", "name", "role", "pin_hash", "active", "created_at_ms", "created_by"];
+
+/// Argon2id cost of a PIN hash: 64 MiB of memory and 3 passes, RFC 9106's second recommended
+/// setting (its first, 2 GiB, is too much for a gate PC). A PIN has few values, so the cost
+/// of each guess is all that stands between a copied file and the PINs: memory makes a guess
+/// as dear on a GPU as here. One lane: the argon2 crate computes lanes one after another, so
+/// more lanes would cost us time without costing an attacker more. About 0.25 s a log-in on
+/// the development VM (`make bench`, "PIN check (log-in)"). The block is freed after each
+/// hash; the desktop shell makes sure it goes back to the system (`mallopt` in src-tauri).
+pub const PIN_HASH_MEMORY_KIB: u32 = 64 * 1024;
+/// Argon2id passes over the memory for a PIN hash.
+pub const PIN_HASH_PASSES: u32 = 3;
+/// Argon2id lanes for a PIN hash.
+pub const PIN_HASH_LANES: u32 = 1;
 
 /// Wrong PINs in a row before the account locks.
 pub const MAX_FAILED_PINS: i64 = 5;
@@ -117,16 +143,87 @@ pub struct NewGuard {
     pub pin: String,
 }
 
+/// A new PIN hash at today's strength, as a PHC string (`$argon2id$v=19$m=65536,t=3,p=1$…`).
 pub(crate) fn hash_pin(pin: &str) -> Result<String> {
+    let params = Params::new(PIN_HASH_MEMORY_KIB, PIN_HASH_PASSES, PIN_HASH_LANES, None)
+        .map_err(|e| Error::internal(format!("bad PIN hash parameters: {e}")))?;
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| Error::internal(format!("cannot hash the PIN: {e}")))
 }
 
+/// Checks `pin` against a stored hash with the algorithm, version and cost written in that
+/// hash, so a hash made at an older strength (19 MiB, 2 passes before schema 10) still works.
 fn pin_matches(pin: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(pin.as_bytes(), &hash).is_ok())
+}
+
+/// A stored hash's algorithm and cost as `argon2id m=19456 t=2 p=1`, for the audit detail
+/// of a re-hash (no secret: the PHC string's parameters, without its salt and output).
+fn pin_hash_strength(stored: &str) -> String {
+    match PasswordHash::new(stored) {
+        Ok(hash) => format!("{} {}", hash.algorithm, hash.params),
+        Err(_) => "unreadable".into(),
+    }
+}
+
+/// True when `stored` is weaker than `hash_pin` makes today (another algorithm or version,
+/// less memory, fewer passes): it is replaced at the next good PIN. A stronger one is kept.
+fn pin_hash_is_weak(stored: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(stored) else { return true };
+    let Ok(params) = Params::try_from(&hash) else { return true };
+    hash.algorithm != Algorithm::Argon2id.ident()
+        || hash.version != Some(u32::from(Version::V0x13))
+        || params.m_cost() < PIN_HASH_MEMORY_KIB
+        || params.t_cost() < PIN_HASH_PASSES
+}
+
+/// What the audit snapshot holds for a PIN hash: its hex SHA-256.
+fn pin_hash_digest(pin_hash: &str) -> String {
+    hex::encode(Sha256::digest(pin_hash.as_bytes()))
+}
+
+/// Stores a new hash for `guard_id` with its digest (the caller records the change).
+fn store_pin_hash(tx: &Tx<'_>, guard_id: i64, pin_hash: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE guard SET pin_hash = ?2, pin_hash_sha256 = ?3 WHERE id = ?1",
+        rusqlite::params![guard_id, pin_hash, pin_hash_digest(pin_hash)],
+    )?;
+    Ok(())
+}
+
+/// Once per database written before schema 10 (cheap to call on every open: one query when
+/// there is nothing to do): fills `pin_hash_sha256` and appends a `guard_pin_committed`
+/// event per guard, whose snapshot holds the digest instead of the hash, so `verify` passes
+/// on an upgraded database. The events before it still hold the old hashes: a hash chain
+/// cannot be rewritten (see migrations/0010).
+///
+/// A guard whose row no longer matches its latest event (changed behind the app's back
+/// before the upgrade) is left alone: a fresh snapshot would launder the change. `verify`
+/// keeps reporting it.
+pub(crate) fn commit_pin_hashes_once(conn: &mut Connection, clock: &Clock) -> Result<()> {
+    let pending: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM guard WHERE pin_hash_sha256 IS NULL)", [], |r| r.get(0))?;
+    if !pending {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let now_ms = clock.now_ms();
+    let todo: Vec<(i64, String)> = tx
+        .prepare("SELECT id, pin_hash FROM guard WHERE pin_hash_sha256 IS NULL ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, pin_hash) in todo {
+        if !audit::matches_last_event(&tx, AUDITED.entity, AUDITED.table, SNAPSHOT_COLUMNS_BEFORE_0010, id)? {
+            continue;
+        }
+        tx.execute("UPDATE guard SET pin_hash_sha256 = ?2 WHERE id = ?1", rusqlite::params![id, pin_hash_digest(&pin_hash)])?;
+        let event = Event::new("guard_pin_committed", None).detail(json!({ "reason": "the snapshot holds the PIN hash's SHA-256 from schema 10 on" }));
+        audit::record_change_at(&tx, now_ms, &AUDITED, id, event)?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Inserts a guard (validated) and records it. Used by setup and by `add_guard`.
@@ -138,9 +235,10 @@ pub(crate) fn insert_guard(tx: &Tx<'_>, actor: Option<&Actor>, new: &NewGuard, f
         return Err(Error::new(ErrorKind::Conflict, ErrorCode::GuardNameTaken, "another guard already has this name: add a number or initial")
             .on_field(field_prefix.0));
     }
+    let pin_hash = hash_pin(&pin)?;
     tx.execute(
-        "INSERT INTO guard (uid, name, role, pin_hash, created_at_ms, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        rusqlite::params![uuid::Uuid::now_v7().to_string(), name, new.role.as_str(), hash_pin(&pin)?, tx.now_ms(), actor.map(|a| a.guard_id)],
+        "INSERT INTO guard (uid, name, role, pin_hash, pin_hash_sha256, created_at_ms, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![uuid::Uuid::now_v7().to_string(), name, new.role.as_str(), pin_hash, pin_hash_digest(&pin_hash), tx.now_ms(), actor.map(|a| a.guard_id)],
     )?;
     let id = tx.last_insert_rowid();
     audit::record_change(tx, &AUDITED, id, Event::new("guard_added", actor))?;
@@ -161,6 +259,9 @@ pub fn list_login_guards(db: &Db) -> Result<Vec<LoginGuard>> {
 
 /// Checks `pin` for `guard_id`, with the throttle, recording a failure in the audit chain.
 /// This is the one place a PIN is checked (login, unlock, supervisor overrides later).
+/// A good PIN whose stored hash is weaker than today's is re-hashed in the same transaction
+/// (event `pin_rehashed`, with the old and new cost only), so every path that checks a PIN
+/// upgrades it.
 pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
     let pin = validate::pin("pin", pin)?;
     let outcome = db.write(|tx| {
@@ -183,6 +284,12 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
         let actor = Actor { guard_id, guard_uid: uid.clone(), name, role };
         if pin_matches(&pin, &pin_hash) {
             tx.execute("DELETE FROM login_throttle WHERE guard_id = ?1", [guard_id])?;
+            if pin_hash_is_weak(&pin_hash) {
+                let stronger = hash_pin(&pin)?;
+                store_pin_hash(tx, guard_id, &stronger)?;
+                let detail = json!({ "from": pin_hash_strength(&pin_hash), "to": pin_hash_strength(&stronger) });
+                audit::record_change(tx, &AUDITED, guard_id, Event::new("pin_rehashed", Some(&actor)).detail(detail))?;
+            }
             return Ok(Ok(actor));
         }
         let failed = failed + 1;
@@ -302,7 +409,7 @@ pub fn reset_guard_pin(db: &Db, actor: &Actor, guard_id: i64, pin: &str) -> Resu
     db.write(|tx| {
         authorize(tx, actor, Role::Supervisor)?;
         guard_row(tx, guard_id, tx.now_ms())?;
-        tx.execute("UPDATE guard SET pin_hash = ?2 WHERE id = ?1", rusqlite::params![guard_id, hash_pin(&pin)?])?;
+        store_pin_hash(tx, guard_id, &hash_pin(&pin)?)?;
         tx.execute("DELETE FROM login_throttle WHERE guard_id = ?1", [guard_id])?;
         audit::record_change(tx, &AUDITED, guard_id, Event::new("guard_pin_reset", Some(actor)))?;
         guard_row(tx, guard_id, tx.now_ms())

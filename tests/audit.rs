@@ -88,6 +88,42 @@ fn promoting_a_guard_behind_the_chain_is_caught() {
 }
 
 #[test]
+fn swapping_a_pin_hash_behind_the_chain_is_caught() {
+    let (fx, _) = fixture_with_visits();
+    // The supervisor's hash (whose PIN the intruder knows, say) copied onto the guard's row.
+    fx.sqlite("UPDATE guard SET pin_hash = (SELECT pin_hash FROM guard WHERE name = '王主管') WHERE name = '李保安'");
+    let p = problem(&fx);
+    assert!(p.record.starts_with("guard ") && p.reason.contains("`pin_hash`"), "{p}");
+}
+
+#[test]
+fn swapping_a_pin_hash_with_its_digest_is_caught() {
+    let (fx, _) = fixture_with_visits();
+    fx.sqlite(
+        "UPDATE guard SET (pin_hash, pin_hash_sha256) = (SELECT pin_hash, pin_hash_sha256 FROM guard WHERE name = '王主管')
+         WHERE name = '李保安'",
+    );
+    let p = problem(&fx);
+    assert!(p.record.starts_with("guard ") && p.reason.contains("`pin_hash_sha256`"), "{p}");
+}
+
+#[test]
+fn clearing_a_pin_digest_does_not_get_a_swapped_hash_recommitted_at_open() {
+    // A NULL digest is what a database from before schema 10 has; the one-time fix-up at
+    // open must not take a row changed behind the chain for one and snapshot it afresh.
+    let (fx, _) = fixture_with_visits();
+    let events = |fx: &Fixture| -> i64 { fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))?)).unwrap() };
+    let before = events(&fx);
+    fx.sqlite(
+        "UPDATE guard SET pin_hash = (SELECT pin_hash FROM guard WHERE name = '王主管'), pin_hash_sha256 = NULL
+         WHERE name = '李保安'",
+    );
+    let p = problem(&fx);
+    assert!(p.record.starts_with("guard ") && p.reason.contains("`pin_hash_sha256`"), "{p}");
+    assert_eq!(events(&fx), before, "nothing was appended for it");
+}
+
+#[test]
 fn events_are_sealed_by_triggers() {
     let (fx, _) = fixture_with_visits();
     let conn = fx.conn();

@@ -33,8 +33,85 @@ fn setup_validates_every_field_by_name() {
 fn pins_are_stored_as_argon2id_hashes() {
     let fx = Fixture::new();
     let hash: String = fx.db.read(|c| Ok(c.query_row("SELECT pin_hash FROM guard", [], |r| r.get(0))?)).unwrap();
-    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(hash.starts_with("$argon2id$v=19$m=65536,t=3,p=1$"), "64 MiB, 3 passes: {hash}");
     assert!(!hash.contains(SUPERVISOR_PIN));
+}
+
+fn audit_bodies(fx: &Fixture) -> String {
+    fx.db.read(|c| Ok(c.query_row("SELECT group_concat(body, char(10)) FROM audit_event", [], |r| r.get(0))?)).unwrap()
+}
+
+#[test]
+fn no_pin_hash_enters_the_audit_chain() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let id = guards::add_guard(&fx.db, &supervisor, &NewGuard { name: "李保安".into(), role: Role::Guard, pin: GUARD_PIN.into() }).unwrap().id;
+    guards::reset_guard_pin(&fx.db, &supervisor, id, "112233").unwrap();
+    fx.log_in("李保安", "112233");
+    let bodies = audit_bodies(&fx);
+    assert!(bodies.contains("pin_hash_sha256") && !bodies.contains("$argon2"), "{bodies}");
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}
+
+/// A hash of the strength releases before schema 10 wrote (Argon2id, 19 MiB, 2 passes),
+/// put in place as such a release left it (tests/migrations.rs opens a real old database).
+fn give_old_strength_hash(fx: &Fixture, name: &str, pin: &str) -> String {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    use sha2::Digest;
+    let old = argon2::Argon2::default().hash_password(pin.as_bytes(), &SaltString::generate(&mut OsRng)).unwrap().to_string();
+    assert!(old.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{old}");
+    fx.sqlite(&format!(
+        "UPDATE guard SET pin_hash = '{old}', pin_hash_sha256 = '{}' WHERE name = '{name}'",
+        hex::encode(sha2::Sha256::digest(old.as_bytes()))
+    ));
+    old
+}
+
+fn pin_hash_of(fx: &Fixture, name: &str) -> String {
+    fx.db.read(|c| Ok(c.query_row("SELECT pin_hash FROM guard WHERE name = ?1", [name], |r| r.get(0))?)).unwrap()
+}
+
+fn rehash_events(fx: &Fixture) -> Vec<String> {
+    fx.db
+        .read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE action = 'pin_rehashed' ORDER BY seq")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))
+        .unwrap()
+}
+
+#[test]
+fn an_old_strength_pin_hash_is_upgraded_at_the_next_good_log_in() {
+    let fx = Fixture::new();
+    let old = give_old_strength_hash(&fx, "王主管", SUPERVISOR_PIN);
+    let id = fx.guard_id("王主管");
+    let mut session = Session::new();
+
+    assert_eq!(session.log_in(&fx.db, id, "000000").unwrap_err().code(), ErrorCode::WrongPin);
+    assert_eq!(pin_hash_of(&fx, "王主管"), old, "a wrong PIN upgrades nothing");
+
+    session.log_in(&fx.db, id, SUPERVISOR_PIN).expect("the old hash still verifies");
+    let new = pin_hash_of(&fx, "王主管");
+    assert!(new.starts_with("$argon2id$v=19$m=65536,t=3,p=1$"), "{new}");
+    let events = rehash_events(&fx);
+    assert_eq!(events.len(), 1);
+    let event: serde_json::Value = serde_json::from_str(&events[0]).unwrap();
+    assert_eq!(event["detail"], serde_json::json!({ "from": "argon2id m=19456,t=2,p=1", "to": "argon2id m=65536,t=3,p=1" }));
+    assert!(!events[0].contains("$argon2") && !events[0].contains(SUPERVISOR_PIN), "no secret in the event: {}", events[0]);
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok(), "the upgrade is recorded under the chain");
+
+    session.log_in(&fx.db, id, SUPERVISOR_PIN).expect("the new hash verifies");
+    assert_eq!(pin_hash_of(&fx, "王主管"), new, "a current hash is kept");
+    assert_eq!(rehash_events(&fx).len(), 1);
+}
+
+#[test]
+fn unlocking_a_session_upgrades_an_old_strength_pin_too() {
+    let fx = Fixture::new();
+    let mut session = Session::new();
+    session.log_in(&fx.db, fx.guard_id("王主管"), SUPERVISOR_PIN).unwrap();
+    session.lock(&fx.db).unwrap();
+    give_old_strength_hash(&fx, "王主管", SUPERVISOR_PIN);
+    session.unlock(&fx.db, SUPERVISOR_PIN).unwrap();
+    assert!(pin_hash_of(&fx, "王主管").starts_with("$argon2id$v=19$m=65536,t=3,p=1$"));
+    assert_eq!(rehash_events(&fx).len(), 1);
 }
 
 #[test]

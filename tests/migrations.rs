@@ -53,10 +53,22 @@ fn a_database_from_the_first_release_is_encrypted_migrates_and_still_verifies() 
     assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err(), "plain SQLite cannot read it");
     let report = db.read(gatehouse::audit::verify).unwrap().expect("old records verify after migrating");
     assert_eq!(report.records, 5);
+    // Schema 10 took the PIN hash out of the guard's snapshot: one event per guard re-snapshots
+    // it with the hash's digest (the old events keep the old hashes: a chain is not rewritten).
+    let count = |db: &Db, sql: &str| -> i64 { db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap() };
+    assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed'"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed' AND body NOT LIKE '%$argon2%' AND body LIKE '%\"pin_hash_sha256\":\"%'"), 2);
+    drop(db);
+    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000), &keys).unwrap();
+    assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed'"), 2, "once only");
 
     let mut session = gatehouse::session::Session::new();
     let guard_id = gatehouse::guards::list_login_guards(&db).unwrap().into_iter().find(|g| g.name == "李保安").unwrap().id;
     session.log_in(&db, guard_id, "135790").unwrap();
+    // The first release hashed with 19 MiB and 2 passes: the good PIN upgraded it.
+    let hash: String = db.read(|c| Ok(c.query_row("SELECT pin_hash FROM guard WHERE id = ?1", [guard_id], |r| r.get(0))?)).unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$m=65536,t=3,p=1$"), "{hash}");
+    assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'pin_rehashed'"), 1);
     let guard = session.actor(&db).unwrap();
     let on_site = gatehouse::visits::list_on_site(&db, &guard).unwrap();
     assert_eq!(on_site.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), vec!["李娜"]);
@@ -64,6 +76,29 @@ fn a_database_from_the_first_release_is_encrypted_migrates_and_still_verifies() 
     let check_out = gatehouse::visits::CheckOut { visit_id: on_site[0].id, ..Default::default() };
     gatehouse::visits::check_out(&db, &guard, &check_out).unwrap();
     assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
+}
+
+/// A first-release database whose guard row was changed behind the app's back before the
+/// upgrade: the schema-10 fix-up leaves that guard alone (a fresh snapshot would launder the
+/// change), so `verify` still names it; the untouched guard is re-snapshotted as usual.
+#[test]
+fn a_pin_hash_swapped_in_an_old_database_is_not_laundered_by_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0001.db"), &path).unwrap();
+    rusqlite::Connection::open(&path) // still plaintext: encrypted at the first open below
+        .unwrap()
+        .execute_batch("UPDATE guard SET pin_hash = (SELECT pin_hash FROM guard WHERE name = '王主管') WHERE name = '李保安'")
+        .unwrap();
+    let keys = keys_in(dir.path());
+    let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000), &keys).unwrap();
+    let problem = db.read(gatehouse::audit::verify).unwrap().expect_err("the swap is caught");
+    assert!(problem.record.starts_with("guard ") && problem.record.ends_with("(id 2)") && problem.reason.contains("`pin_hash"), "{problem}");
+    let committed: Vec<String> = db
+        .read(|c| Ok(c.prepare("SELECT entity_uid FROM audit_event WHERE action = 'guard_pin_committed'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))
+        .unwrap();
+    let supervisor_uid: String = db.read(|c| Ok(c.query_row("SELECT uid FROM guard WHERE id = 1", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(committed, vec![supervisor_uid]);
 }
 
 /// `tests/fixtures/schema-0008.db` was written by the release before pass-key distrust

@@ -168,12 +168,16 @@ pub fn run() {
         });
 }
 
-/// Every PIN check (log-in, unlock, supervisor approval) hashes with Argon2, which takes a
-/// 19 MiB block and frees it. glibc serves a block that large with mmap and unmaps it on
-/// free, but the first such free raises its mmap threshold to the block's size, so from the
-/// second PIN check on the block comes from a thread's heap and stays resident for the life
-/// of the app: +20 MB (PSS, `make bench` after log-in, found with heaptrack). A fixed
-/// threshold keeps large blocks on mmap, so they go back to the system when freed.
+/// Every PIN check (log-in, unlock, supervisor approval) hashes with Argon2id, which takes
+/// one block of 64 MiB (`guards::PIN_HASH_MEMORY_KIB`; 19 MiB for a hash of the old strength
+/// until it is upgraded at log-in) and frees it. glibc serves a block that large with mmap
+/// and unmaps it on free, but the first such free raises its dynamic mmap threshold to the
+/// block's size (up to 32 MiB on 64-bit), so from the second 19 MiB check on the block came
+/// from a thread's heap and stayed resident for the life of the app: +20 MB (PSS, `make
+/// bench` after log-in, found with heaptrack). A 64 MiB block is above that dynamic ceiling,
+/// but an old-strength hash still takes the 19 MiB path, and a fixed threshold also turns
+/// off the dynamic raising altogether: with it every block over 1 MiB stays on mmap and goes
+/// back to the system when freed, whatever the PIN cost is now or later.
 fn return_large_blocks_to_the_system() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only tunes the allocator; called before any other thread exists.

@@ -1,0 +1,16 @@
+-- Gatehouse schema 10: a guard's PIN hash leaves the audit snapshots (issue 13, item 6).
+-- (0009 is the pass keys' migration, landed by another branch.)
+--
+-- Until now the guard's snapshot held `pin_hash` itself (the Argon2 PHC string), so anyone
+-- holding a copy of the chain could grind a 6-digit PIN offline from it. From this schema
+-- on the snapshot holds `pin_hash_sha256`, the SHA-256 of the PHC string, and `audit::verify`
+-- checks it against `pin_hash` (`Audited::blob_digests`). The PHC string carries its own
+-- 16-byte random salt, so its digest hides the PIN: guessing a PIN from the digest needs that
+-- salt too. The column is NULL in rows written before this migration; `Db::open` then runs
+-- `guards::commit_pin_hashes_once`, which fills it and appends one audited event per guard
+-- whose snapshot carries the digest instead of the hash.
+--
+-- The events written before this schema still hold the old hashes in their bodies: a hash
+-- chain cannot be rewritten. Only a new PIN makes them worthless: the re-hash at the next
+-- log-in (64 MiB, 3 passes) keeps the same PIN, whose old hash is still in those events.
+ALTER TABLE guard ADD COLUMN pin_hash_sha256 TEXT CHECK (pin_hash_sha256 IS NULL OR length(pin_hash_sha256) = 64);
