@@ -24,17 +24,6 @@ fn runner(cases: u32) -> TestRunner {
     TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() })
 }
 
-/// Rows in the table and events in the chain: what an import may add only when it succeeds.
-fn counts(fx: &Fixture, table: &str) -> (i64, i64) {
-    fx.db
-        .read(|c| {
-            let rows = c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-            let events = c.query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))?;
-            Ok((rows, events))
-        })
-        .unwrap()
-}
-
 /// A cell a hostile or careless sheet might hold.
 fn nasty_cell() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -86,9 +75,9 @@ fn csv_text(header: &'static str) -> impl Strategy<Value = String> {
 // ---- staff directory --------------------------------------------------------------------
 
 fn check_staff_import(fx: &Fixture, actor: &Actor, text: &str) -> Result<(), TestCaseError> {
-    let (rows_before, events_before) = counts(fx, "staff");
+    let (rows_before, events_before) = fx.counts("staff");
     let outcome = staff::import_csv(&fx.db, actor, text);
-    let (rows_after, events_after) = counts(fx, "staff");
+    let (rows_after, events_after) = fx.counts("staff");
     match outcome {
         Ok(report) if !report.problems.is_empty() => {
             prop_assert_eq!(report.imported, 0);
@@ -135,9 +124,9 @@ const GOOD_ROW: [&str; 11] =
     ["留校学生", "张伟", "计算机学院", "13812345678", "", "2026-11-28", "2027-01-31", "06:00-22:00", "1", "", "学工处"];
 
 fn check_pass_import(fx: &Fixture, actor: &Actor, file_name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
-    let (rows_before, events_before) = counts(fx, "pass");
+    let (rows_before, events_before) = fx.counts("pass");
     let outcome = pass_import::import(&fx.db, actor, file_name, bytes);
-    let (rows_after, events_after) = counts(fx, "pass");
+    let (rows_after, events_after) = fx.counts("pass");
     match outcome {
         Ok(report) if !report.problems.is_empty() => {
             prop_assert!(report.issued.is_empty());

@@ -11,17 +11,6 @@ use gatehouse::{photo, signature, staff, ErrorCode, ErrorKind};
 
 use crate::util::Fixture;
 
-/// Rows in `table` and events in the chain: what a refused import must leave unchanged.
-fn counts(fx: &Fixture, table: &str) -> (i64, i64) {
-    fx.db
-        .read(|c| {
-            let rows = c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-            let events = c.query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))?;
-            Ok((rows, events))
-        })
-        .unwrap()
-}
-
 /// A workbook with cells at A1 and XFD1048576 (its dimension is the whole sheet).
 fn bomb_xlsx() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -88,19 +77,19 @@ fn assert_refused(err: gatehouse::Error, code: ErrorCode) {
 fn a_sheet_with_cells_at_a1_and_xfd1048576_is_refused_by_its_dimension_and_nothing_is_issued() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
-    let before = counts(&fx, "pass");
+    let before = fx.counts("pass");
     let err = pass_import::import(&fx.db, &supervisor, "bomb.xlsx", &bomb_xlsx()).unwrap_err();
     assert_eq!(err.params().get("rows").map(String::as_str), Some("1048576"), "{err}");
     assert_eq!(err.params().get("columns").map(String::as_str), Some("16384"), "{err}");
     assert_refused(err, ErrorCode::ImportSheetTooLarge);
-    assert_eq!(counts(&fx, "pass"), before);
+    assert_eq!(fx.counts("pass"), before);
 }
 
 #[test]
 fn xlsx_parts_that_unpack_past_their_cap_are_refused_naming_the_part() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
-    let before = counts(&fx, "pass");
+    let before = fx.counts("pass");
     let valid = one_pass_xlsx();
     for entry in ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"] {
         let bomb = with_bomb_entry(&valid, entry, 80 << 20);
@@ -109,7 +98,7 @@ fn xlsx_parts_that_unpack_past_their_cap_are_refused_naming_the_part() {
         assert_eq!(err.params().get("entry").map(String::as_str), Some(entry), "{err}");
         assert_refused(err, ErrorCode::ImportEntryTooLarge);
     }
-    assert_eq!(counts(&fx, "pass"), before);
+    assert_eq!(fx.counts("pass"), before);
     // The same workbook without a bomb imports.
     assert_eq!(pass_import::import(&fx.db, &supervisor, "passes.xlsx", &valid).unwrap().issued.len(), 1);
 }
@@ -120,19 +109,19 @@ fn import_files_over_10_mb_are_refused_before_reading_for_passes_and_staff() {
     let supervisor = fx.supervisor();
     let mut big = csv_with(2, 11);
     big.resize(10 * 1024 * 1024 + 1, b'\n');
-    let before = (counts(&fx, "pass"), counts(&fx, "staff"));
+    let before = (fx.counts("pass"), fx.counts("staff"));
     assert_refused(pass_import::import(&fx.db, &supervisor, "passes.csv", &big).unwrap_err(), ErrorCode::ImportFileTooLarge);
     assert_refused(pass_import::import(&fx.db, &supervisor, "passes.xlsx", &big).unwrap_err(), ErrorCode::ImportFileTooLarge);
     let text = format!("姓名,部门,分机\n张三,教务处,8001\n{}", " ".repeat(10 * 1024 * 1024));
     assert_refused(staff::import_csv(&fx.db, &supervisor, &text).unwrap_err(), ErrorCode::ImportFileTooLarge);
-    assert_eq!((counts(&fx, "pass"), counts(&fx, "staff")), before);
+    assert_eq!((fx.counts("pass"), fx.counts("staff")), before);
 }
 
 #[test]
 fn sheets_over_50000_rows_or_50_columns_are_refused_whole_for_passes_and_staff() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
-    let before = (counts(&fx, "pass"), counts(&fx, "staff"));
+    let before = (fx.counts("pass"), fx.counts("staff"));
     for (rows, columns) in [(50_001, 11), (3, 51)] {
         let err = pass_import::import(&fx.db, &supervisor, "passes.csv", &csv_with(rows, columns)).unwrap_err();
         assert_refused(err, ErrorCode::ImportSheetTooLarge);
@@ -141,7 +130,7 @@ fn sheets_over_50000_rows_or_50_columns_are_refused_whole_for_passes_and_staff()
     assert_refused(staff::import_csv(&fx.db, &supervisor, &many_rows).unwrap_err(), ErrorCode::ImportSheetTooLarge);
     let wide = format!("张三,教务处,8001{}\n", ",x".repeat(48));
     assert_refused(staff::import_csv(&fx.db, &supervisor, &wide).unwrap_err(), ErrorCode::ImportSheetTooLarge);
-    assert_eq!((counts(&fx, "pass"), counts(&fx, "staff")), before);
+    assert_eq!((fx.counts("pass"), fx.counts("staff")), before);
     // At the limits, the staff import still reads: 50 columns are fine.
     let at_limit = format!("张三,教务处,8001{}\n", ",".repeat(47));
     assert_eq!(staff::import_csv(&fx.db, &supervisor, &at_limit).unwrap().imported, 1);
@@ -238,7 +227,7 @@ fn cli_pass_import_refuses_the_a1_xfd1048576_bomb_with_a_clear_message_in_little
         }
         None => println!("bomb.xlsx refused (no /usr/bin/time here to measure peak memory)"),
     }
-    assert_eq!(counts(&fx, "pass").0, 0);
+    assert_eq!(fx.counts("pass").0, 0);
 
     // A good sheet through the same command: the report lists the passes issued.
     let good = fx.dir.path().join("passes.xlsx");

@@ -91,6 +91,18 @@ impl Fixture {
         without_triggers(&self.conn(), |conn| conn.execute_batch(sql).unwrap());
     }
 
+    /// Rows in `table` and events in the chain: what a refused import must leave unchanged
+    /// (and a successful one may add to).
+    pub fn counts(&self, table: &str) -> (i64, i64) {
+        self.db
+            .read(|c| {
+                let rows = c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+                let events = c.query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))?;
+                Ok((rows, events))
+            })
+            .unwrap()
+    }
+
     /// A second connection to the database, unlocked with its key (behind the app's back).
     pub fn conn(&self) -> rusqlite::Connection {
         raw(&self.path(), &self.keys)
