@@ -77,9 +77,16 @@ pub(crate) fn not_a_database(path: &Path) -> Error {
 /// under parallel tests). Initialising once, before any connection, closes the window.
 pub(crate) fn connect(target: impl AsRef<Path>, flags: rusqlite::OpenFlags) -> Result<Connection> {
     static READY: std::sync::Once = std::sync::Once::new();
-    // SAFETY: sqlite3_initialize has no preconditions and may be called any number of times.
-    READY.call_once(|| unsafe {
-        rusqlite::ffi::sqlite3_initialize();
+    READY.call_once(|| {
+        // SAFETY: sqlite3_initialize has no preconditions and may be called any number of times.
+        unsafe {
+            rusqlite::ffi::sqlite3_initialize();
+        }
+        // SQLCipher writes every page it cannot decrypt to stderr ("ERROR CORE …"); a wrong
+        // key is already one clear error of ours (`unlock`), so its own log stays quiet.
+        if let Ok(conn) = Connection::open_in_memory() {
+            let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE");
+        }
     });
     Ok(Connection::open_with_flags(target, flags)?)
 }
