@@ -112,7 +112,11 @@ struct Inspected {
 /// encrypted (a plaintext file is an earlier version's backup), then checks it: SQLite's
 /// integrity check, then the schema (`schema::check`: not newer than ours, nothing added or
 /// removed). Every refusal names `backup_file`, or `recovery_key` when the key does not fit.
-fn inspect(path: &Path, key: Option<&DatabaseKey>) -> Result<Inspected> {
+///
+/// `typed` is the recovery key the person typed, if any; `key` is what the file is opened
+/// with (that key, else this PC's). A key file's key that does not fit means a recovery key
+/// is needed; a typed one that does not fit is "another key".
+fn inspect(path: &Path, key: Option<&DatabaseKey>, typed: bool) -> Result<Inspected> {
     let not_ours = || Error::invalid("backup_file", ErrorCode::BackupInvalid, "this file is not a Gatehouse database");
     if !path.is_file() {
         return Err(Error::not_found(ErrorCode::BackupInvalid, "there is no such file").on_field("backup_file"));
@@ -134,6 +138,11 @@ fn inspect(path: &Path, key: Option<&DatabaseKey>) -> Result<Inspected> {
             ));
         };
         cipher::unlock(&conn, key, path).map_err(|err| match err.code() {
+            ErrorCode::DatabaseKeyWrong if !typed => Error::invalid(
+                "recovery_key",
+                ErrorCode::BackupNeedsRecoveryKey,
+                "this backup was encrypted with another key than this PC's: type the recovery key from the recovery sheet of the site it comes from",
+            ),
             ErrorCode::DatabaseKeyWrong => Error::invalid(
                 "recovery_key",
                 ErrorCode::BackupOtherKey,
@@ -160,7 +169,7 @@ fn inspect(path: &Path, key: Option<&DatabaseKey>) -> Result<Inspected> {
 /// audit chain (the file must be of this version; an older backup is checked after it has
 /// been migrated, when it is restored).
 pub fn check_file(path: &Path, key: Option<&DatabaseKey>) -> Result<audit::Report> {
-    let inspected = inspect(path, key)?;
+    let inspected = inspect(path, key, false)?;
     if inspected.version != crate::db::latest_version() {
         return Err(Error::invalid("backup_file", ErrorCode::BackupInvalid, "this backup was written by an earlier version: restore it to check it"));
     }
@@ -240,7 +249,7 @@ fn site_uid(conn: &Connection) -> Option<String> {
 /// refused.
 fn stage(db_path: &Path, backup: &Path, keys: &KeyFile, recovery: Option<&DatabaseKey>) -> Result<audit::Report> {
     let current_key = if keys.exists() { Some(keys.load()?) } else { None };
-    let inspected = inspect(backup, recovery.or(current_key.as_ref()))?;
+    let inspected = inspect(backup, recovery.or(current_key.as_ref()), recovery.is_some())?;
     if let Some(current_site) = current_key.as_ref().and_then(|key| open_current(db_path, key)).and_then(|conn| site_uid(&conn)) {
         if site_uid(&inspected.conn).is_some_and(|site| site != current_site) {
             return Err(Error::invalid(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uiError } from '../errors';
-import { canContinue, keyGroups, keyNeeded, keyRows, restoreErrorField } from './recovery-key';
+import { canContinue, keyGroups, keyRows, restoreErrorField } from './recovery-key';
 
 const KEY = '0A1B-2C3D-4E5F-6071-8293-A4B5-C6D7-E8F9-0011-2233-4455-6677-8899-AABB-CCDD-EEFF';
 
@@ -49,17 +49,5 @@ describe('restoreErrorField', () => {
     expect(restoreErrorField(uiError('schema_foreign'))).toBe('backup_file');
     expect(restoreErrorField(uiError('required', 'backup_file'))).toBe('backup_file');
     expect(restoreErrorField(uiError('internal', 'something_else'))).toBe('backup_file');
-  });
-});
-
-describe('keyNeeded', () => {
-  it('says the recovery key is missing when the box was empty', () => {
-    const err = keyNeeded(uiError('backup_other_key', 'recovery_key'), '  ');
-    expect([err.code, err.field]).toEqual(['backup_needs_recovery_key', 'recovery_key']);
-  });
-
-  it('keeps "another key" when a key was typed, and every other error as it is', () => {
-    expect(keyNeeded(uiError('backup_other_key', 'recovery_key'), '0A1B').code).toBe('backup_other_key');
-    expect(keyNeeded(uiError('backup_invalid', 'backup_file'), '').code).toBe('backup_invalid');
   });
 });

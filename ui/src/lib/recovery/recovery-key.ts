@@ -41,14 +41,3 @@ export type RestoreField = (typeof RESTORE_FIELDS)[number];
 export function restoreErrorField(err: AppError): RestoreField {
   return placeError(err, RESTORE_FIELDS) === 'recovery_key' ? 'recovery_key' : 'backup_file';
 }
-
-/**
- * At set-up the PC already has a fresh key of its own, so an encrypted backup restored with
- * the key box left empty comes back as "encrypted with another key"; what the guard needs
- * to hear then is that the recovery key is missing. (Only an earlier version's unencrypted
- * backup restores without one, which is why the box is not simply required.)
- */
-export function keyNeeded(err: AppError, typedKey: string): AppError {
-  if (err.code !== 'backup_other_key' || typedKey.trim() !== '') return err;
-  return { ...err, code: 'backup_needs_recovery_key', field: 'recovery_key' };
-}
