@@ -70,6 +70,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::vehicles::NewVehicleVisit,
         crate::vehicles::RegisteredPass,
         crate::vehicles::VehicleRow,
+        crate::vehicles::HeldPermit,
         crate::vehicles::RegisteredVehicle,
         crate::vehicles::NewRegisteredVehicle,
         crate::vehicles::PlateCheck,

@@ -103,7 +103,10 @@ fn plate(rng: &mut StdRng) -> String {
 /// Fills `db` with `visits` synthetic visits over the last `days` days (all checked out
 /// but the last few dozen), plus the staff directory they visit. Supervisor only.
 pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Result<DemoReport> {
-    db.read(|conn| guards::authorize(conn, actor, Role::Supervisor))?;
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Supervisor)?;
+        refuse_live_database(conn)
+    })?;
     let mut rng = StdRng::seed_from_u64(seed);
     let mut report = DemoReport::default();
     for (name, department, extension) in HOSTS {
@@ -205,6 +208,8 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                 };
                 let valid = passes::validate_new(&new, today)?;
                 passes::insert(tx, actor, &valid)?;
+                // Passes are issued the desk's way; this event tells them from a desk's.
+                audit::append(tx, Event::new("demo_pass_generated", Some(actor)))?;
             }
             Ok(())
         })?;
@@ -213,6 +218,41 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
     report.passes = made;
     db.write(|tx| search::optimise(tx))?;
     Ok(report)
+}
+
+/// The name and purpose of the `stress` command's check-ins, which go through the desk's own
+/// code: how a later `stress` or `demo` run tells them from a real visitor's.
+pub const STRESS_MARK: &str = "压力测试";
+
+/// Demo data and stress check-ins go only into a database that holds nothing made at a
+/// gate: records are counted per kind, less those the demo (its `demo_*` audit events) or
+/// `stress` made. Refuses with `demo_on_live_database`, naming the first kind found.
+pub fn refuse_live_database(conn: &rusqlite::Connection) -> Result<()> {
+    let made_by_demo = |action: &str| format!("(SELECT count(*) FROM audit_event WHERE action = '{action}')");
+    let kinds = [
+        ("visits", format!("(SELECT count(*) FROM visit WHERE purpose IS NOT '{STRESS_MARK}') - {}", made_by_demo("demo_visit_generated"))),
+        ("vehicle visits", format!("(SELECT count(*) FROM vehicle_visit) - {}", made_by_demo("demo_vehicle_generated"))),
+        ("pick-ups", format!("(SELECT count(*) FROM pickup) - {}", made_by_demo("demo_pickup_generated"))),
+        ("duty entries", format!("(SELECT count(*) FROM duty_entry) - {}", made_by_demo("demo_duty_entry_generated"))),
+        ("passes", format!("(SELECT count(*) FROM pass) - {}", made_by_demo("demo_pass_generated"))),
+        ("pass scans", "(SELECT count(*) FROM pass_scan)".into()),
+        ("handovers", "(SELECT count(*) FROM handover)".into()),
+        ("exit permits", "(SELECT count(*) FROM exit_permit)".into()),
+        ("deliveries", "(SELECT count(*) FROM delivery)".into()),
+        ("watchlist entries", "(SELECT count(*) FROM watchlist)".into()),
+    ];
+    for (kind, sql) in kinds {
+        let real: i64 = conn.query_row(&format!("SELECT {sql}"), [], |r| r.get(0))?;
+        if real > 0 {
+            return Err(crate::error::Error::conflict(
+                crate::error::ErrorCode::DemoOnLiveDatabase,
+                format!("this database holds records made at a gate ({kind}: {real}): demo and stress data go only into a new database (gatehouse --db NEW.db init …)"),
+            )
+            .with_param("kind", kind)
+            .with_param("count", real));
+        }
+    }
+    Ok(())
 }
 
 /// True for `per_1000` of every 1,000 consecutive indexes, spread evenly.

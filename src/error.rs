@@ -108,6 +108,10 @@ pub enum ErrorCode {
     PermitNeedsItems,
     PermitNotFound,
     PermitNotHeld,
+    /// The vehicle carries goods held at the gate (params `permit`, `permitId`, `plate`).
+    GoodsHeld,
+    /// `demo` or `stress` on a database holding records made at a gate (params `kind`, `count`).
+    DemoOnLiveDatabase,
     AlreadyReturned,
     NotReturnable,
     SignatureInvalid,

@@ -392,15 +392,16 @@ fn stress(path: &std::path::Path, keys: &KeyFile, visits: u64, pin: &str) -> Res
     use std::io::Write;
     let db = Db::open(path, Clock::System, keys)?;
     let actor = supervisor(&db, pin)?;
+    db.read(gatehouse::demo::refuse_live_database)?;
     let mut out = std::io::stdout().lock();
     for i in 0..visits {
         let first17 = format!("110101{}{:02}{:02}{:03}", 1960 + i % 40, 1 + i % 12, 1 + i % 28, i % 1000);
         let check = gatehouse::validate::cn_id::check_char(&first17).unwrap_or('0');
         let new = gatehouse::visits::NewVisit {
-            name: "压力测试".into(),
+            name: gatehouse::demo::STRESS_MARK.into(),
             id_number: format!("{first17}{check}"),
             host: "值班室".into(),
-            purpose: "压力测试".into(),
+            purpose: gatehouse::demo::STRESS_MARK.into(),
             ..Default::default()
         };
         let row = gatehouse::visits::check_in(&db, &actor, &new)?;

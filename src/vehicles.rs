@@ -162,6 +162,18 @@ pub struct VehicleRow {
     pub checked_out_by: String,
     /// Still inside from an earlier day.
     pub overnight: bool,
+    /// Exit permits of this stay whose goods are held: the vehicle may not leave until a
+    /// supervisor releases each of them.
+    pub held_permits: Vec<HeldPermit>,
+}
+
+/// An exit permit holding a vehicle at the gate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldPermit {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub permit_number: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -405,6 +417,16 @@ pub fn check_out(db: &Db, actor: &Actor, vehicle_visit_id: i64) -> Result<Vehicl
         if row.checked_out_at_ms.is_some() {
             return Err(Error::conflict(ErrorCode::VehicleNotInside, "this vehicle is not inside: it has already left").with_param("plate", &row.plate));
         }
+        // Goods with a discrepancy stay inside with their vehicle (seed: 物品不符的一律扣留).
+        if let Some(permit) = row.held_permits.first() {
+            return Err(Error::conflict(
+                ErrorCode::GoodsHeld,
+                format!("the goods on exit permit {} are held: a supervisor must release them (PIN and reason) before this vehicle leaves", permit.permit_number),
+            )
+            .with_param("plate", &row.plate)
+            .with_param("permit", &permit.permit_number)
+            .with_param("permitId", permit.id));
+        }
         tx.execute("UPDATE vehicle_visit SET checked_out_at_ms = ?2, checked_out_by = ?3 WHERE id = ?1", rusqlite::params![vehicle_visit_id, tx.now_ms(), actor.guard_id])?;
         audit::record_change(tx, &AUDITED, vehicle_visit_id, Event::new("vehicle_checked_out", Some(actor)))?;
         vehicle_row(tx, vehicle_visit_id, db, tx.now_ms())
@@ -456,6 +478,7 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VehicleRow> {
         checked_out_at_ms: r.get(16)?,
         checked_out_by: text(17)?,
         overnight: false,
+        held_permits: Vec::new(),
     })
 }
 
@@ -463,6 +486,8 @@ fn complete(conn: &Connection, db: &Db, now_ms: i64, mut row: VehicleRow) -> Res
     let mut stmt = conn.prepare("SELECT coalesce(v.name, '') FROM vehicle_visitor l JOIN visit v ON v.id = l.visit_id WHERE l.vehicle_visit_id = ?1 ORDER BY v.id")?;
     row.linked_visitors = stmt.query_map([row.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     row.overnight = row.checked_out_at_ms.is_none() && db.clock().local(row.checked_in_at_ms).date_naive() < db.clock().local(now_ms).date_naive();
+    let mut held = conn.prepare_cached("SELECT id, permit_number FROM exit_permit WHERE vehicle_visit_id = ?1 AND status = 'held' ORDER BY id")?;
+    row.held_permits = held.query_map([row.id], |r| Ok(HeldPermit { id: r.get(0)?, permit_number: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
     Ok(row)
 }
 

@@ -138,3 +138,32 @@ fn reordering_events_is_caught() {
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("audit event #4"), "{stdout}");
 }
+
+#[test]
+fn demo_and_stress_refuse_a_database_with_records_made_at_a_gate() {
+    use gatehouse::visits::{self, NewVisit};
+    use gatehouse::ErrorCode;
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    // A demo database, and one that also holds stress check-ins, takes more of both.
+    gatehouse::demo::generate(&fx.db, &supervisor, 40, 5, 1).unwrap();
+    let path = fx.path();
+    let stress = |path: &std::path::Path| gatehouse(path).args(["stress", "--visits", "2", "--pin", SUPERVISOR_PIN]).output().unwrap();
+    assert!(stress(&path).status.success());
+    gatehouse::demo::generate(&fx.db, &supervisor, 40, 5, 2).unwrap();
+
+    // One visitor registered at the desk makes it a gate's database.
+    let guard = fx.guard();
+    let new = NewVisit { name: "张伟".into(), id_number: crate::util::valid_id("19900307", 123), host: "陈老师".into(), purpose: "家长会".into(), ..Default::default() };
+    visits::check_in(&fx.db, &guard, &new).unwrap();
+    let err = gatehouse::demo::generate(&fx.db, &supervisor, 40, 5, 3).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::DemoOnLiveDatabase);
+    assert_eq!((err.params().get("kind").map(String::as_str), err.params().get("count").map(String::as_str)), (Some("visits"), Some("1")));
+    let (visits_before, _) = fx.counts("visit");
+    let out = stress(&path);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds records made at a gate (visits: 1)"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gatehouse(&path).args(["demo", "--visits", "10", "--pin", SUPERVISOR_PIN]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(fx.counts("visit").0, visits_before, "no visit was added");
+}

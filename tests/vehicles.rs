@@ -65,10 +65,27 @@ fn a_truck_delivers_and_leaves_with_a_permit_missing_an_item() {
     assert_eq!((held.all_match, held.status), (false, PermitStatus::Held));
     assert_eq!(held.items[1].note.as_deref(), Some("车上只有1台"));
 
+    // Held goods stay: the vehicle cannot leave, by its id or by its plate, until released.
+    let on_site = vehicles::list_on_site(&fx.db, &guard).unwrap();
+    assert_eq!(on_site[0].held_permits.iter().map(|p| p.permit_number.as_str()).collect::<Vec<_>>(), ["FX-2026-118"]);
+    for err in [vehicles::check_out(&fx.db, &guard, visit.id).unwrap_err(), vehicles::check_out_plate(&fx.db, &guard, "京A12345").unwrap_err()] {
+        assert_eq!((err.kind(), err.code()), (ErrorKind::Conflict, ErrorCode::GoodsHeld));
+        assert_eq!(err.params().get("permit").map(String::as_str), Some("FX-2026-118"));
+        assert_eq!(err.params().get("permitId").map(String::as_str), Some(held.id.to_string().as_str()));
+    }
+    assert!(vehicles::list_on_site(&fx.db, &guard).unwrap()[0].checked_out_at_ms.is_none());
+    // A wrong PIN or no reason releases nothing.
     let supervisor = fx.supervisor();
+    let wrong = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: "000000".into(), reason: "另一台已先行送修".into() };
+    assert_eq!(goods::release_held_permit(&fx.db, &guard, held.id, &wrong).unwrap_err().code(), ErrorCode::WrongPin);
+    let no_reason = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: " ".into() };
+    assert_eq!(goods::release_held_permit(&fx.db, &guard, held.id, &no_reason).unwrap_err().code(), ErrorCode::Required);
+    assert_eq!(vehicles::check_out(&fx.db, &guard, visit.id).unwrap_err().code(), ErrorCode::GoodsHeld);
+
     let approval = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: "另一台已先行送修".into() };
     let released = goods::release_held_permit(&fx.db, &guard, held.id, &approval).unwrap();
     assert_eq!((released.status, released.released_by.as_str()), (PermitStatus::Released, "王主管"));
+    assert!(vehicles::list_on_site(&fx.db, &guard).unwrap()[0].held_permits.is_empty());
     vehicles::check_out(&fx.db, &guard, visit.id).unwrap();
     let err = vehicles::check_out(&fx.db, &guard, visit.id).unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::Conflict, ErrorCode::VehicleNotInside));

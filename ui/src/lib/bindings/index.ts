@@ -31,6 +31,7 @@ export type { HandedOver } from './HandedOver';
 export type { HandoverBrief } from './HandoverBrief';
 export type { HandoverInput } from './HandoverInput';
 export type { HandoverRow } from './HandoverRow';
+export type { HeldPermit } from './HeldPermit';
 export type { IdNumbers } from './IdNumbers';
 export type { ImportProblem } from './ImportProblem';
 export type { ImportReport } from './ImportReport';

@@ -80,6 +80,8 @@ const CORE_ERROR_CODES = {
   permit_needs_items: true,
   permit_not_found: true,
   permit_not_held: true,
+  goods_held: true,
+  demo_on_live_database: true,
   already_returned: true,
   not_returnable: true,
   invalid_choice: true,
