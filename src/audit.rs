@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::guards::Actor;
-use crate::{checklist, duty, goods, guards, handover, passes, pickups, pii, site, staff, vehicles, visits, watchlist};
+use crate::{checklist, duty, goods, guards, handover, on_duty, passes, pickups, pii, site, staff, vehicles, visits, watchlist};
 
 const DOMAIN: &[u8] = b"gatehouse/audit/v1";
 const GENESIS: [u8; 32] = [0; 32];
@@ -59,6 +59,7 @@ const AUDITED: &[&Audited] = &[
     &duty::FOLLOW_UP_AUDITED,
     &duty::DAY_CLOSE_AUDITED,
     &handover::AUDITED,
+    &on_duty::AUDITED,
     &passes::keys::AUDITED,
     &passes::AUDITED,
     &passes::scan::AUDITED,

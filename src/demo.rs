@@ -49,6 +49,7 @@ pub struct DemoReport {
     pub pickups: u64,
     pub duty_entries: u64,
     pub passes: u64,
+    pub pass_scans: u64,
 }
 
 /// Per 1,000 visits: vehicle visits (with plates), kindergarten pick-ups, duty entries; and
@@ -134,7 +135,13 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                 let id_number = id_number(&mut rng);
                 let phone = phone(&mut rng);
                 let salt = pii::new_salt();
-                let commitment = pii::commitment(&salt, &[("name", Some(&name)), ("id_number", Some(&id_number)), ("phone", Some(&phone))]);
+                // Delegations: some visitors bring companions, half of them named.
+                let companions: i64 = if rng.gen_bool(0.15) { rng.gen_range(1..6) } else { 0 };
+                let companion_names = (companions > 0 && rng.gen_bool(0.5)).then(|| (0..companions).map(|_| self::name(&mut rng)).collect::<Vec<_>>().join("、"));
+                let commitment = pii::commitment(
+                    &salt,
+                    &[("name", Some(&name)), ("id_number", Some(&id_number)), ("phone", Some(&phone)), ("companion_names", companion_names.as_deref())],
+                );
                 let host_id = host_ids.get(rng.gen_range(0..host_ids.len().max(1))).copied();
                 let host: String = match host_id {
                     Some(id) => tx.query_row("SELECT name FROM staff WHERE id = ?1", [id], |r| r.get(0))?,
@@ -143,8 +150,8 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                 let out_at = (!still_inside).then(|| at + rng.gen_range(10..240) * 60_000);
                 tx.execute(
                     "INSERT INTO visit (uid, name, doc_type, id_number, phone, pii_salt, pii_commitment, organisation, host, host_staff_id, purpose,
-                         companions, plate, checked_in_at_ms, checked_in_by, checked_out_at_ms, checked_out_by)
-                     VALUES (?1, ?2, 'resident_id', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                         companions, companion_names, plate, checked_in_at_ms, checked_in_by, checked_out_at_ms, checked_out_by)
+                     VALUES (?1, ?2, 'resident_id', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                     rusqlite::params![
                         uuid::Uuid::now_v7().to_string(),
                         name,
@@ -156,7 +163,8 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                         host,
                         host_id,
                         PURPOSES[rng.gen_range(0..PURPOSES.len())],
-                        rng.gen_range(0..3),
+                        companions,
+                        companion_names,
                         rng.gen_bool(0.2).then(|| plate(&mut rng)),
                         at,
                         actor.guard_id,
@@ -216,8 +224,29 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
         made += batch;
     }
     report.passes = made;
+    report.pass_scans = scan_some_passes(db, actor, DEMO_PASS_SCANS)?;
     db.write(|tx| search::optimise(tx))?;
     Ok(report)
+}
+
+/// How many of the demo's passes are scanned at the gate (some of them out again).
+const DEMO_PASS_SCANS: u64 = 30;
+
+/// Scans the first `count` passes in at the gate, the desk's way, and every third one out
+/// again, starting with the first: the gate scans both ways, so holders inside are counted.
+fn scan_some_passes(db: &Db, actor: &Actor, count: u64) -> Result<u64> {
+    use crate::passes::scan::{self, Direction};
+    let codes: Vec<String> = db.read(|c| Ok(c.prepare("SELECT code FROM pass ORDER BY id LIMIT ?1")?.query_map([count as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))?;
+    let mut scans = 0;
+    for (i, code) in codes.iter().enumerate() {
+        let directions: &[Direction] = if i % 3 == 0 { &[Direction::In, Direction::Out] } else { &[Direction::In] };
+        for &direction in directions {
+            scan::scan(db, actor, code, direction)?;
+            db.write(|tx| audit::append(tx, Event::new("demo_pass_scan_generated", Some(actor))))?;
+            scans += 1;
+        }
+    }
+    Ok(scans)
 }
 
 /// The name and purpose of the `stress` command's check-ins, which go through the desk's own
@@ -235,7 +264,7 @@ pub fn refuse_live_database(conn: &rusqlite::Connection) -> Result<()> {
         ("pick-ups", format!("(SELECT count(*) FROM pickup) - {}", made_by_demo("demo_pickup_generated"))),
         ("duty entries", format!("(SELECT count(*) FROM duty_entry) - {}", made_by_demo("demo_duty_entry_generated"))),
         ("passes", format!("(SELECT count(*) FROM pass) - {}", made_by_demo("demo_pass_generated"))),
-        ("pass scans", "(SELECT count(*) FROM pass_scan)".into()),
+        ("pass scans", format!("(SELECT count(*) FROM pass_scan) - {}", made_by_demo("demo_pass_scan_generated"))),
         ("handovers", "(SELECT count(*) FROM handover)".into()),
         ("exit permits", "(SELECT count(*) FROM exit_permit)".into()),
         ("deliveries", "(SELECT count(*) FROM delivery)".into()),
@@ -272,8 +301,8 @@ fn vehicle(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64, still_inside: 
     let out_at = (!still_inside).then(|| at + rng.gen_range(5..180) * 60_000);
     tx.execute(
         "INSERT INTO vehicle_visit (uid, plate, plate_kind, vehicle_type, driver_name, driver_phone, driver_id_number, pii_salt, pii_commitment,
-             organisation, purpose, checked_in_at_ms, checked_in_by, checked_out_at_ms, checked_out_by)
-         VALUES (?1, ?2, 'standard', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             organisation, purpose, checked_in_at_ms, checked_in_by, checked_out_at_ms, checked_out_by, passengers)
+         VALUES (?1, ?2, 'standard', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         rusqlite::params![
             uuid::Uuid::now_v7().to_string(),
             plate(rng),
@@ -289,6 +318,7 @@ fn vehicle(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64, still_inside: 
             actor.guard_id,
             out_at,
             out_at.map(|_| actor.guard_id),
+            rng.gen_range(0..4),
         ],
     )?;
     let id = tx.last_insert_rowid();

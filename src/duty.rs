@@ -294,6 +294,8 @@ pub struct DutyReport {
     #[ts(type = "number")]
     pub vehicles_in: i64,
     pub handovers: Vec<crate::handover::HandoverBrief>,
+    /// Takeovers without handover (接班未交接) in the day: flagged on the report.
+    pub takeovers: Vec<crate::on_duty::Takeover>,
     pub open_items: Vec<FollowUpRow>,
     #[ts(type = "number | null")]
     pub closed_at_ms: Option<i64>,
@@ -773,6 +775,7 @@ pub fn report(db: &Db, actor: &Actor, day: &str) -> Result<DutyReport> {
             visitors_in: count("SELECT count(*) FROM visit WHERE checked_in_at_ms >= ?1 AND checked_in_at_ms < ?2")?,
             vehicles_in: count("SELECT count(*) FROM vehicle_visit WHERE checked_in_at_ms >= ?1 AND checked_in_at_ms < ?2")?,
             handovers: crate::handover::briefs_between(conn, from, to)?,
+            takeovers: crate::on_duty::takeovers_between(conn, from, to)?,
             open_items: open_items_conn(conn, today)?,
             closed_at_ms: closed.as_ref().map(|(at, _)| *at),
             closed_by: closed.map(|(_, by)| by).unwrap_or_default(),

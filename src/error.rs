@@ -112,6 +112,12 @@ pub enum ErrorCode {
     GoodsHeld,
     /// `demo` or `stress` on a database holding records made at a gate (params `kind`, `count`).
     DemoOnLiveDatabase,
+    /// Another guard is on duty and has not handed over (param `name`).
+    HandoverRequired,
+    /// A handover's outgoing guard is not the guard on duty (param `name`).
+    NotOnDuty,
+    /// A takeover without handover, but this guard is on duty already.
+    NoHandoverPending,
     AlreadyReturned,
     NotReturnable,
     SignatureInvalid,

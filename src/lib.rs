@@ -18,6 +18,8 @@ pub mod error;
 pub mod goods;
 pub mod guards;
 pub mod handover;
+pub mod headcount;
+pub mod on_duty;
 pub mod passes;
 pub mod photo;
 pub mod pickups;

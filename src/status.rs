@@ -1,4 +1,4 @@
-//! The status bar's facts: site and gate, guard on duty, duty day, who is on site.
+//! The status bar's facts: site and gate, guard on duty, duty day, how many people are on site.
 //!
 //! Must not: format the clock for display (the UI ticks it). Called by: the shell.
 
@@ -8,7 +8,9 @@ use ts_rs::TS;
 use crate::db::Db;
 use crate::error::Result;
 use crate::guards::Actor;
-use crate::{duty, goods, site, vehicles, visits};
+use crate::headcount::{self, HeadcountTally};
+use crate::on_duty::{self, OnDuty, Takeover};
+use crate::{duty, goods, site, vehicles};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -20,8 +22,11 @@ pub struct StatusBar {
     pub duty_day: String,
     #[ts(type = "number")]
     pub now_ms: i64,
+    /// People on site (visitors with companions, vehicles' occupants, pass holders inside).
     #[ts(type = "number")]
     pub people_on_site: i64,
+    /// The same per group, in the roster's order.
+    pub people_by_kind: Vec<HeadcountTally>,
     #[ts(type = "number")]
     pub vehicles_on_site: i64,
     /// Returnable goods past their due date.
@@ -39,6 +44,10 @@ pub struct StatusBar {
     pub open_items_overdue: i64,
     /// The PC's clock reads earlier than times already recorded: records may be misdated.
     pub clock_suspect: bool,
+    /// The guard on duty at this desk.
+    pub on_duty: Option<OnDuty>,
+    /// Takeovers without handover (接班未交接) in the current duty day: the dashboard flags them.
+    pub takeovers: Vec<Takeover>,
 }
 
 pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
@@ -48,6 +57,8 @@ pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
         let settings = site::read_settings(conn)?;
         let (patrols_done, patrols_required) = duty::patrols_so_far(conn, db, now_ms)?;
         let open_items = duty::open_items_conn(conn, db.clock().local(now_ms).date_naive())?;
+        let people_by_kind = headcount::tallies(conn)?;
+        let (_, day_start_ms) = duty::current_day(conn, db, now_ms)?;
         Ok(StatusBar {
             patrols_done,
             patrols_required,
@@ -58,10 +69,13 @@ pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
             gate_name: settings.gate_name,
             guard_name: actor.name().to_string(),
             now_ms,
-            people_on_site: visits::count_on_site(conn)?,
+            people_on_site: people_by_kind.iter().map(|t| t.people).sum(),
+            people_by_kind,
             vehicles_on_site: vehicles::count_on_site(conn)?,
             goods_overdue: goods::count_overdue(conn, db.clock().local(now_ms).date_naive())?,
             clock_suspect,
+            on_duty: on_duty::current(conn)?,
+            takeovers: on_duty::takeovers_between(conn, day_start_ms, i64::MAX)?,
         })
     })
 }

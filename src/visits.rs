@@ -188,22 +188,6 @@ pub struct ReturningVisitor {
     pub visits: i64,
 }
 
-/// Everyone on site now, for a roll call (人员清点).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Roster {
-    pub site_name: String,
-    pub gate_name: String,
-    #[ts(type = "number")]
-    pub generated_at_ms: i64,
-    pub generated_by: String,
-    pub people: Vec<VisitRow>,
-    #[ts(type = "number")]
-    pub people_count: i64,
-    /// Vehicles inside now, oldest first.
-    pub vehicles: Vec<crate::vehicles::VehicleRow>,
-}
-
 struct Valid {
     name: String,
     doc_type: DocType,
@@ -587,28 +571,6 @@ pub fn list_today(db: &Db, actor: &Actor) -> Result<Vec<VisitRow>> {
     })?;
     mark_overstays(db, &mut rows, settings.closing_time());
     Ok(rows)
-}
-
-/// The evacuation roster: everyone on site now, oldest arrival first (the order of a roll call).
-pub fn roster(db: &Db, actor: &Actor) -> Result<Roster> {
-    let mut people = list_on_site(db, actor)?;
-    people.reverse();
-    let mut vehicles = crate::vehicles::list_on_site(db, actor)?;
-    vehicles.reverse();
-    let settings = site::settings(db)?;
-    Ok(Roster {
-        site_name: settings.site_name,
-        gate_name: settings.gate_name,
-        generated_at_ms: db.clock().now_ms(),
-        generated_by: actor.name.clone(),
-        people_count: people.len() as i64,
-        people,
-        vehicles,
-    })
-}
-
-pub(crate) fn count_on_site(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM visit WHERE checked_out_at_ms IS NULL", [], |r| r.get(0))?)
 }
 
 #[cfg(test)]

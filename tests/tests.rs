@@ -11,6 +11,7 @@ mod duty;
 mod encryption;
 mod faults;
 mod handover;
+mod headcount;
 mod import_fuzz;
 mod limits;
 mod guards;

@@ -60,11 +60,12 @@ impl Fixture {
         guards::list_login_guards(&self.db).unwrap().into_iter().find(|g| g.name == name).expect("guard exists").id
     }
 
-    /// Logs in and returns the actor.
+    /// Logs in and returns the actor (whoever is on duty: the core's functions take any
+    /// logged-in guard; only the session keeps a guard who must take over from the desk).
     pub fn log_in(&self, name: &str, pin: &str) -> Actor {
         let mut session = Session::new();
         session.log_in(&self.db, self.guard_id(name), pin).expect("login");
-        session.actor(&self.db).expect("actor")
+        session.handover_actor(&self.db).expect("actor")
     }
 
     pub fn supervisor(&self) -> Actor {

@@ -195,6 +195,6 @@ fn a_watchlisted_plate_raises_the_banner_and_overnight_vehicles_stand_out() {
     assert!(!row.overnight);
     fx.clock.advance(chrono::Duration::hours(15));
     assert!(vehicles::list_on_site(&fx.db, &guard).unwrap()[0].overnight);
-    let roster = gatehouse::visits::roster(&fx.db, &guard).unwrap();
-    assert_eq!(roster.vehicles.len(), 1);
+    let roster = gatehouse::headcount::roster(&fx.db, &guard).unwrap();
+    assert_eq!(roster.groups[1].rows.len(), 1);
 }

@@ -250,9 +250,9 @@ fn the_roster_lists_everyone_on_site_oldest_first() {
     fx.clock.advance(chrono::Duration::minutes(5));
     let gone = visits::check_in(&fx.db, &guard, &visitor("王芳")).unwrap();
     visits::check_out(&fx.db, &guard, &CheckOut { visit_id: gone.id, ..Default::default() }).unwrap();
-    let roster = visits::roster(&fx.db, &guard).unwrap();
-    assert_eq!(roster.people.iter().map(|v| v.id).collect::<Vec<_>>(), vec![first.id, second.id]);
-    assert_eq!((roster.people_count, roster.generated_by.as_str(), roster.site_name.as_str()), (2, "李保安", "示例学校"));
+    let roster = gatehouse::headcount::roster(&fx.db, &guard).unwrap();
+    assert_eq!(roster.groups[0].rows.iter().map(|v| v.id).collect::<Vec<_>>(), vec![first.id, second.id]);
+    assert_eq!((roster.total_people, roster.generated_by.as_str(), roster.site_name.as_str()), (2, "李保安", "示例学校"));
 }
 
 #[test]

@@ -61,6 +61,7 @@ pub fn run() {
             commands::app::setup_site,
             commands::session::list_login_guards,
             commands::session::log_in,
+            commands::session::take_over_without_handover,
             commands::session::log_out,
             commands::session::lock_session,
             commands::session::unlock_session,

@@ -86,6 +86,13 @@ impl Desk {
         Ok((session.actor(db)?, db))
     }
 
+    /// The logged-in guard for the handover's own commands, which also serve a guard who
+    /// must take over from the guard on duty first (see `Session::handover_actor`).
+    pub fn handover_actor(&self) -> Result<(Actor, &Db), AppError> {
+        let (mut session, db) = self.session()?;
+        Ok((session.handover_actor(db)?, db))
+    }
+
     /// Where the database key is kept (restores with a recovery key write it).
     pub fn key_file(&self) -> Result<KeyFile, AppError> {
         Ok(KeyFile::default_location()?)

@@ -639,3 +639,58 @@ fn a_voided_entry_stays_visible_marked_with_its_correction() {
         Ok(())
     });
 }
+
+#[test]
+fn another_guards_log_in_leads_into_the_handover_or_a_supervisors_takeover() {
+    e2e_test("another_guards_log_in_leads_into_the_handover_or_a_supervisors_takeover", init_db, |app| async move {
+        app.step("two-guards");
+        login(&app, SUPERVISOR, PIN).await?;
+        add_guard(&app, "李保安", "582947").await?;
+        add_guard(&app, "赵保安", "613048").await?;
+        app.click("logout-button").await?;
+
+        app.step("first-goes-on-duty");
+        login(&app, "李保安", "582947").await?;
+        ensure!(!app.visible_now("takeover-banner").await?, "the first guard is asked to take over");
+        wait_status_guard(&app, "李保安").await?;
+        app.click("logout-button").await?;
+
+        app.step("second-is-led-into-the-handover");
+        login(&app, "赵保安", "613048").await?;
+        let banner = app.text("takeover-banner").await?;
+        ensure!(banner.contains("李保安"), "takeover-banner is {banner:?}");
+        app.el("handover-wizard").await.context("the handover wizard under the banner")?;
+        let id_of = |name: &str| sqlite(app.db(), &format!("SELECT id FROM guard WHERE name = '{name}'"));
+        let (outgoing, incoming) = (id_of("李保安")?, id_of("赵保安")?);
+        app.wait_for("the wizard to hand over from 李保安 to 赵保安", || {
+            let (outgoing, incoming) = (outgoing.clone(), incoming.clone());
+            let app = &app;
+            async move {
+                let out = app.el("handover-outgoing-guard").await?.prop("value").await?.unwrap_or_default();
+                let inc = app.el("handover-incoming-guard").await?.prop("value").await?.unwrap_or_default();
+                Ok((out == outgoing && inc == incoming).then_some(()))
+            }
+        })
+        .await?;
+        // Nothing else opens until the desk changes hands.
+        app.click("nav-visitors").await?;
+        app.el("takeover-banner").await?;
+        ensure!(!app.visible_now("visitor-name").await?, "the visitor form opened before the takeover");
+
+        app.step("takeover-without-handover");
+        app.click("takeover-without-handover").await?;
+        approve_override(&app, PIN, "李保安临时离岗未交班").await?;
+        app.wait_gone("override-dialog").await?;
+        app.wait_gone("takeover-banner").await?;
+        wait_status_guard(&app, "赵保安").await?;
+        let flag = app.text("dashboard-takeovers").await?;
+        ensure!(flag.contains("赵保安") && flag.contains("李保安") && flag.contains(SUPERVISOR), "dashboard-takeovers is {flag:?}");
+        let saved = sqlite(
+            app.db(),
+            "SELECT w.how, g.name, p.name, s.name, w.reason FROM duty_watch w JOIN guard g ON g.id = w.guard_id \
+             JOIN guard p ON p.id = w.previous_guard_id JOIN guard s ON s.id = w.approved_by",
+        )?;
+        ensure!(saved == format!("without_handover|赵保安|李保安|{SUPERVISOR}|李保安临时离岗未交班"), "saved takeover is {saved:?}");
+        Ok(())
+    });
+}

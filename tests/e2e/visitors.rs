@@ -403,9 +403,25 @@ fn evacuation_roster_saved_as_pdf_lists_the_masked_ids() {
         let first = valid_id("611");
         let second = valid_id("622");
         check_in(&app, &Visitor { name: "周杰", id_number: &first, host: "李老师", purpose: "面试" }).await?;
-        check_in(&app, &Visitor { name: "吴敏", id_number: &second, host: "李老师", purpose: "开会" }).await?;
-        wait_on_site_row(&app, "吴敏").await?;
+        // A delegation: 吴敏 and 3 companions are 4 people on one record.
+        open_visitor_form(&app).await?;
+        app.type_into("visitor-name", "吴敏").await?;
+        app.type_into("visitor-id-number", &second).await?;
+        app.type_into("visitor-host", "李老师").await?;
+        app.type_into("visitor-purpose", "开会").await?;
+        app.type_into("visitor-companions", "3").await?;
+        app.click("visitor-submit").await?;
+        wait_toast(&app, "吴敏").await?;
+        let row = wait_on_site_row(&app, "吴敏").await?;
+        let party = inside(&row, "on-site-companions").await?.text().await?;
+        ensure!(party.contains('3'), "on-site-companions is {party:?}");
         wait_on_site_row(&app, "周杰").await?;
+        app.wait_for("the board to count 5 people", || async {
+            let count = app.text("on-site-count").await?;
+            let people = app.text("dashboard-people").await?;
+            Ok((count.contains('5') && people.trim() == "5").then_some(()))
+        })
+        .await?;
 
         app.step("save-pdf");
         app.click("roster-save-pdf").await?;
@@ -443,7 +459,10 @@ fn evacuation_roster_saved_as_pdf_lists_the_masked_ids() {
         }
         ensure!(!text.contains("19900307"), "the roster shows a birth date:\n{text}");
         ensure!(contains_loosely(&text, "人员清点表"), "the roster's title 人员清点表 is missing:\n{text}");
-        ensure!(contains_loosely(&text, "在场人数：2"), "the roster does not count 2 people:\n{text}");
+        ensure!(contains_loosely(&text, "在场人数：5"), "the roster does not count 5 people:\n{text}");
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        ensure!(contains_loosely(&compact, "访客（含随行人员）·5人"), "the visitors' group does not total 5:\n{text}");
+        ensure!(contains_loosely(&compact, "合计5人"), "the roster has no grand total of 5:\n{text}");
         Ok(())
     });
 }

@@ -90,7 +90,7 @@ pub fn get_duty_report(desk: State<'_, Desk>, day: String) -> CommandResult<Duty
 #[tauri::command(async)]
 pub fn get_shift_summary(desk: State<'_, Desk>) -> CommandResult<ShiftSummary> {
     guarded("get_shift_summary", || {
-        let (actor, db) = desk.actor()?;
+        let (actor, db) = desk.handover_actor()?;
         Ok(handover::summary(db, &actor)?)
     })
 }

@@ -1,6 +1,6 @@
 //! Login, lock and the status bar.
 
-use gatehouse::guards::{self, LoginGuard};
+use gatehouse::guards::{self, LoginGuard, SupervisorOverride};
 use gatehouse::session::SessionInfo;
 use gatehouse::status::{self, StatusBar};
 use tauri::State;
@@ -55,10 +55,19 @@ pub fn touch_session(desk: State<'_, Desk>) -> CommandResult<()> {
     })
 }
 
+/// Takes over the desk without a handover (接班未交接), approved by a supervisor.
+#[tauri::command(async)]
+pub fn take_over_without_handover(desk: State<'_, Desk>, approval: SupervisorOverride) -> CommandResult<SessionInfo> {
+    guarded("take_over_without_handover", || {
+        let (mut session, db) = desk.session()?;
+        Ok(session.take_over(db, &approval)?)
+    })
+}
+
 #[tauri::command(async)]
 pub fn get_status(desk: State<'_, Desk>) -> CommandResult<StatusBar> {
     guarded("get_status", || {
-        let (actor, db) = desk.actor()?;
+        let (actor, db) = desk.handover_actor()?;
         Ok(status::status(db, &actor)?)
     })
 }

@@ -85,7 +85,8 @@ pub fn set_registered_vehicle_active(desk: State<'_, Desk>, registered_id: i64, 
 #[tauri::command(async)]
 pub fn list_checklist(desk: State<'_, Desk>, list: ChecklistKind, all: bool) -> CommandResult<Vec<ChecklistItem>> {
     guarded("list_checklist", || {
-        let (actor, db) = desk.actor()?;
+        // The handover wizard reads its check list before the takeover.
+        let (actor, db) = desk.handover_actor()?;
         Ok(checklist::items(db, &actor, list, all)?)
     })
 }

@@ -2,7 +2,8 @@
 //! visitors, ID reveal, photos and the evacuation roster.
 
 use gatehouse::validate::document::DocType;
-use gatehouse::visits::{self, CheckOut, NewVisit, ReturningVisitor, Roster, VisitRow, VisitSlip};
+use gatehouse::headcount::{self, Roster};
+use gatehouse::visits::{self, CheckOut, NewVisit, ReturningVisitor, VisitRow, VisitSlip};
 use tauri::State;
 
 use super::{guarded, CommandResult};
@@ -76,7 +77,7 @@ pub fn get_visit_photo(desk: State<'_, Desk>, visit_id: i64) -> CommandResult<Op
 pub fn get_roster(desk: State<'_, Desk>) -> CommandResult<Roster> {
     guarded("get_roster", || {
         let (actor, db) = desk.actor()?;
-        Ok(visits::roster(db, &actor)?)
+        Ok(headcount::roster(db, &actor)?)
     })
 }
 

@@ -170,6 +170,8 @@ export const setupSite = (setup: SiteSetup) => call<SetUpDone>('setup_site', { s
 // --- session ---
 export const listLoginGuards = () => call<LoginGuard[]>('list_login_guards');
 export const logIn = (guardId: number, pin: string) => call<SessionInfo>('log_in', { guardId, pin });
+export const takeOverWithoutHandover = (approval: SupervisorOverride) =>
+  call<SessionInfo>('take_over_without_handover', { approval }, { write: true });
 export const logOut = () => call<null>('log_out');
 export const lockSession = () => call<null>('lock_session');
 export const unlockSession = (pin: string) => call<SessionInfo>('unlock_session', { pin });

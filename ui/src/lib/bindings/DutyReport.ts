@@ -2,8 +2,13 @@
 import type { DutyDay } from "./DutyDay";
 import type { FollowUpRow } from "./FollowUpRow";
 import type { HandoverBrief } from "./HandoverBrief";
+import type { Takeover } from "./Takeover";
 
 /**
  * The daily duty report (值班记录表) a supervisor prints.
  */
-export type DutyReport = { siteName: string, gateName: string, day: DutyDay, visitorsIn: number, vehiclesIn: number, handovers: Array<HandoverBrief>, openItems: Array<FollowUpRow>, closedAtMs: number | null, closedBy: string, generatedAtMs: number, };
+export type DutyReport = { siteName: string, gateName: string, day: DutyDay, visitorsIn: number, vehiclesIn: number, handovers: Array<HandoverBrief>, 
+/**
+ * Takeovers without handover (接班未交接) in the day: flagged on the report.
+ */
+takeovers: Array<Takeover>, openItems: Array<FollowUpRow>, closedAtMs: number | null, closedBy: string, generatedAtMs: number, };

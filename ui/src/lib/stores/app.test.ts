@@ -8,7 +8,7 @@ const { app, start, lockNow, logOut, changeLanguage, loggedIn } = await import('
 const api = await import('../api');
 const { currentLanguage } = await import('../i18n/index.svelte');
 
-const session = { guardId: 1, guardName: '王建国', role: 'supervisor' as const, idleLockMinutes: 5 };
+const session = { guardId: 1, guardName: '王建国', role: 'supervisor' as const, idleLockMinutes: 5, onDuty: null, handoverRequired: false };
 const baseState = { setupDone: true, language: 'zh-CN', session: null, locked: false, siteName: 'S', gateName: 'G' };
 
 function answer(result: unknown) {
