@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "setup_site",
     "list_login_guards",
     "log_in",
+    "take_over_without_handover",
     "log_out",
     "lock_session",
     "unlock_session",

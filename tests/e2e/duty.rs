@@ -664,11 +664,15 @@ fn another_guards_log_in_leads_into_the_handover_or_a_supervisors_takeover() {
         let (outgoing, incoming) = (id_of("李保安")?, id_of("赵保安")?);
         app.wait_for("the wizard to hand over from 李保安 to 赵保安", || {
             let (outgoing, incoming) = (outgoing.clone(), incoming.clone());
-            let app = &app;
+            let c = app.client();
             async move {
-                let out = app.el("handover-outgoing-guard").await?.prop("value").await?.unwrap_or_default();
-                let inc = app.el("handover-incoming-guard").await?.prop("value").await?.unwrap_or_default();
-                Ok((out == outgoing && inc == incoming).then_some(()))
+                // On the sign step, not shown yet: read the selects where they are.
+                let value = |id: &'static str| {
+                    let c = c.clone();
+                    async move { c.find(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await?.prop("value").await }
+                };
+                let (out, inc) = (value("handover-outgoing-guard").await?, value("handover-incoming-guard").await?);
+                Ok((out.as_deref() == Some(outgoing.as_str()) && inc.as_deref() == Some(incoming.as_str())).then_some(()))
             }
         })
         .await?;
