@@ -20,6 +20,7 @@ pub mod guards;
 pub mod handover;
 pub mod passes;
 pub mod photo;
+pub mod pickers;
 pub mod pickups;
 pub mod pii;
 pub mod qr;

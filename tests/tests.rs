@@ -18,6 +18,7 @@ mod hostile;
 mod migrations;
 mod session;
 mod passes;
+mod pickers;
 mod pickups;
 mod reports;
 mod search;
