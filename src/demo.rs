@@ -268,8 +268,8 @@ fn pickup(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64) -> Result<()> {
     );
     tx.execute(
         "INSERT INTO pickup (uid, child_name, class_name, picker_name, relation, picker_id_number, picker_phone, pii_salt, pii_commitment,
-             teacher, picked_up_at_ms, recorded_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             teacher, picked_up_at_ms, recorded_by, teacher_confirmation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'phone')",
         rusqlite::params![
             uuid::Uuid::now_v7().to_string(),
             child,

@@ -69,6 +69,12 @@ fn a_listed_picker_is_chosen_with_one_key_and_recorded_with_a_masked_phone() {
         let text = row.text().await?;
         ensure!(text.contains("139****4321") && !text.contains("13987654321"), "the row's phone is masked: {text:?}");
         wait_focus(&app, "pickup-child-name").await.context("the form is ready for the next child")?;
+
+        app.step("settings-lists");
+        open_settings(&app, "picker-classes").await?;
+        let class = app.text("picker-class-row").await?;
+        ensure!(class.contains("小一班"), "the class list is shown: {class:?}");
+        screenshot_at(&app, "picker-classes", "pickers-settings-zh").await?;
         Ok(())
     });
 }

@@ -749,7 +749,7 @@ export const en: Dictionary = {
       video: 'Video call',
     },
     onList: 'On the list',
-    unlistedTag: 'Not on the list · {teacher}{how}',
+    unlistedTag: 'Not on the list',
     keyHint: 'Keys 1–9 choose a listed picker, 0 someone not on the list; Enter records, Esc clears',
   },
   // issue 4: vehicles and goods

@@ -749,7 +749,7 @@ export const zhCN = {
       video: '视频确认',
     },
     onList: '名单内',
-    unlistedTag: '名单外 · {teacher}{how}',
+    unlistedTag: '名单外',
     keyHint: '数字键 1–9 选择名单上的接送人，0 为名单外人员；Enter 登记，Esc 清空',
   },
   // issue 4: vehicles and goods (车辆、物资)
