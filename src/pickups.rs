@@ -169,12 +169,16 @@ struct Picker {
     confirmation: Option<TeacherConfirmation>,
 }
 
+/// The chosen entry is not (or no longer) on this child's current list.
+fn no_longer_listed() -> Error {
+    Error::conflict(ErrorCode::PickerNotFound, "this picker is no longer on the child's list: look the child up again").on_field("picker_name")
+}
+
 /// A picker chosen from the child's current list; an ID number shown must match it.
 fn listed_picker(db: &Db, new: &NewPickup, id: i64, class_name: &str, child_name: &str, today: chrono::NaiveDate) -> Result<Picker> {
-    let not_listed = || Error::conflict(ErrorCode::PickerNotFound, "this picker is no longer on the child's list: look the child up again").on_field("picker_name");
-    let entry = db.read(|conn| pickers::current_entry(conn, id))?.ok_or_else(not_listed)?;
+    let entry = db.read(|conn| pickers::current_entry(conn, id))?.ok_or_else(no_longer_listed)?;
     if entry.class_name != class_name || entry.child_name != child_name {
-        return Err(not_listed());
+        return Err(no_longer_listed());
     }
     let id_number = match new.picker_id_number.trim() {
         "" => None,
@@ -230,6 +234,12 @@ pub fn record(db: &Db, actor: &Actor, new: &NewPickup) -> Result<PickupRow> {
     let approval = cleared.approval.clone();
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Guard)?;
+        // The list may have been replaced since it was read: the entry must still be on it.
+        if let Some(id) = picker.authorised_picker_id {
+            if pickers::current_entry(tx, id)?.is_none() {
+                return Err(no_longer_listed());
+            }
+        }
         let salt = pii::new_salt();
         let commitment = pii::commitment(
             &salt,

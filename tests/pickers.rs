@@ -296,3 +296,28 @@ fn removed_entries_lose_their_personal_data_after_the_retention_period_and_curre
     assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0, "idempotent");
     assert!(fx.db.read(audit::verify).unwrap().is_ok());
 }
+
+#[test]
+fn the_cli_import_reports_bad_rows_with_exit_1_and_imports_a_good_file() {
+    let fx = Fixture::new();
+    let run = |file: &std::path::Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+            .args(["--db", fx.path().to_str().unwrap(), "pickers", "import", file.to_str().unwrap(), "--pin", SUPERVISOR_PIN])
+            .env_remove("GATEHOUSE_DB")
+            .env("GATEHOUSE_KEY_FILE", fx.keys.path())
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let bad = fx.dir.path().join("bad.csv");
+    std::fs::write(&bad, "小一班,张小明,张伟,父亲,123,123X\n").unwrap();
+    let (code, stdout) = run(&bad);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("row 1, phone:") && stdout.contains("no list changed"), "{stdout}");
+    assert_eq!(fx.counts("authorised_picker").0, 0);
+    let good = fx.dir.path().join("good.csv");
+    std::fs::write(&good, LISTS).unwrap();
+    let (code, stdout) = run(&good);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("小一班: 3 added, 0 replaced"), "{stdout}");
+}
