@@ -75,6 +75,9 @@ fn a_listed_picker_is_chosen_with_one_key_and_recorded_with_a_masked_phone() {
         let class = app.text("picker-class-row").await?;
         ensure!(class.contains("小一班"), "the class list is shown: {class:?}");
         screenshot_at(&app, "picker-classes", "pickers-settings-zh").await?;
+        app.select("lang-switch", "en").await?;
+        app.wait_for("the English list title", || async { Ok(app.text("picker-classes").await?.contains("Class").then_some(())) }).await?;
+        screenshot_at(&app, "picker-classes", "pickers-settings-en").await?;
         Ok(())
     });
 }
