@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::guards::Actor;
-use crate::{checklist, duty, goods, guards, handover, on_duty, passes, pickups, pii, site, staff, vehicles, visits, watchlist};
+use crate::{checklist, duty, goods, guards, handover, on_duty, passes, pickers, pickups, pii, site, staff, vehicles, visits, watchlist};
 
 const DOMAIN: &[u8] = b"gatehouse/audit/v1";
 const GENESIS: [u8; 32] = [0; 32];
@@ -49,6 +49,7 @@ const AUDITED: &[&Audited] = &[
     &watchlist::AUDITED,
     &checklist::AUDITED,
     &visits::AUDITED,
+    &pickers::AUDITED,
     &pickups::AUDITED,
     &vehicles::REGISTERED_AUDITED,
     &vehicles::AUDITED,

@@ -269,6 +269,7 @@ pub fn refuse_live_database(conn: &rusqlite::Connection) -> Result<()> {
         ("exit permits", "(SELECT count(*) FROM exit_permit)".into()),
         ("deliveries", "(SELECT count(*) FROM delivery)".into()),
         ("watchlist entries", "(SELECT count(*) FROM watchlist)".into()),
+        ("authorised pickers", "(SELECT count(*) FROM authorised_picker)".into()),
     ];
     for (kind, sql) in kinds {
         let real: i64 = conn.query_row(&format!("SELECT {sql}"), [], |r| r.get(0))?;
@@ -338,8 +339,8 @@ fn pickup(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64) -> Result<()> {
     );
     tx.execute(
         "INSERT INTO pickup (uid, child_name, class_name, picker_name, relation, picker_id_number, picker_phone, pii_salt, pii_commitment,
-             teacher, picked_up_at_ms, recorded_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             teacher, picked_up_at_ms, recorded_by, teacher_confirmation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'phone')",
         rusqlite::params![
             uuid::Uuid::now_v7().to_string(),
             child,

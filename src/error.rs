@@ -79,6 +79,19 @@ pub enum ErrorCode {
     WatchlistDenied,
     WatchlistEntryNotFound,
     WatchlistNeedsKey,
+    /// A pick-up by someone not on the child's authorised pickers list, without the class
+    /// teacher's confirmation (name and how).
+    PickerNotListed,
+    /// An authorised picker chosen that is not on this child's current list.
+    PickerNotFound,
+    /// Not the last four characters of an ID number.
+    PickerIdLast4Format,
+    /// The ID number shown does not end in the four characters on the list.
+    PickerIdMismatch,
+    /// The same picker twice for a child in one import file.
+    PickerDuplicate,
+    /// A class without an authorised pickers list.
+    PickerClassNotFound,
     StaffNotFound,
     StaffExists,
     ImportRow,

@@ -22,6 +22,7 @@ pub mod headcount;
 pub mod on_duty;
 pub mod passes;
 pub mod photo;
+pub mod pickers;
 pub mod pickups;
 pub mod pii;
 pub mod qr;

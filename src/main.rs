@@ -118,6 +118,24 @@ enum Command {
     /// Exports records of a range of duty days as CSV or XLSX.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Kindergarten authorised pickers lists (接送人名单).
+    #[command(subcommand)]
+    Pickers(PickersCommand),
+}
+
+#[derive(Subcommand)]
+enum PickersCommand {
+    /// Imports a CSV or XLSX sheet of authorised pickers, as the settings screen does: the
+    /// classes in it have their lists replaced, all rows or none (as the first active
+    /// supervisor, PIN asked with --pin). Exit 0 when imported, 1 when a row has a problem.
+    Import {
+        /// The sheet (`.xlsx`, else read as CSV); at most 10 MB.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The importing supervisor's PIN.
+        #[arg(long)]
+        pin: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -296,8 +314,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let db = Db::open(&path, Clock::System, &keys)?;
             let report = gatehouse::retention::purge_due(&db)?;
             println!(
-                "purged personal data older than {} days: {} visits, {} pick-ups, {} vehicle visits, {} old restore copies",
-                report.retention_days, report.visits, report.pickups, report.vehicle_visits, report.leftover_files
+                "purged personal data older than {} days: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} old restore copies",
+                report.retention_days, report.visits, report.pickups, report.vehicle_visits, report.authorised_pickers, report.leftover_files
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -308,6 +326,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Pass(command) => pass(&path, &keys, command),
+        Command::Pickers(PickersCommand::Import { file, pin }) => import_pickers(&path, &keys, &file, &pin),
         Command::Export(ExportCommand::Visits { from, to, format, out, full_ids, pin }) => {
             use gatehouse::reports::{self, DateRange, Format, IdNumbers};
             let range = DateRange::parse(&from, &to)?;
@@ -539,6 +558,27 @@ fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<
             Ok(if check.outcome == scan::Outcome::Valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
+}
+
+fn import_pickers(path: &std::path::Path, keys: &KeyFile, file: &std::path::Path, pin: &str) -> Result<ExitCode, Error> {
+    // Refused by its size before it is read into memory.
+    gatehouse::sheet::check_file_size("import_file", usize::try_from(std::fs::metadata(file)?.len()).unwrap_or(usize::MAX))?;
+    let bytes = std::fs::read(file)?;
+    let db = Db::open(path, Clock::System, keys)?;
+    let actor = supervisor(&db, pin)?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let report = gatehouse::pickers::import(&db, &actor, &name, &bytes)?;
+    for problem in &report.problems {
+        println!("row {}, {}: {}", problem.row, problem.field, problem.message);
+    }
+    if !report.problems.is_empty() {
+        println!("no list changed: {} problem(s); fix the rows and import the whole file again", report.problems.len());
+        return Ok(ExitCode::from(1));
+    }
+    for class in &report.classes {
+        println!("{}: {} added, {} replaced", class.class_name, class.added, class.removed);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `KEY_ID  own|imported  LABEL  STATE` (tab-separated; STATE: current, retired, verifies or distrusted with when, by whom and why).

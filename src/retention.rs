@@ -10,8 +10,10 @@
 //!
 //! Decisions (written down as the brief asks):
 //! - Kinds: visits and vehicle visits once they have ended (checked out) and their check-out
-//!   is older than the period; pick-ups by their time. Records still on site are never
-//!   purged. Passes are not in scope (a pass is held until it expires or is revoked).
+//!   is older than the period; pick-ups by their time; kindergarten authorised pickers
+//!   (`pickers`) once they have been off the list (replaced by a later import of their
+//!   class, or the class removed) for the period: an entry on a current list is in use and
+//!   is kept. Records still on site are never purged. Passes are not in scope (a pass is held until it expires or is revoked).
 //! - Kept: times, hosts, purposes, counts (companions, passengers), organisation, notes,
 //!   the guards, and plates. A plate names a vehicle, not a person, it is what the vehicle
 //!   statistics count, and it is part of the record's audit snapshot (removing it would
@@ -42,7 +44,7 @@ use crate::audit::{self, Audited, Event};
 use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::search::{self, SearchKind};
-use crate::{backup, pickups, site, vehicles, visits};
+use crate::{backup, pickers, pickups, site, vehicles, visits};
 
 /// Records purged per transaction.
 const BATCH: i64 = 200;
@@ -58,6 +60,9 @@ pub struct PurgeReport {
     pub pickups: i64,
     #[ts(type = "number")]
     pub vehicle_visits: i64,
+    /// Kindergarten authorised pickers removed from their class's list.
+    #[ts(type = "number")]
+    pub authorised_pickers: i64,
     /// Restore leftovers (old copies of the database) deleted beside it.
     #[ts(type = "number")]
     pub leftover_files: i64,
@@ -70,7 +75,7 @@ pub struct PurgeReport {
 impl PurgeReport {
     /// Records purged (the leftover files are counted apart).
     pub fn total(&self) -> i64 {
-        self.visits + self.pickups + self.vehicle_visits
+        self.visits + self.pickups + self.vehicle_visits + self.authorised_pickers
     }
 }
 
@@ -79,14 +84,15 @@ struct Kind {
     audited: &'static Audited,
     /// SQL condition, `?1` = cutoff: the record ended before the cutoff.
     ended_before: &'static str,
-    /// Its entry in the search index, rebuilt from the purged row.
-    search: SearchKind,
+    /// Its entry in the search index, rebuilt from the purged row (none: not indexed).
+    search: Option<SearchKind>,
 }
 
-const KINDS: [Kind; 3] = [
-    Kind { audited: &visits::AUDITED, ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1", search: SearchKind::Visit },
-    Kind { audited: &pickups::AUDITED, ended_before: "picked_up_at_ms < ?1", search: SearchKind::Pickup },
-    Kind { audited: &vehicles::AUDITED, ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1", search: SearchKind::Vehicle },
+const KINDS: [Kind; 4] = [
+    Kind { audited: &visits::AUDITED, ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1", search: Some(SearchKind::Visit) },
+    Kind { audited: &pickups::AUDITED, ended_before: "picked_up_at_ms < ?1", search: Some(SearchKind::Pickup) },
+    Kind { audited: &vehicles::AUDITED, ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1", search: Some(SearchKind::Vehicle) },
+    Kind { audited: &pickers::AUDITED, ended_before: "removed_at_ms IS NOT NULL AND removed_at_ms < ?1", search: None },
 ];
 
 /// Purges one batch of one kind: returns how many records it touched.
@@ -105,7 +111,9 @@ fn purge_batch(tx: &Tx<'_>, kind: &Kind, cutoff_ms: i64, limit: i64) -> Result<i
     for id in &ids {
         update.execute([id])?;
         // The index holds the names too: rebuilt from the purged row, they leave it.
-        search::reindex(&tx.tx, kind.search, *id)?;
+        if let Some(search) = kind.search {
+            search::reindex(&tx.tx, search, *id)?;
+        }
     }
     Ok(ids.len() as i64)
 }
@@ -123,7 +131,7 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
     loop {
         let batch = db.write(|tx| {
             let mut left = BATCH;
-            let mut counts = [0i64; 3];
+            let mut counts = [0i64; KINDS.len()];
             for (i, kind) in KINDS.iter().enumerate() {
                 if left == 0 {
                     break;
@@ -138,6 +146,7 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
                         "visits": counts[0],
                         "pickups": counts[1],
                         "vehicle_visits": counts[2],
+                        "authorised_pickers": counts[3],
                         "retention_days": days,
                         "cutoff_ms": cutoff_ms,
                     })),
@@ -148,6 +157,7 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
         total.visits += batch[0];
         total.pickups += batch[1];
         total.vehicle_visits += batch[2];
+        total.authorised_pickers += batch[3];
         if batch.iter().sum::<i64>() < BATCH {
             break;
         }

@@ -2,11 +2,20 @@
 //!
 //! Supervisors keep the entries. At registration `screen` finds the entries a visitor
 //! matches: the same ID number, the same name, or a name that sounds the same (toneless
-//! pinyin: 张伟 matches 章伟), or the same plate. The guard must acknowledge every hit;
+//! pinyin: 张伟 matches 章伟), or the same plate. A surname with more than one reading
+//! (曾 zeng/ceng, 单 shan/dan, 解 xie/jie, 仇 qiu/chou, 朴 piao/pu, 查 zha/cha, 区 ou/qu …)
+//! sounds like every one of them (`name_sounds`): 曾伟 on the list matches a visitor
+//! written 增伟, and the other way round. Only the surname's readings are expanded: a
+//! given name's characters take their usual reading, so a name has a handful of sounds, not
+//! a product over every character. The comparison is done here in Rust over the active
+//! named entries (a watchlist holds hundreds of entries, not millions); the stored
+//! `name_pinyin` (the usual reading) is kept as it was, so no migration rewrites it.
+//!
+//! The guard must acknowledge every hit;
 //! a `deny` hit blocks check-in unless a supervisor overrides with PIN and reason (see
 //! `visits::check_in`). Must not: decide the check-in itself. Called by: `visits`, the shell.
 
-use pinyin::ToPinyin;
+use pinyin::{ToPinyin, ToPinyinMulti};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 use serde::{Deserialize, Serialize};
@@ -120,6 +129,26 @@ pub fn name_sound(name: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Every way `name` may be read aloud: `name_sound` with its first Chinese character (the
+/// surname) read each way the pinyin tables give for it, the usual reading first. `曾伟`
+/// gives `ceng wei` and `zeng wei`; a name without Chinese characters gives its one sound.
+pub fn name_sounds(name: &str) -> Vec<String> {
+    let usual = name_sound(name);
+    let Some((at, surname)) = name.char_indices().find(|(_, c)| c.to_pinyin().is_some()) else {
+        return vec![usual];
+    };
+    let rest = name_sound(&name[at + surname.len_utf8()..]);
+    let before = name_sound(&name[..at]);
+    let mut sounds = vec![usual];
+    for reading in surname.to_pinyin_multi().into_iter().flatten() {
+        let sound = [before.as_str(), reading.plain(), rest.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+        if !sounds.contains(&sound) {
+            sounds.push(sound);
+        }
+    }
+    sounds
+}
+
 /// Plates compare as the plate validator normalises them.
 fn plate_key(plate: &str) -> String {
     crate::validate::plate::normalise(plate)
@@ -130,29 +159,32 @@ pub(crate) fn screen_conn(conn: &Connection, query: &ScreenQuery) -> Result<Vec<
     let name = query.name.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let id_number = query.id_number.as_deref().map(cn_id::normalise).filter(|s| !s.is_empty());
     let plate = query.plate.as_deref().map(plate_key).filter(|s| !s.is_empty());
-    let sound = name.map(name_sound);
+    let sounds = name.map(name_sounds).unwrap_or_default();
+    // Exact keys in SQL; a named entry is then tested by sound (every reading of both
+    // surnames, see `name_sounds`), which SQL cannot compute.
     let mut stmt = conn.prepare(
-        "SELECT id, name, name_pinyin, id_number, plate, reason, action FROM watchlist
-         WHERE active = 1 AND (id_number = ?1 OR name = ?2 OR name_pinyin = ?3 OR plate = ?4)",
+        "SELECT id, name, id_number, plate, reason, action FROM watchlist
+         WHERE active = 1 AND (id_number = ?1 OR name IS NOT NULL OR plate = ?2)",
     )?;
-    let mut hits: Vec<WatchHit> = stmt
-        .query_map(rusqlite::params![id_number, name, sound, plate], |r| {
-            let entry_id: i64 = r.get(0)?;
-            let entry_name: Option<String> = r.get(1)?;
-            let entry_sound: Option<String> = r.get(2)?;
-            let entry_id_number: Option<String> = r.get(3)?;
-            let matched_by = if entry_id_number.is_some() && entry_id_number == id_number {
-                MatchKind::IdNumber
-            } else if entry_name.is_some() && entry_name.as_deref() == name {
-                MatchKind::Name
-            } else if entry_sound.is_some() && entry_sound == sound {
-                MatchKind::NameSound
-            } else {
-                MatchKind::Plate
-            };
-            Ok(WatchHit { entry_id, matched_by, name: entry_name, reason: r.get(5)?, action: r.get(6)? })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let candidates = stmt.query_map(rusqlite::params![id_number, plate], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?, r.get::<_, WatchAction>(5)?))
+    })?;
+    let mut hits = Vec::new();
+    for candidate in candidates {
+        let (entry_id, entry_name, entry_id_number, entry_plate, reason, action) = candidate?;
+        let matched_by = if entry_id_number.is_some() && entry_id_number == id_number {
+            MatchKind::IdNumber
+        } else if entry_name.is_some() && entry_name.as_deref() == name {
+            MatchKind::Name
+        } else if entry_name.as_deref().is_some_and(|n| name.is_some() && name_sounds(n).iter().any(|s| sounds.contains(s))) {
+            MatchKind::NameSound
+        } else if entry_plate.is_some() && entry_plate == plate {
+            MatchKind::Plate
+        } else {
+            continue;
+        };
+        hits.push(WatchHit { entry_id, matched_by, name: entry_name, reason, action });
+    }
     hits.sort_by_key(|h| (h.action != WatchAction::Deny, h.matched_by as u8, h.entry_id));
     Ok(hits)
 }
@@ -314,5 +346,25 @@ mod tests {
         assert_ne!(name_sound("张玮琪"), name_sound("张伟"));
         assert_eq!(name_sound("Li Na"), "lina");
         assert_eq!(name_sound("买买提·艾力"), "mai mai ti ai li");
+    }
+
+    #[test]
+    fn a_surname_with_several_readings_sounds_like_each() {
+        for (surname, readings) in [
+            ('曾', &["zeng", "ceng"][..]),
+            ('单', &["shan", "dan", "chan"]),
+            ('解', &["xie", "jie"]),
+            ('仇', &["qiu", "chou"]),
+            ('朴', &["piao", "pu"]),
+            ('查', &["zha", "cha"]),
+            ('区', &["ou", "qu"]),
+        ] {
+            let sounds = name_sounds(&format!("{surname}伟"));
+            for reading in readings {
+                assert!(sounds.contains(&format!("{reading} wei")), "{surname}: {sounds:?}");
+            }
+        }
+        assert_eq!(name_sounds("张伟"), vec!["zhang wei"], "one reading, one sound");
+        assert_eq!(name_sounds("Li Na"), vec!["lina"]);
     }
 }

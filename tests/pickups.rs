@@ -1,6 +1,6 @@
 //! Kindergarten pick-ups: recorded with the picker's identity, listed for the duty day.
 
-use gatehouse::pickups::{self, NewPickup};
+use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::ErrorCode;
 
 use crate::util::{valid_id, Fixture};
@@ -14,6 +14,8 @@ fn pickup(child: &str) -> NewPickup {
         picker_id_number: valid_id("19880808", 11),
         picker_phone: "13812345678".into(),
         teacher: "刘老师".into(),
+        teacher_confirmation: Some(TeacherConfirmation::Phone),
+        ..Default::default()
     }
 }
 

@@ -3,7 +3,7 @@
 //! stay, and every purge is one audit event with its counts.
 
 use gatehouse::guards::Actor;
-use gatehouse::pickups::{self, NewPickup};
+use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::site::{self, DataSettings};
 use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};
 use gatehouse::visits::{self, CheckOut, NewVisit};
@@ -66,6 +66,8 @@ fn pickup(child: &str, picker: &str, seq: u32) -> NewPickup {
         picker_id_number: valid_id("19880808", seq),
         picker_phone: format!("1590000{seq:04}"),
         teacher: "刘老师".into(),
+        teacher_confirmation: Some(TeacherConfirmation::Phone),
+        ..Default::default()
     }
 }
 

@@ -7,7 +7,7 @@ use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::duty::{self, EntryKind, NewEntry, Severity};
 use gatehouse::guards::Actor;
 use gatehouse::passes::{self, NewPass};
-use gatehouse::pickups::{self, NewPickup};
+use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::search::{self, SearchKind, SearchQuery, SearchResults};
 use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};
 use gatehouse::visits::{self, NewVisit};
@@ -38,6 +38,8 @@ fn pickup(child: &str, picker: &str) -> NewPickup {
         picker_id_number: valid_id("19880808", 11),
         picker_phone: "13812345678".into(),
         teacher: "刘老师".into(),
+        teacher_confirmation: Some(TeacherConfirmation::Phone),
+        ..Default::default()
     }
 }
 

@@ -19,6 +19,7 @@ mod hostile;
 mod migrations;
 mod session;
 mod passes;
+mod pickers;
 mod pickups;
 mod reports;
 mod search;

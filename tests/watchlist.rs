@@ -86,3 +86,54 @@ fn a_disabled_entry_no_longer_matches_and_only_supervisors_keep_the_list() {
     let empty = NewWatchEntry { reason: "x".into(), action: Some(WatchAction::Deny), ..Default::default() };
     assert_eq!(watchlist::add(&fx.db, &supervisor, &empty).unwrap_err().code(), ErrorCode::WatchlistNeedsKey);
 }
+
+/// Issue 14 item 9: a surname with several readings matches by every one of them, whichever
+/// side (the list or the visitor) is written with the ambiguous character.
+#[test]
+fn a_surname_with_several_readings_matches_by_every_reading() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    let screen = |name: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), ..Default::default() }).unwrap();
+    // (on the list, written by the visitor with another character of one of its readings)
+    let pairs = [
+        ("曾伟", &["增伟", "层伟"][..]),
+        ("单伟", &["善伟", "丹伟"]),
+        ("解伟", &["谢伟", "杰伟"]),
+        ("仇伟", &["邱伟", "抽伟"]),
+        ("朴伟", &["飘伟", "普伟"]),
+        ("查伟", &["渣伟", "茶伟"]),
+        ("区伟", &["欧伟", "驱伟"]),
+    ];
+    for (listed, _) in pairs {
+        watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some(listed.into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    }
+    for (listed, visitors) in pairs {
+        for visitor in visitors {
+            let hits = screen(visitor);
+            assert_eq!(
+                hits.iter().map(|h| (h.name.as_deref(), h.matched_by)).collect::<Vec<_>>(),
+                vec![(Some(listed), MatchKind::NameSound)],
+                "{visitor} should match {listed}"
+            );
+        }
+    }
+    // The other way round: the list has the plain character, the visitor the ambiguous one.
+    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("增强".into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    assert_eq!(screen("曾强").iter().map(|h| h.name.as_deref()).collect::<Vec<_>>(), vec![Some("增强")]);
+    // A different given name is not a hit, whatever the surname's readings.
+    assert!(screen("曾明").is_empty());
+}
+
+#[test]
+fn a_surname_with_a_single_reading_matches_only_that_sound() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("张芳".into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    let screen = |name: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), ..Default::default() }).unwrap();
+    assert_eq!(watchlist::name_sounds("张芳"), vec!["zhang fang"]);
+    assert_eq!(screen("章芳")[0].matched_by, MatchKind::NameSound);
+    assert!(screen("黄芳").is_empty());
+    assert!(screen("曾芳").is_empty());
+}

@@ -14,6 +14,7 @@ mod flows;
 mod harness;
 mod hostile;
 mod passes;
+mod pickups;
 mod recovery;
 mod reports;
 mod search;

@@ -1,5 +1,7 @@
-//! The staff directory (hosts), the watchlist and kindergarten pick-ups.
+//! The staff directory (hosts), the watchlist, kindergarten pick-ups and their authorised
+//! pickers lists.
 
+use gatehouse::pickers::{self, ChildPickers, ClassList, PickerImportReport};
 use gatehouse::pickups::{self, NewPickup, PickupRow};
 use gatehouse::staff::{self, ImportReport, NewStaff, StaffMember};
 use gatehouse::watchlist::{self, NewWatchEntry, ScreenQuery, WatchEntry, WatchHit};
@@ -93,5 +95,42 @@ pub fn list_pickups_today(desk: State<'_, Desk>, query: String) -> CommandResult
     guarded("list_pickups_today", || {
         let (actor, db) = desk.actor()?;
         Ok(pickups::list_today(db, &actor, &query)?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn find_child_pickers(desk: State<'_, Desk>, query: String) -> CommandResult<Vec<ChildPickers>> {
+    guarded("find_child_pickers", || {
+        let (actor, db) = desk.actor()?;
+        Ok(pickers::find_children(db, &actor, &query)?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn list_picker_classes(desk: State<'_, Desk>) -> CommandResult<Vec<ClassList>> {
+    guarded("list_picker_classes", || {
+        let (actor, db) = desk.actor()?;
+        Ok(pickers::list_classes(db, &actor)?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn import_pickers(desk: State<'_, Desk>, file_name: String, bytes: Vec<u8>) -> CommandResult<PickerImportReport> {
+    guarded("import_pickers", || {
+        let (actor, db) = desk.actor()?;
+        Ok(pickers::import(db, &actor, &file_name, &bytes)?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_picker_import_template() -> CommandResult<String> {
+    guarded("get_picker_import_template", || Ok(pickers::template_csv()))
+}
+
+#[tauri::command(async)]
+pub fn remove_picker_class(desk: State<'_, Desk>, class_name: String) -> CommandResult<i64> {
+    guarded("remove_picker_class", || {
+        let (actor, db) = desk.actor()?;
+        Ok(pickers::remove_class(db, &actor, &class_name)?)
     })
 }

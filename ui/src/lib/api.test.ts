@@ -121,12 +121,16 @@ describe('commands', () => {
       [() => api.addWatchlistEntry({ name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' }), 'add_watchlist_entry', { entry: { name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' } }],
       [() => api.setWatchlistEntryActive(2, true), 'set_watchlist_entry_active', { entryId: 2, active: true }],
       [() => api.listPickupsToday(''), 'list_pickups_today', { query: '' }],
+      [() => api.findChildPickers('小明'), 'find_child_pickers', { query: '小明' }],
+      [() => api.listPickerClasses(), 'list_picker_classes', undefined],
+      [() => api.getPickerImportTemplate(), 'get_picker_import_template', undefined],
+      [() => api.removePickerClass('小一班'), 'remove_picker_class', { className: '小一班' }],
     ];
     for (const [run, cmd, args] of calls) {
       await run();
       expect(invoke).toHaveBeenLastCalledWith(cmd, args);
     }
-    const pickup = { childName: '小明', className: '大一班', pickerName: '王芳', relation: '母亲', pickerIdNumber: '11010519491231002X', pickerPhone: '13800138000', teacher: '刘老师' };
+    const pickup = { childName: '小明', className: '大一班', pickerName: '王芳', relation: '母亲', pickerIdNumber: '11010519491231002X', pickerPhone: '13800138000', teacher: '刘老师', authorisedPickerId: null, teacherConfirmation: 'phone' as const, acknowledgedWatchlist: [], watchlistOverride: null };
     await api.recordPickup(pickup);
     expect(invoke).toHaveBeenLastCalledWith('record_pickup', { pickup });
   });

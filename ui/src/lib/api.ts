@@ -47,6 +47,7 @@ import type {
   NewEntry,
   ShiftSummary,
 } from './bindings';
+import type { ChildPickers, ClassList, PickerImportReport } from './bindings';
 import type { SetUpDone } from './bindings/SetUpDone';
 import type { ExportReport, Format, IdNumbers, Overview, RangeInput, ReportKind } from './bindings';
 import { emitApiEvent } from './events';
@@ -223,6 +224,14 @@ export const setWatchlistEntryActive = (entryId: number, active: boolean) =>
 // --- pick-ups (中途离园) ---
 export const recordPickup = (pickup: NewPickup) => call<PickupRow>('record_pickup', { pickup }, { write: true });
 export const listPickupsToday = (query: string) => call<PickupRow[]>('list_pickups_today', { query });
+/** Children on the authorised pickers lists whose name (or class) contains `query`. */
+export const findChildPickers = (query: string) => call<ChildPickers[]>('find_child_pickers', { query });
+export const listPickerClasses = () => call<ClassList[]>('list_picker_classes');
+export const importPickers = (fileName: string, bytes: number[]) =>
+  call<PickerImportReport>('import_pickers', { fileName, bytes }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
+export const getPickerImportTemplate = () => call<string>('get_picker_import_template');
+export const removePickerClass = (className: string) =>
+  call<number>('remove_picker_class', { className }, { write: true });
 
 // --- guards (supervisor) ---
 export const listGuards = () => call<GuardRow[]>('list_guards');

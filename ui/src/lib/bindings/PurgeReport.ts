@@ -5,6 +5,10 @@
  */
 export type PurgeReport = { visits: number, pickups: number, vehicleVisits: number, 
 /**
+ * Kindergarten authorised pickers removed from their class's list.
+ */
+authorisedPickers: number, 
+/**
  * Restore leftovers (old copies of the database) deleted beside it.
  */
 leftoverFiles: number, 
