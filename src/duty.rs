@@ -180,6 +180,21 @@ pub enum IncidentCategory {
 }
 
 impl IncidentCategory {
+    /// Every category, in the order the form offers them.
+    pub const ALL: [IncidentCategory; 6] = [
+        IncidentCategory::Fire,
+        IncidentCategory::Fight,
+        IncidentCategory::ForcedEntry,
+        IncidentCategory::Injury,
+        IncidentCategory::Theft,
+        IncidentCategory::Other,
+    ];
+
+    /// The stored and serialised name (`forced_entry`).
+    pub fn as_str(self) -> String {
+        enum_text(&self)
+    }
+
     /// Fire, fight, forced entry, injury and theft are reported at once (保卫处值班室, 110,
     /// 119, 120 or a named person), and the log says to whom and when.
     pub fn is_serious(self) -> bool {
