@@ -4,8 +4,16 @@
 //! Entries are never edited or deleted (triggers refuse it): a correction is a new entry
 //! that voids the old one with a reason, and both stay visible. An entry may be dated
 //! earlier within the current duty day, never in the future; a late entry keeps both
-//! times. A closed duty day takes no more entries. Must not: build the handover (see
-//! `handover`). Called by: the shell, `handover`, `status`.
+//! times. A closed duty day takes no more entries.
+//!
+//! Supervision (issue 14): a spot check (查岗) at the desk names the supervisor by guard id
+//! and is confirmed by that supervisor's own PIN; a phone check records the caller and is
+//! unverified. A follow-up item goes open → done (a guard's entry says it was corrected) →
+//! closed by a supervisor's re-check (复查, PIN), or back to open when the re-check reopens
+//! it; `REPEAT_AFTER_REOPENINGS` reopenings make it a repeat problem (屡查屡犯). A serious
+//! incident (fire, fight, forced entry, injury, theft) is saved only with whom it was
+//! reported to and when. Must not: build the handover (see `handover`).
+//! Called by: the shell, `handover`, `status`, `reports::supervision`.
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
@@ -489,7 +497,9 @@ pub(crate) fn reported_time(field: &'static str, at_ms: Option<i64>, now_ms: i64
     if at > now_ms {
         return Err(Error::invalid(field, ErrorCode::EntryInFuture, "the time reported cannot be in the future"));
     }
-    if let Some((after_field, after_ms)) = after.filter(|(_, after_ms)| at < *after_ms) {
+    // Guards type times to the minute: a report in the same minute as the event is fine.
+    let minute = |ms: i64| ms.div_euclid(60_000);
+    if let Some((after_field, after_ms)) = after.filter(|(_, after_ms)| minute(at) < minute(*after_ms)) {
         return Err(Error::invalid(field, ErrorCode::EndsBeforeStart, "it was reported before it happened: check both times")
             .with_param("startField", after_field)
             .with_param("startMs", after_ms));

@@ -4,7 +4,9 @@
 //! A handover is written once, sealed: triggers refuse any change, and the audit event of
 //! the seal carries the signatures' SHA-256. The slip prints the seal event's hash (short
 //! hex) so the paper anchors the digital record; every print is recorded and the second and
-//! later ones are reprints (补打). A problem in the joint check opens a follow-up item.
+//! later ones are reprints (补打). The sealing rule (issue 14): a handover seals when the
+//! joint check is all OK, or when every problem found comes with its follow-up item
+//! (限期整改: a deadline, and whom it was reported to and when); each then opens that item.
 //! Must not: switch the session (the shell does it through `session`).
 //! Called by: `session::Session::hand_over`, the shell, `duty` (daily report).
 

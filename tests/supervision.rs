@@ -248,6 +248,9 @@ fn a_serious_incident_is_not_saved_without_whom_it_was_reported_to_and_when() {
     assert_eq!(refused(late), (Some("reported_at_ms"), ErrorCode::EndsBeforeStart), "reported before it happened");
     assert_eq!(entries_today(&fx), 0, "nothing saved by a refused incident");
 
+    // Times are typed to the minute: reported in the same minute as it happened is fine.
+    let same_minute = NewEntry { occurred_at_ms: Some(T0_MS - 30_000), ..reported(T0_MS - 59_000) };
+    assert!(duty::add_entry(&fx.db, &guard, &same_minute).is_ok());
     let row = duty::add_entry(&fx.db, &guard, &NewEntry { occurred_at_ms: Some(T0_MS - 300_000), ..reported(T0_MS - 60_000) }).unwrap();
     assert_eq!((row.incident_category, row.reported_to.as_str(), row.reported_at_ms), (Some(IncidentCategory::ForcedEntry), "110", Some(T0_MS - 60_000)));
     // A typed name is as good as a preset.
@@ -255,6 +258,6 @@ fn a_serious_incident_is_not_saved_without_whom_it_was_reported_to_and_when() {
     duty::add_entry(&fx.db, &guard, &named).unwrap();
     // Not serious: saved without.
     duty::add_entry(&fx.db, &guard, &incident(IncidentCategory::Other)).unwrap();
-    assert_eq!(overview(&fx).supervision.serious_incidents, 2);
+    assert_eq!(overview(&fx).supervision.serious_incidents, 3);
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }

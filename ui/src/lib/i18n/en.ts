@@ -63,7 +63,7 @@ export const en: Dictionary = {
     replacement_from_ms: 'Left the post at',
     replacement_to_ms: 'Back at the post at',
     patrol_stops: 'Places patrolled',
-    occurred_at_ms: 'Time',
+    occurred_at_ms: 'Time it happened',
     follow_up_title: 'What must be corrected',
     follow_up_owner: 'Responsible',
     follow_up_deadline: 'Deadline',

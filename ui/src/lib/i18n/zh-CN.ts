@@ -63,7 +63,7 @@ export const zhCN = {
     replacement_from_ms: '离岗时间',
     replacement_to_ms: '回岗时间',
     patrol_stops: '巡查部位',
-    occurred_at_ms: '时间',
+    occurred_at_ms: '发生时间',
     follow_up_title: '整改事项',
     follow_up_owner: '责任人',
     follow_up_deadline: '整改期限',
