@@ -569,7 +569,11 @@ fn spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it()
                 })
                 .await?;
             ensure!(waiting.find_all(Locator::Css("[data-testid=\"open-item-close\"]")).await?.is_empty(), "a corrected item can be corrected again");
+            scroll_to(&app, "open-items").await?;
+            app.screen_png("open-item-awaiting-recheck")?;
             waiting.find(Locator::Css("[data-testid=\"open-item-review-close\"]")).await?.click().await?;
+            app.el("override-dialog").await?;
+            app.screen_png("recheck-dialog")?;
             approve_override(&app, PIN, "现场复查，画面清晰").await?;
             app.wait_gone("override-dialog").await?;
 
@@ -581,6 +585,16 @@ fn spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it()
                 &format!("SELECT count(*) FROM duty_entry WHERE closes_item_id = {item_id};"),
             )?;
             ensure!(n == "1", "{n} entries close item {item_id}");
+
+            app.step("reports");
+            app.click("nav-reports").await?;
+            scroll_to(&app, "reports-supervision-panel").await?;
+            let figures = app.text("reports-supervision").await?;
+            ensure!(figures.contains("电话查岗（未核实）"), "reports-supervision is {figures:?}");
+            app.screen_png("reports-supervision")?;
+            to_english(&app).await?;
+            scroll_to(&app, "reports-supervision-panel").await?;
+            app.screen_png("reports-supervision-en")?;
             Ok(())
         },
     );
@@ -658,6 +672,23 @@ fn a_voided_entry_stays_visible_marked_with_its_correction() {
     });
 }
 
+/// Scroll `[data-testid=id]` to the top of its scroll container (for a screenshot of it).
+async fn scroll_to(app: &App, id: &str) -> Result<()> {
+    app.el(id).await?;
+    app.js(&format!(r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'start'}});"#)).await?;
+    Ok(())
+}
+
+/// Switch the UI to English and wait for it.
+async fn to_english(app: &App) -> Result<()> {
+    app.select("lang-switch", "en").await?;
+    app.wait_for("<html lang=en>", || async {
+        let v = app.js("return document.documentElement.lang").await?;
+        Ok((v.as_str() == Some("en")).then_some(()))
+    })
+    .await
+}
+
 /// The error shown at `field` (`error-<field>`), waited for.
 async fn field_error(app: &App, field: &str) -> Result<String> {
     app.text(&format!("error-{field}")).await.with_context(|| format!("no error at {field}"))
@@ -700,6 +731,9 @@ fn a_desk_spot_check_is_confirmed_by_the_supervisors_own_pin() {
         let stored = sqlite(app.db(), "SELECT spot_check_verified || '/' || (spot_check_supervisor_id IS NOT NULL) FROM duty_entry;")?;
         ensure!(stored == "1/1", "stored as {stored:?}");
         app.screen_png("spot-check-confirmed")?;
+        to_english(&app).await?;
+        app.wait_gone("toast").await?;
+        app.screen_png("spot-check-confirmed-en")?;
         Ok(())
     });
 }
@@ -740,6 +774,11 @@ fn a_serious_incident_is_refused_without_reported_to_then_saved_with_it() {
         let stored = sqlite(app.db(), "SELECT incident_category || '/' || reported_to || '/' || (reported_at_ms IS NOT NULL) FROM duty_entry;")?;
         ensure!(stored == "fire/119/1", "stored as {stored:?}");
         app.screen_png("serious-incident-saved")?;
+        to_english(&app).await?;
+        app.wait_gone("toast").await?;
+        app.select("entry-incident-category", "theft").await?;
+        app.el("serious-hint").await?;
+        app.screen_png("serious-incident-en")?;
         Ok(())
     });
 }
@@ -774,6 +813,9 @@ fn a_failed_joint_check_leads_to_each_problems_follow_up_before_the_seal() {
         app.screen_png("handover-problem-follow-up")?;
         click_choice(&app, "handover-problem-reported-to-choice", "securityOffice").await?;
         app.click("handover-problem-reported-now").await?;
+        to_english(&app).await?;
+        scroll_to(&app, "handover-problem").await?;
+        app.screen_png("handover-problem-follow-up-en")?;
         click_centered(&app, "handover-next").await?;
         wait_step(&app, "items").await?;
         click_choice(&app, "handed-over-choice", "keys").await?;

@@ -107,7 +107,7 @@ export function supervisionTables(o: Overview): ReportTableSpec[] {
   return [
     {
       testid: 'reports-supervision',
-      columns: [{ label: t('reports.colMeasure') }, count(t('reports.colCount'))],
+      columns: [{ label: t('reports.colMeasure') }, count(t('reports.colNumber'))],
       rows: [
         figure('spotTotal', t('reports.spotTotal'), s.spotChecks.total),
         figure('spotVerified', t('reports.spotVerified'), s.spotChecks.verified),

@@ -282,6 +282,7 @@ export const en: Dictionary = {
     },
     seriousHint: 'Serious incident: report it at once and log whom you reported it to and when',
     reportedAt: 'reported at {time}',
+    reportedToAt: 'Reported to {to} at {time}',
     spotVerified: "Confirmed by the supervisor's PIN",
     spotUnverified: 'Unverified',
     spotEarlier: 'Earlier record',
@@ -1250,6 +1251,7 @@ export const en: Dictionary = {
     // issue 14: spot checks and follow-up items
     supervisionTitle: 'Spot checks and follow-ups',
     colMeasure: 'Measure',
+    colNumber: 'Number',
     spotTotal: 'Spot checks in all',
     spotVerified: "At the desk (supervisor's PIN)",
     spotUnverified: 'By phone (unverified)',

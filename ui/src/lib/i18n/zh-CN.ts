@@ -282,6 +282,7 @@ export const zhCN = {
     },
     seriousHint: '重大事件：须立即报告，并填写报告对象和报告时间',
     reportedAt: '报告于 {time}',
+    reportedToAt: '已报告：{to}（{time}）',
     spotVerified: '主管密码确认',
     spotUnverified: '未核实',
     spotEarlier: '旧记录',
@@ -1250,6 +1251,7 @@ export const zhCN = {
     // issue 14: spot checks and follow-up items
     supervisionTitle: '查岗与整改',
     colMeasure: '项目',
+    colNumber: '数量',
     spotTotal: '查岗合计',
     spotVerified: '现场查岗（主管密码确认）',
     spotUnverified: '电话查岗（未核实）',
