@@ -161,7 +161,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
 fn duty_rules() -> String {
     use crate::duty::{IncidentCategory, REPEAT_AFTER_REOPENINGS};
     let quoted = |keep: fn(&IncidentCategory) -> bool| {
-        IncidentCategory::ALL.iter().filter(|c| keep(c)).map(|c| format!("'{}'", c.as_str())).collect::<Vec<_>>().join(", ")
+        IncidentCategory::ALL.iter().filter(|c| keep(c)).map(|c| format!("'{}'", c.name())).collect::<Vec<_>>().join(", ")
     };
     format!(
         "// Generated with the bindings (src/bindings.rs) from the core's duty rules: do not edit.\n\

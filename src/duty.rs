@@ -199,7 +199,7 @@ impl IncidentCategory {
     ];
 
     /// The stored and serialised name (`forced_entry`).
-    pub fn as_str(self) -> String {
+    pub fn name(self) -> String {
         enum_text(&self)
     }
 
