@@ -83,6 +83,7 @@ const COMMANDS: &[&str] = &[
     "void_duty_entry",
     "get_duty_day",
     "list_open_items",
+    "review_follow_up",
     "list_key_places",
     "add_key_place",
     "set_key_place_active",

@@ -58,6 +58,7 @@ const AUDITED: &[&Audited] = &[
     &duty::KEY_PLACE_AUDITED,
     &duty::ENTRY_AUDITED,
     &duty::FOLLOW_UP_AUDITED,
+    &duty::REVIEW_AUDITED,
     &duty::DAY_CLOSE_AUDITED,
     &handover::AUDITED,
     &on_duty::AUDITED,

@@ -90,6 +90,9 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::duty::EntryKind,
         crate::duty::Severity,
         crate::duty::SpotCheckMode,
+        crate::duty::IncidentCategory,
+        crate::duty::FollowUpStatus,
+        crate::duty::ReviewOutcome,
         crate::duty::PatrolStop,
         crate::duty::NewFollowUp,
         crate::duty::NewEntry,
@@ -101,6 +104,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::handover::HandedOver,
         crate::handover::ShiftSummary,
         crate::handover::HandoverInput,
+        crate::handover::ProblemFollowUp,
         crate::handover::HandoverBrief,
         crate::handover::HandoverRow,
         crate::passes::PassKind,
@@ -136,6 +140,9 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::reports::VehicleStats,
         crate::reports::RefusedScan,
         crate::reports::RefusedScans,
+        crate::reports::SpotCheckCounts,
+        crate::reports::RepeatItem,
+        crate::reports::SupervisionStats,
         crate::reports::Format,
         crate::reports::IdNumbers,
         crate::reports::ReportKind,
@@ -158,7 +165,29 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         index.push_str(&format!("export type {{ {name} }} from './{name}';\n"));
     }
     files.push(("index.ts".to_string(), index));
+    files.push(("duty-rules.ts".to_string(), duty_rules()));
     Ok(files)
+}
+
+/// The duty log's rules the UI needs for instant feedback, as constants (import them from
+/// `$lib/bindings/duty-rules`): stated once, in the core.
+fn duty_rules() -> String {
+    use crate::duty::{IncidentCategory, REPEAT_AFTER_REOPENINGS};
+    let quoted = |keep: fn(&IncidentCategory) -> bool| {
+        IncidentCategory::ALL.iter().filter(|c| keep(c)).map(|c| format!("'{}'", c.name())).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "// Generated with the bindings (src/bindings.rs) from the core's duty rules: do not edit.\n\
+         import type {{ IncidentCategory }} from './IncidentCategory';\n\n\
+         /** Every incident category, in the order the form offers them. */\n\
+         export const INCIDENT_CATEGORIES: readonly IncidentCategory[] = [{}];\n\
+         /** Incidents that must say whom they were reported to and when (fire, fight, forced entry, injury, theft). */\n\
+         export const SERIOUS_INCIDENT_CATEGORIES: readonly IncidentCategory[] = [{}];\n\
+         /** Re-checks that reopened an item this many times make it a repeat problem (屡查屡犯). */\n\
+         export const REPEAT_AFTER_REOPENINGS = {REPEAT_AFTER_REOPENINGS};\n",
+        quoted(|_| true),
+        quoted(|c| c.is_serious()),
+    )
 }
 
 /// Compares (or, when `update`, rewrites) the bindings under `root`/`DIR`; returns the

@@ -4,8 +4,16 @@
 //! Entries are never edited or deleted (triggers refuse it): a correction is a new entry
 //! that voids the old one with a reason, and both stay visible. An entry may be dated
 //! earlier within the current duty day, never in the future; a late entry keeps both
-//! times. A closed duty day takes no more entries. Must not: build the handover (see
-//! `handover`). Called by: the shell, `handover`, `status`.
+//! times. A closed duty day takes no more entries.
+//!
+//! Supervision (issue 14): a spot check (查岗) at the desk names the supervisor by guard id
+//! and is confirmed by that supervisor's own PIN; a phone check records the caller and is
+//! unverified. A follow-up item goes open → done (a guard's entry says it was corrected) →
+//! closed by a supervisor's re-check (复查, PIN), or back to open when the re-check reopens
+//! it; `REPEAT_AFTER_REOPENINGS` reopenings make it a repeat problem (屡查屡犯). A serious
+//! incident (fire, fight, forced entry, injury, theft) is saved only with whom it was
+//! reported to and when. Must not: build the handover (see `handover`).
+//! Called by: the shell, `handover`, `status`, `reports::supervision`.
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
@@ -42,6 +50,10 @@ pub(crate) const ENTRY_AUDITED: Audited = Audited {
         "voids_entry_id",
         "void_reason",
         "closes_item_id",
+        "spot_check_supervisor_id",
+        "spot_check_verified",
+        "incident_category",
+        "reported_at_ms",
     ],
     pii_columns: &[], blob_digests: &[],
 };
@@ -61,9 +73,26 @@ pub(crate) const FOLLOW_UP_AUDITED: Audited = Audited {
         "opened_by_handover_id",
         "closed_at_ms",
         "closed_by_entry_id",
+        "reported_to",
+        "reported_at_ms",
+        "done_at_ms",
+        "done_by",
+        "closed_by",
     ],
     pii_columns: &[], blob_digests: &[],
 };
+
+pub(crate) const REVIEW_AUDITED: Audited = Audited {
+    entity: "follow_up_review",
+    table: "follow_up_review",
+    columns: &["id", "uid", "follow_up_id", "outcome", "note", "reviewed_by", "reviewed_at_ms"],
+    pii_columns: &[],
+    blob_digests: &[],
+};
+
+/// An item reopened by this many re-checks is a repeat problem (屡查屡犯): it was marked
+/// corrected, found not corrected, marked again and found again.
+pub const REPEAT_AFTER_REOPENINGS: i64 = 2;
 
 pub(crate) const KEY_PLACE_AUDITED: Audited =
     Audited { entity: "key_place", table: "key_place", columns: &["id", "uid", "name", "position", "active", "created_at_ms"], pii_columns: &[], blob_digests: &[] };
@@ -134,8 +163,71 @@ pub enum Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SpotCheckMode {
+    /// 现场查岗: the supervisor stands at the desk and confirms with their own PIN.
     InPerson,
+    /// 电话查岗: the caller's name or number is written down; nobody can confirm it (未核实).
     Phone,
+}
+
+/// What an incident was. The serious ones must say whom they were reported to and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentCategory {
+    /// 火情
+    Fire,
+    /// 打架斗殴
+    Fight,
+    /// 强行闯入
+    ForcedEntry,
+    /// 人员受伤
+    Injury,
+    /// 盗窃
+    Theft,
+    /// 其他
+    Other,
+}
+
+impl IncidentCategory {
+    /// Every category, in the order the form offers them.
+    pub const ALL: [IncidentCategory; 6] = [
+        IncidentCategory::Fire,
+        IncidentCategory::Fight,
+        IncidentCategory::ForcedEntry,
+        IncidentCategory::Injury,
+        IncidentCategory::Theft,
+        IncidentCategory::Other,
+    ];
+
+    /// The stored and serialised name (`forced_entry`).
+    pub fn name(self) -> String {
+        enum_text(&self)
+    }
+
+    /// Fire, fight, forced entry, injury and theft are reported at once (保卫处值班室, 110,
+    /// 119, 120 or a named person), and the log says to whom and when.
+    pub fn is_serious(self) -> bool {
+        !matches!(self, IncidentCategory::Other)
+    }
+}
+
+/// Where a follow-up item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpStatus {
+    /// 待整改
+    Open,
+    /// 已整改待复查: a guard marked it corrected; a supervisor's re-check closes or reopens it.
+    Done,
+    /// 已复查关闭 (or, before schema 13, closed by a guard's entry)
+    Closed,
+}
+
+/// A supervisor's re-check (复查) of an item marked corrected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewOutcome {
+    Close,
+    Reopen,
 }
 
 fn enum_text<T: Serialize>(value: &T) -> String {
@@ -181,10 +273,24 @@ pub struct NewEntry {
     pub reported_to: Option<String>,
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// When it was reported (serious incidents must say).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub reported_at_ms: Option<i64>,
+    #[serde(default)]
+    pub incident_category: Option<IncidentCategory>,
+    /// A phone spot check: the caller's name or number. A desk check: ignored (the core
+    /// writes the supervisor's name).
     #[serde(default)]
     pub spot_check_by: Option<String>,
     #[serde(default)]
     pub spot_check_mode: Option<SpotCheckMode>,
+    /// A desk spot check: the supervisor (a guard id) and their PIN.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub spot_check_supervisor_id: Option<i64>,
+    #[serde(default)]
+    pub spot_check_pin: Option<String>,
     #[serde(default)]
     pub replacement_guard: Option<String>,
     #[serde(default)]
@@ -217,7 +323,24 @@ pub struct FollowUpRow {
     pub opened_by: String,
     #[ts(type = "number | null")]
     pub closed_at_ms: Option<i64>,
+    /// Open and past its deadline.
     pub overdue: bool,
+    pub status: FollowUpStatus,
+    /// Whom the problem was reported to ("" when not recorded) and when.
+    pub reported_to: String,
+    #[ts(type = "number | null")]
+    pub reported_at_ms: Option<i64>,
+    /// When a guard marked it corrected (status `done`), and who.
+    #[ts(type = "number | null")]
+    pub done_at_ms: Option<i64>,
+    pub done_by: String,
+    /// The supervisor whose re-check closed it ("" for items closed before re-checks).
+    pub closed_by: String,
+    /// How many re-checks reopened it.
+    #[ts(type = "number")]
+    pub reopened: i64,
+    /// Reopened `REPEAT_AFTER_REOPENINGS` times or more (屡查屡犯).
+    pub repeat: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -237,9 +360,17 @@ pub struct EntryRow {
     pub text: String,
     pub guard: String,
     pub reported_to: String,
+    #[ts(type = "number | null")]
+    pub reported_at_ms: Option<i64>,
     pub severity: Option<Severity>,
+    pub incident_category: Option<IncidentCategory>,
     pub spot_check_by: String,
     pub spot_check_mode: Option<SpotCheckMode>,
+    #[ts(type = "number | null")]
+    pub spot_check_supervisor_id: Option<i64>,
+    /// true: confirmed by the supervisor's PIN at the desk; false: a phone check (未核实);
+    /// null: written before checks were confirmed (a name as the post wrote it down).
+    pub spot_check_verified: Option<bool>,
     pub replacement_guard: String,
     #[ts(type = "number | null")]
     pub replacement_from_ms: Option<i64>,
@@ -322,19 +453,75 @@ fn optional(field: &'static str, value: Option<&str>, max: usize) -> Result<Opti
     validate::optional_text(field, value, max)
 }
 
+/// Whom a problem was reported to, and when.
+pub(crate) struct Reported<'a> {
+    pub to: &'a str,
+    pub at_ms: i64,
+}
+
 /// Inserts a follow-up item opened by an entry or a handover.
-pub(crate) fn open_follow_up(tx: &Tx<'_>, actor: &Actor, new: &NewFollowUp, entry_id: Option<i64>, handover_id: Option<i64>) -> Result<i64> {
+pub(crate) fn open_follow_up(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    new: &NewFollowUp,
+    entry_id: Option<i64>,
+    handover_id: Option<i64>,
+    reported: Option<Reported<'_>>,
+) -> Result<i64> {
     let title = validate::required_text("follow_up_title", &new.title, 200)?;
     let owner = validate::required_text("follow_up_owner", &new.owner, SHORT_MAX)?;
     let deadline = validate::date("follow_up_deadline", &new.deadline)?;
     tx.execute(
-        "INSERT INTO follow_up (uid, title, owner, deadline, opened_at_ms, opened_by, opened_by_entry_id, opened_by_handover_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        rusqlite::params![uuid::Uuid::now_v7().to_string(), title, owner, deadline.to_string(), tx.now_ms(), actor.guard_id, entry_id, handover_id],
+        "INSERT INTO follow_up (uid, title, owner, deadline, opened_at_ms, opened_by, opened_by_entry_id, opened_by_handover_id, reported_to, reported_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            uuid::Uuid::now_v7().to_string(),
+            title,
+            owner,
+            deadline.to_string(),
+            tx.now_ms(),
+            actor.guard_id,
+            entry_id,
+            handover_id,
+            reported.as_ref().map(|r| r.to),
+            reported.as_ref().map(|r| r.at_ms)
+        ],
     )?;
     let id = tx.last_insert_rowid();
     audit::record_change(tx, &FOLLOW_UP_AUDITED, id, Event::new("follow_up_opened", Some(actor)))?;
     Ok(id)
+}
+
+/// A time something was reported: given, not in the future, not before `after_ms`
+/// (`after_field` names that earlier time).
+pub(crate) fn reported_time(field: &'static str, at_ms: Option<i64>, now_ms: i64, after: Option<(&'static str, i64)>) -> Result<i64> {
+    let at = at_ms.ok_or_else(|| Error::required(field))?;
+    if at > now_ms {
+        return Err(Error::invalid(field, ErrorCode::EntryInFuture, "the time reported cannot be in the future"));
+    }
+    // Guards type times to the minute: a report in the same minute as the event is fine.
+    let minute = |ms: i64| ms.div_euclid(60_000);
+    if let Some((after_field, after_ms)) = after.filter(|(_, after_ms)| minute(at) < minute(*after_ms)) {
+        return Err(Error::invalid(field, ErrorCode::EndsBeforeStart, "it was reported before it happened: check both times")
+            .with_param("startField", after_field)
+            .with_param("startMs", after_ms));
+    }
+    Ok(at)
+}
+
+/// A desk spot check: the chosen supervisor's own PIN, checked like every supervisor
+/// approval (same throttle as a log-in). Runs its own transaction: call before the write.
+fn confirm_spot_check(db: &Db, supervisor_id: Option<i64>, pin: Option<&str>) -> Result<Actor> {
+    let supervisor_id = supervisor_id.ok_or_else(|| Error::required("spot_check_supervisor_id"))?;
+    let pin = pin.filter(|p| !p.trim().is_empty()).ok_or_else(|| Error::required("spot_check_pin"))?;
+    let supervisor = guards::authenticate(db, supervisor_id, pin).map_err(|e| match e.code() {
+        ErrorCode::GuardNotFound => e.on_field("spot_check_supervisor_id"),
+        _ => e.on_field("spot_check_pin"),
+    })?;
+    db.read(|conn| guards::authorize(conn, &supervisor, Role::Supervisor)).map_err(|e| {
+        Error::new(e.kind(), ErrorCode::NotASupervisor, "a spot check is confirmed by a supervisor: pick a supervisor from the list").on_field("spot_check_supervisor_id")
+    })?;
+    Ok(supervisor)
 }
 
 /// Writes a new entry into the current duty day.
@@ -346,8 +533,11 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
     let replacement_guard = optional("replacement_guard", new.replacement_guard.as_deref(), SHORT_MAX)?;
     match new.kind {
         EntryKind::Incident if new.severity.is_none() => return Err(Error::required("severity")),
-        EntryKind::SpotCheck if spot_check_by.is_none() => return Err(Error::required("spot_check_by")),
+        EntryKind::Incident if new.incident_category.is_none() => return Err(Error::required("incident_category")),
         EntryKind::SpotCheck if new.spot_check_mode.is_none() => return Err(Error::required("spot_check_mode")),
+        EntryKind::SpotCheck if new.spot_check_mode == Some(SpotCheckMode::Phone) && spot_check_by.is_none() => {
+            return Err(Error::invalid("spot_check_by", ErrorCode::Required, "write down who called (name or number)"))
+        }
         EntryKind::Replacement if replacement_guard.is_none() => return Err(Error::required("replacement_guard")),
         EntryKind::Replacement => match (new.replacement_from_ms, new.replacement_to_ms) {
             (Some(from), Some(to)) if from < to => {}
@@ -363,6 +553,29 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
     let patrol_stops = validate_stops(new)?;
     let now = db.clock().now_ms();
     let occurred = new.occurred_at_ms.unwrap_or(now);
+    let category = new.incident_category.filter(|_| new.kind == EntryKind::Incident);
+    let serious = category.is_some_and(IncidentCategory::is_serious);
+    if serious && reported_to.is_none() {
+        return Err(Error::invalid("reported_to", ErrorCode::SeriousIncidentUnreported, "a serious incident must say whom it was reported to (保卫处值班室, 110, 119, 120 or a name)"));
+    }
+    let reported_at_ms = match (serious, new.reported_at_ms) {
+        (true, None) => {
+            return Err(Error::invalid("reported_at_ms", ErrorCode::SeriousIncidentUnreported, "a serious incident must say when it was reported"))
+        }
+        (_, Some(at)) if reported_to.is_some() => Some(reported_time("reported_at_ms", Some(at), now, Some(("occurred_at_ms", occurred)))?),
+        _ => None,
+    };
+    // The PIN is checked before the write, in its own transaction (a wrong PIN counts
+    // towards the supervisor's lock-out even though nothing is saved).
+    let spot_check = match (new.kind, new.spot_check_mode) {
+        (EntryKind::SpotCheck, Some(SpotCheckMode::InPerson)) => Some(confirm_spot_check(db, new.spot_check_supervisor_id, new.spot_check_pin.as_deref())?),
+        _ => None,
+    };
+    let (spot_check_by, spot_check_supervisor_id, spot_check_verified) = match (new.kind, &spot_check) {
+        (EntryKind::SpotCheck, Some(supervisor)) => (Some(supervisor.name.clone()), Some(supervisor.guard_id), Some(true)),
+        (EntryKind::SpotCheck, None) => (spot_check_by, None, Some(false)),
+        _ => (None, None, None),
+    };
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Guard)?;
         let (day, day_start) = current_day(tx, db, now)?;
@@ -378,8 +591,13 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
         }
         if let Some(item) = new.closes_item_id {
             let row = follow_up_row(tx, item, today(db))?;
-            if row.closed_at_ms.is_some() {
-                return Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed").on_field("closes_item_id"));
+            match row.status {
+                FollowUpStatus::Open => {}
+                FollowUpStatus::Done => {
+                    return Err(Error::conflict(ErrorCode::FollowUpAwaitingReview, "this item is already marked corrected: a supervisor's re-check closes it")
+                        .on_field("closes_item_id"))
+                }
+                FollowUpStatus::Closed => return Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed").on_field("closes_item_id")),
             }
         }
         let id = insert_entry(
@@ -392,9 +610,13 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
                 place: place.as_deref(),
                 text: &text,
                 reported_to: reported_to.as_deref(),
+                reported_at_ms,
                 severity: new.severity.as_ref().map(enum_text),
+                incident_category: category.as_ref().map(enum_text),
                 spot_check_by: spot_check_by.as_deref(),
-                spot_check_mode: new.spot_check_mode.as_ref().map(enum_text),
+                spot_check_mode: new.spot_check_mode.filter(|_| new.kind == EntryKind::SpotCheck).as_ref().map(enum_text),
+                spot_check_supervisor_id,
+                spot_check_verified,
                 replacement_guard: replacement_guard.as_deref(),
                 replacement_from_ms: new.replacement_from_ms.filter(|_| new.kind == EntryKind::Replacement),
                 replacement_to_ms: new.replacement_to_ms.filter(|_| new.kind == EntryKind::Replacement),
@@ -404,14 +626,58 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
             },
         )?;
         if let Some(follow_up) = &new.follow_up {
-            open_follow_up(tx, actor, follow_up, Some(id), None)?;
+            open_follow_up(tx, actor, follow_up, Some(id), None, None)?;
         }
+        // The entry says what was corrected; the item waits for a supervisor's re-check.
         if let Some(item) = new.closes_item_id {
-            tx.execute("UPDATE follow_up SET closed_at_ms = ?2, closed_by_entry_id = ?3 WHERE id = ?1", rusqlite::params![item, tx.now_ms(), id])?;
-            audit::record_change(tx, &FOLLOW_UP_AUDITED, item, Event::new("follow_up_closed", Some(actor)))?;
+            tx.execute("UPDATE follow_up SET done_at_ms = ?2, done_by = ?3 WHERE id = ?1", rusqlite::params![item, tx.now_ms(), actor.guard_id])?;
+            audit::record_change(tx, &FOLLOW_UP_AUDITED, item, Event::new("follow_up_done", Some(actor)).detail(serde_json::json!({ "entry": id })))?;
         }
         entry_row(tx, id, today(db))
     })
+}
+
+/// A supervisor's re-check (复查) of an item a guard marked corrected: closes it, or
+/// reopens it with the reason. The supervisor confirms with their own PIN at the desk, as
+/// every supervisor approval; `approval.reason` is the re-check's note.
+pub fn review_follow_up(db: &Db, actor: &Actor, item_id: i64, outcome: ReviewOutcome, approval: &guards::SupervisorOverride) -> Result<FollowUpRow> {
+    let today = today(db);
+    let row = db.read(|conn| {
+        guards::authorize(conn, actor, Role::Guard)?;
+        follow_up_row(conn, item_id, today)
+    })?;
+    ensure_awaiting_review(&row)?;
+    let (supervisor, note) = guards::approve_override(db, approval)?;
+    db.write(|tx| {
+        // Checked again inside the write: another desk may have re-checked it meanwhile.
+        ensure_awaiting_review(&follow_up_row(tx, item_id, today)?)?;
+        let (action, stored) = match outcome {
+            ReviewOutcome::Close => {
+                tx.execute("UPDATE follow_up SET closed_at_ms = ?2, closed_by = ?3 WHERE id = ?1", rusqlite::params![item_id, tx.now_ms(), supervisor.guard_id])?;
+                ("follow_up_closed", "closed")
+            }
+            ReviewOutcome::Reopen => {
+                tx.execute("UPDATE follow_up SET done_at_ms = NULL, done_by = NULL WHERE id = ?1", [item_id])?;
+                ("follow_up_reopened", "reopened")
+            }
+        };
+        tx.execute(
+            "INSERT INTO follow_up_review (uid, follow_up_id, outcome, note, reviewed_by, reviewed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), item_id, stored, note, supervisor.guard_id, tx.now_ms()],
+        )?;
+        let review_id = tx.last_insert_rowid();
+        audit::record_change(tx, &REVIEW_AUDITED, review_id, Event::new("follow_up_reviewed", Some(&supervisor)).detail(serde_json::json!({ "guard": actor.guard_uid })))?;
+        audit::record_change(tx, &FOLLOW_UP_AUDITED, item_id, Event::new(action, Some(&supervisor)))?;
+        follow_up_row(tx, item_id, today)
+    })
+}
+
+fn ensure_awaiting_review(row: &FollowUpRow) -> Result<()> {
+    match row.status {
+        FollowUpStatus::Done => Ok(()),
+        FollowUpStatus::Open => Err(Error::conflict(ErrorCode::FollowUpNotDone, "this item is not marked corrected yet: a guard records the correction first")),
+        FollowUpStatus::Closed => Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed")),
+    }
 }
 
 fn validate_stops(new: &NewEntry) -> Result<Option<String>> {
@@ -434,9 +700,13 @@ struct EntryFields<'a> {
     place: Option<&'a str>,
     text: &'a str,
     reported_to: Option<&'a str>,
+    reported_at_ms: Option<i64>,
     severity: Option<String>,
+    incident_category: Option<String>,
     spot_check_by: Option<&'a str>,
     spot_check_mode: Option<String>,
+    spot_check_supervisor_id: Option<i64>,
+    spot_check_verified: Option<bool>,
     replacement_guard: Option<&'a str>,
     replacement_from_ms: Option<i64>,
     replacement_to_ms: Option<i64>,
@@ -449,8 +719,8 @@ fn insert_entry(tx: &Tx<'_>, actor: &Actor, day: &str, kind: EntryKind, occurred
     tx.execute(
         "INSERT INTO duty_entry (uid, duty_day, kind, occurred_at_ms, recorded_at_ms, place, text, guard_id, reported_to, severity,
              spot_check_by, spot_check_mode, replacement_guard, replacement_from_ms, replacement_to_ms, patrol_places, voids_entry_id,
-             void_reason, closes_item_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             void_reason, closes_item_id, reported_at_ms, incident_category, spot_check_supervisor_id, spot_check_verified)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         rusqlite::params![
             uuid::Uuid::now_v7().to_string(),
             day,
@@ -471,6 +741,10 @@ fn insert_entry(tx: &Tx<'_>, actor: &Actor, day: &str, kind: EntryKind, occurred
             f.voids.map(|(id, _)| id),
             f.voids.map(|(_, reason)| reason),
             f.closes_item_id,
+            f.reported_at_ms,
+            f.incident_category,
+            f.spot_check_supervisor_id,
+            f.spot_check_verified,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -504,9 +778,13 @@ pub fn void_entry(db: &Db, actor: &Actor, entry_id: i64, reason: &str) -> Result
                 place: None,
                 text: &reason,
                 reported_to: None,
+                reported_at_ms: None,
                 severity: None,
+                incident_category: None,
                 spot_check_by: None,
                 spot_check_mode: None,
+                spot_check_supervisor_id: None,
+                spot_check_verified: None,
                 replacement_guard: None,
                 replacement_from_ms: None,
                 replacement_to_ms: None,
@@ -524,7 +802,8 @@ const SELECT_ENTRY: &str = "SELECT e.id, e.duty_day, e.kind, e.occurred_at_ms, e
         e.patrol_places, e.voids_entry_id, e.void_reason, e.closes_item_id,
         (SELECT v.id FROM duty_entry v WHERE v.voids_entry_id = e.id),
         (SELECT v.void_reason FROM duty_entry v WHERE v.voids_entry_id = e.id),
-        (SELECT f.id FROM follow_up f WHERE f.opened_by_entry_id = e.id)
+        (SELECT f.id FROM follow_up f WHERE f.opened_by_entry_id = e.id),
+        e.reported_at_ms, e.incident_category, e.spot_check_supervisor_id, e.spot_check_verified
      FROM duty_entry e JOIN guard g ON g.id = e.guard_id";
 
 fn map_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<(EntryRow, Option<i64>)> {
@@ -546,9 +825,13 @@ fn map_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<(EntryRow, Option<i64>)>
             text: r.get(6)?,
             guard: r.get(7)?,
             reported_to: text(8)?,
+            reported_at_ms: r.get(22)?,
             severity: enum_parse(r.get(9)?),
+            incident_category: enum_parse(r.get(23)?),
             spot_check_by: text(10)?,
             spot_check_mode: enum_parse(r.get(11)?),
+            spot_check_supervisor_id: r.get(24)?,
+            spot_check_verified: r.get(25)?,
             replacement_guard: text(12)?,
             replacement_from_ms: r.get(13)?,
             replacement_to_ms: r.get(14)?,
@@ -630,21 +913,38 @@ pub(crate) fn patrols_so_far(conn: &Connection, db: &Db, now_ms: i64) -> Result<
     Ok((done, min_patrols(conn)?))
 }
 
-const SELECT_FOLLOW_UP: &str =
-    "SELECT f.id, f.title, f.owner, f.deadline, f.opened_at_ms, g.name, f.closed_at_ms FROM follow_up f JOIN guard g ON g.id = f.opened_by";
+const SELECT_FOLLOW_UP: &str = "SELECT f.id, f.title, f.owner, f.deadline, f.opened_at_ms, g.name, f.closed_at_ms, f.reported_to, f.reported_at_ms,
+        f.done_at_ms, (SELECT name FROM guard WHERE id = f.done_by), (SELECT name FROM guard WHERE id = f.closed_by),
+        (SELECT count(*) FROM follow_up_review r WHERE r.follow_up_id = f.id AND r.outcome = 'reopened')
+     FROM follow_up f JOIN guard g ON g.id = f.opened_by";
 
 fn map_follow_up(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<FollowUpRow> {
     let deadline: String = r.get(3)?;
     let closed_at_ms: Option<i64> = r.get(6)?;
+    let done_at_ms: Option<i64> = r.get(9)?;
+    let status = match (closed_at_ms, done_at_ms) {
+        (Some(_), _) => FollowUpStatus::Closed,
+        (None, Some(_)) => FollowUpStatus::Done,
+        (None, None) => FollowUpStatus::Open,
+    };
+    let reopened: i64 = r.get(12)?;
     Ok(FollowUpRow {
         id: r.get(0)?,
         title: r.get(1)?,
         owner: r.get(2)?,
-        overdue: closed_at_ms.is_none() && NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| today > d),
+        overdue: status == FollowUpStatus::Open && NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").is_ok_and(|d| today > d),
         deadline,
         opened_at_ms: r.get(4)?,
         opened_by: r.get(5)?,
         closed_at_ms,
+        status,
+        reported_to: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        reported_at_ms: r.get(8)?,
+        done_at_ms,
+        done_by: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+        closed_by: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+        reopened,
+        repeat: reopened >= REPEAT_AFTER_REOPENINGS,
     })
 }
 

@@ -143,6 +143,17 @@ pub enum ErrorCode {
     EntryAlreadyVoided,
     FollowUpNotFound,
     FollowUpClosed,
+    /// A follow-up item marked corrected: only a supervisor's re-check (复查) moves it on.
+    FollowUpAwaitingReview,
+    /// A re-check of an item nobody has marked corrected yet.
+    FollowUpNotDone,
+    /// A guard picked to confirm something who is not a supervisor.
+    NotASupervisor,
+    /// A serious incident (fire, fight, forced entry, injury, theft) without whom it was
+    /// reported to, or when (the field says which).
+    SeriousIncidentUnreported,
+    /// A problem found in the handover's joint check without its follow-up item; param `item`.
+    ProblemNotFollowedUp,
     KeyPlaceExists,
     KeyPlaceNotFound,
     HandoverNotFound,

@@ -4,12 +4,13 @@
 //! A handover is written once, sealed: triggers refuse any change, and the audit event of
 //! the seal carries the signatures' SHA-256. The slip prints the seal event's hash (short
 //! hex) so the paper anchors the digital record; every print is recorded and the second and
-//! later ones are reprints (补打). A problem in the joint check opens a follow-up item.
+//! later ones are reprints (补打). The sealing rule (issue 14): a handover seals when the
+//! joint check is all OK, or when every problem found comes with its follow-up item
+//! (限期整改: a deadline, and whom it was reported to and when); each then opens that item.
 //! Must not: switch the session (the shell does it through `session`).
 //! Called by: `session::Session::hand_over`, the shell, `duty` (daily report).
 
 use base64::Engine;
-use chrono::Duration;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -108,6 +109,62 @@ pub struct HandoverInput {
     pub checklist: Vec<CheckResult>,
     pub handed_over: Vec<HandedOver>,
     pub notes: Option<String>,
+    /// One per problem of the joint check (`item` = the check item's label): its follow-up.
+    pub problems: Vec<ProblemFollowUp>,
+}
+
+/// What the two guards did about a problem found in the joint check: the follow-up item
+/// (限期整改) it opens, with a deadline, and whom it was reported to and when.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProblemFollowUp {
+    pub item: String,
+    /// Who sees to it; blank: the incoming guard.
+    pub owner: String,
+    /// `YYYY-MM-DD`
+    pub deadline: String,
+    /// e.g. 保卫处值班室, 110, 119, 120 or a name.
+    pub reported_to: String,
+    #[ts(type = "number | null")]
+    pub reported_at_ms: Option<i64>,
+}
+
+/// A problem's follow-up, checked.
+struct CheckedProblem {
+    title: String,
+    owner: Option<String>,
+    deadline: String,
+    reported_to: String,
+    reported_at_ms: i64,
+}
+
+/// The sealing rule: a handover seals when the joint check is all OK, or when every
+/// problem found has its follow-up with a deadline and whom it was reported to, and when.
+/// Errors name the field and (param `item`) the check item.
+fn check_problems(checklist: &[CheckResult], problems: &[ProblemFollowUp], now_ms: i64) -> Result<Vec<CheckedProblem>> {
+    let mut checked = Vec::new();
+    for failed in checklist.iter().filter(|c| !c.ok) {
+        let with_item = |e: Error| e.with_param("item", &failed.item);
+        let Some(problem) = problems.iter().find(|p| p.item == failed.item) else {
+            return Err(with_item(Error::invalid(
+                "problems",
+                ErrorCode::ProblemNotFollowedUp,
+                format!("the problem with «{}» needs a follow-up: a deadline, and whom it was reported to and when", failed.item),
+            )));
+        };
+        let deadline = validate::date("problem_deadline", &problem.deadline).map_err(with_item)?;
+        let reported_to = validate::required_text("problem_reported_to", &problem.reported_to, 50).map_err(with_item)?;
+        let reported_at_ms = duty::reported_time("problem_reported_at_ms", problem.reported_at_ms, now_ms, None).map_err(with_item)?;
+        let owner = validate::optional_text("problem_owner", Some(&problem.owner), 50).map_err(with_item)?;
+        checked.push(CheckedProblem {
+            title: format!("{}: {}", failed.item, failed.note.clone().unwrap_or_default()),
+            owner,
+            deadline: deadline.to_string(),
+            reported_to,
+            reported_at_ms,
+        });
+    }
+    Ok(checked)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -228,6 +285,8 @@ pub fn seal(db: &Db, actor: &Actor, input: &HandoverInput) -> Result<(HandoverRo
         guards::authorize(conn, actor, Role::Guard)?;
         checklist::validate_results(conn, ChecklistKind::Handover, &input.checklist)
     })?;
+    // Before the PINs: a missing follow-up must not cost anyone a PIN attempt.
+    let problems = check_problems(&checklist, &input.problems, db.clock().now_ms())?;
     let outgoing = guards::authenticate(db, input.outgoing_guard_id, &input.outgoing_pin).map_err(|e| on_pin(e, "outgoing_pin"))?;
     let incoming = guards::authenticate(db, input.incoming_guard_id, &input.incoming_pin).map_err(|e| on_pin(e, "incoming_pin"))?;
 
@@ -263,11 +322,12 @@ pub fn seal(db: &Db, actor: &Actor, input: &HandoverInput) -> Result<(HandoverRo
             "incoming": incoming.guard_uid,
         });
         audit::record_change(tx, &AUDITED, id, Event::new("handover_sealed", Some(&outgoing)).detail(detail))?;
-        // A problem found in the joint check stays open until a later entry closes it.
-        let deadline = (db.clock().local(now).date_naive() + Duration::days(1)).to_string();
-        for problem in checklist.iter().filter(|c| !c.ok) {
-            let title = format!("{}: {}", problem.item, problem.note.clone().unwrap_or_default());
-            duty::open_follow_up(tx, &outgoing, &NewFollowUp { title, owner: incoming.name.clone(), deadline: deadline.clone() }, None, Some(id))?;
+        // Each problem found in the joint check stays open until a supervisor's re-check.
+        for problem in &problems {
+            let owner = problem.owner.clone().unwrap_or_else(|| incoming.name.clone());
+            let item = NewFollowUp { title: problem.title.clone(), owner, deadline: problem.deadline.clone() };
+            let reported = duty::Reported { to: &problem.reported_to, at_ms: problem.reported_at_ms };
+            duty::open_follow_up(tx, &outgoing, &item, None, Some(id), Some(reported))?;
         }
         Ok(id)
     })?;

@@ -1,6 +1,6 @@
 //! The duty log: entries, late entries, voiding, follow-ups, patrols, closing a day.
 
-use gatehouse::duty::{self, EntryKind, NewEntry, NewFollowUp, PatrolStop, Severity, SpotCheckMode};
+use gatehouse::duty::{self, EntryKind, IncidentCategory, NewEntry, NewFollowUp, PatrolStop, Severity, SpotCheckMode};
 use gatehouse::{ErrorCode, ErrorKind};
 
 use crate::util::{duty_entry as entry, Fixture, T0_MS};
@@ -26,7 +26,9 @@ fn each_kind_asks_for_its_own_facts() {
     let guard = fx.guard();
     let field = |new: NewEntry| duty::add_entry(&fx.db, &guard, &new).unwrap_err().field();
     assert_eq!(field(entry(EntryKind::Incident, "门口有人争吵")), Some("severity"));
-    assert_eq!(field(entry(EntryKind::SpotCheck, "查岗")), Some("spot_check_by"));
+    assert_eq!(field(NewEntry { severity: Some(Severity::Low), ..entry(EntryKind::Incident, "门口有人争吵") }), Some("incident_category"));
+    assert_eq!(field(entry(EntryKind::SpotCheck, "查岗")), Some("spot_check_mode"));
+    assert_eq!(field(NewEntry { spot_check_mode: Some(SpotCheckMode::Phone), ..entry(EntryKind::SpotCheck, "查岗") }), Some("spot_check_by"));
     assert_eq!(field(entry(EntryKind::Replacement, "去食堂")), Some("replacement_guard"));
     let backwards = NewEntry {
         replacement_guard: Some("李四".into()),
@@ -48,7 +50,13 @@ fn each_kind_asks_for_its_own_facts() {
 fn a_correction_voids_the_old_entry_and_both_stay_visible() {
     let fx = Fixture::new();
     let guard = fx.guard();
-    let incident = NewEntry { severity: Some(Severity::High), reported_to: Some("110".into()), ..entry(EntryKind::Incident, "东门外发生交通事故") };
+    let incident = NewEntry {
+        severity: Some(Severity::High),
+        incident_category: Some(IncidentCategory::Injury),
+        reported_to: Some("110".into()),
+        reported_at_ms: Some(T0_MS),
+        ..entry(EntryKind::Incident, "东门外发生交通事故")
+    };
     let wrong = duty::add_entry(&fx.db, &guard, &incident).unwrap();
     let correction = duty::void_entry(&fx.db, &guard, wrong.id, "地点记错，应为西门").unwrap();
     assert_eq!((correction.voids_entry_id, correction.void_reason.as_str()), (Some(wrong.id), "地点记错，应为西门"));
@@ -63,12 +71,12 @@ fn a_correction_voids_the_old_entry_and_both_stay_visible() {
 }
 
 #[test]
-fn a_follow_up_stays_open_until_an_entry_closes_it_and_overdue_ones_stand_out() {
+fn a_follow_up_stays_open_until_an_entry_marks_it_done_and_overdue_ones_stand_out() {
     let fx = Fixture::new();
     let guard = fx.guard();
     let finding = NewEntry {
-        spot_check_by: Some("王主管".into()),
-        spot_check_mode: Some(SpotCheckMode::InPerson),
+        spot_check_by: Some("保卫处 010-12345678".into()),
+        spot_check_mode: Some(SpotCheckMode::Phone),
         follow_up: Some(NewFollowUp { title: "灭火器过期，需更换".into(), owner: "总务处".into(), deadline: "2026-11-29".into() }),
         ..entry(EntryKind::SpotCheck, "查岗发现灭火器过期")
     };
@@ -80,8 +88,10 @@ fn a_follow_up_stays_open_until_an_entry_closes_it_and_overdue_ones_stand_out() 
     assert_eq!(gatehouse::status::status(&fx.db, &guard).unwrap().open_items_overdue, 1);
     let close = NewEntry { closes_item_id: Some(item.id), ..entry(EntryKind::EquipmentCheck, "灭火器已更换") };
     duty::add_entry(&fx.db, &guard, &close).unwrap();
-    assert!(duty::open_items(&fx.db, &guard).unwrap().is_empty());
-    assert_eq!(duty::add_entry(&fx.db, &guard, &close).unwrap_err().code(), ErrorCode::FollowUpClosed);
+    // Marked corrected: it waits for a supervisor's re-check (see tests/supervision.rs).
+    let waiting = duty::open_items(&fx.db, &guard).unwrap();
+    assert_eq!((waiting.len(), waiting[0].status, waiting[0].overdue), (1, duty::FollowUpStatus::Done, false));
+    assert_eq!(duty::add_entry(&fx.db, &guard, &close).unwrap_err().code(), ErrorCode::FollowUpAwaitingReview);
     let conn = fx.conn();
     assert!(conn.execute("UPDATE follow_up SET title = 'x' WHERE id = ?1", [item.id]).is_err());
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());

@@ -4,7 +4,7 @@
 use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::duty::{self, EntryKind, NewEntry};
 use gatehouse::guards::Actor;
-use gatehouse::handover::{self, HandedOver, HandoverInput};
+use gatehouse::handover::{self, HandedOver, HandoverInput, ProblemFollowUp};
 use gatehouse::session::Session;
 use gatehouse::ErrorCode;
 
@@ -14,7 +14,7 @@ fn all_ok(fx: &Fixture, actor: &Actor) -> Vec<CheckResult> {
     checklist::items(&fx.db, actor, ChecklistKind::Handover, false).unwrap().into_iter().map(|i| CheckResult { item: i.label, ok: true, note: None }).collect()
 }
 
-fn input(fx: &Fixture, guard: &Actor, supervisor: &Actor) -> HandoverInput {
+pub(crate) fn input(fx: &Fixture, guard: &Actor, supervisor: &Actor) -> HandoverInput {
     HandoverInput {
         outgoing_guard_id: guard.guard_id(),
         outgoing_pin: GUARD_PIN.into(),
@@ -25,11 +25,12 @@ fn input(fx: &Fixture, guard: &Actor, supervisor: &Actor) -> HandoverInput {
         checklist: all_ok(fx, guard),
         handed_over: vec![HandedOver { item: "钥匙".into(), count: 12 }, HandedOver { item: "对讲机".into(), count: 2 }],
         notes: Some("西门施工，注意车辆".into()),
+        problems: vec![],
     }
 }
 
 /// The guard on duty at the PC, logged in through a session.
-fn on_duty(fx: &Fixture) -> (Session, Actor) {
+pub(crate) fn on_duty(fx: &Fixture) -> (Session, Actor) {
     let guard = fx.guard();
     let mut session = Session::new();
     session.log_in(&fx.db, guard.guard_id(), GUARD_PIN).unwrap();
@@ -101,6 +102,13 @@ fn a_problem_in_the_joint_check_becomes_an_open_item_that_survives_the_handover(
     let (mut session, guard) = on_duty(&fx);
     let mut handover_input = input(&fx, &guard, &supervisor);
     handover_input.checklist[1] = CheckResult { item: handover_input.checklist[1].item.clone(), ok: false, note: Some("2号对讲机没电".into()) };
+    handover_input.problems = vec![ProblemFollowUp {
+        item: handover_input.checklist[1].item.clone(),
+        deadline: "2026-11-29".into(),
+        reported_to: "保卫处值班室".into(),
+        reported_at_ms: Some(crate::util::T0_MS),
+        ..Default::default()
+    }];
     duty::add_entry(
         &fx.db,
         &guard,
@@ -108,6 +116,8 @@ fn a_problem_in_the_joint_check_becomes_an_open_item_that_survives_the_handover(
             place: Some("东门".into()),
             reported_to: Some("保卫处值班室".into()),
             severity: Some(gatehouse::duty::Severity::Medium),
+            incident_category: Some(gatehouse::duty::IncidentCategory::ForcedEntry),
+            reported_at_ms: Some(crate::util::T0_MS),
             ..duty_entry(EntryKind::Incident, "有人翻越围栏，已劝离")
         },
     )
@@ -121,6 +131,7 @@ fn a_problem_in_the_joint_check_becomes_an_open_item_that_survives_the_handover(
     let items = duty::open_items(&fx.db, &supervisor).unwrap();
     assert_eq!(items.len(), 1);
     assert!(items[0].title.contains("2号对讲机没电") && items[0].owner == "王主管");
+    assert_eq!((items[0].reported_to.as_str(), items[0].reported_at_ms, items[0].deadline.as_str()), ("保卫处值班室", Some(crate::util::T0_MS), "2026-11-29"));
     // The next shift's summary starts at the seal and still carries the open item.
     fx.clock.advance(chrono::Duration::minutes(5));
     let next = handover::summary(&fx.db, &supervisor).unwrap();

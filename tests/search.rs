@@ -178,6 +178,7 @@ fn a_pass_is_found_by_its_serial_and_a_duty_entry_by_its_text() {
             place: Some("配电房".into()),
             reported_to: Some("孙工".into()),
             severity: Some(Severity::Medium),
+            incident_category: Some(gatehouse::duty::IncidentCategory::Other),
             ..duty_entry(EntryKind::Incident, "发现配电房门锁损坏，已报告后勤")
         },
     )

@@ -25,6 +25,7 @@ mod reports;
 mod search;
 mod retention;
 mod staff;
+mod supervision;
 mod visits;
 mod vehicles;
 mod watchlist;

@@ -134,6 +134,7 @@ pub fn run() {
             commands::duty::void_duty_entry,
             commands::duty::get_duty_day,
             commands::duty::list_open_items,
+            commands::duty::review_follow_up,
             commands::duty::list_key_places,
             commands::duty::add_key_place,
             commands::duty::set_key_place_active,

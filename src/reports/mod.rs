@@ -17,6 +17,7 @@
 
 pub mod export;
 pub mod scans;
+pub mod supervision;
 pub mod vehicles;
 pub mod visitors;
 
@@ -32,6 +33,7 @@ use crate::{site, validate};
 
 pub use export::{export_report, export_visits, export_visits_unattended, ExportReport, Format, IdNumbers, ReportKind};
 pub use scans::{RefusedScan, RefusedScans};
+pub use supervision::{RepeatItem, SpotCheckCounts, SupervisionStats};
 pub use vehicles::{VehicleDay, VehicleStats};
 pub use visitors::VisitorStats;
 
@@ -123,6 +125,8 @@ pub struct Overview {
     pub visitors: VisitorStats,
     pub vehicles: VehicleStats,
     pub refused_scans: RefusedScans,
+    /// Spot checks, serious incidents, follow-up items and repeat problems.
+    pub supervision: SupervisionStats,
     #[ts(type = "number")]
     pub generated_at_ms: i64,
 }
@@ -201,6 +205,7 @@ pub fn overview(db: &Db, actor: &Actor, range: &DateRange) -> Result<Overview> {
         visitors: visitors::stats_conn(&conn, &window)?,
         vehicles: vehicles::stats_conn(&conn, &window)?,
         refused_scans: scans::refused_conn(&conn, db, &window, scans::SCREEN_LIMIT)?,
+        supervision: supervision::stats_conn(&conn, &window)?,
         generated_at_ms: window.now_ms,
     })
 }

@@ -507,8 +507,8 @@ fn spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it()
             app.step("spot-check");
             open_duty(&app).await?;
             app.select("entry-kind", "spot_check").await?;
+            app.select("entry-spot-check-mode", "phone").await?;
             app.type_into("entry-spot-check-by", "保卫处张科长").await?;
-            app.select("entry-spot-check-mode", "in_person").await?;
             let spot = submit_entry(&app, "查岗：人员在岗，登记本记录完整").await?;
             ensure!(
                 spot.attr("data-kind").await?.as_deref() == Some("spot_check"),
@@ -517,6 +517,8 @@ fn spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it()
             );
             let text = spot.text().await?;
             ensure!(text.contains("保卫处张科长"), "spot check entry lacks who checked: {text:?}");
+            let badge = spot.find(Locator::Css("[data-testid=\"entry-spot-check-verified\"]")).await?;
+            ensure!(badge.attr("data-verified").await?.as_deref() == Some("false"), "a phone check is not marked unverified");
 
             app.step("open-item");
             app.select("entry-kind", "equipment_check").await?;
@@ -556,6 +558,25 @@ fn spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it()
             let text = closing.text().await?;
             ensure!(text.contains(GUARD), "the closing entry is not by {GUARD}: {text:?}");
 
+            // The correction waits for a supervisor's re-check (复查): the guard cannot close it.
+            app.step("item-awaits-recheck");
+            let css = format!("[data-testid=\"open-item\"][data-item-id=\"{item_id}\"][data-status=\"done\"]");
+            let waiting = app
+                .wait_for("the item marked corrected", || {
+                    let css = css.clone();
+                    let c = app.client();
+                    async move { Ok(c.find_all(Locator::Css(&css)).await?.into_iter().next()) }
+                })
+                .await?;
+            ensure!(waiting.find_all(Locator::Css("[data-testid=\"open-item-close\"]")).await?.is_empty(), "a corrected item can be corrected again");
+            scroll_to(&app, "open-items").await?;
+            app.screen_png("open-item-awaiting-recheck")?;
+            waiting.find(Locator::Css("[data-testid=\"open-item-review-close\"]")).await?.click().await?;
+            app.el("override-dialog").await?;
+            app.screen_png("recheck-dialog")?;
+            approve_override(&app, PIN, "现场复查，画面清晰").await?;
+            app.wait_gone("override-dialog").await?;
+
             app.step("item-gone");
             wait_no_row(&app, "open-item", "data-item-id", &item_id).await?;
             app.el("open-items-empty").await?;
@@ -564,6 +585,16 @@ fn spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it()
                 &format!("SELECT count(*) FROM duty_entry WHERE closes_item_id = {item_id};"),
             )?;
             ensure!(n == "1", "{n} entries close item {item_id}");
+
+            app.step("reports");
+            app.click("nav-reports").await?;
+            scroll_to(&app, "reports-supervision-panel").await?;
+            let figures = app.text("reports-supervision").await?;
+            ensure!(figures.contains("电话查岗（未核实）"), "reports-supervision is {figures:?}");
+            app.screen_png("reports-supervision")?;
+            to_english(&app).await?;
+            scroll_to(&app, "reports-supervision-panel").await?;
+            app.screen_png("reports-supervision-en")?;
             Ok(())
         },
     );
@@ -579,6 +610,7 @@ fn a_voided_entry_stays_visible_marked_with_its_correction() {
         open_duty(&app).await?;
         app.select("entry-kind", "incident").await?;
         app.select("entry-severity", "medium").await?;
+        app.select("entry-incident-category", "other").await?;
         app.type_into("entry-place", "西侧围墙").await?;
         let wrong = "西侧围墙发现一处破损";
         let entry = submit_entry(&app, wrong).await?;
@@ -695,6 +727,163 @@ fn another_guards_log_in_leads_into_the_handover_or_a_supervisors_takeover() {
              JOIN guard p ON p.id = w.previous_guard_id JOIN guard s ON s.id = w.approved_by",
         )?;
         ensure!(saved == format!("without_handover|赵保安|李保安|{SUPERVISOR}|李保安临时离岗未交班"), "saved takeover is {saved:?}");
+
+/// Scroll `[data-testid=id]` to the top of its scroll container (for a screenshot of it).
+async fn scroll_to(app: &App, id: &str) -> Result<()> {
+    app.el(id).await?;
+    app.js(&format!(r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'start'}});"#)).await?;
+    Ok(())
+}
+
+/// Switch the UI to English and wait for it.
+async fn to_english(app: &App) -> Result<()> {
+    app.select("lang-switch", "en").await?;
+    app.wait_for("<html lang=en>", || async {
+        let v = app.js("return document.documentElement.lang").await?;
+        Ok((v.as_str() == Some("en")).then_some(()))
+    })
+    .await
+}
+
+/// The error shown at `field` (`error-<field>`), waited for.
+async fn field_error(app: &App, field: &str) -> Result<String> {
+    app.text(&format!("error-{field}")).await.with_context(|| format!("no error at {field}"))
+}
+
+#[test]
+fn a_desk_spot_check_is_confirmed_by_the_supervisors_own_pin() {
+    e2e_test("a_desk_spot_check_is_confirmed_by_the_supervisors_own_pin", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        open_duty(&app).await?;
+
+        app.step("no-supervisor");
+        app.select("entry-kind", "spot_check").await?;
+        app.select("entry-spot-check-mode", "in_person").await?;
+        app.type_into("entry-text", "夜间现场查岗，人员在岗").await?;
+        click_centered(&app, "entry-submit").await?;
+        let msg = field_error(&app, "spot_check_supervisor_id").await?;
+        ensure!(has_cjk(&msg), "error-spot_check_supervisor_id is {msg:?}");
+
+        app.step("wrong-pin");
+        select_by_text(&app, "entry-spot-check-supervisor", SUPERVISOR).await?;
+        app.type_into("entry-spot-check-pin", WRONG_PIN).await?;
+        click_centered(&app, "entry-submit").await?;
+        let msg = field_error(&app, "spot_check_pin").await?;
+        ensure!(has_cjk(&msg) && msg.contains("密码"), "error-spot_check_pin is {msg:?}");
+        ensure!(app.value("entry-spot-check-pin").await?.is_empty(), "the wrong PIN stays in the field");
+        ensure!(app.value("entry-text").await? == "夜间现场查岗，人员在岗", "the text was lost");
+        ensure!(app.all_now("duty-entry").await?.is_empty(), "a spot check with a wrong PIN was saved");
+        app.screen_png("spot-check-wrong-pin")?;
+
+        app.step("right-pin");
+        app.type_into("entry-spot-check-pin", PIN).await?;
+        click_centered(&app, "entry-submit").await?;
+        let row = wait_row(&app, "duty-entry", "夜间现场查岗").await?;
+        let badge = row.find(Locator::Css("[data-testid=\"entry-spot-check-verified\"]")).await?;
+        ensure!(badge.attr("data-verified").await?.as_deref() == Some("true"), "the desk check is not marked confirmed");
+        let text = row.text().await?;
+        ensure!(text.contains(SUPERVISOR), "the entry does not name the checking supervisor: {text:?}");
+        let stored = sqlite(app.db(), "SELECT spot_check_verified || '/' || (spot_check_supervisor_id IS NOT NULL) FROM duty_entry;")?;
+        ensure!(stored == "1/1", "stored as {stored:?}");
+        app.screen_png("spot-check-confirmed")?;
+        to_english(&app).await?;
+        app.wait_gone("toast").await?;
+        app.screen_png("spot-check-confirmed-en")?;
+        Ok(())
+    });
+}
+
+#[test]
+fn a_serious_incident_is_refused_without_reported_to_then_saved_with_it() {
+    e2e_test("a_serious_incident_is_refused_without_reported_to_then_saved_with_it", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        open_duty(&app).await?;
+
+        app.step("fire-without-report");
+        app.select("entry-kind", "incident").await?;
+        app.select("entry-severity", "high").await?;
+        app.select("entry-incident-category", "fire").await?;
+        app.el("serious-hint").await.context("no hint that a fire must be reported")?;
+        app.type_into("entry-place", "配电房").await?;
+        app.type_into("entry-text", "配电房冒烟，已用灭火器扑灭").await?;
+        click_centered(&app, "entry-submit").await?;
+        let msg = field_error(&app, "reported_to").await?;
+        ensure!(has_cjk(&msg) && msg.contains("报告对象"), "error-reported_to is {msg:?}");
+        ensure!(app.all_now("duty-entry").await?.is_empty(), "a fire without reported to was saved");
+        app.screen_png("serious-incident-refused")?;
+
+        app.step("no-time");
+        click_choice(&app, "reported-to-choice", "fire").await?;
+        click_centered(&app, "entry-submit").await?;
+        let msg = field_error(&app, "reported_at_ms").await?;
+        ensure!(has_cjk(&msg), "error-reported_at_ms is {msg:?}");
+        ensure!(app.value("entry-text").await? == "配电房冒烟，已用灭火器扑灭", "the text was lost");
+
+        app.step("saved");
+        app.click("entry-reported-at-now").await?;
+        click_centered(&app, "entry-submit").await?;
+        let row = wait_row(&app, "duty-entry", "配电房冒烟").await?;
+        let text = row.text().await?;
+        ensure!(text.contains("119") && text.contains("火情"), "the entry lacks 119 or its category: {text:?}");
+        let stored = sqlite(app.db(), "SELECT incident_category || '/' || reported_to || '/' || (reported_at_ms IS NOT NULL) FROM duty_entry;")?;
+        ensure!(stored == "fire/119/1", "stored as {stored:?}");
+        app.screen_png("serious-incident-saved")?;
+        to_english(&app).await?;
+        app.wait_gone("toast").await?;
+        app.select("entry-incident-category", "theft").await?;
+        app.el("serious-hint").await?;
+        app.screen_png("serious-incident-en")?;
+        Ok(())
+    });
+}
+
+#[test]
+fn a_failed_joint_check_leads_to_each_problems_follow_up_before_the_seal() {
+    e2e_test("a_failed_joint_check_leads_to_each_problems_follow_up_before_the_seal", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        add_guard(&app, GUARD, GUARD_PIN).await?;
+        open_handover(&app).await?;
+        click_centered(&app, "handover-next").await?;
+        wait_step(&app, "check").await?;
+
+        app.step("problem");
+        let first = app.all_now("handover-check-item").await?.into_iter().next().context("no check items")?;
+        let label = first.attr("data-item").await?.unwrap_or_default();
+        first.find(Locator::Css("[data-testid=\"handover-check-problem\"]")).await?.click().await?;
+        app.click("handover-check-all-ok").await?;
+        app.type_into("handover-check-note", "1号钥匙缺失").await?;
+        click_centered(&app, "handover-next").await?;
+        let msg = field_error(&app, "problem_deadline").await?;
+        ensure!(has_cjk(&msg), "error-problem_deadline is {msg:?}");
+        app.el("handover-problems-missing").await?;
+
+        app.step("follow-up");
+        let css = "[data-testid=\"handover-problem-deadline-choice\"][data-days=\"3\"]";
+        app.client().find(Locator::Css(css)).await?.click().await?;
+        click_centered(&app, "handover-next").await?;
+        let msg = field_error(&app, "problem_reported_to").await?;
+        ensure!(has_cjk(&msg), "error-problem_reported_to is {msg:?}");
+        app.screen_png("handover-problem-follow-up")?;
+        click_choice(&app, "handover-problem-reported-to-choice", "securityOffice").await?;
+        app.click("handover-problem-reported-now").await?;
+        to_english(&app).await?;
+        scroll_to(&app, "handover-problem").await?;
+        app.screen_png("handover-problem-follow-up-en")?;
+        click_centered(&app, "handover-next").await?;
+        wait_step(&app, "items").await?;
+        click_choice(&app, "handed-over-choice", "keys").await?;
+        app.type_into("handed-over-count", "2").await?;
+        click_centered(&app, "handover-next").await?;
+        wait_step(&app, "sign").await?;
+        sign_both(&app, GUARD, GUARD_PIN).await?;
+        seal(&app, GUARD).await?;
+
+        app.step("item-reported");
+        let stored = sqlite(app.db(), "SELECT reported_to || '/' || (reported_at_ms IS NOT NULL) || '/' || (opened_by_handover_id IS NOT NULL) FROM follow_up;")?;
+        ensure!(stored == "保卫处值班室/1/1", "follow-up stored as {stored:?} for {label:?}");
         Ok(())
     });
 }

@@ -1,6 +1,7 @@
 //! The duty log, follow-up items, key places and the shift handover.
 
-use gatehouse::duty::{self, DutyDay, DutyReport, EntryRow, FollowUpRow, KeyPlace, NewEntry};
+use gatehouse::duty::{self, DutyDay, DutyReport, EntryRow, FollowUpRow, KeyPlace, NewEntry, ReviewOutcome};
+use gatehouse::guards::SupervisorOverride;
 use gatehouse::handover::{self, HandoverBrief, HandoverInput, HandoverRow, ShiftSummary};
 use tauri::State;
 
@@ -36,6 +37,15 @@ pub fn list_open_items(desk: State<'_, Desk>) -> CommandResult<Vec<FollowUpRow>>
     guarded("list_open_items", || {
         let (actor, db) = desk.actor()?;
         Ok(duty::open_items(db, &actor)?)
+    })
+}
+
+/// A supervisor's re-check (复查) of an item marked corrected: close or reopen it.
+#[tauri::command(async)]
+pub fn review_follow_up(desk: State<'_, Desk>, item_id: i64, outcome: ReviewOutcome, approval: SupervisorOverride) -> CommandResult<FollowUpRow> {
+    guarded("review_follow_up", || {
+        let (actor, db) = desk.actor()?;
+        Ok(duty::review_follow_up(db, &actor, item_id, outcome, &approval)?)
     })
 }
 

@@ -328,6 +328,9 @@ export const addDutyEntry = (entry: NewEntry) => call<EntryRow>('add_duty_entry'
 export const voidDutyEntry = (entryId: number, reason: string) =>
   call<EntryRow>('void_duty_entry', { entryId, reason }, { write: true });
 export const listOpenItems = () => call<FollowUpRow[]>('list_open_items');
+/** A supervisor's re-check (复查) of an item marked corrected: close or reopen it (issue 14). */
+export const reviewFollowUp = (itemId: number, outcome: ReviewOutcome, approval: SupervisorOverride) =>
+  call<FollowUpRow>('review_follow_up', { itemId, outcome, approval }, { write: true });
 export const listKeyPlaces = (all: boolean) => call<KeyPlace[]>('list_key_places', { all });
 export const addKeyPlace = (name: string) => call<KeyPlace>('add_key_place', { name }, { write: true });
 export const setKeyPlaceActive = (placeId: number, active: boolean) =>
@@ -405,6 +408,7 @@ export const decodePassFrame = (frame: Uint8Array) =>
 
 // ---- search (查询) --------------------------------------------------------------------------
 import type { SearchKind, SearchQuery, SearchRecord, SearchResults } from './bindings';
+import type { ReviewOutcome } from './bindings';
 
 export const searchRecords = (query: SearchQuery) => call<SearchResults>('search_records', { query });
 /** The search's results (up to 10,000, newest first) into exports/ as CSV or XLSX (logged). */

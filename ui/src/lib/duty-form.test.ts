@@ -1,7 +1,9 @@
 // The duty-log entry form → NewEntry mapping and its time/date helpers.
 import { describe, expect, it } from 'vitest';
 import type { AppError, KeyPlace, NewEntry } from './bindings';
+import { INCIDENT_CATEGORIES } from './bindings/duty-rules';
 import {
+  isSerious,
   addDays,
   afterSave,
   clockAfter,
@@ -152,6 +154,34 @@ describe('toNewEntry', () => {
     expect(call.severity).toBeNull();
   });
 
+  it('sends the category of an incident and knows the serious ones from the core', () => {
+    const fire = form({ kind: 'incident', text: 'x', severity: 'high', incidentCategory: 'fire' });
+    expect(ok(toNewEntry(fire, CTX)).incidentCategory).toBe('fire');
+    expect(isSerious(fire)).toBe(true);
+    for (const c of ['fight', 'forced_entry', 'injury', 'theft'] as const) expect(isSerious({ kind: 'incident', incidentCategory: c })).toBe(true);
+    expect(isSerious({ kind: 'incident', incidentCategory: 'other' })).toBe(false);
+    expect(isSerious({ kind: 'incident', incidentCategory: '' })).toBe(false);
+    expect(isSerious({ kind: 'call', incidentCategory: 'fire' })).toBe(false);
+    expect(ok(toNewEntry(form({ kind: 'call', text: 'x', incidentCategory: 'fire' }), CTX)).incidentCategory).toBeNull();
+  });
+
+  it('sends when it was reported, as an instant of the duty day, and names a bad time', () => {
+    const e = ok(toNewEntry(form({ kind: 'incident', text: 'x', reportedTo: '119', reportedAt: '１３：５５' }), CTX));
+    expect(e.reportedAtMs).toBe(local(2026, 5, 3, 13, 55));
+    expect(ok(toNewEntry(form({ kind: 'incident', text: 'x' }), CTX)).reportedAtMs).toBeNull();
+    const bad = toNewEntry(form({ kind: 'incident', text: 'x', reportedAt: '25:00' }), CTX) as AppError;
+    expect([bad.code, bad.field]).toEqual(['time_format', 'reported_at_ms']);
+  });
+
+  it('sends the supervisor and their PIN for a desk spot check, and only the caller for a phone check', () => {
+    const desk = ok(toNewEntry(form({ kind: 'spot_check', text: '查岗', spotCheckMode: 'in_person', spotCheckSupervisorId: '3', spotCheckPin: ' ２４６８１０ ', spotCheckBy: '不发送' }), CTX));
+    expect([desk.spotCheckSupervisorId, desk.spotCheckPin, desk.spotCheckBy]).toEqual([3, '246810', null]);
+    const unchosen = ok(toNewEntry(form({ kind: 'spot_check', text: '查岗', spotCheckMode: 'in_person' }), CTX));
+    expect([unchosen.spotCheckSupervisorId, unchosen.spotCheckPin]).toEqual([null, null]);
+    const phone = ok(toNewEntry(form({ kind: 'spot_check', text: '查岗', spotCheckMode: 'phone', spotCheckBy: ' 010-62345678 ', spotCheckSupervisorId: '3', spotCheckPin: '246810' }), CTX));
+    expect([phone.spotCheckBy, phone.spotCheckSupervisorId, phone.spotCheckPin]).toEqual(['010-62345678', null, null]);
+  });
+
   it('sends who checked and how for a spot check (查岗)', () => {
     const e = ok(toNewEntry(form({ kind: 'spot_check', text: '查岗', spotCheckBy: ' 王主管 ', spotCheckMode: 'phone' }), CTX));
     expect(e.spotCheckBy).toBe('王主管');
@@ -260,5 +290,9 @@ describe('form helpers', () => {
     expect(zhCN.duty.kinds.patrol).toBe('巡逻');
     expect(zhCN.duty.kinds.spot_check).toBe('查岗');
     expect(zhCN.duty.kinds.replacement).toBe('替岗');
+    for (const d of [zhCN, en]) {
+      for (const c of INCIDENT_CATEGORIES) expect(d.duty.categories[c]).toBeTruthy();
+    }
+    expect(zhCN.duty.categories.forced_entry).toBe('强行闯入');
   });
 });

@@ -3,9 +3,10 @@
 // here is unit-tested. The core validates everything again (required fields per kind,
 // never in the future, never before the duty day); this only turns what the guard typed
 // ("14:30", "１４３０", "2026/5/3") into instants and dates and blanks into null.
-import type { AppError, EntryKind, KeyPlace, NewEntry, PatrolStop, Severity, SpotCheckMode } from './bindings';
+import type { AppError, EntryKind, IncidentCategory, KeyPlace, NewEntry, PatrolStop, Severity, SpotCheckMode } from './bindings';
+import { SERIOUS_INCIDENT_CATEGORIES } from './bindings/duty-rules';
 import { uiError } from './errors';
-import { toAsciiDigits } from './input';
+import { normalisePin, toAsciiDigits } from './input';
 
 /** In the order of the kind select; patrol first (the most frequent entry). */
 export const ENTRY_KINDS: readonly EntryKind[] = [
@@ -20,7 +21,7 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 export const SPOT_CHECK_MODES: readonly SpotCheckMode[] = ['in_person', 'phone'];
 /** Quick choices for "reported to" (`duty.reportTo.<key>` in the dictionary). */
-export const REPORT_TO_KEYS = ['securityOffice', 'police', 'ambulance', 'fire', 'supervisor'] as const;
+export const REPORT_TO_KEYS = ['securityOffice', 'police', 'fire', 'ambulance', 'supervisor'] as const;
 /** Follow-up deadline quick choices, in days from today. */
 export const DEADLINE_CHOICES = [1, 3, 7] as const;
 
@@ -39,8 +40,15 @@ export interface EntryForm {
   text: string;
   reportedTo: string;
   severity: Severity | '';
+  incidentCategory: IncidentCategory | '';
+  /** "HH:MM" when it was reported (serious incidents must say). */
+  reportedAt: string;
+  /** A phone check: the caller's name or number. */
   spotCheckBy: string;
   spotCheckMode: SpotCheckMode;
+  /** A desk check: the supervisor (a guard id, as the select's value) and their PIN. */
+  spotCheckSupervisorId: string;
+  spotCheckPin: string;
   replacementGuard: string;
   replacementFrom: string;
   replacementTo: string;
@@ -61,8 +69,12 @@ export function emptyEntryForm(keyPlaces: readonly KeyPlace[] = [], nowMs: numbe
     text: '',
     reportedTo: '',
     severity: '',
+    incidentCategory: '',
+    reportedAt: '',
     spotCheckBy: '',
     spotCheckMode: 'in_person',
+    spotCheckSupervisorId: '',
+    spotCheckPin: '',
     replacementGuard: '',
     replacementFrom: '',
     replacementTo: '',
@@ -155,6 +167,11 @@ export function localDay(ms: number): string {
 
 const blankToNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
+/** Whether the form's incident must say whom it was reported to and when (the core's list). */
+export function isSerious(form: Pick<EntryForm, 'kind' | 'incidentCategory'>): boolean {
+  return form.kind === 'incident' && form.incidentCategory !== '' && SERIOUS_INCIDENT_CATEGORIES.includes(form.incidentCategory);
+}
+
 export interface EntryContext {
   nowMs: number;
   /** The site's duty-day start hour (Settings.dutyDayStartHour). */
@@ -179,9 +196,13 @@ export function toNewEntry(form: EntryForm, ctx: EntryContext): NewEntry | AppEr
     place: blankToNull(form.place),
     text: form.text.trim(),
     reportedTo: blankToNull(form.reportedTo),
+    reportedAtMs: null,
     severity: null,
+    incidentCategory: null,
     spotCheckBy: null,
     spotCheckMode: null,
+    spotCheckSupervisorId: null,
+    spotCheckPin: null,
     replacementGuard: null,
     replacementFromMs: null,
     replacementToMs: null,
@@ -190,13 +211,25 @@ export function toNewEntry(form: EntryForm, ctx: EntryContext): NewEntry | AppEr
     closesItemId: form.closesItemId === '' ? null : Number(form.closesItemId),
   };
 
+  if (form.reportedAt.trim() !== '') {
+    const minutes = parseClock(form.reportedAt);
+    if (minutes === null) return uiError('time_format', 'reported_at_ms');
+    entry.reportedAtMs = resolveClock(minutes, ctx.nowMs, ctx.startHour);
+  }
+
   switch (form.kind) {
     case 'incident':
       entry.severity = form.severity === '' ? null : form.severity;
+      entry.incidentCategory = form.incidentCategory === '' ? null : form.incidentCategory;
       break;
     case 'spot_check':
-      entry.spotCheckBy = blankToNull(form.spotCheckBy);
       entry.spotCheckMode = form.spotCheckMode;
+      if (form.spotCheckMode === 'phone') {
+        entry.spotCheckBy = blankToNull(form.spotCheckBy);
+      } else {
+        entry.spotCheckSupervisorId = form.spotCheckSupervisorId === '' ? null : Number(form.spotCheckSupervisorId);
+        entry.spotCheckPin = form.spotCheckPin === '' ? null : normalisePin(form.spotCheckPin);
+      }
       break;
     case 'replacement': {
       entry.replacementGuard = blankToNull(form.replacementGuard);
@@ -247,14 +280,18 @@ export const ENTRY_FIELDS = [
   'occurred_at_ms',
   'place',
   'severity',
-  'spot_check_by',
+  'incident_category',
   'spot_check_mode',
+  'spot_check_supervisor_id',
+  'spot_check_pin',
+  'spot_check_by',
   'replacement_guard',
   'replacement_from_ms',
   'replacement_to_ms',
   'patrol_stops',
   'text',
   'reported_to',
+  'reported_at_ms',
   'follow_up_title',
   'follow_up_owner',
   'follow_up_deadline',

@@ -9,12 +9,16 @@ import {
   handedOver,
   hasInk,
   isReprint,
+  problemsMissing,
   stepError,
   stepForField,
   STEPS,
   toHandoverInput,
   type WizardForm,
 } from './handover-wizard';
+
+const local = (y: number, mo: number, d: number, h: number, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
+const CTX = { nowMs: local(2026, 5, 3, 14, 5), startHour: 8 };
 
 const CHECKLIST: ChecklistItem[] = [
   { id: 1, label: '钥匙齐全', active: true },
@@ -27,6 +31,9 @@ function ready(): WizardForm {
   f.checks[0].ok = true;
   f.checks[1].ok = false;
   f.checks[1].note = ' 2号摄像头黑屏 ';
+  f.checks[1].deadline = '2026/5/5';
+  f.checks[1].reportedTo = ' 保卫处值班室 ';
+  f.checks[1].reportedAt = '13:50';
   f.items = [
     { item: '钥匙', count: '12' },
     { item: ' 对讲机 ', count: '２' },
@@ -48,9 +55,10 @@ describe('wizard form', () => {
 
   it('starts with one unanswered row per active checklist item and the outgoing guard', () => {
     const f = emptyWizard(CHECKLIST, 7);
+    const blank = { ok: null, note: '', deadline: '', reportedTo: '', reportedAt: '', owner: '' };
     expect(f.checks).toEqual([
-      { item: '钥匙齐全', ok: null, note: '' },
-      { item: '监控正常', ok: null, note: '' },
+      { item: '钥匙齐全', ...blank },
+      { item: '监控正常', ...blank },
     ]);
     expect(f.outgoingGuardId).toBe(7);
     expect(f.incomingGuardId).toBeNull();
@@ -75,7 +83,30 @@ describe('stepError', () => {
     expect(err.code).toBe('checklist_note_required');
     expect(err.params.item).toBe('监控正常');
     f.checks[1].note = '黑屏';
+    expect((stepError('check', f) as AppError).field).toBe('problem_deadline');
+  });
+
+  it('leads the guard through each problem\'s follow-up: deadline, reported to, time reported', () => {
+    const f = ready();
     expect(stepError('check', f)).toBeNull();
+    expect(problemsMissing(f.checks)).toBe(0);
+    const missing = (patch: Partial<WizardForm['checks'][number]>) => {
+      const g = ready();
+      Object.assign(g.checks[1], patch);
+      const err = stepError('check', g) as AppError;
+      expect(problemsMissing(g.checks)).toBe(1);
+      expect(err.params.item).toBe('监控正常');
+      return [err.field, err.code];
+    };
+    expect(missing({ deadline: ' ' })).toEqual(['problem_deadline', 'required']);
+    expect(missing({ reportedTo: '' })).toEqual(['problem_reported_to', 'required']);
+    expect(missing({ reportedAt: '' })).toEqual(['problem_reported_at_ms', 'required']);
+    expect(missing({ reportedAt: '25:00' })).toEqual(['problem_reported_at_ms', 'time_format']);
+    // An OK item needs none of it.
+    const ok = ready();
+    ok.checks[1].ok = true;
+    ok.checks[1].deadline = '';
+    expect(stepError('check', ok)).toBeNull();
   });
 
   it('lets the summary and the seal step pass', () => {
@@ -121,6 +152,10 @@ describe('stepError', () => {
 describe('errors from the core', () => {
   it.each([
     ['checklist', 'check'],
+    ['problems', 'check'],
+    ['problem_deadline', 'check'],
+    ['problem_reported_to', 'check'],
+    ['problem_reported_at_ms', 'check'],
     ['handed_over', 'items'],
     ['handover_notes', 'items'],
     ['outgoing_pin', 'sign'],
@@ -137,7 +172,7 @@ describe('errors from the core', () => {
 
 describe('toHandoverInput', () => {
   it('maps everything the wizard collected', () => {
-    const input = toHandoverInput(ready(), { outgoing: [1, 2], incoming: [3] }) as HandoverInput;
+    const input = toHandoverInput(ready(), { outgoing: [1, 2], incoming: [3] }, CTX) as HandoverInput;
     expect(input).toEqual({
       outgoingGuardId: 1,
       outgoingPin: '123456',
@@ -154,6 +189,9 @@ describe('toHandoverInput', () => {
         { item: '对讲机', count: 2 },
       ],
       notes: '注意东门施工',
+      problems: [
+        { item: '监控正常', owner: '', deadline: '2026-05-05', reportedTo: '保卫处值班室', reportedAtMs: local(2026, 5, 3, 13, 50) },
+      ],
     });
   });
 
@@ -161,7 +199,7 @@ describe('toHandoverInput', () => {
     const f = ready();
     f.notes = '  ';
     f.checks[0].ok = null;
-    const input = toHandoverInput(f, { outgoing: [], incoming: [] }) as HandoverInput;
+    const input = toHandoverInput(f, { outgoing: [], incoming: [] }, CTX) as HandoverInput;
     expect(input.notes).toBeNull();
     expect(input.checklist.map((c) => c.item)).toEqual(['监控正常']);
   });
@@ -169,7 +207,7 @@ describe('toHandoverInput', () => {
   it('returns the items error instead of an input', () => {
     const f = ready();
     f.items = [{ item: 'x', count: '-1' }];
-    expect('code' in toHandoverInput(f, { outgoing: [], incoming: [] })).toBe(true);
+    expect('code' in toHandoverInput(f, { outgoing: [], incoming: [] }, CTX)).toBe(true);
   });
 
   it('keeps a zero count', () => {
@@ -177,7 +215,8 @@ describe('toHandoverInput', () => {
   });
 
   it('drops a note on an OK item only when it is blank', () => {
-    expect(checkResults([{ item: 'a', ok: true, note: ' 新换电池 ' }])).toEqual([{ item: 'a', ok: true, note: '新换电池' }]);
+    const blank = { deadline: '', reportedTo: '', reportedAt: '', owner: '' };
+    expect(checkResults([{ item: 'a', ok: true, note: ' 新换电池 ', ...blank }])).toEqual([{ item: 'a', ok: true, note: '新换电池' }]);
   });
 });
 

@@ -1,8 +1,11 @@
 // The shift-handover wizard (交接班): its five steps, what each step needs before the next
 // one, which step an error from the core belongs to, the mapping to `HandoverInput`, the
 // reprint stamp and the signature pad's blank check. Pure (no Svelte, no DOM): unit-tested.
-// The core checks everything again when sealing (PINs, signatures, the checklist).
-import type { AppError, ChecklistItem, CheckResult, HandedOver, HandoverInput } from './bindings';
+// The core checks everything again when sealing (PINs, signatures, the checklist, and the
+// sealing rule: every problem of the joint check has its follow-up with a deadline and whom
+// it was reported to, and when).
+import type { AppError, ChecklistItem, CheckResult, HandedOver, HandoverInput, ProblemFollowUp } from './bindings';
+import { type EntryContext, normaliseDate, parseClock, resolveClock } from './duty-form';
 import { uiError } from './errors';
 import { normalisePin, toAsciiDigits } from './input';
 
@@ -17,6 +20,12 @@ export interface CheckAnswer {
   /** null: not answered yet. */
   ok: boolean | null;
   note: string;
+  /** A problem's follow-up (限期整改): deadline `YYYY-MM-DD` as typed, whom it was reported
+   *  to, when ("HH:MM"), and who sees to it (blank: the incoming guard). */
+  deadline: string;
+  reportedTo: string;
+  reportedAt: string;
+  owner: string;
 }
 
 export interface ItemRow {
@@ -39,7 +48,9 @@ export interface WizardForm {
 
 export function emptyWizard(checklist: readonly ChecklistItem[], outgoingGuardId: number | null): WizardForm {
   return {
-    checks: checklist.filter((c) => c.active).map((c) => ({ item: c.label, ok: null, note: '' })),
+    checks: checklist
+      .filter((c) => c.active)
+      .map((c) => ({ item: c.label, ok: null, note: '', deadline: '', reportedTo: '', reportedAt: '', owner: '' })),
     items: [{ item: '', count: '1' }],
     notes: '',
     outgoingGuardId,
@@ -78,7 +89,10 @@ export function stepError(step: Step, form: WizardForm): AppError | null {
     case 'check': {
       for (const c of form.checks) {
         if (c.ok === null) return withItem(uiError('checklist_incomplete', 'checklist'), c.item);
-        if (c.ok === false && c.note.trim() === '') return withItem(uiError('checklist_note_required', 'checklist'), c.item);
+        if (c.ok === false) {
+          const missing = problemError(c);
+          if (missing) return withItem(missing, c.item);
+        }
       }
       return null;
     }
@@ -101,6 +115,37 @@ export function stepError(step: Step, form: WizardForm): AppError | null {
   }
 }
 
+/** What a problem still lacks before the handover can seal (the core's sealing rule). */
+function problemError(c: CheckAnswer): AppError | null {
+  if (c.note.trim() === '') return uiError('checklist_note_required', 'checklist');
+  if (c.deadline.trim() === '') return uiError('required', 'problem_deadline');
+  if (c.reportedTo.trim() === '') return uiError('required', 'problem_reported_to');
+  if (c.reportedAt.trim() === '') return uiError('required', 'problem_reported_at_ms');
+  if (parseClock(c.reportedAt) === null) return uiError('time_format', 'problem_reported_at_ms');
+  return null;
+}
+
+/** The failed checks still missing part of their follow-up (for the step's counter). */
+export function problemsMissing(checks: readonly CheckAnswer[]): number {
+  return checks.filter((c) => c.ok === false && problemError(c) !== null).length;
+}
+
+/** The failed checks' follow-ups as the core wants them. */
+export function problemFollowUps(checks: readonly CheckAnswer[], ctx: EntryContext): ProblemFollowUp[] {
+  return checks
+    .filter((c) => c.ok === false)
+    .map((c) => {
+      const minutes = parseClock(c.reportedAt);
+      return {
+        item: c.item,
+        owner: c.owner.trim(),
+        deadline: normaliseDate(c.deadline),
+        reportedTo: c.reportedTo.trim(),
+        reportedAtMs: minutes === null ? null : resolveClock(minutes, ctx.nowMs, ctx.startHour),
+      };
+    });
+}
+
 function withItem(err: AppError, item: string): AppError {
   return { ...err, params: { ...err.params, item } };
 }
@@ -118,6 +163,11 @@ export function firstBlockedBefore(target: Step, form: WizardForm): { step: Step
 export function stepForField(field: string | null): Step {
   switch (field) {
     case 'checklist':
+    case 'problems':
+    case 'problem_owner':
+    case 'problem_deadline':
+    case 'problem_reported_to':
+    case 'problem_reported_at_ms':
       return 'check';
     case 'handed_over':
     case 'handover_notes':
@@ -139,6 +189,7 @@ export function stepForField(field: string | null): Step {
 export function toHandoverInput(
   form: WizardForm,
   signatures: { outgoing: number[]; incoming: number[] },
+  ctx: EntryContext,
 ): HandoverInput | AppError {
   const items = handedOver(form.items);
   if ('code' in items) return items;
@@ -152,6 +203,7 @@ export function toHandoverInput(
     checklist: checkResults(form.checks),
     handedOver: items,
     notes: form.notes.trim() === '' ? null : form.notes.trim(),
+    problems: problemFollowUps(form.checks, ctx),
   };
 }
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Overview } from './bindings';
 import { setCurrentLanguage } from './i18n/index.svelte';
-import { scansTable, vehicleTables, visitorTables } from './report-tables';
+import { scansTable, supervisionTables, vehicleTables, visitorTables } from './report-tables';
 
 function overview(): Overview {
   return {
@@ -36,6 +36,15 @@ function overview(): Overview {
       total: 1,
       rows: [{ id: 9, scannedAtMs: 0, serial: null, keyId: null, outcome: 'expired', direction: 'in', gateNumber: 1, guard: '王主管', overrideBy: '', overrideReason: '', holderHint: '' }],
       perOutcome: [],
+    },
+    supervision: {
+      spotChecks: { total: 4, verified: 2, unverified: 1, earlier: 1 },
+      seriousIncidents: 1,
+      followUpsOpened: 3,
+      followUpsClosed: 1,
+      reopenings: 2,
+      awaitingReview: 1,
+      repeats: [{ id: 7, title: '消防通道堆物', owner: '后勤处', reopened: 2, closed: false }],
     },
   };
 }
@@ -75,5 +84,22 @@ describe('report tables, the same on screen and on paper', () => {
     expect(cells[1]).toBe('—');
     expect(cells[3]).toBe('In');
     expect(cells[4]).toBe('王主管');
+  });
+
+  it('spot checks are counted by kind and repeat problems are listed with their reopenings', () => {
+    const [figures, repeats] = supervisionTables(overview());
+    expect(figures.rows.map((r) => r.cells)).toEqual([
+      ['Spot checks in all', 4],
+      ["At the desk (supervisor's PIN)", 2],
+      ['By phone (unverified)', 1],
+      ['Earlier records (counted as written)', 1],
+      ['Serious incidents (fire, fight, forced entry, injury, theft)', 1],
+      ['Follow-up items opened', 3],
+      ['Closed after re-check', 1],
+      ['Reopened by a re-check', 2],
+      ['Awaiting re-check now', 1],
+    ]);
+    expect(repeats.caption).toBe('Repeat problems (reopened 2 times or more)');
+    expect(repeats.rows[0].cells).toEqual(['#7 消防通道堆物', '后勤处', 2, 'Open']);
   });
 });

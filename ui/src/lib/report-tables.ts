@@ -3,6 +3,7 @@
 // both draw them with components/ReportTable.svelte, so the two cannot drift apart. The
 // screen adds each table's caption and test id; the paper leaves them out.
 import type { Overview } from './bindings';
+import { REPEAT_AFTER_REOPENINGS } from './bindings/duty-rules';
 import { formatDate, formatTime } from './format';
 import { t } from './i18n/index.svelte';
 
@@ -97,4 +98,37 @@ export function scansTable(o: Overview): ReportTableSpec {
       ],
     })),
   };
+}
+
+/** Spot checks by kind, serious incidents and follow-up items: figures, then repeat problems. */
+export function supervisionTables(o: Overview): ReportTableSpec[] {
+  const s = o.supervision;
+  const figure = (key: string, label: string, value: number): ReportRow => ({ key, cells: [label, value] });
+  return [
+    {
+      testid: 'reports-supervision',
+      columns: [{ label: t('reports.colMeasure') }, count(t('reports.colNumber'))],
+      rows: [
+        figure('spotTotal', t('reports.spotTotal'), s.spotChecks.total),
+        figure('spotVerified', t('reports.spotVerified'), s.spotChecks.verified),
+        figure('spotUnverified', t('reports.spotUnverified'), s.spotChecks.unverified),
+        figure('spotEarlier', t('reports.spotEarlier'), s.spotChecks.earlier),
+        figure('serious', t('reports.seriousIncidents'), s.seriousIncidents),
+        figure('opened', t('reports.followUpsOpened'), s.followUpsOpened),
+        figure('closed', t('reports.followUpsClosed'), s.followUpsClosed),
+        figure('reopenings', t('reports.reopenings'), s.reopenings),
+        figure('awaiting', t('reports.awaitingReview'), s.awaitingReview),
+      ],
+    },
+    {
+      testid: 'reports-repeats',
+      caption: t('reports.repeatsTitle', { count: REPEAT_AFTER_REOPENINGS }),
+      columns: [{ label: t('reports.colItem') }, { label: t('reports.colOwner') }, count(t('reports.colReopened')), { label: t('reports.colStatus') }],
+      rows: s.repeats.map((r) => ({
+        key: r.id,
+        cells: [`#${r.id} ${r.title}`, r.owner, r.reopened, t(r.closed ? 'duty.statuses.closed' : 'duty.statuses.open')],
+      })),
+      empty: t('reports.none'),
+    },
+  ];
 }
