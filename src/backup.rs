@@ -760,6 +760,11 @@ fn is_restore_leftover(db_name: &str, name: &str) -> bool {
         && stamp.char_indices().all(|(i, c)| if i == 8 { c == '-' } else { c.is_ascii_digit() })
 }
 
+/// When a file was last modified, in Unix milliseconds (0 before 1970).
+pub(crate) fn modified_ms(meta: &std::fs::Metadata) -> Result<i64> {
+    Ok(meta.modified()?.duration_since(std::time::UNIX_EPOCH).map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)).unwrap_or(0))
+}
+
 /// Deletes the restore leftovers beside `db_path` last modified before `cutoff_ms` (Unix
 /// milliseconds); returns how many were deleted. Idempotent; any other file is left alone.
 /// Called by `retention::purge_due`.
@@ -779,15 +784,7 @@ pub fn delete_restore_leftovers(db_path: &Path, cutoff_ms: i64) -> Result<i64> {
             continue;
         }
         let meta = entry.metadata()?;
-        if !meta.is_file() {
-            continue;
-        }
-        let modified_ms = meta
-            .modified()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        if modified_ms < cutoff_ms {
+        if meta.is_file() && modified_ms(&meta)? < cutoff_ms {
             std::fs::remove_file(entry.path())?;
             deleted += 1;
         }

@@ -109,6 +109,8 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
         refuse_live_database(conn)
     })?;
     let mut rng = StdRng::seed_from_u64(seed);
+    // Companions' names and passengers (added later) come from a generator of their own.
+    let mut party = StdRng::seed_from_u64(seed.wrapping_add(1));
     let mut report = DemoReport::default();
     for (name, department, extension) in HOSTS {
         let new = staff::NewStaff { name: (*name).into(), department: (*department).into(), extension: (*extension).into() };
@@ -135,19 +137,23 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                 let id_number = id_number(&mut rng);
                 let phone = phone(&mut rng);
                 let salt = pii::new_salt();
-                // Delegations: some visitors bring companions, half of them named.
-                let companions: i64 = if rng.gen_bool(0.15) { rng.gen_range(1..6) } else { 0 };
-                let companion_names = (companions > 0 && rng.gen_bool(0.5)).then(|| (0..companions).map(|_| self::name(&mut rng)).collect::<Vec<_>>().join("、"));
-                let commitment = pii::commitment(
-                    &salt,
-                    &[("name", Some(&name)), ("id_number", Some(&id_number)), ("phone", Some(&phone)), ("companion_names", companion_names.as_deref())],
-                );
                 let host_id = host_ids.get(rng.gen_range(0..host_ids.len().max(1))).copied();
                 let host: String = match host_id {
                     Some(id) => tx.query_row("SELECT name FROM staff WHERE id = ?1", [id], |r| r.get(0))?,
                     None => "值班室".into(),
                 };
                 let out_at = (!still_inside).then(|| at + rng.gen_range(10..240) * 60_000);
+                // Drawn in the order the first demo drew them, so a seed's data stays the same.
+                let organisation = ORGANISATIONS[rng.gen_range(0..ORGANISATIONS.len())];
+                let purpose = PURPOSES[rng.gen_range(0..PURPOSES.len())];
+                let companions: i64 = rng.gen_range(0..3);
+                let plate = rng.gen_bool(0.2).then(|| plate(&mut rng));
+                // Half the companions are named, from a generator of their own (added later).
+                let companion_names = (companions > 0 && party.gen_bool(0.5)).then(|| (0..companions).map(|_| self::name(&mut party)).collect::<Vec<_>>().join("、"));
+                let commitment = pii::commitment(
+                    &salt,
+                    &[("name", Some(&name)), ("id_number", Some(&id_number)), ("phone", Some(&phone)), ("companion_names", companion_names.as_deref())],
+                );
                 tx.execute(
                     "INSERT INTO visit (uid, name, doc_type, id_number, phone, pii_salt, pii_commitment, organisation, host, host_staff_id, purpose,
                          companions, companion_names, plate, checked_in_at_ms, checked_in_by, checked_out_at_ms, checked_out_by)
@@ -159,13 +165,13 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                         phone,
                         salt,
                         commitment,
-                        ORGANISATIONS[rng.gen_range(0..ORGANISATIONS.len())],
+                        organisation,
                         host,
                         host_id,
-                        PURPOSES[rng.gen_range(0..PURPOSES.len())],
+                        purpose,
                         companions,
                         companion_names,
-                        rng.gen_bool(0.2).then(|| plate(&mut rng)),
+                        plate,
                         at,
                         actor.guard_id,
                         out_at,
@@ -177,7 +183,7 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                 search::index_new(tx, SearchKind::Visit, id)?;
                 // The other records at the same moment, so index order stays time order.
                 if per_1000(index, VEHICLES_PER_1000) {
-                    vehicle(tx, actor, &mut rng, at, still_inside)?;
+                    vehicle(tx, actor, &mut rng, party.gen_range(0..4), at, still_inside)?;
                     counts.0 += 1;
                 }
                 if per_1000(index, PICKUPS_PER_1000) {
@@ -290,7 +296,7 @@ fn per_1000(index: u64, per_1000: u64) -> bool {
     (index * per_1000) % 1000 < per_1000
 }
 
-fn vehicle(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64, still_inside: bool) -> Result<()> {
+fn vehicle(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, passengers: i64, at: i64, still_inside: bool) -> Result<()> {
     let driver = name(rng);
     let driver_phone = phone(rng);
     let driver_id = id_number(rng);
@@ -319,7 +325,7 @@ fn vehicle(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64, still_inside: 
             actor.guard_id,
             out_at,
             out_at.map(|_| actor.guard_id),
-            rng.gen_range(0..4),
+            passengers,
         ],
     )?;
     let id = tx.last_insert_rowid();

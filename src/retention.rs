@@ -31,10 +31,16 @@
 //!   (`<db>.before-restore-<time>`, `<db>.restore-rejected`, see `backup`) once their file
 //!   is older than the period, and logs one `retention_files_deleted` event with the count
 //!   (none when nothing was deleted). A full copy of personal data must not outlive it.
+//! - Exports: the same run deletes the files in `exports/` beside the database (PDF slips,
+//!   rosters, reports, CSV/XLSX exports, some with full ID numbers) last modified before the
+//!   cutoff, counted in the same `retention_files_deleted` event. Only plain files directly
+//!   in that folder; a folder inside it is the user's and is left alone.
 //! - Idempotent: a second run finds nothing. The shell calls it at start-up and from its
 //!   daily timer; the CLI has `gatehouse purge`.
 //!
 //! Must not: delete records, touch sealed tables or the chain, or touch any other file. Called by: the shell, the CLI.
+
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::json;
@@ -66,6 +72,9 @@ pub struct PurgeReport {
     /// Restore leftovers (old copies of the database) deleted beside it.
     #[ts(type = "number")]
     pub leftover_files: i64,
+    /// Files in `exports/` (printed PDFs, exports) older than the period, deleted.
+    #[ts(type = "number")]
+    pub export_files: i64,
     /// Records ended before this instant were due.
     #[ts(type = "number")]
     pub cutoff_ms: i64,
@@ -166,12 +175,14 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
         db.checkpoint_truncate()?;
     }
     total.leftover_files = backup::delete_restore_leftovers(db.path(), cutoff_ms)?;
-    if total.leftover_files > 0 {
+    total.export_files = delete_old_exports(&exports_dir(db.path()), cutoff_ms)?;
+    if total.leftover_files + total.export_files > 0 {
         db.write(|tx| {
             audit::append(
                 tx,
                 Event::new("retention_files_deleted", None).detail(json!({
                     "files": total.leftover_files,
+                    "exports": total.export_files,
                     "retention_days": days,
                     "cutoff_ms": cutoff_ms,
                 })),
@@ -179,4 +190,29 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
         })?;
     }
     Ok(total)
+}
+
+/// Where printed files and exports are saved: `exports/` beside the database.
+pub fn exports_dir(db_path: &Path) -> PathBuf {
+    db_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("exports")
+}
+
+/// Deletes the plain files directly in `folder` last modified before `cutoff_ms` (Unix ms);
+/// returns how many. A missing folder is nothing to do.
+fn delete_old_exports(folder: &Path, cutoff_ms: i64) -> Result<i64> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(err) => return Err(err.into()),
+    };
+    let mut deleted = 0;
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        if meta.is_file() && backup::modified_ms(&meta)? < cutoff_ms {
+            std::fs::remove_file(entry.path())?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }

@@ -306,3 +306,24 @@ fn a_real_restore_copy_is_deleted_once_it_is_older_than_retention() {
     assert_eq!(retention::purge_due(&db).unwrap().leftover_files, 1);
     assert!(!kept[0].exists());
 }
+
+#[test]
+fn exports_older_than_retention_are_deleted_newer_ones_and_folders_stay() {
+    let fx = Fixture::new();
+    let exports = gatehouse::retention::exports_dir(&fx.path());
+    std::fs::create_dir_all(exports.join("kept-by-hand")).unwrap();
+    let now = T0_MS + 200 * DAY_MS;
+    let old = ["roster-20261128-101500.pdf", "visits-2026-11.xlsx", "visits-2026-11.csv"].map(|name| file_at(&fx, &format!("exports/{name}"), T0_MS));
+    let new = file_at(&fx, "exports/roster-20270606-101500.pdf", T0_MS + 190 * DAY_MS);
+    let beside = file_at(&fx, "notes.txt", T0_MS);
+
+    fx.clock.set_ms(now);
+    let report = retention::purge_due(&fx.db).unwrap();
+    assert_eq!((report.export_files, report.leftover_files), (3, 0));
+    assert!(old.iter().all(|path| !path.exists()), "old exports (full ID numbers among them) are gone");
+    assert!(new.exists() && beside.exists() && exports.join("kept-by-hand").is_dir());
+    let logged = events(&fx, "retention_files_deleted");
+    assert_eq!((logged.len(), logged[0]["exports"].as_i64()), (1, Some(3)));
+    assert_eq!(retention::purge_due(&fx.db).unwrap().export_files, 0, "idempotent");
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
+}

@@ -101,7 +101,7 @@ impl Desk {
     /// Where printed files (PDF) are saved: `exports/` beside the database.
     pub fn exports_dir(&self) -> Result<std::path::PathBuf, AppError> {
         let db = self.db()?;
-        Ok(db.path().parent().unwrap_or_else(|| std::path::Path::new(".")).join("exports"))
+        Ok(gatehouse::retention::exports_dir(db.path()))
     }
 
     /// The session and the database together, for login, lock and unlock.

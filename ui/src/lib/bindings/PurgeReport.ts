@@ -13,6 +13,10 @@ authorisedPickers: number,
  */
 leftoverFiles: number, 
 /**
+ * Files in `exports/` (printed PDFs, exports) older than the period, deleted.
+ */
+exportFiles: number, 
+/**
  * Records ended before this instant were due.
  */
 cutoffMs: number, retentionDays: number, };
