@@ -760,17 +760,19 @@ fn is_restore_leftover(db_name: &str, name: &str) -> bool {
         && stamp.char_indices().all(|(i, c)| if i == 8 { c == '-' } else { c.is_ascii_digit() })
 }
 
-/// When a file was last modified, in Unix milliseconds (0 before 1970).
-pub(crate) fn modified_ms(meta: &std::fs::Metadata) -> Result<i64> {
-    Ok(meta.modified()?.duration_since(std::time::UNIX_EPOCH).map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)).unwrap_or(0))
-}
-
 /// Deletes the restore leftovers beside `db_path` last modified before `cutoff_ms` (Unix
 /// milliseconds); returns how many were deleted. Idempotent; any other file is left alone.
 /// Called by `retention::purge_due`.
 pub fn delete_restore_leftovers(db_path: &Path, cutoff_ms: i64) -> Result<i64> {
     let Some(db_name) = db_path.file_name().and_then(|n| n.to_str()) else { return Ok(0) };
     let folder = db_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    delete_files_older_than(folder, cutoff_ms, |name| is_restore_leftover(db_name, name))
+}
+
+/// Deletes the plain files directly in `folder` whose name `chosen` accepts and which were
+/// last modified before `cutoff_ms` (Unix milliseconds); returns how many. A missing folder
+/// is nothing to do; folders inside it are left alone.
+pub(crate) fn delete_files_older_than(folder: &Path, cutoff_ms: i64, chosen: impl Fn(&str) -> bool) -> Result<i64> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(0),
@@ -779,12 +781,12 @@ pub fn delete_restore_leftovers(db_path: &Path, cutoff_ms: i64) -> Result<i64> {
     let mut deleted = 0;
     for entry in entries {
         let entry = entry?;
-        let name = entry.file_name();
-        if !name.to_str().is_some_and(|name| is_restore_leftover(db_name, name)) {
+        if !entry.file_name().to_str().is_some_and(&chosen) {
             continue;
         }
         let meta = entry.metadata()?;
-        if meta.is_file() && modified_ms(&meta)? < cutoff_ms {
+        let modified_ms = meta.modified()?.duration_since(std::time::UNIX_EPOCH).map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)).unwrap_or(0);
+        if meta.is_file() && modified_ms < cutoff_ms {
             std::fs::remove_file(entry.path())?;
             deleted += 1;
         }

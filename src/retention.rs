@@ -175,7 +175,7 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
         db.checkpoint_truncate()?;
     }
     total.leftover_files = backup::delete_restore_leftovers(db.path(), cutoff_ms)?;
-    total.export_files = delete_old_exports(&exports_dir(db.path()), cutoff_ms)?;
+    total.export_files = backup::delete_files_older_than(&exports_dir(db.path()), cutoff_ms, |_| true)?;
     if total.leftover_files + total.export_files > 0 {
         db.write(|tx| {
             audit::append(
@@ -195,24 +195,4 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
 /// Where printed files and exports are saved: `exports/` beside the database.
 pub fn exports_dir(db_path: &Path) -> PathBuf {
     db_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("exports")
-}
-
-/// Deletes the plain files directly in `folder` last modified before `cutoff_ms` (Unix ms);
-/// returns how many. A missing folder is nothing to do.
-fn delete_old_exports(folder: &Path, cutoff_ms: i64) -> Result<i64> {
-    let entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(err) => return Err(err.into()),
-    };
-    let mut deleted = 0;
-    for entry in entries {
-        let entry = entry?;
-        let meta = entry.metadata()?;
-        if meta.is_file() && backup::modified_ms(&meta)? < cutoff_ms {
-            std::fs::remove_file(entry.path())?;
-            deleted += 1;
-        }
-    }
-    Ok(deleted)
 }
