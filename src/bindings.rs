@@ -44,6 +44,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::search::SearchHit,
         crate::search::SearchGroup,
         crate::search::SearchResults,
+        crate::search::SearchNotice,
         crate::search::SearchField,
         crate::search::SearchRecord,
         crate::visits::CheckOut,
