@@ -103,6 +103,7 @@ export type { SearchField } from './SearchField';
 export type { SearchGroup } from './SearchGroup';
 export type { SearchHit } from './SearchHit';
 export type { SearchKind } from './SearchKind';
+export type { SearchNotice } from './SearchNotice';
 export type { SearchQuery } from './SearchQuery';
 export type { SearchRecord } from './SearchRecord';
 export type { SearchResults } from './SearchResults';
