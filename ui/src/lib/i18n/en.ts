@@ -1546,7 +1546,7 @@ export const en: Dictionary = {
     id_number_birth_future: 'The birth date inside the ID number is in the future; please check',
     id_number_check_digit: 'The ID number check digit does not match; check each digit',
     wrong_pin: 'Wrong PIN; {remaining} attempts left',
-    account_locked: 'Account locked until {until}; try again then, or ask a supervisor to unlock it',
+    account_locked: 'Too many wrong PINs: wait {waitMinutes} min (until {until}) and try again, or ask a supervisor to unlock the account',
     account_disabled: 'This account is disabled; please contact a supervisor',
     not_logged_in: 'Please log in first',
     session_locked: 'The screen is locked; enter your PIN to unlock',

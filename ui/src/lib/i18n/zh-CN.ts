@@ -1546,7 +1546,7 @@ export const zhCN = {
     id_number_birth_future: '身份证号中的出生日期晚于今天，请核对',
     id_number_check_digit: '身份证号校验位不对，请逐位核对',
     wrong_pin: '密码错误，还可以尝试 {remaining} 次',
-    account_locked: '账号已锁定，请于 {until} 后再试，或请主管解除锁定',
+    account_locked: 'PIN 错误次数过多，请等 {waitMinutes} 分钟（{until} 后）再试，或请主管解除锁定',
     account_disabled: '该账号已停用，请联系主管',
     not_logged_in: '请先登录',
     session_locked: '屏幕已锁定，请输入密码解锁',

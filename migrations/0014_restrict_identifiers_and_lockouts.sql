@@ -1,7 +1,7 @@
 -- Search respects masking (issue 15 item 3): ID numbers and phones move out of the text every
 -- guard's query matches as a substring into their own column, `ident`, so that the query can
 -- choose: a guard's matches them only in full or by the last 4 digits with a name, a
--- supervisor's also by fragment (audited). See src/search.rs.
+-- supervisor's also by fragment (audited). See src/search.rs. The same migration caps log-in waits (at the end).
 --
 -- FTS5 tables cannot gain a column: the index is dropped and made again, and emptied with
 -- its entries; the one-time backfill (preference `search_index`, cleared here) rebuilds it
@@ -13,3 +13,8 @@ INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
 DELETE FROM search_bigram;
 DELETE FROM search_entry;
 DELETE FROM preference WHERE key = 'search_index';
+
+-- Log-in throttling (issue 15 item 6): the wait after wrong PINs is now capped at 15
+-- minutes (src/guards.rs). Waits set by the earlier rule could run for hours: they end now;
+-- the count of lock-outs stays, so the next wrong PINs wait as long as the new rule says.
+UPDATE login_throttle SET locked_until_ms = NULL WHERE locked_until_ms IS NOT NULL;
