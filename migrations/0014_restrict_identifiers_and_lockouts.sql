@@ -18,3 +18,14 @@ DELETE FROM preference WHERE key = 'search_index';
 -- minutes (src/guards.rs). Waits set by the earlier rule could run for hours: they end now;
 -- the count of lock-outs stays, so the next wrong PINs wait as long as the new rule says.
 UPDATE login_throttle SET locked_until_ms = NULL WHERE locked_until_ms IS NOT NULL;
+
+-- Each wrong PIN, for the supervisor's dashboard (repeated failures per account in the last
+-- 24 hours). Not a record under the chain (the chain has `login_failed` for each): a
+-- bookkeeping table like login_throttle, with the time indexed so the status bar reads a day
+-- without scanning the audit chain. Rows older than 30 days are removed as new ones come.
+CREATE TABLE login_failure (
+    id        INTEGER PRIMARY KEY,
+    guard_id  INTEGER NOT NULL REFERENCES guard(id),
+    at_ms     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX login_failure_at ON login_failure(at_ms);

@@ -58,6 +58,12 @@ pub const PIN_HASH_LANES: u32 = 1;
 pub const MAX_FAILED_PINS: i64 = 5;
 /// The first wait; each further one doubles it, up to `MAX_DELAY_MS`.
 const FIRST_LOCKOUT_MS: i64 = 60_000;
+/// Wrong PINs for one account within `FAILURE_WINDOW_MS` that the supervisor's dashboard shows.
+pub const REPEATED_FAILED_PINS: i64 = 3;
+/// The window the dashboard counts wrong PINs in.
+pub const FAILURE_WINDOW_MS: i64 = 24 * 3_600_000;
+/// How long a wrong PIN is kept in `login_failure` (the audit chain keeps every one).
+const FAILURE_KEPT_MS: i64 = 30 * 86_400_000;
 /// The longest wait after wrong PINs: growing delays, never a long lock (issue 15).
 pub const MAX_DELAY_MS: i64 = 15 * 60_000;
 /// Doubling stops here (about 17 hours) so the arithmetic cannot overflow.
@@ -310,6 +316,9 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
             rusqlite::params![guard_id, failed_after, lockouts, locked_until],
         )?;
         audit::append(tx, Event::new("login_failed", None).detail(json!({ "guard": uid, "failed_in_a_row": failed })))?;
+        let now = tx.now_ms();
+        tx.execute("INSERT INTO login_failure (guard_id, at_ms) VALUES (?1, ?2)", rusqlite::params![guard_id, now])?;
+        tx.execute("DELETE FROM login_failure WHERE at_ms < ?1", [now - FAILURE_KEPT_MS])?;
         Ok(Err(match locked_until {
             Some(until) => locked_error(until, tx.now_ms()),
             None => Error::invalid("pin", ErrorCode::WrongPin, format!("wrong PIN: {} tries left before the account locks", MAX_FAILED_PINS - failed))
@@ -339,6 +348,42 @@ fn throttle(conn: &Connection, guard_id: i64) -> Result<(i64, i64, Option<i64>)>
         })
         .optional()?
         .unwrap_or((0, 0, None)))
+}
+
+/// Wrong PINs for one account in the last 24 hours (the supervisor's dashboard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedLogins {
+    #[ts(type = "number")]
+    pub guard_id: i64,
+    pub guard_name: String,
+    #[ts(type = "number")]
+    pub failures: i64,
+    #[ts(type = "number")]
+    pub last_at_ms: i64,
+    /// The account is waiting now (until then).
+    #[ts(type = "number | null")]
+    pub waiting_until_ms: Option<i64>,
+}
+
+/// Accounts with `REPEATED_FAILED_PINS` or more wrong PINs in the 24 hours before `now_ms`,
+/// most failures first.
+pub(crate) fn repeated_failed_logins(conn: &Connection, now_ms: i64) -> Result<Vec<FailedLogins>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.guard_id, g.name, count(*), max(f.at_ms), t.locked_until_ms FROM login_failure f
+         JOIN guard g ON g.id = f.guard_id LEFT JOIN login_throttle t ON t.guard_id = f.guard_id
+         WHERE f.at_ms >= ?1 GROUP BY f.guard_id HAVING count(*) >= ?2 ORDER BY count(*) DESC, max(f.at_ms) DESC",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![now_ms - FAILURE_WINDOW_MS, REPEATED_FAILED_PINS], |r| {
+        Ok(FailedLogins {
+            guard_id: r.get(0)?,
+            guard_name: r.get(1)?,
+            failures: r.get(2)?,
+            last_at_ms: r.get(3)?,
+            waiting_until_ms: r.get::<_, Option<i64>>(4)?.filter(|until| *until > now_ms),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Fails with `Forbidden` unless `actor` is still an active account with at least `role`.

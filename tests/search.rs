@@ -590,7 +590,7 @@ fn an_index_of_the_earlier_schema_is_rebuilt_with_numbers_apart_at_the_first_ope
     // The index as schema 13 left it: one `body` column holding names and numbers together.
     fx.sqlite(&format!(
         "DROP TABLE search_text; CREATE VIRTUAL TABLE search_text USING fts5(body, tokenize = 'trigram');
-         INSERT INTO search_text (rowid, body) SELECT id, '周杰|{id}' FROM search_entry; PRAGMA user_version = 13;"
+         INSERT INTO search_text (rowid, body) SELECT id, '周杰|{id}' FROM search_entry; DROP TABLE login_failure; PRAGMA user_version = 13;"
     ));
     let reopened = fx.reopen();
     let guard_finds = search::search(&reopened, &guard, &SearchQuery { text: id[8..14].into(), ..Default::default() }).unwrap();

@@ -121,8 +121,9 @@ fn demo_data_is_found_across_kinds_grouped_with_counts_and_a_vehicle_opens() {
             app.step("search-digits");
             app.click("nav-search").await?;
             wait_focus(&app, "search-input").await?;
-            // Three digits occur in phones and ID numbers of every kind of record.
-            press(&app, &format!("135{ENTER}")).await?;
+            // Three digits that occur in the phones and ID numbers of visits, pick-ups and
+            // vehicles of the demo data (its seed is fixed); a supervisor matches fragments.
+            press(&app, &format!("131{ENTER}")).await?;
             app.el("search-hit-0").await?;
             let mut groups = Vec::new();
             for kind in ["visit", "pickup", "vehicle", "pass", "duty"] {

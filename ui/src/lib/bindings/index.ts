@@ -28,6 +28,7 @@ export type { ErrorCode } from './ErrorCode';
 export type { ErrorKind } from './ErrorKind';
 export type { ExitPermitRow } from './ExitPermitRow';
 export type { ExportReport } from './ExportReport';
+export type { FailedLogins } from './FailedLogins';
 export type { FollowUpRow } from './FollowUpRow';
 export type { FollowUpStatus } from './FollowUpStatus';
 export type { Format } from './Format';

@@ -258,6 +258,9 @@ export const en: Dictionary = {
     vehicles: 'Vehicles on site',
     takeovers: 'Taken over without handover this duty day:',
     takeoverLine: '{time} {guard} took over from {previous} (no handover; approved by {approvedBy}: {reason})',
+    failedLogins: 'Repeated wrong PINs in the last 24 hours:',
+    failedLoginLine: '{guard}: {count} times, last at {time}',
+    failedLoginWaiting: ' (must wait until {until} to try again)',
   },
   // issue 5: duty log, shift handover and their settings
   duty: {

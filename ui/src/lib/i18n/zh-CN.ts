@@ -258,6 +258,9 @@ export const zhCN = {
     vehicles: '在场车辆',
     takeovers: '本值班日有接班未交接：',
     takeoverLine: '{time} {guard} 接替 {previous}（未交接，主管 {approvedBy} 批准：{reason}）',
+    failedLogins: '近 24 小时内多次输错 PIN：',
+    failedLoginLine: '{guard}：{count} 次，最近一次 {time}',
+    failedLoginWaiting: '（须等到 {until} 才能再试）',
   },
   // issue 5: duty log (值班日志), shift handover (交接班) and their settings
   duty: {
