@@ -6,7 +6,6 @@ const COMMANDS: &[&str] = &[
     "search_records",
     "get_search_record",
     "get_app_state",
-    "set_language",
     "setup_site",
     "list_login_guards",
     "log_in",

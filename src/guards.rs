@@ -3,9 +3,11 @@
 //! PINs are stored as Argon2id hashes (64 MiB, 3 passes; see `PIN_HASH_MEMORY_KIB`). A hash
 //! of an older, weaker strength still verifies with the cost written in it, and is re-hashed
 //! at today's strength on the next good PIN, in the same transaction. The audit snapshot holds
-//! the hash's SHA-256, never the hash (see `AUDITED`). Five wrong PINs in a row lock the account for one
-//! minute, doubling with each further lock-out until a good PIN or a supervisor's unlock
-//! resets it. Every failed PIN is an audit event. The role is checked here, against the
+//! the hash's SHA-256, never the hash (see `AUDITED`). Five wrong PINs in a row make the account wait
+//! one minute, doubling with each further five, but never more than `MAX_DELAY_MS` (15
+//! minutes; issue 15): the login screen is open to anyone, so a long lock-out would let
+//! anyone keep the supervisor out for hours. A good PIN or a supervisor's unlock resets it.
+//! The error says how long to wait (`waitMinutes`, `untilMs`). Every failed PIN is an audit event. The role is checked here, against the
 //! database, on every privileged call: a guard disabled or demoted mid-shift loses the
 //! right at once. Must not: keep session state (see `session`).
 //! Called by: `site` (first supervisor), `session` (login), the shell and the CLI;
@@ -54,8 +56,16 @@ pub const PIN_HASH_LANES: u32 = 1;
 
 /// Wrong PINs in a row before the account locks.
 pub const MAX_FAILED_PINS: i64 = 5;
-/// The first lock-out; each further one doubles it.
+/// The first wait; each further one doubles it, up to `MAX_DELAY_MS`.
 const FIRST_LOCKOUT_MS: i64 = 60_000;
+/// Wrong PINs for one account within `FAILURE_WINDOW_MS` that the supervisor's dashboard shows.
+pub const REPEATED_FAILED_PINS: i64 = 3;
+/// The window the dashboard counts wrong PINs in.
+pub const FAILURE_WINDOW_MS: i64 = 24 * 3_600_000;
+/// How long a wrong PIN is kept in `login_failure` (the audit chain keeps every one).
+const FAILURE_KEPT_MS: i64 = 30 * 86_400_000;
+/// The longest wait after wrong PINs: growing delays, never a long lock (issue 15).
+pub const MAX_DELAY_MS: i64 = 15 * 60_000;
 /// Doubling stops here (about 17 hours) so the arithmetic cannot overflow.
 const MAX_LOCKOUT_DOUBLINGS: i64 = 10;
 pub const NAME_MAX: usize = 30;
@@ -279,7 +289,7 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
         let (failed, lockouts, locked_until) = throttle(tx, guard_id)?;
         if let Some(until) = locked_until.filter(|until| *until > tx.now_ms()) {
             audit::append(tx, Event::new("login_refused_locked", None).detail(json!({ "guard": uid })))?;
-            return Ok(Err(locked_error(until)));
+            return Ok(Err(locked_error(until, tx.now_ms())));
         }
         let actor = Actor { guard_id, guard_uid: uid.clone(), name, role };
         if pin_matches(&pin, &pin_hash) {
@@ -295,7 +305,7 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
         let failed = failed + 1;
         let (failed_after, lockouts, locked_until) = if failed >= MAX_FAILED_PINS {
             let lockouts = lockouts + 1;
-            let until = tx.now_ms() + FIRST_LOCKOUT_MS * (1 << (lockouts - 1).min(MAX_LOCKOUT_DOUBLINGS));
+            let until = tx.now_ms() + (FIRST_LOCKOUT_MS * (1 << (lockouts - 1).min(MAX_LOCKOUT_DOUBLINGS))).min(MAX_DELAY_MS);
             (0, lockouts, Some(until))
         } else {
             (failed, lockouts, None)
@@ -306,8 +316,11 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
             rusqlite::params![guard_id, failed_after, lockouts, locked_until],
         )?;
         audit::append(tx, Event::new("login_failed", None).detail(json!({ "guard": uid, "failed_in_a_row": failed })))?;
+        let now = tx.now_ms();
+        tx.execute("INSERT INTO login_failure (guard_id, at_ms) VALUES (?1, ?2)", rusqlite::params![guard_id, now])?;
+        tx.execute("DELETE FROM login_failure WHERE at_ms < ?1", [now - FAILURE_KEPT_MS])?;
         Ok(Err(match locked_until {
-            Some(until) => locked_error(until),
+            Some(until) => locked_error(until, tx.now_ms()),
             None => Error::invalid("pin", ErrorCode::WrongPin, format!("wrong PIN: {} tries left before the account locks", MAX_FAILED_PINS - failed))
                 .with_param("remaining", MAX_FAILED_PINS - failed),
         }))
@@ -315,10 +328,17 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
     outcome
 }
 
-fn locked_error(until_ms: i64) -> Error {
-    Error::new(ErrorKind::Locked, ErrorCode::AccountLocked, "too many wrong PINs: the account is locked for now; wait or ask a supervisor to unlock it")
-        .on_field("pin")
-        .with_param("untilMs", until_ms)
+/// The wait after too many wrong PINs, saying how long (whole minutes, rounded up).
+fn locked_error(until_ms: i64, now_ms: i64) -> Error {
+    let minutes = ((until_ms - now_ms).max(0) + 59_999) / 60_000;
+    Error::new(
+        ErrorKind::Locked,
+        ErrorCode::AccountLocked,
+        format!("too many wrong PINs: wait {minutes} min and try again, or ask a supervisor to unlock the account"),
+    )
+    .on_field("pin")
+    .with_param("untilMs", until_ms)
+    .with_param("waitMinutes", minutes)
 }
 
 fn throttle(conn: &Connection, guard_id: i64) -> Result<(i64, i64, Option<i64>)> {
@@ -328,6 +348,42 @@ fn throttle(conn: &Connection, guard_id: i64) -> Result<(i64, i64, Option<i64>)>
         })
         .optional()?
         .unwrap_or((0, 0, None)))
+}
+
+/// Wrong PINs for one account in the last 24 hours (the supervisor's dashboard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedLogins {
+    #[ts(type = "number")]
+    pub guard_id: i64,
+    pub guard_name: String,
+    #[ts(type = "number")]
+    pub failures: i64,
+    #[ts(type = "number")]
+    pub last_at_ms: i64,
+    /// The account is waiting now (until then).
+    #[ts(type = "number | null")]
+    pub waiting_until_ms: Option<i64>,
+}
+
+/// Accounts with `REPEATED_FAILED_PINS` or more wrong PINs in the 24 hours before `now_ms`,
+/// most failures first.
+pub(crate) fn repeated_failed_logins(conn: &Connection, now_ms: i64) -> Result<Vec<FailedLogins>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.guard_id, g.name, count(*), max(f.at_ms), t.locked_until_ms FROM login_failure f
+         JOIN guard g ON g.id = f.guard_id LEFT JOIN login_throttle t ON t.guard_id = f.guard_id
+         WHERE f.at_ms >= ?1 GROUP BY f.guard_id HAVING count(*) >= ?2 ORDER BY count(*) DESC, max(f.at_ms) DESC",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![now_ms - FAILURE_WINDOW_MS, REPEATED_FAILED_PINS], |r| {
+        Ok(FailedLogins {
+            guard_id: r.get(0)?,
+            guard_name: r.get(1)?,
+            failures: r.get(2)?,
+            last_at_ms: r.get(3)?,
+            waiting_until_ms: r.get::<_, Option<i64>>(4)?.filter(|until| *until > now_ms),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Fails with `Forbidden` unless `actor` is still an active account with at least `role`.

@@ -32,6 +32,17 @@
 //!   query walks `search_text` by descending rowid and stops at `LIMIT`; the bigram query
 //!   walks its primary key by descending time. The page is then ordered by time. A reindex
 //!   keeps the entry's id, so purged records do not jump to the front.
+//! - ID numbers and phones are in their own column, `ident` (migration 0014), as
+//!   `|id|phone|`, so that searching respects masking (issue 15): a guard could otherwise
+//!   recover a whole masked number one digit at a time from fragment searches. A query that
+//!   could be part of one (`identifier_shaped`: 3+ Latin letters and digits, 3+ digits) is
+//!   matched against `ident` by a guard only as a whole value (`|…|`), and by the last 4
+//!   characters together with a name (`name_and_last_four`: "张伟 1234", `…1234|` in the
+//!   same entry); a guard's results then carry a notice saying why numbers were not matched
+//!   by fragment. A supervisor's (and the admin CLI's) query also matches fragments, and each
+//!   such search appends `search_identifier_fragment` to the audit chain with who and the
+//!   query's shape ("6 digits"), never the digits. Names, plates, serials and text (`body`)
+//!   match as before for everyone. The role is read from the database at each search.
 //! - A query of only digits also finds a pass by its exact serial (serials are short).
 //! - Results are capped at `LIMIT`; `truncated` says there are more (narrow the filters).
 //! - Needs FTS5 with `trigram` (SQLite 3.34+): the bundled SQLite of rusqlite 0.40
@@ -90,34 +101,39 @@ impl SearchKind {
                 at: "checked_in_at_ms",
                 guard: "checked_in_by",
                 names: &["name", "companion_names", "plate"],
-                others: &["id_number", "phone"],
+                idents: &["id_number", "phone"],
+                others: &[],
             },
             SearchKind::Pickup => Source {
                 table: "pickup",
                 at: "picked_up_at_ms",
                 guard: "recorded_by",
                 names: &["child_name", "picker_name"],
-                others: &["picker_id_number", "picker_phone"],
+                idents: &["picker_id_number", "picker_phone"],
+                others: &[],
             },
             SearchKind::Vehicle => Source {
                 table: "vehicle_visit",
                 at: "checked_in_at_ms",
                 guard: "checked_in_by",
                 names: &["driver_name", "plate"],
-                others: &["driver_id_number", "driver_phone"],
+                idents: &["driver_id_number", "driver_phone"],
+                others: &[],
             },
             SearchKind::Pass => Source {
                 table: "pass",
                 at: "issued_at_ms",
                 guard: "issued_by",
                 names: &["holder_name"],
-                others: &["holder_id_number", "holder_phone", "CAST(serial AS TEXT)"],
+                idents: &["holder_id_number", "holder_phone"],
+                others: &["CAST(serial AS TEXT)"],
             },
             SearchKind::Duty => Source {
                 table: "duty_entry",
                 at: "occurred_at_ms",
                 guard: "guard_id",
                 names: &["reported_to", "spot_check_by", "replacement_guard"],
+                idents: &[],
                 others: &["place", "text"],
             },
         }
@@ -131,7 +147,9 @@ struct Source {
     guard: &'static str,
     /// Name fields and plates: indexed as trigrams and as bigrams.
     names: &'static [&'static str],
-    /// Other fields (ID numbers, phones, plates, serials, free text): trigrams only.
+    /// ID numbers and phones: the `ident` column, matched by fragment only for supervisors.
+    idents: &'static [&'static str],
+    /// Other fields (serials, places, free text): trigrams only, in `body`.
     others: &'static [&'static str],
 }
 
@@ -194,6 +212,21 @@ pub struct SearchResults {
     pub total: i64,
     /// More records match than were returned: narrow the search.
     pub truncated: bool,
+    /// How ID numbers and phones were (not) matched, for the UI to say.
+    pub notices: Vec<SearchNotice>,
+}
+
+/// A note on how a query was matched (the UI words it: `search.notice.<value>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchNotice {
+    /// A guard's query looked like part of an ID number or phone and matched none in full:
+    /// those match only in full, or by the last 4 digits with a name ("张伟 1234"); a
+    /// fragment is searched by a supervisor (names, plates, serials and text were searched).
+    IdentifierFragmentsForSupervisors,
+    /// A supervisor's fragment search of ID numbers and phones: it was logged (who and the
+    /// query's shape, not the query).
+    IdentifierFragmentSearchLogged,
 }
 
 impl SearchResults {
@@ -295,7 +328,7 @@ fn remove_entry(conn: &Connection, entry_id: i64) -> Result<()> {
 /// Writes the entry of one record; `keep` is (entry id, gate) of the entry it replaces.
 fn index_record(conn: &Connection, kind: SearchKind, record_id: i64, keep: Option<(i64, Option<i64>)>) -> Result<()> {
     let source = kind.source();
-    let columns: Vec<&str> = source.names.iter().chain(source.others.iter()).copied().collect();
+    let columns: Vec<&str> = source.names.iter().chain(source.idents.iter()).chain(source.others.iter()).copied().collect();
     let sql = format!("SELECT {}, {}, {} FROM {} WHERE id = ?1", source.at, source.guard, columns.join(", "), source.table);
     let row = conn
         .query_row(&sql, [record_id], |r| {
@@ -313,7 +346,9 @@ fn index_record(conn: &Connection, kind: SearchKind, record_id: i64, keep: Optio
         Some((_, gate)) => gate,
         None => gate_now(conn)?,
     };
-    write_entry(conn, kind, record_id, keep.map(|(id, _)| id), at_ms, gate, guard_id, &values[..source.names.len()], &values[source.names.len()..])
+    let (names, rest) = values.split_at(source.names.len());
+    let (idents, others) = rest.split_at(source.idents.len());
+    write_entry(conn, kind, record_id, keep.map(|(id, _)| id), at_ms, gate, guard_id, names, idents, others)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -326,6 +361,7 @@ fn write_entry(
     gate: Option<i64>,
     guard_id: Option<i64>,
     names: &[String],
+    idents: &[String],
     others: &[String],
 ) -> Result<()> {
     conn.prepare_cached("INSERT INTO search_entry (id, kind, record_id, at_ms, gate, guard_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
@@ -346,8 +382,11 @@ fn write_entry(
         }
     }
     let body = parts.join("|");
-    if !body.is_empty() {
-        conn.prepare_cached("INSERT INTO search_text (rowid, body) VALUES (?1, ?2)")?.execute(params![entry_id, body])?;
+    // `|id|phone|`: the bars let a query ask for a whole value (`|…|`) or its end (`…|`).
+    let values: Vec<String> = idents.iter().map(|v| normalise(v)).filter(|v| !v.is_empty()).collect();
+    let ident = if values.is_empty() { String::new() } else { format!("|{}|", values.join("|")) };
+    if !body.is_empty() || !ident.is_empty() {
+        conn.prepare_cached("INSERT INTO search_text (rowid, body, ident) VALUES (?1, ?2, ?3)")?.execute(params![entry_id, body, ident])?;
     }
     grams.sort();
     grams.dedup();
@@ -406,33 +445,135 @@ fn valid_text(text: &str) -> Result<String> {
     Ok(normalised)
 }
 
-/// Searches every kind of record (any guard on duty).
+/// Who may match ID numbers and phones by fragment, and who is logged as having done so.
+#[derive(Clone, Copy)]
+enum Reach {
+    /// A guard: ID numbers and phones match only in full, or by the last 4 digits with a name.
+    Guard,
+    /// A supervisor (or the admin CLI): fragments too; the caller audits each such search.
+    Fragments,
+}
+
+/// Searches every kind of record (any guard on duty). A guard's query that looks like part
+/// of an ID number or phone matches names, plates, serials and text as usual but not those
+/// numbers, and the results say so (`SearchNotice`); a supervisor's matches them too and is
+/// logged (`search_identifier_fragment`, with the query's shape, never its text).
 pub fn search(db: &Db, actor: &Actor, query: &SearchQuery) -> Result<SearchResults> {
-    let text = valid_text(&query.text)?;
-    db.read(|conn| {
-        guards::authorize(conn, actor, Role::Guard)?;
-        run(conn, &text, query, LIMIT)
-    })
+    search_by(db, actor, query, LIMIT, "search")
 }
 
-/// `search` with room for an export: the newest `EXPORT_LIMIT` matches (any guard).
+/// `search` with room for an export: the newest `EXPORT_LIMIT` matches (any guard), the
+/// same rule for ID numbers and phones.
 pub fn search_for_export(db: &Db, actor: &Actor, query: &SearchQuery) -> Result<SearchResults> {
+    search_by(db, actor, query, EXPORT_LIMIT, "export")
+}
+
+fn search_by(db: &Db, actor: &Actor, query: &SearchQuery, cap: usize, purpose: &str) -> Result<SearchResults> {
     let text = valid_text(&query.text)?;
-    db.read(|conn| {
+    if !identifier_shaped(&text) {
+        return db.read(|conn| {
+            guards::authorize(conn, actor, Role::Guard)?;
+            run(conn, &text, query, cap, Reach::Guard)
+        });
+    }
+    // The role decides, read from the database (a guard promoted or demoted mid-shift).
+    let supervisor = db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
-        run(conn, &text, query, EXPORT_LIMIT)
+        Ok(guards::authorize(conn, actor, Role::Supervisor).is_ok())
+    })?;
+    if !supervisor {
+        return db.read(|conn| run(conn, &text, query, cap, Reach::Guard));
+    }
+    db.write(|tx| {
+        log_fragment_search(tx, Some(actor), &text, purpose)?;
+        run(tx, &text, query, cap, Reach::Fragments)
     })
 }
 
-/// `search` for the admin CLI, whose user holds the database file itself (like `verify`).
+/// `search` for the admin CLI, whose user holds the database file itself (like `verify`):
+/// fragments of ID numbers and phones match, and such a search is logged (no guard).
 pub fn search_as_admin(db: &Db, query: &SearchQuery) -> Result<SearchResults> {
     let text = valid_text(&query.text)?;
-    db.read(|conn| run(conn, &text, query, LIMIT))
+    if !identifier_shaped(&text) {
+        return db.read(|conn| run(conn, &text, query, LIMIT, Reach::Fragments));
+    }
+    db.write(|tx| {
+        log_fragment_search(tx, None, &text, "cli")?;
+        run(tx, &text, query, LIMIT, Reach::Fragments)
+    })
 }
 
+/// The audit event of a fragment search of ID numbers and phones: who, where, and the
+/// query's shape ("6 digits"), never the query.
+fn log_fragment_search(tx: &crate::db::Tx<'_>, actor: Option<&Actor>, text: &str, purpose: &str) -> Result<()> {
+    let (digits, letters) = shape_of(text);
+    let shape = match (digits, letters) {
+        (d, 0) => format!("{d} digits"),
+        (d, 1) => format!("{d} digits, 1 letter"),
+        (d, l) => format!("{d} digits, {l} letters"),
+    };
+    let detail = serde_json::json!({ "shape": shape, "digits": digits, "letters": letters, "purpose": purpose });
+    crate::audit::append(tx, crate::audit::Event::new("search_identifier_fragment", actor).detail(detail))?;
+    Ok(())
+}
+
+/// (digits, letters) in a normalised query.
+fn shape_of(text: &str) -> (usize, usize) {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    (digits, text.chars().count() - digits)
+}
+
+/// A normalised query that could be part of an ID number or phone: 3 or more Latin letters
+/// and digits, at least 3 of them digits ("440301", "13912", "e1234567", "19850312").
+/// Only such a query is looked up in the `ident` column at all.
+pub(crate) fn identifier_shaped(text: &str) -> bool {
+    text.chars().count() >= 3 && text.chars().all(|c| c.is_ascii_alphanumeric()) && shape_of(text).0 >= 3
+}
+
+/// The last 4 characters of an ID number or phone (the last may be the ID's check letter X).
+fn is_last_four(token: &str) -> bool {
+    let chars: Vec<char> = token.chars().collect();
+    chars.len() == 4 && chars[..3].iter().all(char::is_ascii_digit) && (chars[3].is_ascii_digit() || chars[3] == 'x')
+}
+
+fn is_name(token: &str) -> bool {
+    token.chars().count() >= 2 && !token.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A name with the last 4 digits of that person's ID number or phone: "张伟 1234",
+/// "1234 张伟", "zhang 1234", or "张伟1234" glued (only a name in Chinese characters: a plate
+/// such as 京A1234 has a Latin letter before its digits). Returns the normalised (name, 4).
+pub(crate) fn name_and_last_four(raw: &str) -> Option<(String, String)> {
+    let tokens: Vec<String> = raw.split(|c: char| !c.is_alphanumeric()).map(normalise).filter(|t| !t.is_empty()).collect();
+    match tokens.as_slice() {
+        [a, b] if is_name(a) && is_last_four(b) => Some((a.clone(), b.clone())),
+        [a, b] if is_last_four(a) && is_name(b) => Some((b.clone(), a.clone())),
+        [glued] => {
+            let chars: Vec<char> = glued.chars().collect();
+            let (name, four) = chars.split_at(chars.len().checked_sub(4)?);
+            let name: String = name.iter().collect();
+            let four: String = four.iter().collect();
+            (is_name(&name) && !name.chars().any(|c| c.is_ascii()) && is_last_four(&four)).then_some((name, four))
+        }
+        _ => None,
+    }
+}
+
+/// One way of finding entries; `run` merges what each finds.
+enum Matcher {
+    /// Entries with this 2-character gram (names and plates).
+    Bigram(String),
+    /// A 2-character name whose entry also matches this FTS5 expression.
+    BigramAnd(String, String),
+    /// An FTS5 expression over `search_text` (columns `body`, `ident`).
+    Fts(String),
+}
+
+type Found = (SearchKind, i64, i64, Option<i64>, Option<i64>);
+
 /// The newest `cap` records that match, grouped by kind.
-fn run(conn: &Connection, text: &str, query: &SearchQuery, cap: usize) -> Result<SearchResults> {
-    // Filters on the entry, shared by both paths; ?1 is the text, ?2.. the filter values.
+fn run(conn: &Connection, text: &str, query: &SearchQuery, cap: usize, reach: Reach) -> Result<SearchResults> {
+    // Filters on the entry, shared by every matcher; ?1 is the matcher's text, ?2.. the filter values.
     let mut filter = String::new();
     let mut values: Vec<rusqlite::types::Value> = vec![text.to_string().into()];
     let mut push = |sql: &str, value: rusqlite::types::Value, values: &mut Vec<rusqlite::types::Value>| {
@@ -457,30 +598,32 @@ fn run(conn: &Connection, text: &str, query: &SearchQuery, cap: usize) -> Result
         filter.push_str(&format!(" AND e.kind IN ({list})"));
     }
     let limit = cap + 1;
-    let sql = if text.chars().count() == 2 {
-        format!(
-            "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM search_bigram b JOIN search_entry e ON e.id = b.entry_id
-             WHERE b.gram = ?1{} ORDER BY b.at_ms DESC, b.entry_id DESC LIMIT {limit}",
-            filter.replace("e.at_ms", "b.at_ms")
-        )
-    } else {
-        // The normalised text has only letters and digits: as a quoted phrase it is a
-        // substring query for the trigram tokenizer, never FTS syntax.
-        values[0] = format!("\"{text}\"").into();
-        format!(
-            "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM search_text JOIN search_entry e ON e.id = search_text.rowid
-             WHERE search_text MATCH ?1{filter} ORDER BY search_text.rowid DESC LIMIT {limit}"
-        )
-    };
-    let mut found: Vec<(SearchKind, i64, i64, Option<i64>, Option<i64>)> = Vec::new();
-    {
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
-            let kind: String = r.get(0)?;
-            Ok((SearchKind::parse(&kind).unwrap_or(SearchKind::Duty), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?;
-        for row in rows {
-            found.push(row?);
+    // Normalised text has only letters and digits (and the bars we add): as a quoted phrase
+    // it is a substring query for the trigram tokenizer, never FTS syntax.
+    let mut matchers: Vec<Matcher> = Vec::new();
+    if let Some((name, four)) = name_and_last_four(&query.text) {
+        let ends = format!("ident : \"{four}|\"");
+        matchers.push(if name.chars().count() == 2 { Matcher::BigramAnd(name, ends) } else { Matcher::Fts(format!("body : \"{name}\" AND {ends}")) });
+    }
+    matchers.push(if text.chars().count() == 2 { Matcher::Bigram(text.to_string()) } else { Matcher::Fts(format!("body : \"{text}\"")) });
+    let mut notices = Vec::new();
+    let whole_value = identifier_shaped(text).then(|| match reach {
+        Reach::Fragments => Matcher::Fts(format!("ident : \"{text}\"")),
+        Reach::Guard => Matcher::Fts(format!("ident : \"|{text}|\"")),
+    });
+    let mut found: Vec<Found> = Vec::new();
+    for matcher in matchers {
+        found_by(conn, &matcher, &values, &filter, limit, &mut found)?;
+    }
+    if let Some(matcher) = whole_value {
+        let before = found.len();
+        found_by(conn, &matcher, &values, &filter, limit, &mut found)?;
+        match reach {
+            Reach::Fragments => notices.push(SearchNotice::IdentifierFragmentSearchLogged),
+            // A whole ID number or phone that matched needs no explanation; anything else
+            // does: an empty list must not read as "no such number".
+            Reach::Guard if found.len() == before => notices.push(SearchNotice::IdentifierFragmentsForSupervisors),
+            Reach::Guard => {}
         }
     }
     // A pass by its exact serial (too short for the trigram index).
@@ -519,7 +662,48 @@ fn run(conn: &Connection, text: &str, query: &SearchQuery, cap: usize) -> Result
         }
     }
     let total = groups.iter().map(|g| g.count).sum();
-    Ok(SearchResults { normalised: text.to_string(), groups, total, truncated })
+    Ok(SearchResults { normalised: text.to_string(), groups, total, truncated, notices })
+}
+
+/// Adds the entries `matcher` finds (newest first, at most `limit`) to `found`, once each.
+fn found_by(conn: &Connection, matcher: &Matcher, values: &[rusqlite::types::Value], filter: &str, limit: usize, found: &mut Vec<Found>) -> Result<()> {
+    let mut values = values.to_vec();
+    let sql = match matcher {
+        Matcher::Bigram(gram) | Matcher::BigramAnd(gram, _) => {
+            values[0] = gram.clone().into();
+            let within = match matcher {
+                Matcher::BigramAnd(_, expr) => {
+                    values.push(expr.clone().into());
+                    format!(" AND b.entry_id IN (SELECT rowid FROM search_text WHERE search_text MATCH ?{})", values.len())
+                }
+                _ => String::new(),
+            };
+            format!(
+                "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM search_bigram b JOIN search_entry e ON e.id = b.entry_id
+                 WHERE b.gram = ?1{}{within} ORDER BY b.at_ms DESC, b.entry_id DESC LIMIT {limit}",
+                filter.replace("e.at_ms", "b.at_ms")
+            )
+        }
+        Matcher::Fts(expr) => {
+            values[0] = expr.clone().into();
+            format!(
+                "SELECT e.kind, e.record_id, e.at_ms, e.gate, e.guard_id FROM search_text JOIN search_entry e ON e.id = search_text.rowid
+                 WHERE search_text MATCH ?1{filter} ORDER BY search_text.rowid DESC LIMIT {limit}"
+            )
+        }
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
+        let kind: String = r.get(0)?;
+        Ok((SearchKind::parse(&kind).unwrap_or(SearchKind::Duty), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    for row in rows {
+        let row: Found = row?;
+        if !found.iter().any(|f| f.0 == row.0 && f.1 == row.1) {
+            found.push(row);
+        }
+    }
+    Ok(())
 }
 
 fn guard_name(conn: &Connection, guard_id: Option<i64>) -> Result<String> {

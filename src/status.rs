@@ -1,4 +1,5 @@
-//! The status bar's facts: site and gate, guard on duty, duty day, how many people are on site.
+//! The status bar's facts: site and gate, guard on duty, duty day, how many people are on site,
+//! and for a supervisor the accounts with repeated wrong PINs.
 //!
 //! Must not: format the clock for display (the UI ticks it). Called by: the shell.
 
@@ -7,7 +8,7 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::guards::Actor;
+use crate::guards::{self, Actor, FailedLogins, Role};
 use crate::headcount::{self, HeadcountTally};
 use crate::on_duty::{self, OnDuty, Takeover};
 use crate::{duty, goods, site, vehicles};
@@ -48,6 +49,9 @@ pub struct StatusBar {
     pub on_duty: Option<OnDuty>,
     /// Takeovers without handover (接班未交接) in the current duty day: the dashboard flags them.
     pub takeovers: Vec<Takeover>,
+    /// Supervisors only (empty for a guard): accounts with repeated wrong PINs in the last
+    /// 24 hours (issue 15), so someone trying PINs at the login screen is seen.
+    pub failed_logins: Vec<FailedLogins>,
 }
 
 pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
@@ -76,6 +80,7 @@ pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
             clock_suspect,
             on_duty: on_duty::current(conn)?,
             takeovers: on_duty::takeovers_between(conn, day_start_ms, i64::MAX)?,
+            failed_logins: if guards::authorize(conn, actor, Role::Supervisor).is_ok() { guards::repeated_failed_logins(conn, now_ms)? } else { Vec::new() },
         })
     })
 }

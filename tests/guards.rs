@@ -219,3 +219,66 @@ fn settings_are_validated_and_audited() {
     assert_eq!((saved.idle_lock_minutes, saved.duty_day_start_hour), (10, 7));
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }
+
+/// Issue 15: anyone at the login screen can type wrong PINs for the supervisor; the waits
+/// grow but never pass 15 minutes (the earlier rule doubled up to 17 hours), and the error
+/// says how long to wait.
+#[test]
+fn wrong_pins_make_the_account_wait_longer_each_time_but_never_more_than_fifteen_minutes() {
+    let fx = Fixture::new();
+    let id = fx.guard_id("王主管");
+    let mut session = Session::new();
+    let mut waits = Vec::new();
+    for _ in 0..7 {
+        let mut last = None;
+        for _ in 0..5 {
+            last = Some(session.log_in(&fx.db, id, "000000").unwrap_err());
+        }
+        let err = last.unwrap();
+        assert_eq!((err.kind(), err.code(), err.field()), (ErrorKind::Locked, ErrorCode::AccountLocked, Some("pin")));
+        let until: i64 = err.params()["untilMs"].parse().unwrap();
+        let minutes = (until - fx.clock.now_ms()) / 60_000;
+        assert_eq!(err.params()["waitMinutes"], minutes.to_string());
+        assert!(err.to_string().contains(&format!("wait {minutes} min")), "{err}");
+        waits.push(minutes);
+        fx.clock.set_ms(until + 1);
+    }
+    assert_eq!(waits, vec![1, 2, 4, 8, 15, 15, 15]);
+    session.log_in(&fx.db, id, SUPERVISOR_PIN).expect("the right PIN works once the wait is over");
+}
+
+#[test]
+fn a_long_lock_of_the_earlier_rule_ends_at_the_upgrade() {
+    let fx = Fixture::new();
+    let id = fx.guard_id("王主管");
+    let ten_hours = crate::util::T0_MS + 10 * 3_600_000;
+    fx.sqlite(&format!("INSERT INTO login_throttle (guard_id, failed_count, lockouts, locked_until_ms) VALUES ({id}, 0, 10, {ten_hours});
+         DROP TABLE search_text; CREATE VIRTUAL TABLE search_text USING fts5(body, tokenize = 'trigram'); DROP TABLE login_failure; PRAGMA user_version = 13;"));
+    // (The index as schema 13 made it, so that the file is schema 13's.)
+    let db = fx.reopen();
+    Session::new().log_in(&db, id, SUPERVISOR_PIN).expect("no wait of hours after the upgrade");
+}
+
+/// Issue 15: repeated wrong PINs show on the supervisor's dashboard (per account, last 24 h).
+#[test]
+fn repeated_wrong_pins_in_the_last_day_show_on_a_supervisors_status_not_a_guards() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    let id = fx.guard_id("王主管");
+    let mut session = Session::new();
+    for _ in 0..2 {
+        let _ = session.log_in(&fx.db, id, "000000");
+    }
+    assert!(gatehouse::status::status(&fx.db, &supervisor).unwrap().failed_logins.is_empty(), "two wrong PINs are not yet repeated");
+    for _ in 0..3 {
+        let _ = session.log_in(&fx.db, id, "000000");
+    }
+    let shown = gatehouse::status::status(&fx.db, &supervisor).unwrap().failed_logins;
+    assert_eq!(shown.len(), 1);
+    assert_eq!((shown[0].guard_name.as_str(), shown[0].failures), ("王主管", 5));
+    assert!(shown[0].waiting_until_ms.is_some(), "the account is waiting now");
+    assert!(gatehouse::status::status(&fx.db, &guard).unwrap().failed_logins.is_empty(), "a guard's status does not list them");
+    fx.clock.advance(chrono::Duration::hours(25));
+    assert!(gatehouse::status::status(&fx.db, &supervisor).unwrap().failed_logins.is_empty(), "older than 24 hours");
+}

@@ -8,7 +8,7 @@ use gatehouse::duty::{self, EntryKind, NewEntry, Severity};
 use gatehouse::guards::Actor;
 use gatehouse::passes::{self, NewPass};
 use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
-use gatehouse::search::{self, SearchKind, SearchQuery, SearchResults};
+use gatehouse::search::{self, SearchKind, SearchNotice, SearchQuery, SearchResults};
 use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};
 use gatehouse::visits::{self, NewVisit};
 use gatehouse::{Db, ErrorCode, ErrorKind};
@@ -142,20 +142,22 @@ fn a_three_character_name_matches_as_a_substring() {
 fn id_phone_and_plate_fragments_match_typed_any_way() {
     let fx = Fixture::new();
     let guard = fx.guard();
+    // ID number and phone fragments are a supervisor's search (issue 15); plates anyone's.
+    let supervisor = fx.supervisor();
     let id = valid_id("19850312", 7);
     visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), phone: Some("13955501234".into()), ..visit("周杰", 7) }).unwrap();
     vehicles::check_in(&fx.db, &guard, &car(&fx, &guard, "粤B9X7K2", "赵师傅")).unwrap();
 
     for fragment in [&id[6..14], &id[10..], "19850312007"] {
-        assert_eq!(titles(&find(&fx.db, &guard, fragment)), vec![(SearchKind::Visit, "周杰".into())], "{fragment}");
+        assert_eq!(titles(&find(&fx.db, &supervisor, fragment)), vec![(SearchKind::Visit, "周杰".into())], "{fragment}");
     }
-    assert_eq!(titles(&find(&fx.db, &guard, "１９８５０３１２")), vec![(SearchKind::Visit, "周杰".into())], "full-width digits");
-    assert_eq!(titles(&find(&fx.db, &guard, "5550")), vec![(SearchKind::Visit, "周杰".into())], "phone fragment");
-    assert_eq!(titles(&find(&fx.db, &guard, "139-5550")), vec![(SearchKind::Visit, "周杰".into())], "phone typed with a dash");
+    assert_eq!(titles(&find(&fx.db, &supervisor, "１９８５０３１２")), vec![(SearchKind::Visit, "周杰".into())], "full-width digits");
+    assert_eq!(titles(&find(&fx.db, &supervisor, "5550")), vec![(SearchKind::Visit, "周杰".into())], "phone fragment");
+    assert_eq!(titles(&find(&fx.db, &supervisor, "139-5550")), vec![(SearchKind::Visit, "周杰".into())], "phone typed with a dash");
     for plate in ["9x7k", "B9X7", "粤b9", "粤B 9X7K2", "ｂ９ｘ", "粤B", "K2"] {
         assert_eq!(titles(&find(&fx.db, &guard, plate)), vec![(SearchKind::Vehicle, "粤B9X7K2".into())], "{plate}");
     }
-    assert!(find(&fx.db, &guard, "0000000").groups.is_empty());
+    assert!(find(&fx.db, &supervisor, "0000000").groups.is_empty());
 }
 
 #[test]
@@ -208,7 +210,7 @@ fn filters_narrow_by_kind_date_guard_and_gate() {
     assert_eq!(query(SearchQuery { gate: Some(1), ..Default::default() }).total, 3, "this PC is gate 1");
     assert!(query(SearchQuery { gate: Some(2), ..Default::default() }).groups.is_empty());
     // The same filters on the trigram path (3+ characters).
-    let by_id = search::search(&fx.db, &guard, &SearchQuery { text: "19850312".into(), guard_id: Some(guard.guard_id()), ..Default::default() }).unwrap();
+    let by_id = search::search(&fx.db, &supervisor, &SearchQuery { text: "19850312".into(), guard_id: Some(guard.guard_id()), ..Default::default() }).unwrap();
     assert_eq!(kinds(&by_id), vec![(SearchKind::Visit, 1)]);
 }
 
@@ -329,7 +331,7 @@ fn more_matches_than_the_limit_are_truncated_newest_first() {
     assert!(results.truncated);
     assert_eq!(results.total, search::LIMIT as i64);
     assert_eq!(results.hits()[0].at_ms, T0_MS + (search::LIMIT as i64 + 4) * MINUTE);
-    let ids = find(&fx.db, &guard, "19850312");
+    let ids = find(&fx.db, &fx.supervisor(), "19850312");
     assert!(ids.truncated);
     assert_eq!(ids.hits()[0].at_ms, T0_MS + (search::LIMIT as i64 + 4) * MINUTE);
 }
@@ -469,4 +471,147 @@ fn an_export_of_a_search_holds_every_match_beyond_the_screen_limit_and_is_logged
     let short = export_search(&fx.db, &guard, &SearchQuery { text: "娜".into(), ..Default::default() }, Format::Xlsx, &dir.path().join("x.xlsx")).unwrap_err();
     assert_eq!((short.kind(), short.code(), short.field()), (ErrorKind::Invalid, ErrorCode::QueryTooShort, Some("query")));
     assert!(!dir.path().join("x.xlsx").exists());
+}
+
+/// The audit events of fragment searches: (guard's uid or none, detail).
+fn fragment_searches(fx: &Fixture) -> Vec<(Option<String>, serde_json::Value)> {
+    let bodies: Vec<String> = fx
+        .db
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT body FROM audit_event WHERE action = 'search_identifier_fragment' ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(rows)
+        })
+        .unwrap();
+    bodies
+        .iter()
+        .map(|b| {
+            let v: serde_json::Value = serde_json::from_str(b).unwrap();
+            (v["actor"].as_str().map(str::to_owned), v["detail"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn a_guards_six_digit_id_fragment_finds_nothing_and_says_why_a_supervisors_finds_it_and_is_logged_by_shape() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let supervisor = fx.supervisor();
+    let id = valid_id("19850312", 7);
+    visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), phone: Some("13955501234".into()), ..visit("周杰", 7) }).unwrap();
+    let fragment = &id[8..14];
+
+    let refused = find(&fx.db, &guard, fragment);
+    assert!(refused.groups.is_empty(), "a guard's fragment matches no ID number: {:?}", titles(&refused));
+    assert_eq!(refused.notices, vec![SearchNotice::IdentifierFragmentsForSupervisors], "and the results say why");
+    for phone_part in ["5550123", "1234", "139555"] {
+        let r = find(&fx.db, &guard, phone_part);
+        assert!(r.groups.is_empty() && r.notices == vec![SearchNotice::IdentifierFragmentsForSupervisors], "{phone_part}");
+    }
+    assert!(fragment_searches(&fx).is_empty(), "a guard's refused search is not a fragment search");
+
+    let found = find(&fx.db, &supervisor, fragment);
+    assert_eq!(titles(&found), vec![(SearchKind::Visit, "周杰".into())]);
+    assert_eq!(found.notices, vec![SearchNotice::IdentifierFragmentSearchLogged]);
+    let logged = fragment_searches(&fx);
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].1["shape"], "6 digits");
+    assert_eq!(logged[0].1["purpose"], "search");
+    let body: String = fx.db.read(|c| Ok(c.query_row("SELECT body FROM audit_event WHERE action = 'search_identifier_fragment'", [], |r| r.get(0))?)).unwrap();
+    let uid: String = fx.db.read(|c| Ok(c.query_row("SELECT uid FROM guard WHERE id = ?1", [supervisor.guard_id()], |r| r.get(0))?)).unwrap();
+    assert_eq!(logged[0].0.as_deref(), Some(uid.as_str()), "who");
+    assert!(!body.contains(fragment), "never the digits: {body}");
+    // A name search by a supervisor is not a fragment search of numbers: not logged.
+    find(&fx.db, &supervisor, "周杰");
+    assert_eq!(fragment_searches(&fx).len(), 1);
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}
+
+#[test]
+fn a_guard_finds_a_whole_id_number_or_phone_or_the_last_four_digits_with_the_name() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let id = valid_id("19850312", 7);
+    visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), phone: Some("13955501234".into()), ..visit("周杰", 7) }).unwrap();
+    visits::check_in(&fx.db, &guard, &NewVisit { id_number: valid_id("19900101", 8), phone: Some("13800009876".into()), ..visit("周杰伦", 8) }).unwrap();
+    let zhou = vec![(SearchKind::Visit, "周杰".into())];
+
+    assert_eq!(titles(&find(&fx.db, &guard, &id)), zhou, "the whole ID number");
+    assert_eq!(titles(&find(&fx.db, &guard, "139 5550 1234")), zhou, "the whole phone, typed with spaces");
+    assert!(find(&fx.db, &guard, &id).notices.is_empty(), "a whole number found needs no notice");
+    let last_four = &id[14..];
+    for query in [format!("周杰 {last_four}"), format!("{last_four} 周杰"), format!("周杰{last_four}"), "周杰 1234".into()] {
+        assert_eq!(titles(&find(&fx.db, &guard, &query)), zhou, "{query}");
+    }
+    assert!(find(&fx.db, &guard, "李娜 1234").groups.is_empty(), "the 4 digits of another person's number");
+    assert!(find(&fx.db, &guard, "周杰 5550").groups.is_empty(), "4 digits that are not the last 4");
+    assert_eq!(titles(&find(&fx.db, &guard, "周杰伦 9876")), vec![(SearchKind::Visit, "周杰伦".into())], "a 3-character name");
+    assert!(find(&fx.db, &guard, &id[..17]).groups.is_empty(), "all but the last digit is a fragment");
+    assert!(fragment_searches(&fx).is_empty());
+}
+
+#[test]
+fn names_and_plates_with_digits_still_match_by_fragment_for_a_guard() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    vehicles::check_in(&fx.db, &guard, &car(&fx, &guard, "京A12345", "赵师傅")).unwrap();
+    let plate = vec![(SearchKind::Vehicle, "京A12345".into())];
+    for query in ["12345", "a123", "京A1234", "234"] {
+        assert_eq!(titles(&find(&fx.db, &guard, query)), plate, "{query}");
+    }
+    // The driver's phone 13700001111 is not matched by a fragment.
+    assert!(find(&fx.db, &guard, "0000111").groups.is_empty());
+}
+
+#[test]
+fn an_export_follows_the_same_rule_and_a_supervisors_fragment_export_is_logged() {
+    use gatehouse::reports::{export::export_search, Format};
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let supervisor = fx.supervisor();
+    let id = valid_id("19850312", 7);
+    visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), ..visit("周杰", 7) }).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let query = SearchQuery { text: id[8..14].into(), ..Default::default() };
+    assert_eq!(export_search(&fx.db, &guard, &query, Format::Csv, &dir.path().join("g.csv")).unwrap().rows, 0);
+    assert_eq!(export_search(&fx.db, &supervisor, &query, Format::Csv, &dir.path().join("s.csv")).unwrap().rows, 1);
+    let logged = fragment_searches(&fx);
+    assert_eq!(logged.len(), 1);
+    assert_eq!((logged[0].1["shape"].as_str(), logged[0].1["purpose"].as_str()), (Some("6 digits"), Some("export")));
+}
+
+#[test]
+fn an_index_of_the_earlier_schema_is_rebuilt_with_numbers_apart_at_the_first_open() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let supervisor = fx.supervisor();
+    let id = valid_id("19850312", 7);
+    visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), ..visit("周杰", 7) }).unwrap();
+    // The index as schema 13 left it: one `body` column holding names and numbers together.
+    fx.sqlite(&format!(
+        "DROP TABLE search_text; CREATE VIRTUAL TABLE search_text USING fts5(body, tokenize = 'trigram');
+         INSERT INTO search_text (rowid, body) SELECT id, '周杰|{id}' FROM search_entry; DROP TABLE login_failure; PRAGMA user_version = 13;"
+    ));
+    let reopened = fx.reopen();
+    let guard_finds = search::search(&reopened, &guard, &SearchQuery { text: id[8..14].into(), ..Default::default() }).unwrap();
+    assert!(guard_finds.groups.is_empty());
+    let supervisor_finds = search::search(&reopened, &supervisor, &SearchQuery { text: id[8..14].into(), ..Default::default() }).unwrap();
+    assert_eq!(titles(&supervisor_finds), vec![(SearchKind::Visit, "周杰".into())]);
+    assert_eq!(titles(&find(&reopened, &guard, "周杰")), vec![(SearchKind::Visit, "周杰".into())]);
+}
+
+#[test]
+fn the_cli_matches_fragments_and_logs_it_without_a_guard() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let id = valid_id("19850312", 7);
+    visits::check_in(&fx.db, &guard, &NewVisit { id_number: id.clone(), ..visit("周杰", 7) }).unwrap();
+    let db = fx.path();
+    let out = gatehouse(&["--db", db.to_str().unwrap(), "search", &id[8..14], "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    let logged = fragment_searches(&fx);
+    assert_eq!(logged.len(), 1);
+    assert_eq!((logged[0].0.as_deref(), logged[0].1["purpose"].as_str()), (None, Some("cli")));
 }

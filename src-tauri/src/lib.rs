@@ -57,7 +57,6 @@ pub fn run() {
             commands::app::get_app_state,
             commands::search::search_records,
             commands::search::get_search_record,
-            commands::app::set_language,
             commands::app::setup_site,
             commands::session::list_login_guards,
             commands::session::log_in,

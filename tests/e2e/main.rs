@@ -304,3 +304,78 @@ fn check_in_survives_sigkill_of_the_app() {
         Ok(())
     });
 }
+
+/// Issue 15 item 6: the login screen's language switch writes nothing to the site's
+/// settings; five wrong PINs make the account wait, and the error says how long (English,
+/// then zh-CN); the supervisor's dashboard then shows the repeated wrong PINs.
+#[test]
+fn wrong_pins_say_how_long_to_wait_and_show_on_the_supervisors_dashboard() {
+    const GUARD: &str = "李保安";
+    e2e_test(
+        "wrong_pins_say_how_long_to_wait_and_show_on_the_supervisors_dashboard",
+        |db| {
+            init_db(db)?;
+            let keys = gatehouse::KeyFile::at(harness::key_file_for(db));
+            let core = gatehouse::Db::open(db, gatehouse::Clock::System, &keys).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let supervisor_id = gatehouse::guards::list_login_guards(&core).map_err(|e| anyhow::anyhow!("{e}"))?[0].id;
+            let mut session = gatehouse::session::Session::new();
+            session.log_in(&core, supervisor_id, PIN).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let supervisor = session.actor(&core).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let guard = gatehouse::guards::NewGuard { name: GUARD.into(), role: gatehouse::guards::Role::Guard, pin: "583920".into() };
+            gatehouse::guards::add_guard(&core, &supervisor, &guard).map_err(|e| anyhow::anyhow!("{e}"))?;
+            session.log_out(&core).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(())
+        },
+        |app| async move {
+            app.step("language-before-login");
+            app.el("login-guard").await?;
+            app.select("lang-switch", "en").await?;
+            app.wait_for("<html lang=en>", || async { Ok((html_lang(&app).await? == "en").then_some(())) }).await?;
+            let stored = sqlite(app.db(), "SELECT count(*) FROM preference WHERE key = 'language'")?;
+            ensure!(stored.trim() == "0", "the login screen wrote the site's language: {stored:?}");
+
+            app.step("five-wrong-pins");
+            // Each answer differs (tries left, then the wait): wait for it before the next.
+            let mut previous = String::new();
+            for _ in 0..5 {
+                submit_login(&app, GUARD, WRONG_PIN).await?;
+                let before = previous.clone();
+                previous = app
+                    .wait_for("the next answer to a wrong PIN", || {
+                        let before = before.clone();
+                        let app = &app;
+                        async move {
+                            let now = if app.visible_now("error-pin").await? { app.text("error-pin").await? } else { String::new() };
+                            Ok((!now.is_empty() && now != before).then_some(now))
+                        }
+                    })
+                    .await?;
+            }
+            let msg = app.text("error-pin").await?;
+            ensure!(msg.contains("wait 1 min"), "error-pin is {msg:?}");
+            app.screen_png("login-wait-en")?;
+
+            app.step("wait-in-chinese");
+            app.select("lang-switch", "zh-CN").await?;
+            app.wait_for("the wait in Chinese", || async {
+                let msg = app.text("error-pin").await?;
+                Ok(msg.contains("等 1 分钟").then_some(()))
+            })
+            .await?;
+            app.screen_png("login-wait-zh")?;
+
+            app.step("supervisor-dashboard");
+            login(&app, SUPERVISOR, PIN).await?;
+            let panel = app.text("dashboard-failed-logins").await?;
+            ensure!(panel.contains(GUARD) && panel.contains('5'), "dashboard-failed-logins is {panel:?}");
+            app.screen_png("dashboard-failed-logins-zh")?;
+            app.select("lang-switch", "en").await?;
+            app.wait_for("English panel", || async {
+                Ok(app.text("dashboard-failed-logins").await?.contains("wrong PINs").then_some(()))
+            })
+            .await?;
+            app.screen_png("dashboard-failed-logins-en")?;
+            Ok(())
+        },
+    );
+}

@@ -120,7 +120,8 @@ fn demo_data_is_found_across_kinds_grouped_with_counts_and_a_vehicle_opens() {
 
             app.step("search-digits");
             // Three digits that occur in the phones or ID numbers of visits, vehicles and
-            // pick-ups alike, but in few records (results are capped at the newest ones).
+            // pick-ups alike, but in few records (results are capped at the newest ones); a
+            // supervisor matches such fragments.
             let digits = |sql: &str| sqlite(app.db(), sql);
             let kinds = [
                 digits("SELECT group_concat(phone || ' ' || id_number, ' ') FROM visit")?,
@@ -162,6 +163,91 @@ fn demo_data_is_found_across_kinds_grouped_with_counts_and_a_vehicle_opens() {
             let shown = app.text("search-field-id_number").await?;
             ensure!(shown.trim().starts_with("**"), "driver ID shown as {shown:?}");
             shot(&app, "demo-vehicle-zh").await?;
+            Ok(())
+        },
+    );
+}
+
+/// Issue 15 item 3: a guard's search for 6 digits of an ID number finds nothing and the page
+/// says why (zh-CN and English); a supervisor's finds the visitor and is told it was logged.
+#[test]
+fn a_guards_id_fragment_search_says_why_it_found_nothing_and_a_supervisors_finds_it() {
+    const GUARD: &str = "李保安";
+    const GUARD_PIN: &str = "583920";
+    e2e_test(
+        "a_guards_id_fragment_search_says_why_it_found_nothing_and_a_supervisors_finds_it",
+        |db| {
+            init_db(db)?;
+            // The guard and the visit are made through the core, as the admin would.
+            let keys = gatehouse::KeyFile::at(crate::harness::key_file_for(db));
+            let core = gatehouse::Db::open(db, gatehouse::Clock::System, &keys).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let supervisor_id = gatehouse::guards::list_login_guards(&core).map_err(|e| anyhow::anyhow!("{e}"))?[0].id;
+            let mut session = gatehouse::session::Session::new();
+            session.log_in(&core, supervisor_id, PIN).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let supervisor = session.actor(&core).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let guard = gatehouse::guards::NewGuard { name: GUARD.into(), role: gatehouse::guards::Role::Guard, pin: GUARD_PIN.into() };
+            gatehouse::guards::add_guard(&core, &supervisor, &guard).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let visit = gatehouse::visits::NewVisit {
+                name: "周杰".into(),
+                id_number: valid_id("531"),
+                host: "李老师".into(),
+                purpose: "面试".into(),
+                ..Default::default()
+            };
+            gatehouse::visits::check_in(&core, &supervisor, &visit).map_err(|e| anyhow::anyhow!("{e}"))?;
+            session.log_out(&core).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(())
+        },
+        |app| async move {
+            let fragment = &valid_id("531")[8..14];
+            app.step("guard-login");
+            login(&app, GUARD, GUARD_PIN).await?;
+            app.click("nav-search").await?;
+            wait_focus(&app, "search-input").await?;
+
+            app.step("guard-fragment-refused");
+            press(&app, &format!("{fragment}{ENTER}")).await?;
+            let notice = app.text("search-notice-identifier_fragments_for_supervisors").await?;
+            ensure!(has_cjk(&notice) && notice.contains("主管"), "zh notice is {notice:?}");
+            app.el("search-empty").await?;
+            ensure!(app.all_now("search-hit-0").await?.is_empty(), "a guard's fragment found a record");
+            shot(&app, "fragment-refused-zh").await?;
+
+            app.step("guard-fragment-refused-en");
+            app.select("lang-switch", "en").await?;
+            app.wait_for("English notice", || async {
+                let text = app.text("search-notice-identifier_fragments_for_supervisors").await?;
+                Ok(text.contains("supervisor").then_some(()))
+            })
+            .await?;
+            shot(&app, "fragment-refused-en").await?;
+
+            app.step("guard-last-four-with-name");
+            clear_by_keys(&app, "search-input").await?;
+            press(&app, &format!("周杰 {}{ENTER}", &valid_id("531")[14..])).await?;
+            let first = app.text("search-hit-0").await?;
+            ensure!(first.contains("周杰"), "name + last 4 found {first:?}");
+
+            app.step("supervisor-finds-it");
+            app.click("logout-button").await?;
+            login(&app, SUPERVISOR, PIN).await?;
+            app.click("nav-search").await?;
+            wait_focus(&app, "search-input").await?;
+            app.el("search-hint-supervisor").await?;
+            press(&app, &format!("{fragment}{ENTER}")).await?;
+            let first = app.text("search-hit-0").await?;
+            ensure!(first.contains("周杰"), "supervisor's first result is {first:?}");
+            let logged = app.text("search-notice-identifier_fragment_search_logged").await?;
+            ensure!(logged.contains("logged"), "notice is {logged:?}");
+            shot(&app, "fragment-supervisor-en").await?;
+            app.select("lang-switch", "zh-CN").await?;
+            app.wait_for("zh notice", || async {
+                Ok(has_cjk(&app.text("search-notice-identifier_fragment_search_logged").await?).then_some(()))
+            })
+            .await?;
+            shot(&app, "fragment-supervisor-zh").await?;
+            let events = sqlite(app.db(), "SELECT count(*) FROM audit_event WHERE action = 'search_identifier_fragment'")?;
+            ensure!(events.trim() == "1", "fragment search events: {events:?}");
             Ok(())
         },
     );

@@ -1,7 +1,9 @@
-//! App-level commands: what to show at start, the language, first-run setup.
+//! App-level commands: what to show at start and first-run setup. Before log-in only what
+//! the login and setup screens need answers (issue 15): the language switch is the UI's own
+//! preference (`set_language`, which wrote the site's settings for anyone, is gone).
 
 use gatehouse::session::{self, AppState};
-use gatehouse::site::{self, Language, SetUpDone, SiteSetup};
+use gatehouse::site::{self, SetUpDone, SiteSetup};
 use tauri::State;
 
 use super::{guarded, CommandResult};
@@ -12,13 +14,6 @@ pub fn get_app_state(desk: State<'_, Desk>) -> CommandResult<AppState> {
     guarded("get_app_state", || {
         let (session, db) = desk.session()?;
         Ok(session::app_state(db, &session)?)
-    })
-}
-
-#[tauri::command(async)]
-pub fn set_language(desk: State<'_, Desk>, language: Language) -> CommandResult<()> {
-    guarded("set_language", || {
-        Ok(site::set_language(desk.db()?, language)?)
     })
 }
 

@@ -13,7 +13,6 @@ import type {
   ErrorKind,
   GuardRow,
   ImportReport,
-  Language,
   LoginGuard,
   NewGuard,
   NewPickup,
@@ -164,7 +163,6 @@ async function call<T>(cmd: string, args?: Record<string, unknown>, opts: CallOp
 
 // --- app, setup, language ---
 export const getAppState = () => call<AppState>('get_app_state');
-export const setLanguage = (language: Language) => call<null>('set_language', { language });
 /** Sets the site up; resolves to the recovery key, shown once (issue 13). */
 export const setupSite = (setup: SiteSetup) => call<SetUpDone>('setup_site', { setup });
 

@@ -34,14 +34,17 @@ describe('errorMessage', () => {
     expect(errorMessage(err('validity_too_long', 'valid_to_ms', { max: '400' }), en)).toBe('A pass is valid for at most 400 days');
   });
 
-  it('shows account_locked untilMs as local time', () => {
+  it('shows account_locked untilMs as local time and how many minutes to wait, in both languages', () => {
     const now = new Date(2025, 2, 7, 9, 0, 0).getTime();
     const until = new Date(2025, 2, 7, 9, 15, 0).getTime();
-    const msg = errorMessage(err('account_locked', 'pin', { untilMs: String(until) }), zhCN, now);
+    const msg = errorMessage(err('account_locked', 'pin', { untilMs: String(until), waitMinutes: '15' }), zhCN, now);
     expect(msg).toContain('09:15');
+    expect(msg).toContain('等 15 分钟');
     expect(msg).not.toContain(String(until));
     const tomorrow = new Date(2025, 2, 8, 1, 5, 0).getTime();
-    expect(errorMessage(err('account_locked', null, { untilMs: String(tomorrow) }), en, now)).toContain('2025-03-08 01:05');
+    const english = errorMessage(err('account_locked', null, { untilMs: String(tomorrow), waitMinutes: '2' }), en, now);
+    expect(english).toContain('2025-03-08 01:05');
+    expect(english).toContain('wait 2 min');
   });
 
   it('uses a generic translated message for an unknown code, never the English text', () => {

@@ -58,6 +58,7 @@ describe('result order', () => {
     normalised: '张伟',
     total: 3,
     truncated: false,
+    notices: [],
     groups: [
       { kind: 'visit', count: 2, hits: [hit('visit', 2, 20), hit('visit', 1, 10)] },
       { kind: 'pass', count: 1, hits: [hit('pass', 9, 30)] },

@@ -15,22 +15,39 @@ export function isLanguage(value: unknown): value is Language {
 }
 
 /**
- * The language is kept in the database (the core's preference), and remembered in this
- * webview's storage too: when the database cannot be opened (read-only, damaged), the
- * start screen still speaks the site's language.
+ * The language is a preference of this PC's window, kept in the webview's storage, never a
+ * write to the site's settings: the login screen's switch is usable before anyone logs in
+ * (issue 15), and the core accepts no write from a screen nobody has logged in to. Until
+ * someone picks a language here, the site's language (from the core, `AppState.language`)
+ * is used; it is remembered too, so the start screen speaks it even when the database
+ * cannot be opened (read-only, damaged).
  */
 const REMEMBERED = 'gatehouse.language';
+/** Set once someone picked a language on this PC: the site's language no longer applies. */
+const CHOSEN = 'gatehouse.languageChosen';
 
-function remembered(): Language {
+function stored(key: string): string | null {
   try {
-    const value = globalThis.localStorage?.getItem(REMEMBERED);
-    return isLanguage(value) ? value : 'zh-CN';
+    return globalThis.localStorage?.getItem(key) ?? null;
   } catch {
-    return 'zh-CN';
+    return null;
   }
 }
 
-const state = $state<{ lang: Language }>({ lang: remembered() });
+function store(key: string, value: string): void {
+  try {
+    globalThis.localStorage?.setItem(key, value);
+  } catch {
+    // No storage (tests, a locked-down webview): the choice holds until the window closes.
+  }
+}
+
+function remembered(): Language {
+  const value = stored(REMEMBERED);
+  return isLanguage(value) ? value : 'zh-CN';
+}
+
+const state = $state<{ lang: Language; chosen: boolean }>({ lang: remembered(), chosen: stored(CHOSEN) === '1' });
 
 export function currentLanguage(): Language {
   return state.lang;
@@ -38,11 +55,19 @@ export function currentLanguage(): Language {
 
 export function setCurrentLanguage(lang: Language): void {
   state.lang = lang;
-  try {
-    globalThis.localStorage?.setItem(REMEMBERED, lang);
-  } catch {
-    // No storage (tests, a locked-down webview): the database's preference still holds.
-  }
+  store(REMEMBERED, lang);
+}
+
+/** The language switch: this PC's choice from now on (nothing is sent to the core). */
+export function chooseLanguage(lang: Language): void {
+  setCurrentLanguage(lang);
+  state.chosen = true;
+  store(CHOSEN, '1');
+}
+
+/** The site's language, as the core reports it: used only until someone chooses one here. */
+export function applySiteLanguage(lang: Language): void {
+  if (!state.chosen) setCurrentLanguage(lang);
 }
 
 /** The dictionary of the current language (reactive). */

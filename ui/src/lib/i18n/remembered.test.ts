@@ -36,4 +36,20 @@ describe('remembered language', () => {
     const i18n = await import('./index.svelte');
     expect(i18n.currentLanguage()).toBe('zh-CN');
   });
+
+  it('follows the site language until someone chooses one on this PC, then keeps the choice', async () => {
+    const storage = fakeStorage();
+    vi.stubGlobal('localStorage', storage);
+    const i18n = await import('./index.svelte');
+    i18n.applySiteLanguage('en');
+    expect(i18n.currentLanguage()).toBe('en');
+    i18n.chooseLanguage('zh-CN');
+    i18n.applySiteLanguage('en');
+    expect(i18n.currentLanguage()).toBe('zh-CN');
+    expect(storage.items.get('gatehouse.languageChosen')).toBe('1');
+    vi.resetModules();
+    const again = await import('./index.svelte');
+    again.applySiteLanguage('en');
+    expect(again.currentLanguage()).toBe('zh-CN');
+  });
 });

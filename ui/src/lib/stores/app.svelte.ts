@@ -3,10 +3,8 @@
 import { tick } from 'svelte';
 import * as api from '../api';
 import type { AppError, AppState, Language, SessionInfo } from '../bindings';
-import { errorMessage } from '../errors';
 import { onApiEvent } from '../events';
-import { dict, isLanguage, setCurrentLanguage } from '../i18n/index.svelte';
-import { showToast } from './toast.svelte';
+import { applySiteLanguage, chooseLanguage, isLanguage } from '../i18n/index.svelte';
 
 export type Phase = 'loading' | 'failed' | 'setup' | 'login' | 'locked' | 'app';
 
@@ -25,7 +23,7 @@ export const app = $state<{
 }>({ phase: 'loading', session: null, section: 'dashboard', startError: null, loginNotice: '' });
 
 function route(state: AppState): void {
-  if (isLanguage(state.language)) setCurrentLanguage(state.language);
+  if (isLanguage(state.language)) applySiteLanguage(state.language);
   app.session = state.session;
   if (!state.setupDone) app.phase = 'setup';
   else if (!state.session) app.phase = 'login';
@@ -109,13 +107,9 @@ export async function logOut(): Promise<void> {
   showLogin();
 }
 
-export async function changeLanguage(lang: Language): Promise<void> {
-  setCurrentLanguage(lang);
-  try {
-    await api.setLanguage(lang);
-  } catch (e) {
-    showToast(errorMessage(api.toAppError(e), dict()), 'error');
-  }
+/** The language switch (login screen, header, settings): a local preference of this PC. */
+export function changeLanguage(lang: Language): void {
+  chooseLanguage(lang);
 }
 
 export function isSupervisor(): boolean {

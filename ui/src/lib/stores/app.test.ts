@@ -100,11 +100,14 @@ describe('app routing', () => {
     expect(app.session).toBeNull();
   });
 
-  it('changing the language switches at once and saves it', async () => {
-    answer(null);
-    await changeLanguage('en');
+  it('changing the language switches at once, sends nothing to the core, and outlasts the site language', async () => {
+    changeLanguage('en');
     expect(currentLanguage()).toBe('en');
-    expect(invoke).toHaveBeenCalledWith('set_language', { language: 'en' });
-    await changeLanguage('zh-CN');
+    expect(invoke).not.toHaveBeenCalled();
+    answer({ ...baseState, language: 'zh-CN' });
+    await start();
+    expect(currentLanguage()).toBe('en');
+    expect(invoke.mock.calls.map((c) => c[0])).toEqual(['get_app_state']);
+    changeLanguage('zh-CN');
   });
 });
