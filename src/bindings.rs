@@ -117,6 +117,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::passes::keys::PublicKeyExport,
         crate::passes::revocation::RevokedEntry,
         crate::passes::revocation::RevocationList,
+        crate::passes::revocation::RevocationFile,
         crate::passes::revocation::RevocationImport,
         crate::passes::scan::Direction,
         crate::passes::scan::Outcome,

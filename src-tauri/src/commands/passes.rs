@@ -3,7 +3,7 @@
 use gatehouse::guards::SupervisorOverride;
 use gatehouse::passes::import::{self, PassImportReport};
 use gatehouse::passes::keys::{self, Distrusted, PassKey, PublicKeyExport};
-use gatehouse::passes::revocation::{self, RevocationImport, RevocationList};
+use gatehouse::passes::revocation::{self, RevocationFile, RevocationImport};
 use gatehouse::passes::scan::{self, Direction, ScanLogRow, ScanResult};
 use gatehouse::passes::{self, NewPass, PassCard, PassRow};
 use tauri::State;
@@ -122,7 +122,7 @@ pub fn import_pass_key(desk: State<'_, Desk>, json: String) -> CommandResult<Pas
 }
 
 #[tauri::command(async)]
-pub fn export_revocations(desk: State<'_, Desk>) -> CommandResult<RevocationList> {
+pub fn export_revocations(desk: State<'_, Desk>) -> CommandResult<RevocationFile> {
     guarded("export_revocations", || {
         let (actor, db) = desk.actor()?;
         Ok(revocation::export(db, &actor)?)

@@ -91,6 +91,7 @@ export type { RepeatItem } from './RepeatItem';
 export type { ReportKind } from './ReportKind';
 export type { ReturningVisitor } from './ReturningVisitor';
 export type { ReviewOutcome } from './ReviewOutcome';
+export type { RevocationFile } from './RevocationFile';
 export type { RevocationImport } from './RevocationImport';
 export type { RevocationList } from './RevocationList';
 export type { RevokedEntry } from './RevokedEntry';
