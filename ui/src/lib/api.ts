@@ -371,7 +371,7 @@ import type {
   PassRow,
   PublicKeyExport,
   RevocationImport,
-  RevocationList,
+  RevocationFile,
   ScanLogRow,
   ScanResult,
   SupervisorOverride as PassOverride,
@@ -398,7 +398,7 @@ export const distrustPassKey = (keyId: number, reason: string) =>
   call<Distrusted>('distrust_pass_key', { keyId, reason }, { write: true });
 export const exportPassKey = () => call<PublicKeyExport>('export_pass_key');
 export const importPassKey = (json: string) => call<PassKey>('import_pass_key', { json }, { write: true });
-export const exportRevocations = () => call<RevocationList>('export_revocations');
+export const exportRevocations = () => call<RevocationFile>('export_revocations');
 export const importRevocations = (json: string) =>
   call<RevocationImport>('import_revocations', { json }, { write: true });
 

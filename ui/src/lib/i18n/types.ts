@@ -141,6 +141,8 @@ const CORE_ERROR_CODES = {
   revocation_list_invalid: true,
   revocation_list_old: true,
   revocation_list_own: true,
+  revocation_list_outdated: true,
+  revocation_entry_foreign: true,
   validity_too_long: true,
   import_file_invalid: true,
   window_invalid: true,
