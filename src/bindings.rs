@@ -115,6 +115,8 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::passes::keys::PassKey,
         crate::passes::keys::Distrusted,
         crate::passes::keys::PublicKeyExport,
+        crate::passes::keys::KeyImportPreview,
+        crate::passes::keys::KeyImportConfirmation,
         crate::passes::revocation::RevokedEntry,
         crate::passes::revocation::RevocationList,
         crate::passes::revocation::RevocationFile,

@@ -171,6 +171,8 @@ pub enum ErrorCode {
     RevocationListOutdated,
     /// A revocation list with an entry for a key that did not sign it; param `key`.
     RevocationEntryForeign,
+    /// The fingerprint confirmed for a public key import is not this key's (`fingerprint`).
+    FingerprintMismatch,
     /// A pass valid for longer than allowed, param `max` in days.
     ValidityTooLong,
     ImportFileInvalid,

@@ -26,6 +26,17 @@ fn new_pass(name: &str) -> NewPass {
     }
 }
 
+/// A supervisor's PIN approval at `fx` with a note.
+fn approval(fx: &Fixture, pin: &str) -> SupervisorOverride {
+    SupervisorOverride { supervisor_id: fx.guard_id("王主管"), pin: pin.into(), reason: "与东门打印件核对一致".into() }
+}
+
+/// Imports a key file at `fx` the way a supervisor does: the fingerprint on screen, confirmed with the PIN.
+fn import_key(fx: &Fixture, supervisor: &Actor, json: &str) -> gatehouse::Result<keys::PassKey> {
+    let preview = keys::preview_import(&fx.db, supervisor, json)?;
+    keys::import_public(&fx.db, supervisor, json, &keys::KeyImportConfirmation { fingerprint: preview.fingerprint, approval: approval(fx, SUPERVISOR_PIN) })
+}
+
 fn outcome(fx: &Fixture, guard: &Actor, code: &str, direction: Direction) -> Outcome {
     scan::scan(&fx.db, guard, code, direction).unwrap().outcome
 }
@@ -104,7 +115,7 @@ fn a_second_gate_verifies_offline_with_the_imported_key_and_revocation_list() {
     let guard_b = site_b.guard();
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::UnknownKey);
     let key = serde_json::to_string(&keys::export_public(&site_a.db, &supervisor_a).unwrap()).unwrap();
-    keys::import_public(&site_b.db, &supervisor_b, &key).unwrap();
+    import_key(&site_b, &supervisor_b, &key).unwrap();
     let at_b = scan::scan(&site_b.db, &guard_b, &card.code, Direction::In).unwrap();
     assert_eq!((at_b.outcome, at_b.holder_name.as_str()), (Outcome::Valid, "张伟"), "the name hint travels in the code");
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::Out), Outcome::Valid);
@@ -243,7 +254,7 @@ fn a_pass_signed_by_a_distrusted_imported_key_is_refused_at_once() {
     let site_b = Fixture::new();
     let supervisor_b = site_b.supervisor();
     let guard_b = site_b.guard();
-    keys::import_public(&site_b.db, &supervisor_b, &key_json).unwrap();
+    import_key(&site_b, &supervisor_b, &key_json).unwrap();
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::Out), Outcome::Valid);
 
     let key_id = card.pass.key_id;
@@ -263,7 +274,7 @@ fn a_pass_signed_by_a_distrusted_imported_key_is_refused_at_once() {
     assert_eq!(log[0].outcome, Outcome::KeyDistrusted, "the refusal is logged with its outcome");
 
     assert_eq!(keys::distrust(&site_b.db, &supervisor_b, key_id, "again").unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted);
-    assert_eq!(keys::import_public(&site_b.db, &supervisor_b, &key_json).unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted, "re-importing does not trust it again");
+    assert_eq!(import_key(&site_b, &supervisor_b, &key_json).unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted, "re-importing does not trust it again");
     assert_eq!(revocation::import(&site_b.db, &supervisor_b, &list_json).unwrap_err().code(), ErrorCode::KeyDistrusted);
     assert_eq!(audit_actions(&site_b, "pass_key_distrusted"), 1);
     assert!(site_b.db.read(gatehouse::audit::verify).unwrap().is_ok());
@@ -346,7 +357,7 @@ fn gate_b_trusting(site_a: &Fixture, supervisor_a: &Actor) -> (Fixture, Actor) {
     let site_b = Fixture::new();
     let supervisor_b = site_b.supervisor();
     let key = serde_json::to_string(&keys::export_public(&site_a.db, supervisor_a).unwrap()).unwrap();
-    keys::import_public(&site_b.db, &supervisor_b, &key).unwrap();
+    import_key(&site_b, &supervisor_b, &key).unwrap();
     (site_b, supervisor_b)
 }
 
@@ -457,7 +468,7 @@ fn a_list_revokes_only_passes_of_the_key_that_signed_it() {
     let imported = revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&file).unwrap()).unwrap();
     assert_eq!((imported.lists, imported.skipped, imported.entries), (1, 1, 0));
     // Once it knows it, the retired key's list revokes its pass there.
-    keys::import_public(&site_b.db, &supervisor_b, &old_key).unwrap();
+    import_key(&site_b, &supervisor_b, &old_key).unwrap();
     let next = revocation::export(&site_a.db, &supervisor_a).unwrap();
     let imported = revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&next).unwrap()).unwrap();
     assert_eq!((imported.lists, imported.entries), (2, 1));
@@ -475,4 +486,51 @@ fn a_list_in_the_first_format_is_refused_asking_for_a_new_export() {
     let err = revocation::import(&site_b.db, &supervisor_b, &old.to_string()).unwrap_err();
     assert_eq!((err.code(), err.field()), (ErrorCode::RevocationListOutdated, Some("revocation_file")));
     assert!(err.to_string().contains("export its list again"));
+}
+
+// ---- public keys from other gates, confirmed by fingerprint (issue 15 item 8) ----
+
+#[test]
+fn another_gates_key_is_imported_only_after_a_supervisor_confirms_its_fingerprint() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let card = passes::issue(&site_a.db, &supervisor_a, &new_pass("张伟")).unwrap();
+    let key_json = serde_json::to_string(&keys::export_public(&site_a.db, &supervisor_a).unwrap()).unwrap();
+    // The exporting gate shows the fingerprint in its key list: six groups of four digits.
+    let at_a = keys::list(&site_a.db, &supervisor_a).unwrap()[0].fingerprint.clone();
+    assert_eq!(at_a.split(' ').map(str::len).collect::<Vec<_>>(), vec![4; 6], "{at_a}");
+    assert!(at_a.chars().all(|c| c == ' ' || c.is_ascii_digit()));
+
+    let site_b = Fixture::new();
+    let supervisor_b = site_b.supervisor();
+    let guard_b = site_b.guard();
+    let preview = keys::preview_import(&site_b.db, &supervisor_b, &key_json).unwrap();
+    assert_eq!((preview.fingerprint.as_str(), preview.already_imported), (at_a.as_str(), false), "both gates show the same fingerprint");
+    assert_eq!(keys::preview_import(&site_b.db, &guard_b, &key_json).unwrap_err().kind(), ErrorKind::Forbidden);
+    let stored = |fx: &Fixture| -> i64 { fx.conn().query_row("SELECT count(*) FROM pass_key WHERE secret_key IS NULL", [], |r| r.get(0)).unwrap() };
+    assert_eq!(stored(&site_b), 0, "a preview stores nothing");
+
+    let confirm = |fingerprint: &str, pin: &str| keys::KeyImportConfirmation { fingerprint: fingerprint.into(), approval: approval(&site_b, pin) };
+    // A key file swapped on the way: its fingerprint is not the one printed at gate A.
+    let other = Fixture::new();
+    let other_supervisor = other.supervisor();
+    let swapped = serde_json::to_string(&keys::export_public(&other.db, &other_supervisor).unwrap()).unwrap();
+    let err = keys::import_public(&site_b.db, &supervisor_b, &swapped, &confirm(&at_a, SUPERVISOR_PIN)).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::FingerprintMismatch, Some("fingerprint")));
+    assert!(err.to_string().contains("do not import it"), "{err}");
+    let err = keys::import_public(&site_b.db, &supervisor_b, &key_json, &confirm("  ", SUPERVISOR_PIN)).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::Required, Some("fingerprint")));
+    assert!(keys::import_public(&site_b.db, &supervisor_b, &key_json, &confirm(&at_a, "999999")).is_err(), "a wrong PIN imports nothing");
+    assert_eq!(stored(&site_b), 0);
+    assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::UnknownKey);
+
+    // Typed as read out on the phone: full-width digits and dashes are fine.
+    let typed: String = at_a.replace(' ', "-").chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() } else { c }).collect();
+    let key = keys::import_public(&site_b.db, &supervisor_b, &key_json, &confirm(&typed, SUPERVISOR_PIN)).unwrap();
+    assert_eq!((key.own, key.fingerprint.as_str()), (false, at_a.as_str()));
+    assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::Valid);
+    let body: String = site_b.conn().query_row("SELECT body FROM audit_event WHERE action = 'pass_key_imported'", [], |r| r.get(0)).unwrap();
+    assert!(body.contains(&at_a) && body.contains("与东门打印件核对一致"), "the audit event records the fingerprint: {body}");
+    assert!(keys::preview_import(&site_b.db, &supervisor_b, &key_json).unwrap().already_imported);
+    assert!(site_b.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }

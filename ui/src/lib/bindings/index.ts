@@ -45,6 +45,8 @@ export type { IdNumbers } from './IdNumbers';
 export type { ImportProblem } from './ImportProblem';
 export type { ImportReport } from './ImportReport';
 export type { IncidentCategory } from './IncidentCategory';
+export type { KeyImportConfirmation } from './KeyImportConfirmation';
+export type { KeyImportPreview } from './KeyImportPreview';
 export type { KeyPlace } from './KeyPlace';
 export type { Language } from './Language';
 export type { LoginGuard } from './LoginGuard';
