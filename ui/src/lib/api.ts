@@ -372,6 +372,8 @@ import type {
   PublicKeyExport,
   RevocationImport,
   RevocationFile,
+  KeyImportConfirmation,
+  KeyImportPreview,
   ScanLogRow,
   ScanResult,
   SupervisorOverride as PassOverride,
@@ -397,7 +399,9 @@ export const rotatePassKey = () => call<PassKey>('rotate_pass_key', undefined, {
 export const distrustPassKey = (keyId: number, reason: string) =>
   call<Distrusted>('distrust_pass_key', { keyId, reason }, { write: true });
 export const exportPassKey = () => call<PublicKeyExport>('export_pass_key');
-export const importPassKey = (json: string) => call<PassKey>('import_pass_key', { json }, { write: true });
+export const previewPassKeyImport = (json: string) => call<KeyImportPreview>('preview_pass_key_import', { json });
+export const importPassKey = (json: string, confirmation: KeyImportConfirmation) =>
+  call<PassKey>('import_pass_key', { json, confirmation }, { write: true });
 export const exportRevocations = () => call<RevocationFile>('export_revocations');
 export const importRevocations = (json: string) =>
   call<RevocationImport>('import_revocations', { json }, { write: true });

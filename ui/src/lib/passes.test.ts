@@ -337,6 +337,7 @@ describe('signing keys', () => {
     distrustedAtMs: null,
     distrustedBy: '',
     distrustReason: '',
+    fingerprint: '1234 5678 9012 3456 7890 1234',
     ...over,
   });
 
