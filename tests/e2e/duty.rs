@@ -727,6 +727,9 @@ fn another_guards_log_in_leads_into_the_handover_or_a_supervisors_takeover() {
              JOIN guard p ON p.id = w.previous_guard_id JOIN guard s ON s.id = w.approved_by",
         )?;
         ensure!(saved == format!("without_handover|赵保安|李保安|{SUPERVISOR}|李保安临时离岗未交班"), "saved takeover is {saved:?}");
+        Ok(())
+    });
+}
 
 /// Scroll `[data-testid=id]` to the top of its scroll container (for a screenshot of it).
 async fn scroll_to(app: &App, id: &str) -> Result<()> {
