@@ -12,9 +12,11 @@
 //!
 //! The number. It is per issuing key and must grow across every list this gate ever sent,
 //! even after the database is restored from an older backup (which rolls back any counter
-//! kept in it). So the next number is the largest of:
-//! - the persisted counter (`revocation_list_counter`) + 1;
-//! - every list number this gate has seen from other gates (`revocation_list_seen`) + 1;
+//! kept in it). `revocation_list_seen` remembers, per issuer key, the newest number this
+//! gate has seen: accepted from another gate's key, or sent for one of its own keys (its own
+//! lists are never imported, so the two never share a row). The next number is the larger of:
+//! - every number in `revocation_list_seen`, own and other gates', + 1 (the persisted
+//!   counter, which also keeps two lists made in the same millisecond apart);
 //! - the issue time in milliseconds.
 //! The issue time is the floor a restore cannot roll back: a list sent before the restore
 //! carries a number at most its own issue time plus the lists made in the same millisecond,
@@ -23,7 +25,8 @@
 //! PC's clock set back after a restore: the status bar flags a clock that went backwards
 //! (`Db::clock_went_backwards`) and the supervisor fixes the clock before exporting.
 //! A state file beside the key file was the other choice; it was not taken because a
-//! restore on a new PC (with the recovery key) has no such file, while it has a clock.
+//! restore on a new PC (with the recovery key) has no such file, while it has a clock. No
+//! migration: the issue time lives in the signed list and in the import's audit event.
 //!
 //! The first format (`gatehouse-revocations/1`: numbered by its entry count, undated, with
 //! entries for any key) is refused with a message asking the issuing gate to export again;
@@ -115,14 +118,13 @@ fn signed_bytes(list: &RevocationList) -> Vec<u8> {
     [DOMAIN, body.to_string().as_bytes()].concat()
 }
 
-/// The next list number for `key_id` (see the module header), persisted.
+/// The next list number for `key_id` (see the module header), remembered as seen.
 fn next_number(tx: &Tx<'_>, key_id: u32) -> Result<i64> {
-    let counter: i64 = tx.query_row("SELECT coalesce(max(last_number), 0) FROM revocation_list_counter WHERE issuer_key_id = ?1", [key_id], |r| r.get(0))?;
     let seen: i64 = tx.query_row("SELECT coalesce(max(list_number), 0) FROM revocation_list_seen", [], |r| r.get(0))?;
-    let number = (counter + 1).max(seen + 1).max(tx.now_ms());
+    let number = (seen + 1).max(tx.now_ms());
     tx.execute(
-        "INSERT INTO revocation_list_counter (issuer_key_id, last_number, last_issued_at_ms) VALUES (?1, ?2, ?3)
-         ON CONFLICT(issuer_key_id) DO UPDATE SET last_number = excluded.last_number, last_issued_at_ms = excluded.last_issued_at_ms",
+        "INSERT INTO revocation_list_seen (issuer_key_id, list_number, imported_at_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT(issuer_key_id) DO UPDATE SET list_number = excluded.list_number, imported_at_ms = excluded.imported_at_ms",
         rusqlite::params![key_id, number, tx.now_ms()],
     )?;
     Ok(number)
@@ -235,10 +237,9 @@ pub fn import(db: &Db, actor: &Actor, text: &str) -> Result<RevocationImport> {
                 )?;
             }
             tx.execute(
-                "INSERT INTO revocation_list_seen (issuer_key_id, list_number, imported_at_ms, issued_at_ms) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(issuer_key_id) DO UPDATE SET list_number = excluded.list_number, imported_at_ms = excluded.imported_at_ms,
-                     issued_at_ms = excluded.issued_at_ms",
-                rusqlite::params![list.issuer_key_id, list.number, tx.now_ms(), list.issued_at_ms],
+                "INSERT INTO revocation_list_seen (issuer_key_id, list_number, imported_at_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(issuer_key_id) DO UPDATE SET list_number = excluded.list_number, imported_at_ms = excluded.imported_at_ms",
+                rusqlite::params![list.issuer_key_id, list.number, tx.now_ms()],
             )?;
         }
         let entries: usize = accepted.iter().map(|l| l.entries.len()).sum();
