@@ -399,3 +399,24 @@ fn another_gates_key_is_imported_after_the_supervisor_confirms_its_fingerprint()
 async fn file_input(app: &App, id: &str) -> Result<Element> {
     Ok(app.client().find(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await?)
 }
+
+/// Issue 15 item 5 on screen: exporting the revocation list names the file (after the current
+/// key's list number) and the entries; screenshots in zh-CN and English.
+#[test]
+fn the_revocation_list_export_names_its_file_in_both_languages() {
+    e2e_test("the_revocation_list_export_names_its_file_in_both_languages", init_db_with_pass, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        app.click("nav-passes").await?;
+        app.click("passes-tab-keys").await?;
+        for lang in ["zh-CN", "en"] {
+            app.step(&format!("export-{lang}"));
+            app.select("lang-switch", lang).await?;
+            app.click("pass-revocations-export").await?;
+            let message = app.text("pass-keys-message").await?;
+            ensure!(message.contains("gatehouse-revocations-") && message.contains(".json"), "pass-keys-message is {message:?}");
+            screenshot_at(&app, "pass-keys-message", &format!("pass-revocations-exported-{lang}")).await?;
+        }
+        Ok(())
+    });
+}
