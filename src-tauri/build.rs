@@ -113,6 +113,7 @@ const COMMANDS: &[&str] = &[
     "distrust_pass_key",
     "export_pass_key",
     "import_pass_key",
+    "preview_pass_key_import",
     "export_revocations",
     "import_revocations",
 ];

@@ -166,6 +166,13 @@ pub enum ErrorCode {
     RevocationListOld,
     /// This site's own revocation list offered for import.
     RevocationListOwn,
+    /// A revocation list in the first format (numbered by its entry count, undated): the
+    /// issuing gate must export it again.
+    RevocationListOutdated,
+    /// A revocation list with an entry for a key that did not sign it; param `key`.
+    RevocationEntryForeign,
+    /// The fingerprint confirmed for a public key import is not this key's (`fingerprint`).
+    FingerprintMismatch,
     /// A pass valid for longer than allowed, param `max` in days.
     ValidityTooLong,
     ImportFileInvalid,

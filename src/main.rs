@@ -227,8 +227,32 @@ enum PassCommand {
 
 #[derive(Subcommand)]
 enum KeyCommand {
-    /// Lists this database's pass-signing keys (own and imported), one a line.
+    /// Lists this database's pass-signing keys (own and imported), one a line, with their
+    /// fingerprints.
     List {
+        /// The supervisor's PIN.
+        #[arg(long)]
+        pin: String,
+    },
+    /// Writes this gate's current public key to FILE for another gate, and prints its
+    /// fingerprint: print it or read it out, so the other gate's supervisor can compare.
+    Export {
+        file: PathBuf,
+        /// The supervisor's PIN.
+        #[arg(long)]
+        pin: String,
+    },
+    /// Imports another gate's public key from FILE. Without --fingerprint it only prints the
+    /// key's fingerprint; compare it with the one printed at the other gate, then run again
+    /// with the fingerprint as you read it there.
+    Import {
+        file: PathBuf,
+        /// The fingerprint shown at the exporting gate (24 digits, spaces allowed).
+        #[arg(long)]
+        fingerprint: Option<String>,
+        /// How it was compared (kept in the audit log).
+        #[arg(long, default_value = "指纹已在命令行核对 / fingerprint compared on the command line")]
+        note: String,
         /// The supervisor's PIN.
         #[arg(long)]
         pin: String,
@@ -518,6 +542,32 @@ fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<
             }
             Ok(ExitCode::SUCCESS)
         }
+        PassCommand::Key(KeyCommand::Export { file, pin }) => {
+            let db = Db::open(path, Clock::System, keys)?;
+            let actor = supervisor(&db, &pin)?;
+            let export = passes::keys::export_public(&db, &actor)?;
+            std::fs::write(&file, serde_json::to_string_pretty(&export).map_err(|e| Error::internal(e.to_string()))?)?;
+            let public = hex::decode(&export.public_key_hex).unwrap_or_default();
+            println!("public key {} ({}) written to {}", export.key_id, export.label, file.display());
+            println!("fingerprint {}", passes::keys::fingerprint(export.key_id, &public));
+            Ok(ExitCode::SUCCESS)
+        }
+        PassCommand::Key(KeyCommand::Import { file, fingerprint, note, pin }) => {
+            let json = std::fs::read_to_string(&file)?;
+            let db = Db::open(path, Clock::System, keys)?;
+            let actor = supervisor(&db, &pin)?;
+            let preview = passes::keys::preview_import(&db, &actor, &json)?;
+            let Some(fingerprint) = fingerprint else {
+                println!("key {} ({})", preview.key_id, preview.label);
+                println!("fingerprint {}", preview.fingerprint);
+                eprintln!("not imported: compare this fingerprint with the one printed at the other gate, then run again with --fingerprint \"{}\"", preview.fingerprint);
+                return Ok(ExitCode::from(2));
+            };
+            let approval = gatehouse::guards::SupervisorOverride { supervisor_id: actor.guard_id(), pin, reason: note };
+            let key = passes::keys::import_public(&db, &actor, &json, &passes::keys::KeyImportConfirmation { fingerprint, approval })?;
+            println!("imported key {} ({}), fingerprint {}", key.key_id, key.label, key.fingerprint);
+            Ok(ExitCode::SUCCESS)
+        }
         PassCommand::Key(KeyCommand::Distrust { key_id, reason, pin }) => {
             let db = Db::open(path, Clock::System, keys)?;
             let actor = supervisor(&db, &pin)?;
@@ -581,7 +631,7 @@ fn import_pickers(path: &std::path::Path, keys: &KeyFile, file: &std::path::Path
     Ok(ExitCode::SUCCESS)
 }
 
-/// `KEY_ID  own|imported  LABEL  STATE` (tab-separated; STATE: current, retired, verifies or distrusted with when, by whom and why).
+/// `KEY_ID  own|imported  LABEL  FINGERPRINT  STATE` (tab-separated; STATE: current, retired, verifies or distrusted with when, by whom and why).
 fn key_line(key: &gatehouse::passes::keys::PassKey) -> String {
     let when = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
     let state = match (key.distrusted_at_ms, key.retired_at_ms) {
@@ -590,7 +640,7 @@ fn key_line(key: &gatehouse::passes::keys::PassKey) -> String {
         (None, Some(at)) => format!("retired {}", when(at)),
         (None, None) => "verifies".to_string(),
     };
-    format!("{}\t{}\t{}\t{}", key.key_id, if key.own { "own" } else { "imported" }, key.label, state)
+    format!("{}\t{}\t{}\t{}\t{}", key.key_id, if key.own { "own" } else { "imported" }, key.label, key.fingerprint, state)
 }
 
 fn verify(path: &std::path::Path, keys: &KeyFile, checkpoint: Option<&std::path::Path>, fingerprints: &[String]) -> Result<ExitCode, Error> {

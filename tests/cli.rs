@@ -209,7 +209,9 @@ fn pass_key_distrust_from_the_cli_refuses_the_keys_passes_and_names_the_new_key(
     assert_eq!(code, Some(0));
     let line = listed.lines().next().unwrap().to_string();
     let key_id = line.split('\t').next().unwrap().to_string();
-    assert!(line.ends_with("\town\t示例学校\tcurrent"), "{line}");
+    assert!(line.contains("\town\t示例学校\t") && line.ends_with("\tcurrent"), "{line}");
+    let fingerprint = line.split('\t').nth(3).unwrap().to_string();
+    assert_eq!(fingerprint.len(), 29, "six groups of four digits: {line}");
 
     let (code, _, err) = run(&["pass", "key", "distrust", &key_id, "--reason", " ", "--pin", "246810"]);
     assert_eq!(code, Some(1));
@@ -222,4 +224,36 @@ fn pass_key_distrust_from_the_cli_refuses_the_keys_passes_and_names_the_new_key(
     let (_, listed, _) = run(&["pass", "key", "list", "--pin", "246810"]);
     assert!(listed.lines().any(|l| l.starts_with(&format!("{key_id}\t")) && l.contains("distrusted") && l.contains("王主管: 电脑失窃")), "{listed}");
     assert_eq!(run(&["verify"]).0, Some(0));
+}
+
+#[test]
+fn pass_key_import_from_the_cli_shows_the_fingerprint_and_imports_only_when_it_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a").join("site.db"), dir.path().join("b").join("site.db"));
+    let run = |db: &std::path::Path, args: &[&str]| {
+        let out = gatehouse(&[&["--db", db.to_str().unwrap()], args].concat());
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    for (db, gate) in [(&a, "东门"), (&b, "北门")] {
+        assert_eq!(run(db, &["init", "--site", "示例学校", "--gate", gate, "--supervisor", "王主管", "--pin", "246810"]).0, Some(0));
+    }
+    let file = dir.path().join("east-key.json");
+    let (code, out, err) = run(&a, &["pass", "key", "export", file.to_str().unwrap(), "--pin", "246810"]);
+    assert_eq!(code, Some(0), "{err}");
+    let printed = out.lines().find_map(|l| l.strip_prefix("fingerprint ")).expect("the exporting gate prints the fingerprint").to_string();
+
+    let file = file.to_str().unwrap();
+    let (code, out, err) = run(&b, &["pass", "key", "import", file, "--pin", "246810"]);
+    assert_eq!(code, Some(2), "without a confirmed fingerprint nothing is imported");
+    assert!(out.contains(&format!("fingerprint {printed}")) && err.contains("--fingerprint"), "{out}{err}");
+    let (code, _, err) = run(&b, &["pass", "key", "import", file, "--fingerprint", "1111 2222 3333 4444 5555 6666", "--pin", "246810"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("fingerprint") && err.contains("do not import it"), "{err}");
+    let (_, listed, _) = run(&b, &["pass", "key", "list", "--pin", "246810"]);
+    assert!(!listed.contains("imported"), "{listed}");
+    let (code, out, err) = run(&b, &["pass", "key", "import", file, "--fingerprint", &printed, "--pin", "246810"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains(&printed), "{out}");
+    let (_, listed, _) = run(&b, &["pass", "key", "list", "--pin", "246810"]);
+    assert!(listed.lines().any(|l| l.contains("\timported\t") && l.contains(&printed)), "{listed}");
 }

@@ -26,6 +26,17 @@ fn new_pass(name: &str) -> NewPass {
     }
 }
 
+/// A supervisor's PIN approval at `fx` with a note.
+fn approval(fx: &Fixture, pin: &str) -> SupervisorOverride {
+    SupervisorOverride { supervisor_id: fx.guard_id("王主管"), pin: pin.into(), reason: "与东门打印件核对一致".into() }
+}
+
+/// Imports a key file at `fx` the way a supervisor does: the fingerprint on screen, confirmed with the PIN.
+fn import_key(fx: &Fixture, supervisor: &Actor, json: &str) -> gatehouse::Result<keys::PassKey> {
+    let preview = keys::preview_import(&fx.db, supervisor, json)?;
+    keys::import_public(&fx.db, supervisor, json, &keys::KeyImportConfirmation { fingerprint: preview.fingerprint, approval: approval(fx, SUPERVISOR_PIN) })
+}
+
 fn outcome(fx: &Fixture, guard: &Actor, code: &str, direction: Direction) -> Outcome {
     scan::scan(&fx.db, guard, code, direction).unwrap().outcome
 }
@@ -104,7 +115,7 @@ fn a_second_gate_verifies_offline_with_the_imported_key_and_revocation_list() {
     let guard_b = site_b.guard();
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::UnknownKey);
     let key = serde_json::to_string(&keys::export_public(&site_a.db, &supervisor_a).unwrap()).unwrap();
-    keys::import_public(&site_b.db, &supervisor_b, &key).unwrap();
+    import_key(&site_b, &supervisor_b, &key).unwrap();
     let at_b = scan::scan(&site_b.db, &guard_b, &card.code, Direction::In).unwrap();
     assert_eq!((at_b.outcome, at_b.holder_name.as_str()), (Outcome::Valid, "张伟"), "the name hint travels in the code");
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::Out), Outcome::Valid);
@@ -116,6 +127,7 @@ fn a_second_gate_verifies_offline_with_the_imported_key_and_revocation_list() {
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::Revoked);
     let err = revocation::import(&site_b.db, &supervisor_b, &old_list).unwrap_err();
     assert_eq!(err.code(), ErrorCode::RevocationListOld);
+    assert_eq!(revocation::import(&site_b.db, &supervisor_b, &new_list).unwrap_err().code(), ErrorCode::RevocationListOld, "a replayed list is refused");
     let tampered = new_list.replace("证件遗失", "证件找回");
     assert_eq!(revocation::import(&site_b.db, &supervisor_b, &tampered).unwrap_err().code(), ErrorCode::RevocationListInvalid);
     assert_eq!(revocation::import(&site_a.db, &supervisor_a, &new_list).unwrap_err().code(), ErrorCode::RevocationListOwn);
@@ -242,7 +254,7 @@ fn a_pass_signed_by_a_distrusted_imported_key_is_refused_at_once() {
     let site_b = Fixture::new();
     let supervisor_b = site_b.supervisor();
     let guard_b = site_b.guard();
-    keys::import_public(&site_b.db, &supervisor_b, &key_json).unwrap();
+    import_key(&site_b, &supervisor_b, &key_json).unwrap();
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::Out), Outcome::Valid);
 
     let key_id = card.pass.key_id;
@@ -262,7 +274,7 @@ fn a_pass_signed_by_a_distrusted_imported_key_is_refused_at_once() {
     assert_eq!(log[0].outcome, Outcome::KeyDistrusted, "the refusal is logged with its outcome");
 
     assert_eq!(keys::distrust(&site_b.db, &supervisor_b, key_id, "again").unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted);
-    assert_eq!(keys::import_public(&site_b.db, &supervisor_b, &key_json).unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted, "re-importing does not trust it again");
+    assert_eq!(import_key(&site_b, &supervisor_b, &key_json).unwrap_err().code(), ErrorCode::KeyAlreadyDistrusted, "re-importing does not trust it again");
     assert_eq!(revocation::import(&site_b.db, &supervisor_b, &list_json).unwrap_err().code(), ErrorCode::KeyDistrusted);
     assert_eq!(audit_actions(&site_b, "pass_key_distrusted"), 1);
     assert!(site_b.db.read(gatehouse::audit::verify).unwrap().is_ok());
@@ -285,7 +297,8 @@ fn distrusting_the_current_key_refuses_its_passes_and_a_new_key_signs_from_then_
     assert_eq!(new.pass.key_id, replacement.key_id, "only the current key signs");
     assert_eq!(outcome(&fx, &guard, &new.code, Direction::In), Outcome::Valid);
     assert_eq!(keys::export_public(&fx.db, &supervisor).unwrap().key_id, replacement.key_id);
-    assert_eq!(revocation::export(&fx.db, &supervisor).unwrap().issuer_key_id, replacement.key_id);
+    let lists = revocation::export(&fx.db, &supervisor).unwrap().lists;
+    assert_eq!(lists.iter().map(|l| l.issuer_key_id).collect::<Vec<_>>(), vec![replacement.key_id], "a distrusted key signs no list");
     let listed = keys::list(&fx.db, &supervisor).unwrap();
     assert_eq!(listed.iter().filter(|k| k.current).count(), 1);
     assert_eq!(listed.iter().filter(|k| k.distrusted_at_ms.is_some()).map(|k| k.key_id).collect::<Vec<_>>(), vec![old.pass.key_id]);
@@ -327,4 +340,197 @@ fn a_pass_forged_with_a_retired_keys_secret_is_refused() {
     assert_eq!(outcome(&fx, &guard, &too_long, Direction::In), Outcome::KeyMisused);
     assert_eq!(outcome(&fx, &guard, &forge(current, 9_997, &secret_of(&fx, current), T0_MS - DAY, T0_MS + 30 * DAY), Direction::In), Outcome::Valid);
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}
+
+// ---- revocation lists: numbers across restores, issue time, own keys only (issue 15 item 5) ----
+
+/// Logs the supervisor in on a database opened outside the fixture (a restored copy).
+fn supervisor_on(db: &gatehouse::Db) -> Actor {
+    let id = gatehouse::guards::list_login_guards(db).unwrap().into_iter().find(|g| g.name == "王主管").unwrap().id;
+    let mut session = gatehouse::session::Session::new();
+    session.log_in(db, id, SUPERVISOR_PIN).unwrap();
+    session.handover_actor(db).unwrap()
+}
+
+/// Gate B with gate A's public key imported.
+fn gate_b_trusting(site_a: &Fixture, supervisor_a: &Actor) -> (Fixture, Actor) {
+    let site_b = Fixture::new();
+    let supervisor_b = site_b.supervisor();
+    let key = serde_json::to_string(&keys::export_public(&site_a.db, supervisor_a).unwrap()).unwrap();
+    import_key(&site_b, &supervisor_b, &key).unwrap();
+    (site_b, supervisor_b)
+}
+
+#[test]
+fn revocation_list_numbers_keep_growing_after_a_restore_so_other_gates_accept_the_next_list() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let first = passes::issue(&site_a.db, &supervisor_a, &new_pass("张伟")).unwrap();
+    passes::revoke(&site_a.db, &supervisor_a, first.pass.id, "证件遗失").unwrap();
+    let (site_b, supervisor_b) = gate_b_trusting(&site_a, &supervisor_a);
+    let backup_file = site_a.dir.path().join("backup.db");
+    gatehouse::backup::backup_to(&site_a.db, &backup_file).unwrap();
+
+    // Exported twice after the backup (twice in the same millisecond: the counter alone
+    // keeps them apart), and the newer one imported at gate B.
+    let before = revocation::export(&site_a.db, &supervisor_a).unwrap();
+    let sent = revocation::export(&site_a.db, &supervisor_a).unwrap();
+    assert!(sent.lists[0].number > before.lists[0].number, "every export has a new number");
+    revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&sent).unwrap()).unwrap();
+
+    // Gate A's PC is restored from the older backup; a second pass is revoked there.
+    site_a.clock.advance(chrono::Duration::minutes(10));
+    let restored_path = site_a.dir.path().join("restored").join("gatehouse.db");
+    gatehouse::backup::restore(&restored_path, &backup_file, &site_a.keys, None).unwrap();
+    let restored = gatehouse::Db::open(&restored_path, site_a.clock.clone(), &site_a.keys).unwrap();
+    let supervisor_r = supervisor_on(&restored);
+    let second = passes::issue(&restored, &supervisor_r, &new_pass("李娜")).unwrap();
+    passes::revoke(&restored, &supervisor_r, second.pass.id, "已离校").unwrap();
+    let after = revocation::export(&restored, &supervisor_r).unwrap();
+    assert!(after.lists[0].number > sent.lists[0].number, "continues above every number sent before the restore");
+    let imported = revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&after).unwrap()).unwrap();
+    assert_eq!(imported.entries, 2, "gate B takes the list made after the restore");
+    assert_eq!(outcome(&site_b, &site_b.guard(), &second.code, Direction::In), Outcome::Revoked);
+}
+
+#[test]
+fn the_next_list_number_is_above_every_number_seen_from_other_gates() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let (site_b, supervisor_b) = gate_b_trusting(&site_a, &supervisor_a);
+    // Gate A's clock runs an hour ahead of gate B's.
+    site_a.clock.advance(chrono::Duration::hours(1));
+    let from_a = revocation::export(&site_a.db, &supervisor_a).unwrap();
+    revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&from_a).unwrap()).unwrap();
+    let own = revocation::export(&site_b.db, &supervisor_b).unwrap();
+    assert!(own.lists[0].number > from_a.lists[0].number);
+}
+
+#[test]
+fn a_revocation_list_carries_its_issue_time_under_the_signature() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let (site_b, supervisor_b) = gate_b_trusting(&site_a, &supervisor_a);
+    site_a.clock.advance(chrono::Duration::minutes(5));
+    let file = revocation::export(&site_a.db, &supervisor_a).unwrap();
+    assert_eq!(file.lists[0].issued_at_ms, T0_MS + 5 * 60_000);
+    let json = serde_json::to_string(&file).unwrap();
+    let backdated = json.replace(&format!("\"issuedAtMs\":{}", T0_MS + 5 * 60_000), &format!("\"issuedAtMs\":{}", T0_MS + 60 * 60_000));
+    assert_ne!(backdated, json);
+    assert_eq!(revocation::import(&site_b.db, &supervisor_b, &backdated).unwrap_err().code(), ErrorCode::RevocationListInvalid, "the time is signed");
+    let imported = revocation::import(&site_b.db, &supervisor_b, &json).unwrap();
+    assert_eq!(imported.issued_at_ms, T0_MS + 5 * 60_000);
+    let body: String = site_b.conn().query_row("SELECT body FROM audit_event WHERE action = 'revocation_list_imported'", [], |r| r.get(0)).unwrap();
+    assert!(body.contains(&format!("\"issuedAtMs\":{}", T0_MS + 5 * 60_000)), "the import's audit event names the issue time: {body}");
+}
+
+/// Re-signs `list` with the secret of `key_id` read behind the app's back, as a gate that
+/// wanted to revoke other gates' passes would.
+fn resign(fx: &Fixture, list: &mut revocation::RevocationList) {
+    use ed25519_dalek::Signer;
+    let secret: Vec<u8> = fx.conn().query_row("SELECT secret_key FROM pass_key WHERE key_id = ?1", [list.issuer_key_id], |r| r.get(0)).unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap());
+    let body = serde_json::json!({
+        "format": "gatehouse-revocations/2", "issuerKeyId": list.issuer_key_id, "number": list.number,
+        "issuedAtMs": list.issued_at_ms, "entries": list.entries,
+    });
+    let bytes = [b"gatehouse/revocations/v2\0".as_slice(), body.to_string().as_bytes()].concat();
+    list.signature = hex::encode(key.sign(&bytes).to_bytes());
+}
+
+#[test]
+fn a_list_revokes_only_passes_of_the_key_that_signed_it() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let old = passes::issue(&site_a.db, &supervisor_a, &new_pass("张伟")).unwrap();
+    let old_key = serde_json::to_string(&keys::export_public(&site_a.db, &supervisor_a).unwrap()).unwrap();
+    keys::rotate(&site_a.db, &supervisor_a).unwrap();
+    passes::revoke(&site_a.db, &supervisor_a, old.pass.id, "证件遗失").unwrap();
+    let (site_b, supervisor_b) = gate_b_trusting(&site_a, &supervisor_a);
+
+    // The honest file: the current key's (empty) list first, then the retired key's.
+    let file = revocation::export(&site_a.db, &supervisor_a).unwrap();
+    assert_eq!(file.lists.len(), 2);
+    assert!(file.lists[0].entries.is_empty() && file.lists[1].entries[0].key_id == old.pass.key_id);
+
+    // The current key's list made to carry an entry for another key is refused whole.
+    let mut forged = file.clone();
+    let foreign = forged.lists[1].entries[0].clone();
+    forged.lists[0].entries.push(foreign);
+    resign(&site_a, &mut forged.lists[0]);
+    let err = revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&forged).unwrap()).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::RevocationEntryForeign, Some("revocation_file")));
+    assert!(err.to_string().contains("only revoke its own passes"));
+    let count = |fx: &Fixture| -> i64 { fx.conn().query_row("SELECT count(*) FROM imported_revocation", [], |r| r.get(0)).unwrap() };
+    assert_eq!(count(&site_b), 0, "nothing was imported");
+
+    // Gate B does not know the retired key: its list is skipped (its passes are refused anyway).
+    let imported = revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&file).unwrap()).unwrap();
+    assert_eq!((imported.lists, imported.skipped, imported.entries), (1, 1, 0));
+    // Once it knows it, the retired key's list revokes its pass there.
+    import_key(&site_b, &supervisor_b, &old_key).unwrap();
+    let next = revocation::export(&site_a.db, &supervisor_a).unwrap();
+    let imported = revocation::import(&site_b.db, &supervisor_b, &serde_json::to_string(&next).unwrap()).unwrap();
+    assert_eq!((imported.lists, imported.entries), (2, 1));
+    assert_eq!(outcome(&site_b, &site_b.guard(), &old.code, Direction::In), Outcome::Revoked);
+}
+
+#[test]
+fn a_list_in_the_first_format_is_refused_asking_for_a_new_export() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let (site_b, supervisor_b) = gate_b_trusting(&site_a, &supervisor_a);
+    let key_id = keys::list(&site_a.db, &supervisor_a).unwrap()[0].key_id;
+    // As the previous release wrote it: numbered by its entry count, undated.
+    let old = serde_json::json!({ "format": "gatehouse-revocations/1", "issuerKeyId": key_id, "number": 0, "entries": [], "signature": "00".repeat(64) });
+    let err = revocation::import(&site_b.db, &supervisor_b, &old.to_string()).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::RevocationListOutdated, Some("revocation_file")));
+    assert!(err.to_string().contains("export its list again"));
+}
+
+// ---- public keys from other gates, confirmed by fingerprint (issue 15 item 8) ----
+
+#[test]
+fn another_gates_key_is_imported_only_after_a_supervisor_confirms_its_fingerprint() {
+    let site_a = Fixture::new();
+    let supervisor_a = site_a.supervisor();
+    let card = passes::issue(&site_a.db, &supervisor_a, &new_pass("张伟")).unwrap();
+    let key_json = serde_json::to_string(&keys::export_public(&site_a.db, &supervisor_a).unwrap()).unwrap();
+    // The exporting gate shows the fingerprint in its key list: six groups of four digits.
+    let at_a = keys::list(&site_a.db, &supervisor_a).unwrap()[0].fingerprint.clone();
+    assert_eq!(at_a.split(' ').map(str::len).collect::<Vec<_>>(), vec![4; 6], "{at_a}");
+    assert!(at_a.chars().all(|c| c == ' ' || c.is_ascii_digit()));
+
+    let site_b = Fixture::new();
+    let supervisor_b = site_b.supervisor();
+    let guard_b = site_b.guard();
+    let preview = keys::preview_import(&site_b.db, &supervisor_b, &key_json).unwrap();
+    assert_eq!((preview.fingerprint.as_str(), preview.already_imported), (at_a.as_str(), false), "both gates show the same fingerprint");
+    assert_eq!(keys::preview_import(&site_b.db, &guard_b, &key_json).unwrap_err().kind(), ErrorKind::Forbidden);
+    let stored = |fx: &Fixture| -> i64 { fx.conn().query_row("SELECT count(*) FROM pass_key WHERE secret_key IS NULL", [], |r| r.get(0)).unwrap() };
+    assert_eq!(stored(&site_b), 0, "a preview stores nothing");
+
+    let confirm = |fingerprint: &str, pin: &str| keys::KeyImportConfirmation { fingerprint: fingerprint.into(), approval: approval(&site_b, pin) };
+    // A key file swapped on the way: its fingerprint is not the one printed at gate A.
+    let other = Fixture::new();
+    let other_supervisor = other.supervisor();
+    let swapped = serde_json::to_string(&keys::export_public(&other.db, &other_supervisor).unwrap()).unwrap();
+    let err = keys::import_public(&site_b.db, &supervisor_b, &swapped, &confirm(&at_a, SUPERVISOR_PIN)).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::FingerprintMismatch, Some("fingerprint")));
+    assert!(err.to_string().contains("do not import it"), "{err}");
+    let err = keys::import_public(&site_b.db, &supervisor_b, &key_json, &confirm("  ", SUPERVISOR_PIN)).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::Required, Some("fingerprint")));
+    assert!(keys::import_public(&site_b.db, &supervisor_b, &key_json, &confirm(&at_a, "999999")).is_err(), "a wrong PIN imports nothing");
+    assert_eq!(stored(&site_b), 0);
+    assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::UnknownKey);
+
+    // Typed as read out on the phone: full-width digits and dashes are fine.
+    let typed: String = at_a.replace(' ', "-").chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() } else { c }).collect();
+    let key = keys::import_public(&site_b.db, &supervisor_b, &key_json, &confirm(&typed, SUPERVISOR_PIN)).unwrap();
+    assert_eq!((key.own, key.fingerprint.as_str()), (false, at_a.as_str()));
+    assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::Valid);
+    let body: String = site_b.conn().query_row("SELECT body FROM audit_event WHERE action = 'pass_key_imported'", [], |r| r.get(0)).unwrap();
+    assert!(body.contains(&at_a) && body.contains("与东门打印件核对一致"), "the audit event records the fingerprint: {body}");
+    assert!(keys::preview_import(&site_b.db, &supervisor_b, &key_json).unwrap().already_imported);
+    assert!(site_b.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }

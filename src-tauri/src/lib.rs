@@ -164,6 +164,7 @@ pub fn run() {
             commands::passes::distrust_pass_key,
             commands::passes::export_pass_key,
             commands::passes::import_pass_key,
+            commands::passes::preview_pass_key_import,
             commands::passes::export_revocations,
             commands::passes::import_revocations,
         ])

@@ -9,6 +9,15 @@
 //! trigger refuses undoing it): every pass the key signed is refused at the gate from then
 //! on; distrusting the current key retires it and makes a new one in the same transaction,
 //! so issuing goes on. Must not: sign passes itself.
+//!
+//! Fingerprints. A key file travels on a USB stick or by mail and could be swapped on the
+//! way, so another gate's key is imported only after a supervisor compared its fingerprint
+//! on screen with the one printed at (or read out on the phone by) the exporting gate, and
+//! confirmed with their PIN. The fingerprint is 24 decimal digits in six groups of four
+//! (`fingerprint`): digits read aloud in Chinese or English without confusion, 80 bits so
+//! nobody can make a key that matches a given one. It binds the key id and the public key.
+//! The importer computes it itself (the file carries none), the supervisor types or confirms
+//! it, the core compares, and the audit event records it.
 //! Called by: `passes` (issue, scan, revocation lists), the shell, the CLI.
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
@@ -20,7 +29,7 @@ use ts_rs::TS;
 use crate::audit::{self, Audited, Event};
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::guards::{self, Actor, Role, SupervisorOverride};
 use crate::{site, validate};
 
 pub(crate) const AUDITED: Audited = Audited {
@@ -63,6 +72,8 @@ pub struct PassKey {
     /// The supervisor who distrusted it (empty when trusted).
     pub distrusted_by: String,
     pub distrust_reason: String,
+    /// What supervisors compare between gates before an import (`fingerprint`).
+    pub fingerprint: String,
 }
 
 /// A public key as one gate hands it to another (a small JSON file).
@@ -77,11 +88,57 @@ pub struct PublicKeyExport {
 }
 
 const EXPORT_FORMAT: &str = "gatehouse-pass-key/1";
+const FINGERPRINT_DOMAIN: &[u8] = b"gatehouse/pass-key-fingerprint/v1\0";
+
+/// The fingerprint of a public key: `1234 5678 9012 3456 7890 1234` (see the module header).
+pub fn fingerprint(key_id: u32, public_key: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(FINGERPRINT_DOMAIN).chain_update(key_id.to_be_bytes()).chain_update(public_key).finalize();
+    let value = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes")) % 10u128.pow(24);
+    let digits = format!("{value:024}");
+    digits.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("ascii")).collect::<Vec<_>>().join(" ")
+}
+
+/// Only the digits of a fingerprint as a person typed it (spaces, dashes, full-width digits).
+fn fingerprint_digits(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Another gate's key file as this gate reads it, before anything is stored: what the
+/// supervisor compares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyImportPreview {
+    #[ts(type = "number")]
+    pub key_id: u32,
+    pub label: String,
+    pub fingerprint: String,
+    /// This key is already imported (importing it again changes nothing).
+    pub already_imported: bool,
+}
+
+/// A supervisor's confirmation that the fingerprint matches the other gate's.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyImportConfirmation {
+    /// The fingerprint as the supervisor confirmed it (the one shown, or typed in).
+    pub fingerprint: String,
+    /// The supervisor's PIN and a note on how it was compared (e.g. 与东门打印件核对).
+    pub approval: SupervisorOverride,
+}
 
 fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PassKey> {
     let public: Vec<u8> = r.get(2)?;
+    let key_id: u32 = r.get(0)?;
     Ok(PassKey {
-        key_id: r.get(0)?,
+        fingerprint: fingerprint(key_id, &public),
+        key_id,
         label: r.get(1)?,
         public_key_hex: hex::encode(public),
         own: r.get(3)?,
@@ -195,8 +252,8 @@ pub fn export_public(db: &Db, actor: &Actor) -> Result<PublicKeyExport> {
     })
 }
 
-/// Imports another gate's public key, so its passes verify here.
-pub fn import_public(db: &Db, actor: &Actor, json: &str) -> Result<PassKey> {
+/// A key file checked and read: its id, public key and label.
+fn read_key_file(json: &str) -> Result<(PublicKeyExport, [u8; 32], String)> {
     let bad = || Error::invalid("key_file", ErrorCode::KeyFileInvalid, "this is not a Gatehouse public key file");
     let export: PublicKeyExport = serde_json::from_str(json).map_err(|_| bad())?;
     let bytes: [u8; 32] = hex::decode(&export.public_key_hex).ok().and_then(|b| b.try_into().ok()).ok_or_else(bad)?;
@@ -204,6 +261,37 @@ pub fn import_public(db: &Db, actor: &Actor, json: &str) -> Result<PassKey> {
         return Err(bad());
     }
     let label = validate::required_text("key_file", &export.label, 50)?;
+    Ok((export, bytes, label))
+}
+
+/// Reads another gate's key file and shows its fingerprint (supervisor); stores nothing.
+pub fn preview_import(db: &Db, actor: &Actor, json: &str) -> Result<KeyImportPreview> {
+    let (export, bytes, label) = read_key_file(json)?;
+    db.read(|conn| {
+        guards::authorize(conn, actor, Role::Supervisor)?;
+        let existing: Option<Vec<u8>> = conn.query_row("SELECT public_key FROM pass_key WHERE key_id = ?1", [export.key_id], |r| r.get(0)).optional()?;
+        Ok(KeyImportPreview { key_id: export.key_id, label, fingerprint: fingerprint(export.key_id, &bytes), already_imported: existing.is_some_and(|p| p == bytes) })
+    })
+}
+
+/// Imports another gate's public key, so its passes verify here: only with a supervisor's
+/// PIN confirming that the fingerprint matches the one shown at the exporting gate.
+pub fn import_public(db: &Db, actor: &Actor, json: &str, confirmation: &KeyImportConfirmation) -> Result<PassKey> {
+    let (export, bytes, label) = read_key_file(json)?;
+    db.read(|conn| guards::authorize(conn, actor, Role::Supervisor))?;
+    let expected = fingerprint(export.key_id, &bytes);
+    let typed = fingerprint_digits(&confirmation.fingerprint);
+    if typed.is_empty() {
+        return Err(Error::invalid("fingerprint", ErrorCode::Required, "compare the fingerprint with the one shown at the other gate, then confirm it"));
+    }
+    if typed != fingerprint_digits(&expected) {
+        return Err(Error::invalid(
+            "fingerprint",
+            ErrorCode::FingerprintMismatch,
+            "this fingerprint is not the key file's: the file may have been changed on the way; do not import it, ask the other gate for its key again",
+        ));
+    }
+    let (supervisor, note) = guards::approve_override(db, &confirmation.approval)?;
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let existing: Option<Vec<u8>> = tx.query_row("SELECT public_key FROM pass_key WHERE key_id = ?1", [export.key_id], |r| r.get(0)).optional()?;
@@ -222,7 +310,9 @@ pub fn import_public(db: &Db, actor: &Actor, json: &str) -> Result<PassKey> {
                     rusqlite::params![uuid::Uuid::now_v7().to_string(), export.key_id, label, bytes.to_vec(), tx.now_ms()],
                 )?;
                 let id = tx.last_insert_rowid();
-                audit::record_change(tx, &AUDITED, id, Event::new("pass_key_imported", Some(actor)))?;
+                let event = Event::new("pass_key_imported", Some(&supervisor))
+                    .detail(serde_json::json!({ "fingerprint": expected, "note": note, "guard": actor.guard_uid }));
+                audit::record_change(tx, &AUDITED, id, event)?;
             }
         }
         Ok(tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [export.key_id], key_row)?)

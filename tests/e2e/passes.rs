@@ -323,3 +323,100 @@ fn malformed_scans_are_refused_and_the_log_lists_the_refused_scans() {
         },
     );
 }
+
+/// Issue 15 item 8: another gate's public key file chosen on the keys tab shows its
+/// fingerprint (the same the exporting gate's CLI printed) and is imported only after the
+/// supervisor's PIN; its passes then scan valid. Screenshots in zh-CN and English.
+#[test]
+fn another_gates_key_is_imported_after_the_supervisor_confirms_its_fingerprint() {
+    e2e_test("another_gates_key_is_imported_after_the_supervisor_confirms_its_fingerprint", init_db, |app| async move {
+        app.step("other-gate");
+        let other = tempfile::Builder::new().prefix("gatehouse-e2e-other-gate-").tempdir()?;
+        let other_db = other.path().join("other.db");
+        run_cli(&["--db", &db_arg(&other_db)?, "init", "--site", "示例学校北门", "--gate", "北门", "--supervisor", "赵主管", "--pin", PIN])?;
+        let foreign = cli_issue_pass(&other_db, "周同学")?;
+        let key_file = other.path().join("north-key.json");
+        let out = run_cli(&["--db", &db_arg(&other_db)?, "pass", "key", "export", &key_file.to_string_lossy(), "--pin", PIN])?;
+        let printed = out.lines().find_map(|l| l.trim().strip_prefix("fingerprint ")).context("`pass key export` printed no fingerprint")?.to_string();
+
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        app.click("nav-passes").await?;
+        app.click("passes-tab-keys").await?;
+        // This gate has issued nothing yet: no key of its own, and none imported.
+        app.el("pass-key-rotate").await?;
+
+        for lang in ["zh-CN", "en"] {
+            app.step(&format!("choose-file-{lang}"));
+            if lang == "en" {
+                app.select("lang-switch", "en").await?;
+            }
+            file_input(&app, "pass-key-import-file").await?.send_keys(&key_file.to_string_lossy()).await?;
+            app.el("override-dialog").await?;
+            let shown = app.text("pass-key-import-fingerprint").await?;
+            ensure!(shown.trim() == printed, "the dialog shows {shown:?}, the other gate printed {printed:?}");
+            screenshot_at(&app, "override-dialog", &format!("pass-key-import-fingerprint-{lang}")).await?;
+            if lang == "zh-CN" {
+                // Compared and found different: cancelled, nothing imported.
+                app.click("override-cancel").await?;
+                app.wait_gone("override-dialog").await?;
+                ensure!(app.all_now("pass-key-row").await?.is_empty(), "cancel imported a key");
+                continue;
+            }
+            app.step("wrong-pin");
+            approve_override(&app, "000000", "compared with the North gate's printout").await?;
+            app.el("error-pin").await?;
+            ensure!(app.all_now("pass-key-row").await?.is_empty(), "a wrong PIN imported the key");
+            app.step("confirm");
+            approve_override(&app, PIN, "compared with the North gate's printout").await?;
+            app.wait_gone("override-dialog").await?;
+            let message = app.text("pass-keys-message").await?;
+            ensure!(message.contains(&printed), "pass-keys-message {message:?} lacks the fingerprint");
+        }
+        let rows = app.all_now("pass-key-row").await?;
+        ensure!(rows.len() == 1, "{} key rows after the import", rows.len());
+        let mut found = false;
+        for row in rows {
+            if row.attr("data-own").await?.as_deref() == Some("false") {
+                let fp = row.find(Locator::Css("[data-testid=\"pass-key-fingerprint\"]")).await?.text().await?;
+                ensure!(fp.trim() == printed, "imported row shows {fp:?}");
+                found = true;
+            }
+        }
+        ensure!(found, "no imported key row");
+        screenshot_at(&app, "pass-key-list", "pass-key-list-fingerprints-en").await?;
+
+        app.step("scan");
+        app.select("lang-switch", "zh-CN").await?;
+        app.click("passes-tab-scan").await?;
+        open_scan(&app).await?;
+        scan_expect(&app, &foreign, "valid", true).await?;
+        Ok(())
+    });
+}
+
+/// A file input (drawn as a styled button, the input itself visually hidden), to send a path to.
+async fn file_input(app: &App, id: &str) -> Result<Element> {
+    Ok(app.client().find(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await?)
+}
+
+/// Issue 15 item 5 on screen: exporting the revocation list names the file (after the current
+/// key's list number) and the entries; screenshots in zh-CN and English.
+#[test]
+fn the_revocation_list_export_names_its_file_in_both_languages() {
+    e2e_test("the_revocation_list_export_names_its_file_in_both_languages", init_db_with_pass, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        app.click("nav-passes").await?;
+        app.click("passes-tab-keys").await?;
+        for lang in ["zh-CN", "en"] {
+            app.step(&format!("export-{lang}"));
+            app.select("lang-switch", lang).await?;
+            app.click("pass-revocations-export").await?;
+            let message = app.text("pass-keys-message").await?;
+            ensure!(message.contains("gatehouse-revocations-") && message.contains(".json"), "pass-keys-message is {message:?}");
+            screenshot_at(&app, "pass-keys-message", &format!("pass-revocations-exported-{lang}")).await?;
+        }
+        Ok(())
+    });
+}

@@ -2,8 +2,8 @@
 
 use gatehouse::guards::SupervisorOverride;
 use gatehouse::passes::import::{self, PassImportReport};
-use gatehouse::passes::keys::{self, Distrusted, PassKey, PublicKeyExport};
-use gatehouse::passes::revocation::{self, RevocationImport, RevocationList};
+use gatehouse::passes::keys::{self, Distrusted, KeyImportConfirmation, KeyImportPreview, PassKey, PublicKeyExport};
+use gatehouse::passes::revocation::{self, RevocationFile, RevocationImport};
 use gatehouse::passes::scan::{self, Direction, ScanLogRow, ScanResult};
 use gatehouse::passes::{self, NewPass, PassCard, PassRow};
 use tauri::State;
@@ -114,15 +114,23 @@ pub fn export_pass_key(desk: State<'_, Desk>) -> CommandResult<PublicKeyExport> 
 }
 
 #[tauri::command(async)]
-pub fn import_pass_key(desk: State<'_, Desk>, json: String) -> CommandResult<PassKey> {
-    guarded("import_pass_key", || {
+pub fn preview_pass_key_import(desk: State<'_, Desk>, json: String) -> CommandResult<KeyImportPreview> {
+    guarded("preview_pass_key_import", || {
         let (actor, db) = desk.actor()?;
-        Ok(keys::import_public(db, &actor, &json)?)
+        Ok(keys::preview_import(db, &actor, &json)?)
     })
 }
 
 #[tauri::command(async)]
-pub fn export_revocations(desk: State<'_, Desk>) -> CommandResult<RevocationList> {
+pub fn import_pass_key(desk: State<'_, Desk>, json: String, confirmation: KeyImportConfirmation) -> CommandResult<PassKey> {
+    guarded("import_pass_key", || {
+        let (actor, db) = desk.actor()?;
+        Ok(keys::import_public(db, &actor, &json, &confirmation)?)
+    })
+}
+
+#[tauri::command(async)]
+pub fn export_revocations(desk: State<'_, Desk>) -> CommandResult<RevocationFile> {
     guarded("export_revocations", || {
         let (actor, db) = desk.actor()?;
         Ok(revocation::export(db, &actor)?)

@@ -99,6 +99,15 @@ describe('commands', () => {
     expect(invoke).toHaveBeenLastCalledWith('get_app_state', undefined);
   });
 
+  it('sends a key import with the fingerprint the supervisor confirmed and their approval (issue 15)', async () => {
+    invoke.mockResolvedValue(null);
+    await api.previewPassKeyImport('{"format":"gatehouse-pass-key/1"}');
+    expect(invoke).toHaveBeenLastCalledWith('preview_pass_key_import', { json: '{"format":"gatehouse-pass-key/1"}' });
+    const confirmation = { fingerprint: '1234 5678 9012 3456 7890 1234', approval: { supervisorId: 1, pin: '246810', reason: '与东门打印件核对一致' } };
+    await api.importPassKey('{}', confirmation);
+    expect(invoke).toHaveBeenLastCalledWith('import_pass_key', { json: '{}', confirmation });
+  });
+
   it('sends the issue-3 commands with the contract argument names', async () => {
     invoke.mockResolvedValue(null);
     const calls: [() => Promise<unknown>, string, unknown][] = [

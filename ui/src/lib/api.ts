@@ -369,7 +369,9 @@ import type {
   PassRow,
   PublicKeyExport,
   RevocationImport,
-  RevocationList,
+  RevocationFile,
+  KeyImportConfirmation,
+  KeyImportPreview,
   ScanLogRow,
   ScanResult,
   SupervisorOverride as PassOverride,
@@ -395,8 +397,10 @@ export const rotatePassKey = () => call<PassKey>('rotate_pass_key', undefined, {
 export const distrustPassKey = (keyId: number, reason: string) =>
   call<Distrusted>('distrust_pass_key', { keyId, reason }, { write: true });
 export const exportPassKey = () => call<PublicKeyExport>('export_pass_key');
-export const importPassKey = (json: string) => call<PassKey>('import_pass_key', { json }, { write: true });
-export const exportRevocations = () => call<RevocationList>('export_revocations');
+export const previewPassKeyImport = (json: string) => call<KeyImportPreview>('preview_pass_key_import', { json });
+export const importPassKey = (json: string, confirmation: KeyImportConfirmation) =>
+  call<PassKey>('import_pass_key', { json, confirmation }, { write: true });
+export const exportRevocations = () => call<RevocationFile>('export_revocations');
 export const importRevocations = (json: string) =>
   call<RevocationImport>('import_revocations', { json }, { write: true });
 

@@ -15,6 +15,7 @@ import {
   importBytes,
   importProblemText,
   importSummary,
+  revocationFileSummary,
   localInputToMs,
   msToLocalInput,
   OUTCOMES,
@@ -336,6 +337,7 @@ describe('signing keys', () => {
     distrustedAtMs: null,
     distrustedBy: '',
     distrustReason: '',
+    fingerprint: '1234 5678 9012 3456 7890 1234',
     ...over,
   });
 
@@ -363,5 +365,20 @@ describe('signing keys', () => {
       expect(dict.passes.keys.retired.replace('{time}', 'x')).not.toBe(dict.passes.keys.distrusted.replace('{time}', 'x'));
     }
     expect(zhCN.passes.keys.retired).not.toContain('停用');
+  });
+});
+
+describe('revocationFileSummary', () => {
+  const entry = (keyId: number, serial: number) => ({ keyId, serial, reason: '证件遗失', revokedAtMs: 1 });
+  const list = (issuerKeyId: number, number: number, entries: ReturnType<typeof entry>[]) =>
+    ({ issuerKeyId, number, issuedAtMs: 5, entries, signature: '' });
+
+  it('names the file after the current key\'s list and counts entries across every key', () => {
+    const file = { format: 'gatehouse-revocations/2', lists: [list(7, 1795831200000, [entry(7, 1)]), list(3, 1795831200001, [entry(3, 4), entry(3, 9)])] };
+    expect(revocationFileSummary(file)).toEqual({ file: 'gatehouse-revocations-7-1795831200000.json', number: 1795831200000, entries: 3 });
+  });
+
+  it('still names a file with no lists', () => {
+    expect(revocationFileSummary({ format: 'gatehouse-revocations/2', lists: [] })).toEqual({ file: 'gatehouse-revocations.json', number: 0, entries: 0 });
   });
 });

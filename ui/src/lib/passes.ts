@@ -2,7 +2,7 @@
 // the pass list and the import report. No Svelte state and no DOM here, so every rule is
 // unit-tested directly (passes.test.ts). The core decides every outcome; this only maps
 // what it answered to colours and words, and turns form text into the core's types.
-import type { AppError, Distrusted, ImportProblem, Outcome, PassKey, PassKind, PassRow, ScanResult } from './bindings';
+import type { AppError, Distrusted, ImportProblem, Outcome, PassKey, PassKind, PassRow, RevocationFile, ScanResult } from './bindings';
 import { errorMessage, fieldLabel, importProblemError, uiError } from './errors';
 import { toAsciiDigits } from './input';
 import { interpolate } from './i18n/translate';
@@ -297,3 +297,11 @@ export function importBytes(fileName: string, bytes: Uint8Array, decode: (b: Uin
 export const keyFileName = (keyId: number): string => `gatehouse-public-key-${keyId}.json`;
 export const revocationFileName = (issuerKeyId: number, number: number): string =>
   `gatehouse-revocations-${issuerKeyId}-${number}.json`;
+
+/** What the supervisor is told about an exported revocation file: the current key's list
+ * (first in the file) names it; entries are counted across every key's list. */
+export function revocationFileSummary(file: RevocationFile): { file: string; number: number; entries: number } {
+  const first = file.lists[0];
+  const entries = file.lists.reduce((sum, list) => sum + list.entries.length, 0);
+  return { file: first ? revocationFileName(first.issuerKeyId, first.number) : 'gatehouse-revocations.json', number: first?.number ?? 0, entries };
+}

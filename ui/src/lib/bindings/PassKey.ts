@@ -16,4 +16,8 @@ distrustedAtMs: number | null,
 /**
  * The supervisor who distrusted it (empty when trusted).
  */
-distrustedBy: string, distrustReason: string, };
+distrustedBy: string, distrustReason: string, 
+/**
+ * What supervisors compare between gates before an import (`fingerprint`).
+ */
+fingerprint: string, };

@@ -141,6 +141,9 @@ const CORE_ERROR_CODES = {
   revocation_list_invalid: true,
   revocation_list_old: true,
   revocation_list_own: true,
+  revocation_list_outdated: true,
+  revocation_entry_foreign: true,
+  fingerprint_mismatch: true,
   validity_too_long: true,
   import_file_invalid: true,
   window_invalid: true,
@@ -211,6 +214,7 @@ export const FIELD_NAMES = [
   'distrust_reason',
   'key_id',
   'revocation_file',
+  'fingerprint',
   'import_file',
   // issue 3
   'doc_type',
