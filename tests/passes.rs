@@ -534,3 +534,17 @@ fn another_gates_key_is_imported_only_after_a_supervisor_confirms_its_fingerprin
     assert!(keys::preview_import(&site_b.db, &supervisor_b, &key_json).unwrap().already_imported);
     assert!(site_b.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }
+
+#[test]
+fn anti_passback_follows_the_order_of_scans_not_a_clock_set_back() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let card = passes::issue(&fx.db, &supervisor, &new_pass("张伟")).unwrap();
+    let guard = fx.guard();
+    assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::Valid);
+    // The PC's clock is set back an hour; the holder leaves and comes back.
+    fx.clock.set_ms(T0_MS - 3_600_000);
+    assert_eq!(outcome(&fx, &guard, &card.code, Direction::Out), Outcome::Valid);
+    assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::Valid, "the last scan was the way out");
+    assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::AlreadyInside);
+}

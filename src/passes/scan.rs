@@ -216,7 +216,9 @@ fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms:
         }
         let last: Option<String> = conn
             .query_row(
-                "SELECT direction FROM pass_scan WHERE key_id = ?1 AND serial = ?2 AND accepted = 1 ORDER BY scanned_at_ms DESC, id DESC LIMIT 1",
+                // The last scan by insertion order, not by time: a clock set back must not
+                // make an earlier "in" look like the last one (anti-passback).
+                "SELECT direction FROM pass_scan WHERE key_id = ?1 AND serial = ?2 AND accepted = 1 ORDER BY id DESC LIMIT 1",
                 rusqlite::params![p.key_id, p.serial],
                 |r| r.get(0),
             )
