@@ -126,6 +126,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::passes::revocation::RevocationImport,
         crate::passes::scan::Direction,
         crate::passes::scan::Outcome,
+        crate::passes::PassStatus,
         crate::passes::scan::ScanResult,
         crate::passes::scan::ScanLogRow,
         crate::pickers::AuthorisedPicker,
@@ -172,6 +173,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
     }
     files.push(("index.ts".to_string(), index));
     files.push(("duty-rules.ts".to_string(), duty_rules()));
+    files.push(("form-rules.ts".to_string(), form_rules()));
     Ok(files)
 }
 
@@ -193,6 +195,26 @@ fn duty_rules() -> String {
          export const REPEAT_AFTER_REOPENINGS = {REPEAT_AFTER_REOPENINGS};\n",
         quoted(|_| true),
         quoted(|c| c.is_serious()),
+    )
+}
+
+/// The figures the UI checks before it asks the core (the signature pad's "signed", the
+/// handover's item counts), as constants from the core's own (import them from
+/// `$lib/bindings/form-rules`), so the two cannot drift apart.
+fn form_rules() -> String {
+    use crate::handover::HANDED_OVER_COUNT_MAX;
+    use crate::signature::{INK_MAX_LUMA, INK_MIN_ALPHA, MIN_INK_HEIGHT, MIN_INK_PIXELS, MIN_INK_WIDTH};
+    format!(
+        "// Generated with the bindings (src/bindings.rs) from the core's form rules: do not edit.\n\n\
+         /** A drawn signature is one when at least MIN_INK_PIXELS pixels are ink (alpha above\n \
+         * INK_MIN_ALPHA, luma below INK_MAX_LUMA) over a box of at least MIN_INK_WIDTH x MIN_INK_HEIGHT. */\n\
+         export const MIN_INK_PIXELS = {MIN_INK_PIXELS};\n\
+         export const MIN_INK_WIDTH = {MIN_INK_WIDTH};\n\
+         export const MIN_INK_HEIGHT = {MIN_INK_HEIGHT};\n\
+         export const INK_MIN_ALPHA = {INK_MIN_ALPHA};\n\
+         export const INK_MAX_LUMA = {INK_MAX_LUMA};\n\
+         /** The most of one item a handover may list (0 to this). */\n\
+         export const HANDED_OVER_COUNT_MAX = {HANDED_OVER_COUNT_MAX};\n"
     )
 }
 

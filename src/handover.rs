@@ -24,6 +24,9 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::guards::{self, Actor, Role};
 use crate::{signature, site, validate};
 
+/// The most of one item a handover may list (the UI checks the same, from `form-rules.ts`).
+pub(crate) const HANDED_OVER_COUNT_MAX: i64 = 10_000;
+
 pub(crate) const AUDITED: Audited = Audited {
     entity: "handover",
     table: "handover",
@@ -278,7 +281,7 @@ pub fn seal(db: &Db, actor: &Actor, input: &HandoverInput) -> Result<(HandoverRo
     let mut handed_over = Vec::new();
     for item in &input.handed_over {
         let name = validate::required_text("handed_over", &item.item, 50)?;
-        let count = validate::in_range("handed_over", item.count, 0, 10_000)?;
+        let count = validate::in_range("handed_over", item.count, 0, HANDED_OVER_COUNT_MAX)?;
         handed_over.push(HandedOver { item: name, count });
     }
     let checklist = db.read(|conn| {

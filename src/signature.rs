@@ -19,10 +19,14 @@ use crate::error::{Error, ErrorCode, Result};
 const MAX_BYTES: usize = 1024 * 1024;
 const MAX_WIDTH: u32 = 2000;
 const MAX_HEIGHT: u32 = 1000;
-/// Ink must cover at least this many pixels and span a box at least this big.
-const MIN_INK_PIXELS: u64 = 150;
-const MIN_INK_WIDTH: u32 = 40;
-const MIN_INK_HEIGHT: u32 = 12;
+/// Ink must cover at least this many pixels and span a box at least this big. The UI's
+/// signature pad checks the same figures (generated into `form-rules.ts`, see `bindings`).
+pub(crate) const MIN_INK_PIXELS: u64 = 150;
+pub(crate) const MIN_INK_WIDTH: u32 = 40;
+pub(crate) const MIN_INK_HEIGHT: u32 = 12;
+/// A pixel is ink when more opaque than this and darker (luma, 0–255) than `INK_MAX_LUMA`.
+pub(crate) const INK_MIN_ALPHA: u8 = 128;
+pub(crate) const INK_MAX_LUMA: u32 = 160;
 const OUT_WIDTH: u32 = 600;
 const OUT_HEIGHT: u32 = 200;
 const MARGIN: u32 = 8;
@@ -38,7 +42,7 @@ pub struct Signature {
 fn is_ink(pixel: image::Rgba<u8>) -> bool {
     let [r, g, b, a] = pixel.0;
     let luma = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;
-    a > 128 && luma < 160
+    a > INK_MIN_ALPHA && luma < INK_MAX_LUMA
 }
 
 /// Checks a drawn signature (`field` names it in errors) and returns it normalised.

@@ -3,7 +3,7 @@
 
 use gatehouse::guards::{Actor, SupervisorOverride};
 use gatehouse::passes::scan::{self, Direction, Outcome};
-use gatehouse::passes::{self, code, import, keys, revocation, NewPass, PassKind};
+use gatehouse::passes::{self, code, import, keys, revocation, NewPass, PassKind, PassStatus};
 use gatehouse::{ErrorCode, ErrorKind};
 
 use crate::util::{Fixture, SUPERVISOR_PIN, T0_MS};
@@ -572,4 +572,30 @@ fn a_pass_scanned_in_while_the_clock_is_behind_needs_a_supervisor() {
     fx.clock.set_ms(T0_MS + 2 * DAY - 4 * 60_000);
     assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::Expired);
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+}
+
+/// Issue 17 item 2: the pass list's status is the scan's own verdict on the pass (the UI no
+/// longer works it out): not yet valid, active, used up, expired, revoked, and a distrusted
+/// key's passes marked as such.
+#[test]
+fn the_pass_list_status_follows_the_scans_checks() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let guard = fx.guard();
+    let status = |name: &str| passes::list(&fx.db, &guard, name).unwrap()[0].status;
+    let later = passes::issue(&fx.db, &supervisor, &NewPass { valid_from_ms: T0_MS + 2 * DAY, valid_to_ms: T0_MS + 9 * DAY, ..new_pass("周未来") }).unwrap();
+    assert_eq!(later.pass.status, PassStatus::NotYetValid);
+    let once = passes::issue(&fx.db, &supervisor, &NewPass { max_uses: Some(1), ..new_pass("吴一次") }).unwrap();
+    assert_eq!(status("吴一次"), PassStatus::Active);
+    assert_eq!(outcome(&fx, &guard, &once.code, Direction::In), Outcome::Valid);
+    assert_eq!(status("吴一次"), PassStatus::UsedUp);
+    let short = passes::issue(&fx.db, &supervisor, &NewPass { valid_to_ms: T0_MS + DAY, ..new_pass("郑短期") }).unwrap();
+    let revoked = passes::issue(&fx.db, &supervisor, &new_pass("冯注销")).unwrap();
+    assert_eq!(passes::revoke(&fx.db, &supervisor, revoked.pass.id, "证件遗失").unwrap().status, PassStatus::Revoked);
+    fx.clock.set_ms(T0_MS + 3 * DAY);
+    assert_eq!((status("周未来"), status("郑短期")), (PassStatus::Active, PassStatus::Expired));
+    assert_eq!(outcome(&fx, &guard, &short.code, Direction::In), Outcome::Expired);
+    keys::distrust(&fx.db, &supervisor, later.pass.key_id, "密钥泄露").unwrap();
+    assert_eq!(status("周未来"), PassStatus::KeyDistrusted);
+    assert_eq!(outcome(&fx, &guard, &later.code, Direction::In), Outcome::KeyDistrusted);
 }

@@ -106,6 +106,7 @@ pub fn import(db: &Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> Result<P
         guards::authorize(tx, actor, Role::Supervisor)?;
         valid.iter().map(|pass| super::insert(tx, actor, pass)).collect::<Result<Vec<i64>>>()
     })?;
-    let issued = db.read(|conn| ids.iter().map(|id| super::row(conn, *id)).collect::<Result<Vec<_>>>())?;
+    let now_ms = db.clock().now_ms();
+    let issued = db.read(|conn| ids.iter().map(|id| super::row(conn, *id, now_ms)).collect::<Result<Vec<_>>>())?;
     Ok(PassImportReport { issued, problems: Vec::new() })
 }

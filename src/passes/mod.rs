@@ -161,6 +161,39 @@ pub struct PassRow {
     #[ts(type = "number | null")]
     pub revoked_at_ms: Option<i64>,
     pub revoke_reason: String,
+    /// What a scan in would answer now, as far as the pass itself decides (not the window,
+    /// the gate or anti-passback): the list's status column.
+    pub status: PassStatus,
+}
+
+/// A pass's state in the list, from the scan's own checks, in the scan's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PassStatus {
+    Active,
+    /// Its signing key was distrusted (停用): every gate refuses it.
+    KeyDistrusted,
+    Revoked,
+    NotYetValid,
+    Expired,
+    UsedUp,
+}
+
+impl PassStatus {
+    fn of(row: &PassRow, key_distrusted: bool, now_ms: i64) -> PassStatus {
+        if key_distrusted {
+            return PassStatus::KeyDistrusted;
+        }
+        if row.revoked_at_ms.is_some() {
+            return PassStatus::Revoked;
+        }
+        match scan::outside_validity(row.valid_from_ms, row.valid_to_ms, now_ms) {
+            Some(scan::Outcome::NotYetValid) => PassStatus::NotYetValid,
+            Some(_) => PassStatus::Expired,
+            None if scan::uses_exhausted(row.max_uses.unwrap_or(0), row.uses) => PassStatus::UsedUp,
+            None => PassStatus::Active,
+        }
+    }
 }
 
 /// A pass ready to print: the row, its digits and the QR code.
@@ -340,10 +373,20 @@ pub fn issue(db: &Db, actor: &Actor, new: &NewPass) -> Result<PassCard> {
 const SELECT: &str = "SELECT p.id, p.serial, p.key_id, p.kind, p.holder_name, p.department, p.holder_phone, p.holder_id_number, p.photo IS NOT NULL,
         p.valid_from_ms, p.valid_to_ms, p.window_start_min, p.window_end_min, p.gates, p.max_uses, p.approved_by, p.issued_at_ms, g.name,
         p.revoked_at_ms, p.revoke_reason,
-        (SELECT count(*) FROM pass_scan s WHERE s.key_id = p.key_id AND s.serial = p.serial AND s.accepted = 1 AND s.direction = 'in')
+        (SELECT count(*) FROM pass_scan s WHERE s.key_id = p.key_id AND s.serial = p.serial AND s.accepted = 1 AND s.direction = 'in'),
+        (SELECT k.distrusted_at_ms IS NOT NULL FROM pass_key k WHERE k.key_id = p.key_id)
      FROM pass p JOIN guard g ON g.id = p.issued_by";
 
-fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PassRow> {
+/// Maps a `SELECT` row, its status as at `now_ms`.
+fn map_row(now_ms: i64) -> impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<PassRow> {
+    move |r| {
+        let mut row = map_fields(r)?;
+        row.status = PassStatus::of(&row, r.get::<_, Option<bool>>(21)?.unwrap_or(false), now_ms);
+        Ok(row)
+    }
+}
+
+fn map_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<PassRow> {
     let text = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
     Ok(PassRow {
         id: r.get(0)?,
@@ -366,11 +409,12 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PassRow> {
         revoked_at_ms: r.get(18)?,
         revoke_reason: text(19)?,
         uses: r.get(20)?,
+        status: PassStatus::Active,
     })
 }
 
-pub(crate) fn row(conn: &Connection, id: i64) -> Result<PassRow> {
-    conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], map_row)
+pub(crate) fn row(conn: &Connection, id: i64, now_ms: i64) -> Result<PassRow> {
+    conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], map_row(now_ms))
         .optional()?
         .ok_or_else(|| Error::not_found(ErrorCode::PassNotFound, "there is no such pass"))
 }
@@ -379,7 +423,7 @@ pub(crate) fn row(conn: &Connection, id: i64) -> Result<PassRow> {
 pub fn card(db: &Db, actor: &Actor, pass_id: i64) -> Result<PassCard> {
     db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
-        let pass = row(conn, pass_id)?;
+        let pass = row(conn, pass_id, db.clock().now_ms())?;
         let code: String = conn.query_row("SELECT code FROM pass WHERE id = ?1", [pass_id], |r| r.get(0))?;
         Ok(PassCard { qr_data_url: qr::svg_data_url(&code)?, site_name: crate::site::read_settings(conn)?.site_name, code, pass })
     })
@@ -395,7 +439,7 @@ pub fn list(db: &Db, actor: &Actor, query: &str) -> Result<Vec<PassRow>> {
             "{SELECT} WHERE ?1 = '' OR p.holder_name LIKE ?2 ESCAPE '\\' OR p.department LIKE ?2 ESCAPE '\\' OR CAST(p.serial AS TEXT) = ?1
              ORDER BY p.issued_at_ms DESC, p.id DESC LIMIT 500"
         ))?;
-        let rows = stmt.query_map(rusqlite::params![query, pattern], map_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map(rusqlite::params![query, pattern], map_row(db.clock().now_ms()))?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     })
 }
@@ -405,7 +449,7 @@ pub fn revoke(db: &Db, actor: &Actor, pass_id: i64, reason: &str) -> Result<Pass
     let reason = validate::required_text("revoke_reason", reason, 200)?;
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
-        let pass = row(tx, pass_id)?;
+        let pass = row(tx, pass_id, tx.now_ms())?;
         if pass.revoked_at_ms.is_some() {
             return Err(Error::conflict(ErrorCode::PassAlreadyRevoked, "this pass is already revoked"));
         }
@@ -414,7 +458,7 @@ pub fn revoke(db: &Db, actor: &Actor, pass_id: i64, reason: &str) -> Result<Pass
             rusqlite::params![pass_id, tx.now_ms(), actor.guard_id, reason],
         )?;
         audit::record_change(tx, &AUDITED, pass_id, Event::new("pass_revoked", Some(actor)))?;
-        row(tx, pass_id)
+        row(tx, pass_id, tx.now_ms())
     })
 }
 

@@ -192,11 +192,8 @@ fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms:
     if revoked_here || revoked_elsewhere {
         return refuse(Outcome::Revoked);
     }
-    if now_ms < p.valid_from_ms {
-        return refuse(Outcome::NotYetValid);
-    }
-    if now_ms >= p.valid_to_ms {
-        return refuse(Outcome::Expired);
+    if let Some(outside) = outside_validity(p.valid_from_ms, p.valid_to_ms, now_ms) {
+        return refuse(outside);
     }
     if let Some((start, end)) = p.window {
         let local = db.clock().local(now_ms);
@@ -217,7 +214,7 @@ fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms:
                 rusqlite::params![p.key_id, p.serial],
                 |r| r.get(0),
             )?;
-            if uses >= i64::from(p.max_uses) {
+            if uses_exhausted(p.max_uses, uses) {
                 return refuse(Outcome::UsesExhausted);
             }
         }
@@ -235,6 +232,23 @@ fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms:
         }
     }
     Ok(Decision { outcome: Outcome::Valid, payload: Some(p) })
+}
+
+/// `NotYetValid` or `Expired` when `now_ms` lies outside `[valid_from_ms, valid_to_ms)`: the
+/// scan's rule, and the pass list's status (`PassStatus`).
+pub(crate) fn outside_validity(valid_from_ms: i64, valid_to_ms: i64, now_ms: i64) -> Option<Outcome> {
+    if now_ms < valid_from_ms {
+        Some(Outcome::NotYetValid)
+    } else if now_ms >= valid_to_ms {
+        Some(Outcome::Expired)
+    } else {
+        None
+    }
+}
+
+/// A pass limited to `max_uses` entries (0: no limit) that has had `uses` accepted ones.
+pub(crate) fn uses_exhausted(max_uses: u16, uses: i64) -> bool {
+    max_uses > 0 && uses >= i64::from(max_uses)
 }
 
 pub(crate) fn gate_number(conn: &Connection) -> Result<u16> {

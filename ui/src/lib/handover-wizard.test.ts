@@ -1,7 +1,8 @@
 // The handover wizard: step checks, the error → step mapping, HandoverInput, the reprint
 // stamp and the signature pad's blank check.
 import { describe, expect, it } from 'vitest';
-import type { AppError, ChecklistItem, HandoverInput } from './bindings';
+import type { AppError, ChecklistItem, HandedOver, HandoverInput } from './bindings';
+import { HANDED_OVER_COUNT_MAX } from './bindings/form-rules';
 import {
   checkResults,
   emptyWizard,
@@ -212,6 +213,13 @@ describe('toHandoverInput', () => {
 
   it('keeps a zero count', () => {
     expect(handedOver([{ item: '备用钥匙', count: '0' }])).toEqual([{ item: '备用钥匙', count: 0 }]);
+  });
+
+  it("accepts counts up to the core's maximum and refuses above it, as the core does", () => {
+    expect(handedOver([{ item: '对讲机', count: String(HANDED_OVER_COUNT_MAX) }])).toEqual([{ item: '对讲机', count: HANDED_OVER_COUNT_MAX }]);
+    const over = handedOver([{ item: '对讲机', count: String(HANDED_OVER_COUNT_MAX + 1) }]) as AppError;
+    expect([over.code, over.field, over.params.max]).toEqual(['out_of_range', 'handed_over', String(HANDED_OVER_COUNT_MAX)]);
+    expect((handedOver([{ item: '对讲机', count: '000012' }]) as HandedOver[])[0].count).toBe(12);
   });
 
   it('drops a note on an OK item only when it is blank', () => {

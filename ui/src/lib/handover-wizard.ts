@@ -6,6 +6,7 @@
 // it was reported to, and when).
 import type { AppError, ChecklistItem, CheckResult, HandedOver, HandoverInput, ProblemFollowUp } from './bindings';
 import { type EntryContext, normaliseDate, parseClock, resolveClock } from './duty-form';
+import { HANDED_OVER_COUNT_MAX, INK_MAX_LUMA, INK_MIN_ALPHA, MIN_INK_HEIGHT, MIN_INK_PIXELS, MIN_INK_WIDTH } from './bindings/form-rules';
 import { uiError } from './errors';
 import { normalisePin, toAsciiDigits } from './input';
 
@@ -77,7 +78,10 @@ export function handedOver(rows: readonly ItemRow[]): HandedOver[] | AppError {
     const countText = toAsciiDigits(row.count.trim());
     if (item === '' && (countText === '' || countText === '0' || countText === '1')) continue;
     if (item === '') return uiError('required', 'handed_over');
-    if (!/^\d{1,5}$/.test(countText)) return uiError('not_a_number', 'handed_over');
+    if (!/^\d+$/.test(countText)) return uiError('not_a_number', 'handed_over');
+    if (Number(countText) > HANDED_OVER_COUNT_MAX) {
+      return { ...uiError('out_of_range', 'handed_over'), params: { min: '0', max: String(HANDED_OVER_COUNT_MAX) } };
+    }
     out.push({ item, count: Number(countText) });
   }
   return out;
@@ -214,10 +218,6 @@ export function isReprint(prints: number): boolean {
 
 // --- signature pad ---
 
-/** Same thresholds as the core (src/signature.rs): enough dark pixels over a big enough box. */
-export const MIN_INK_PIXELS = 150;
-export const MIN_INK_WIDTH = 40;
-export const MIN_INK_HEIGHT = 12;
 
 /** RGBA pixels, as in `ImageData`. */
 export interface Pixels {
@@ -240,7 +240,7 @@ export function hasInk(px: Pixels): boolean {
     for (let x = 0; x < px.width; x++) {
       const i = (y * px.width + x) * 4;
       const luma = (px.data[i] * 299 + px.data[i + 1] * 587 + px.data[i + 2] * 114) / 1000;
-      if (px.data[i + 3] > 128 && luma < 160) {
+      if (px.data[i + 3] > INK_MIN_ALPHA && luma < INK_MAX_LUMA) {
         ink++;
         if (x < minX) minX = x;
         if (y < minY) minY = y;

@@ -1,7 +1,7 @@
 // Pass helpers: outcome → colour and words (every Outcome, both languages), datetime-local
 // ↔ ms, gates text ↔ list, the clear timer, list status, and the import report lines.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ImportProblem, Outcome, PassImportReport, PassKey, PassRow } from './bindings';
+import type { ImportProblem, Outcome, PassImportReport, PassKey } from './bindings';
 import { en } from './i18n/en';
 import { zhCN } from './i18n/zh-CN';
 import {
@@ -25,7 +25,6 @@ import {
   outcomeView,
   parseGates,
   parseMaxUses,
-  passStatus,
   ResultTimer,
   showMsFor,
   toggleGate,
@@ -237,24 +236,6 @@ describe('form clean-up', () => {
 });
 
 describe('pass list', () => {
-  const row = (over: Partial<PassRow> = {}) => ({
-    revokedAtMs: null,
-    validFromMs: 1000,
-    validToMs: 5000,
-    maxUses: null,
-    uses: 0,
-    ...over,
-  });
-
-  it('status now', () => {
-    expect(passStatus(row(), 2000)).toBe('active');
-    expect(passStatus(row(), 500)).toBe('not_yet_valid');
-    expect(passStatus(row(), 5000)).toBe('expired');
-    expect(passStatus(row({ revokedAtMs: 1500 }), 2000)).toBe('revoked');
-    expect(passStatus(row({ maxUses: 2, uses: 2 }), 2000)).toBe('used_up');
-    expect(passStatus(row({ maxUses: 2, uses: 1 }), 2000)).toBe('active');
-  });
-
   it('uses / max', () => {
     expect(usesText({ uses: 3, maxUses: 10 }, zhCN)).toBe('3/10');
     expect(usesText({ uses: 3, maxUses: null }, zhCN)).toBe('3/不限');

@@ -219,18 +219,7 @@ export function cleanWindow(text: string): string {
     .replace(/[－—–~～至到]/g, '-');
 }
 
-// --- the pass list ---
-
-export type PassStatus = 'active' | 'revoked' | 'expired' | 'not_yet_valid' | 'used_up';
-
-/** What the list shows for a pass now (the scan decides for real, this is for reading). */
-export function passStatus(row: Pick<PassRow, 'revokedAtMs' | 'validFromMs' | 'validToMs' | 'maxUses' | 'uses'>, nowMs: number): PassStatus {
-  if (row.revokedAtMs !== null) return 'revoked';
-  if (nowMs >= row.validToMs) return 'expired';
-  if (nowMs < row.validFromMs) return 'not_yet_valid';
-  if (row.maxUses !== null && row.uses >= row.maxUses) return 'used_up';
-  return 'active';
-}
+// --- the pass list (each row's status comes from the core, by the scan's own checks) ---
 
 /** A signing key's state in the key list: distrusted (停用, permanent) wins over the rest. */
 export type KeyState = 'distrusted' | 'current' | 'retired' | 'verify_only';

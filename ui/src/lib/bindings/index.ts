@@ -74,6 +74,7 @@ export type { PassImportReport } from './PassImportReport';
 export type { PassKey } from './PassKey';
 export type { PassKind } from './PassKind';
 export type { PassRow } from './PassRow';
+export type { PassStatus } from './PassStatus';
 export type { PatrolStop } from './PatrolStop';
 export type { PermitItem } from './PermitItem';
 export type { PermitItemCheck } from './PermitItemCheck';

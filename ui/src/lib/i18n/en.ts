@@ -1122,6 +1122,7 @@ export const en: Dictionary = {
       expired: 'Expired',
       not_yet_valid: 'Not yet valid',
       used_up: 'No uses left',
+      key_distrusted: 'Signing key withdrawn',
     },
     issue: {
       title: 'Issue a pass',

@@ -1122,6 +1122,7 @@ export const zhCN = {
       expired: '已过期',
       not_yet_valid: '未生效',
       used_up: '次数已用完',
+      key_distrusted: '签发密钥已停用',
     },
     issue: {
       title: '签发通行证',
