@@ -156,6 +156,12 @@ impl Db {
         migrations().to_latest(&mut conn)?;
         crate::search::backfill_once(&mut conn)?;
         crate::guards::commit_pin_hashes_once(&mut conn, &clock)?;
+        for (audited, columns_before, action) in [
+            (&crate::passes::scan::AUDITED, crate::passes::scan::SNAPSHOT_COLUMNS_BEFORE_0016, "pass_scan_pii_committed"),
+            (&crate::watchlist::AUDITED, crate::watchlist::SNAPSHOT_COLUMNS_BEFORE_0016, "watchlist_pii_committed"),
+        ] {
+            crate::audit::commit_personal_data_once(&mut conn, &clock, audited, columns_before, action)?;
+        }
         Ok(Db { conn: Mutex::new(conn), clock, path, key })
     }
 
