@@ -9,4 +9,8 @@ dailyWindow: string,
 /**
  * Gate numbers; empty: every gate.
  */
-gates: Array<number>, maxUses: number | null, uses: number, approvedBy: string, issuedAtMs: number, issuedBy: string, revokedAtMs: number | null, revokeReason: string, };
+gates: Array<number>, maxUses: number | null, uses: number, approvedBy: string, issuedAtMs: number, issuedBy: string, revokedAtMs: number | null, revokeReason: string, 
+/**
+ * The holder's data was removed after the retention period (see `retention`).
+ */
+purged: boolean, };
