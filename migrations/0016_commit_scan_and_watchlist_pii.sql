@@ -48,3 +48,6 @@ BEGIN SELECT RAISE(ABORT, 'pass scans are sealed'); END;
 -- The retention purge finds what it has not purged yet (rows with their salt) by time.
 CREATE INDEX pass_retention ON pass(valid_to_ms) WHERE pii_salt IS NOT NULL;
 CREATE INDEX pass_scan_retention ON pass_scan(scanned_at_ms) WHERE pii_salt IS NOT NULL;
+-- `Db::open` asks on every start whether a scan still waits for its commitment: answered from
+-- this (empty once the one-time fix-up ran) instead of a walk over the whole scan log.
+CREATE INDEX pass_scan_uncommitted ON pass_scan(id) WHERE pii_commitment IS NULL;

@@ -17,7 +17,10 @@
 //! - Passes: the holder's name, phone, ID number and photo once the pass has ended (expired,
 //!   or revoked, whichever came first) before the cutoff: a pass in use keeps its holder.
 //!   The pass itself (serial, validity, department, revocation) stays: revocation lists and
-//!   the scan log refer to it.
+//!   the scan log refer to it. Not yet covered: the pass's `code` (the printed digits, part of
+//!   its snapshot) encodes the short name hint (`code::name_hint`, the first two characters),
+//!   so that hint stays in the row and the chain; taking it out needs the code out of the
+//!   snapshot (a digest, as for the PIN hash) and a rebuild of `pass` (the column is NOT NULL).
 //! - Pass scans: the scan log keeps every row (it is sealed: counts, outcomes, overrides) and
 //!   loses only the holder hint (the name carried in the code) once the scan is older than
 //!   the cutoff and its pass, if this database issued it, has ended before the cutoff. A scan
@@ -49,7 +52,9 @@
 //! - Idempotent: a second run finds nothing. The shell calls it at start-up and from its
 //!   daily timer; the CLI has `gatehouse purge`.
 //!
-//! Must not: delete records, touch sealed tables or the chain, or touch any other file. Called by: the shell, the CLI.
+//! Must not: delete records, touch the chain or any other file, or change a sealed table
+//! beyond what its triggers allow (the scan log: only the hint and its salt go to NULL, see
+//! migrations/0016). Called by: the shell, the CLI.
 
 use std::path::{Path, PathBuf};
 
