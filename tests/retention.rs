@@ -403,6 +403,8 @@ fn pass_holders_are_purged_after_their_pass_ended_plus_the_period_and_scans_keep
     assert!(log.iter().all(|row| row.holder.is_empty()), "{log:?}");
     let pass = passes::list(&fx.db, &fx.supervisor(), "").unwrap().into_iter().find(|p| p.id == revoked.pass.id).unwrap();
     assert_eq!((pass.serial, pass.department.as_str(), pass.revoke_reason.as_str()), (revoked.pass.serial, "计算机学院", "学生已离校"));
+    assert!(pass.purged && pass.holder_name.is_empty() && !pass.has_photo, "the list says the holder was removed: {pass:?}");
+    assert!(!expiring.pass.purged, "a pass as issued is not purged");
     assert_eq!((search("鑫垚"), search("淼焱")), (0, 0), "`gatehouse search` no longer finds the holders");
     let after = file_bytes(&fx);
     for needle in ["鑫垚", "淼焱", "犇骉", "13800000011", "13800000012"] {
