@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "unlock_session",
     "touch_session",
     "get_status",
+    "confirm_clock_date",
     "check_in_visitor",
     "list_on_site",
     "check_out_visitor",

@@ -496,7 +496,7 @@ fn record_attempt(db: &Db, trigger: Trigger, actor: Option<&Actor>, path: &str, 
 
 /// Writes one checked backup into the configured folder, records the attempt, and on
 /// success deletes Gatehouse's own backups beyond the newest `keep` and those older than the
-/// retention period.
+/// retention period, unless the clock is in doubt.
 fn run_backup(db: &Db, trigger: Trigger, actor: Option<&Actor>) -> Result<BackupReport> {
     let settings = db.read(crate::site::read_data_settings)?;
     if settings.backup_dir.is_empty() {
@@ -522,6 +522,11 @@ fn run_backup(db: &Db, trigger: Trigger, actor: Option<&Actor>) -> Result<Backup
     let report = outcome?;
     // Rotation: beyond the newest `keep`, and any older than the retention period (a backup
     // holds everyone's personal data, so it may not outlive the purge in the database).
+    // Both go by the time in the names, so a clock in doubt pauses it (`clock_trust`): set
+    // ahead it would delete every good backup as "old", set back it would rank today's last.
+    if crate::clock_trust::doubt(db)?.is_some() {
+        return Ok(report);
+    }
     let oldest_kept = db.clock().local(db.clock().now_ms() - i64::from(settings.retention_days) * 86_400_000).format("%Y%m%d-%H%M%S").to_string();
     if let Ok(found) = backups_in(&folder) {
         for (index, (path, (stamp, _))) in found.into_iter().enumerate() {

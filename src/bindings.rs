@@ -36,6 +36,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::site::Settings,
         crate::site::Language,
         crate::status::StatusBar,
+        crate::clock_trust::ClockDoubt,
         crate::guards::FailedLogins,
         crate::guards::SupervisorOverride,
         crate::validate::document::DocType,

@@ -22,9 +22,10 @@ use crate::error::{Error, ErrorCode, ErrorKind, Result};
 
 static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 
-/// How far back (ms) the clock may step behind the largest instant ever written before the
-/// status bar flags it: small NTP corrections are normal, an hour back is not.
-const CLOCK_BACKWARDS_TOLERANCE_MS: i64 = 60_000;
+/// How far back (ms) the clock may step behind the largest instant ever written before it is
+/// doubted (issue 15: 5 minutes): NTP corrections and a guard's nudge are normal, a clock set
+/// back to reopen expired passes is not. See `clock_trust` for what a doubt pauses.
+const CLOCK_BACKWARDS_TOLERANCE_MS: i64 = 5 * 60_000;
 
 /// Environment variable that overrides the database path for the app and the CLI.
 pub const DB_ENV: &str = "GATEHOUSE_DB";
@@ -272,16 +273,22 @@ impl Db {
             Ok(busy == 0)
         })
     }
+}
 
-    /// True when the clock now reads earlier than the latest instant ever written.
-    pub fn clock_went_backwards(&self) -> Result<bool> {
-        let now = self.clock.now_ms();
-        self.read(|conn| {
-            let high: Option<i64> =
-                conn.query_row("SELECT at_ms FROM clock_high_water WHERE id = 1", [], |r| r.get(0)).optional()?;
-            Ok(high.is_some_and(|high| now + CLOCK_BACKWARDS_TOLERANCE_MS < high))
-        })
-    }
+/// How far (ms) `now_ms` lies behind the high-water mark, when that is more than the
+/// tolerance; `None` when the clock can be believed. Inside a write, pass the transaction's
+/// own `now_ms` (the mark is only ever raised, so the write's own stamp never hides a doubt).
+pub(crate) fn clock_behind_ms(conn: &Connection, now_ms: i64) -> Result<Option<i64>> {
+    let high: Option<i64> = conn.query_row("SELECT at_ms FROM clock_high_water WHERE id = 1", [], |r| r.get(0)).optional()?;
+    Ok(high.map(|high| high - now_ms).filter(|behind| *behind > CLOCK_BACKWARDS_TOLERANCE_MS))
+}
+
+/// Lowers the high-water mark to this transaction's instant: a supervisor has confirmed the
+/// clock (`clock_trust::confirm_date`), so times recorded under a wrong clock set ahead no
+/// longer make every later instant look "behind".
+pub(crate) fn reset_high_water(tx: &Tx<'_>) -> Result<()> {
+    tx.execute("UPDATE clock_high_water SET at_ms = ?1 WHERE id = 1", [tx.now_ms])?;
+    Ok(())
 }
 
 /// `path` percent-encoded for an SQLite `file:` URI (RFC 3986 unreserved characters and `/`
@@ -389,8 +396,12 @@ mod tests {
         let clock = Clock::fixed(10_000_000);
         let db = Db::open(dir.path().join("g.db"), clock.clone(), &test_keys(dir.path())).unwrap();
         db.write(|_| Ok(())).unwrap();
-        assert!(!db.clock_went_backwards().unwrap());
-        clock.set_ms(10_000_000 - 3_600_000);
-        assert!(db.clock_went_backwards().unwrap());
+        let behind = |now: i64| db.read(|c| clock_behind_ms(c, now)).unwrap();
+        assert_eq!(behind(10_000_000), None);
+        assert_eq!(behind(10_000_000 - 5 * 60_000), None, "5 minutes back is within the tolerance");
+        assert_eq!(behind(10_000_000 - 5 * 60_000 - 1), Some(5 * 60_000 + 1));
+        clock.set_ms(9_000_000);
+        db.write(|_| Ok(())).unwrap();
+        assert_eq!(behind(9_000_000), Some(1_000_000), "a write under a clock set back never lowers the mark");
     }
 }

@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod checklist;
 pub(crate) mod cipher;
 pub mod clock;
+pub mod clock_trust;
 pub mod db;
 pub mod dbkey;
 pub mod demo;

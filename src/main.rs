@@ -76,8 +76,20 @@ enum Command {
         pin: String,
     },
     /// Purges the personal data of records older than the site's retention period (the app
-    /// does this itself at start-up and daily); prints how many records it touched.
+    /// does this itself at start-up and daily); prints how many records it touched. Exits 3,
+    /// touching nothing, while the PC's clock is in doubt (see confirm-date).
     Purge,
+    /// A supervisor confirms that the PC's date and time are right, after the clock was found
+    /// behind the times already recorded or more than a day ahead of the last purge: pass
+    /// scans, the purge and backup rotation then work again. Logged.
+    ConfirmDate {
+        /// The first supervisor's PIN.
+        #[arg(long)]
+        pin: String,
+        /// What the time was checked against (e.g. "mobile network time").
+        #[arg(long)]
+        reason: String,
+    },
     /// Registers N synthetic visitors through the app's own check-in path, printing each
     /// visit's uid once its transaction committed (the crash test kills it mid-way).
     Stress {
@@ -337,6 +349,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Purge => {
             let db = Db::open(&path, Clock::System, &keys)?;
             let report = gatehouse::retention::purge_due(&db)?;
+            if let Some(doubt) = report.paused {
+                println!("purge paused: {}; check the PC's date and time, then run `gatehouse confirm-date --pin PIN --reason TEXT`", clock_doubt_text(doubt));
+                return Ok(ExitCode::from(3));
+            }
             println!(
                 "purged personal data older than {} days: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} passes, {} pass scans, {} old restore copies, {} old exports",
                 report.retention_days,
@@ -349,6 +365,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 report.leftover_files,
                 report.export_files
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ConfirmDate { pin, reason } => {
+            let db = Db::open(&path, Clock::System, &keys)?;
+            let actor = supervisor(&db, &pin)?;
+            let approval = gatehouse::guards::SupervisorOverride { supervisor_id: actor.guard_id(), pin, reason };
+            gatehouse::clock_trust::confirm_date(&db, &actor, &approval)?;
+            println!("date confirmed: {}", chrono::Local::now().format("%Y-%m-%d %H:%M"));
             Ok(ExitCode::SUCCESS)
         }
         Command::RecoveryKey { pin } => {
@@ -426,6 +450,15 @@ fn roster(path: &std::path::Path, keys: &KeyFile, json: bool) -> Result<ExitCode
 }
 
 /// The first active supervisor, logged in with `pin` (the CLI acts as a supervisor).
+fn clock_doubt_text(doubt: gatehouse::clock_trust::ClockDoubt) -> String {
+    use gatehouse::clock_trust::ClockDoubt;
+    let minutes = |ms: i64| ms / 60_000;
+    match doubt {
+        ClockDoubt::Behind { behind_ms } => format!("the clock reads {} minutes earlier than times already recorded", minutes(behind_ms)),
+        ClockDoubt::JumpedForward { since_last_run_ms } => format!("{} hours have passed since the last purge", minutes(since_last_run_ms) / 60),
+    }
+}
+
 fn supervisor(db: &Db, pin: &str) -> Result<gatehouse::guards::Actor, Error> {
     let id = gatehouse::guards::list_login_guards(db)?
         .into_iter()

@@ -49,6 +49,11 @@
 //!   rosters, reports, CSV/XLSX exports, some with full ID numbers) last modified before the
 //!   cutoff, counted in the same `retention_files_deleted` event. Only plain files directly
 //!   in that folder; a folder inside it is the user's and is left alone.
+//! - A clock in doubt (`clock_trust`: behind the times already recorded, or more than a day
+//!   since the last run) pauses the whole run, files included: a clock set a year ahead
+//!   would otherwise purge this year's records. The report says why (`paused`) and nothing
+//!   is touched until a supervisor confirms the date. Each run that was not paused is dated
+//!   (`clock_trust::record_run`), which is what the next run's jump is measured from.
 //! - Idempotent: a second run finds nothing. The shell calls it at start-up and from its
 //!   daily timer; the CLI has `gatehouse purge`.
 //!
@@ -63,6 +68,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::audit::{self, Audited, Event};
+use crate::clock_trust::{self, ClockDoubt};
 use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::search::{self, SearchKind};
@@ -102,6 +108,8 @@ pub struct PurgeReport {
     #[ts(type = "number")]
     pub cutoff_ms: i64,
     pub retention_days: u32,
+    /// The run did nothing because the clock is in doubt (a supervisor confirms the date).
+    pub paused: Option<ClockDoubt>,
 }
 
 impl PurgeReport {
@@ -200,6 +208,11 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
     let days = site::data_settings(db)?.retention_days;
     let cutoff_ms = db.clock().now_ms() - i64::from(days) * DAY_MS;
     let mut total = PurgeReport { cutoff_ms, retention_days: days, ..PurgeReport::default() };
+    if let Some(doubt) = clock_trust::doubt(db)? {
+        total.paused = Some(doubt);
+        return Ok(total);
+    }
+    db.write(clock_trust::record_run)?;
     loop {
         let batch = db.write(|tx| {
             let mut left = BATCH;

@@ -1,11 +1,12 @@
 //! The status bar's facts: site and gate, guard on duty, duty day, how many people are on site,
-//! and for a supervisor the accounts with repeated wrong PINs.
+//! whether the clock is in doubt, and for a supervisor the accounts with repeated wrong PINs.
 //!
 //! Must not: format the clock for display (the UI ticks it). Called by: the shell.
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::clock_trust::{self, ClockDoubt};
 use crate::db::Db;
 use crate::error::Result;
 use crate::guards::{self, Actor, FailedLogins, Role};
@@ -43,8 +44,9 @@ pub struct StatusBar {
     pub open_items: i64,
     #[ts(type = "number")]
     pub open_items_overdue: i64,
-    /// The PC's clock reads earlier than times already recorded: records may be misdated.
-    pub clock_suspect: bool,
+    /// Why the PC's clock is not believed (behind the times already recorded, or jumped more
+    /// than a day): the bar turns red and a supervisor confirms the date (`clock_trust`).
+    pub clock_doubt: Option<ClockDoubt>,
     /// The guard on duty at this desk.
     pub on_duty: Option<OnDuty>,
     /// Takeovers without handover (接班未交接) in the current duty day: the dashboard flags them.
@@ -56,7 +58,6 @@ pub struct StatusBar {
 
 pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
     let now_ms = db.clock().now_ms();
-    let clock_suspect = db.clock_went_backwards()?;
     db.read(|conn| {
         let settings = site::read_settings(conn)?;
         let (patrols_done, patrols_required) = duty::patrols_so_far(conn, db, now_ms)?;
@@ -77,7 +78,7 @@ pub fn status(db: &Db, actor: &Actor) -> Result<StatusBar> {
             people_by_kind,
             vehicles_on_site: vehicles::count_on_site(conn)?,
             goods_overdue: goods::count_overdue(conn, db.clock().local(now_ms).date_naive())?,
-            clock_suspect,
+            clock_doubt: clock_trust::doubt_at(conn, now_ms)?,
             on_duty: on_duty::current(conn)?,
             takeovers: on_duty::takeovers_between(conn, day_start_ms, i64::MAX)?,
             failed_logins: if guards::authorize(conn, actor, Role::Supervisor).is_ok() { guards::repeated_failed_logins(conn, now_ms)? } else { Vec::new() },

@@ -121,10 +121,28 @@ fn backups_older_than_the_retention_period_are_deleted_however_many_are_kept() {
         vec!["gatehouse-backup-20261218-100000.db", "gatehouse-backup-20270112-100000.db"],
         "the day-0 backup is 45 days old: past the 30-day retention, it goes although 365 may be kept"
     );
-    // The newest backup always stays, even when the clock jumps far ahead.
+    // The app's timer dates its purge run; then the clock jumps far ahead (issue 15). The
+    // new backup is written, but rotation pauses: it would delete every good backup as "old".
+    gatehouse::retention::purge_due(&fx.db).unwrap();
     fx.clock.set_ms(crate::util::T0_MS + 400 * DAY);
     backup::backup_now(&fx.db, &supervisor).unwrap();
-    assert_eq!(names_in(&usb), vec!["gatehouse-backup-20280102-100000.db"]);
+    assert_eq!(
+        names_in(&usb),
+        vec!["gatehouse-backup-20261218-100000.db", "gatehouse-backup-20270112-100000.db", "gatehouse-backup-20280102-100000.db"]
+    );
+    // Set back a day behind what was recorded: paused too.
+    fx.clock.set_ms(crate::util::T0_MS + 399 * DAY);
+    backup::backup_now(&fx.db, &supervisor).unwrap();
+    assert_eq!(names_in(&usb).len(), 4);
+    // Once a supervisor confirms the date, rotation goes by it again; the newest always stays.
+    fx.clock.set_ms(crate::util::T0_MS + 400 * DAY + 60_000);
+    fx.confirm_date();
+    backup::backup_now(&fx.db, &supervisor).unwrap();
+    assert_eq!(
+        names_in(&usb),
+        vec!["gatehouse-backup-20280101-100000.db", "gatehouse-backup-20280102-100000.db", "gatehouse-backup-20280102-100100.db"],
+        "the two of 2026-27 are past the 30 days"
+    );
 }
 
 #[test]

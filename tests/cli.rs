@@ -257,3 +257,26 @@ fn pass_key_import_from_the_cli_shows_the_fingerprint_and_imports_only_when_it_i
     let (_, listed, _) = run(&b, &["pass", "key", "list", "--pin", "246810"]);
     assert!(listed.lines().any(|l| l.contains("\timported\t") && l.contains(&printed)), "{listed}");
 }
+
+/// Issue 15 item 4: with the PC's clock behind the times recorded, `purge` touches nothing,
+/// says why and exits 3; `confirm-date` (a supervisor's PIN and what they checked) clears it.
+#[test]
+fn purge_pauses_with_exit_3_while_the_clock_is_behind_until_confirm_date() {
+    let fx = Fixture::new();
+    let db = fx.path();
+    let db = db.to_str().unwrap();
+    // The last record was written by a clock an hour ahead of this machine's.
+    fx.sqlite(&format!("UPDATE clock_high_water SET at_ms = {}", chrono::Utc::now().timestamp_millis() + 3_600_000));
+    let out = gatehouse(&["--db", db, "purge"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("purge paused: the clock reads 59 minutes earlier") || stdout.contains("reads 60 minutes earlier"), "{stdout}");
+    assert!(stdout.contains("gatehouse confirm-date"), "{stdout}");
+    let wrong = gatehouse(&["--db", db, "confirm-date", "--pin", "135799", "--reason", "核对"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let out = gatehouse(&["--db", db, "confirm-date", "--pin", crate::util::SUPERVISOR_PIN, "--reason", "已与手机网络时间核对"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("date confirmed: "));
+    assert_eq!(gatehouse(&["--db", db, "purge"]).status.code(), Some(0));
+    assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
+}

@@ -542,8 +542,9 @@ fn anti_passback_follows_the_order_of_scans_not_a_clock_set_back() {
     let card = passes::issue(&fx.db, &supervisor, &new_pass("张伟")).unwrap();
     let guard = fx.guard();
     assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::Valid);
-    // The PC's clock is set back an hour; the holder leaves and comes back.
-    fx.clock.set_ms(T0_MS - 3_600_000);
+    // The PC's clock is set back 4 minutes (inside the tolerance, see the next test); the
+    // holder leaves and comes back: by time the way out is older than the way in.
+    fx.clock.set_ms(T0_MS - 4 * 60_000);
     assert_eq!(outcome(&fx, &guard, &card.code, Direction::Out), Outcome::Valid);
     assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::Valid, "the last scan was the way out");
     assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::AlreadyInside);
@@ -585,4 +586,28 @@ fn a_scan_keeps_the_holder_hint_out_of_the_chain_and_stays_sealed_but_for_its_pu
     conn.execute("UPDATE pass_scan SET holder_hint = NULL, pii_salt = NULL WHERE id = 1", []).unwrap();
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok(), "the purged scan still verifies");
     assert!(conn.execute("UPDATE pass_scan SET pii_salt = x'00', pii_commitment = 'x' WHERE id = 1", []).is_err(), "a purged scan gets no new commitment");
+}
+
+/// Issue 15 item 4: with the clock set back behind the times already recorded, an expired
+/// pass would read as valid. A pass that passes every check is held for a supervisor on the
+/// way in (`clock_behind`); the way out is not held; the supervisor's let-in is logged.
+#[test]
+fn a_pass_scanned_in_while_the_clock_is_behind_needs_a_supervisor() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let card = passes::issue(&fx.db, &supervisor, &NewPass { valid_to_ms: T0_MS + DAY, ..new_pass("张伟") }).unwrap();
+    let guard = fx.guard();
+    // Two days later the pass has expired; then the clock is set back to the day it was valid.
+    fx.clock.set_ms(T0_MS + 2 * DAY);
+    assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::Expired);
+    fx.clock.set_ms(T0_MS);
+    let held = scan::scan(&fx.db, &guard, &card.code, Direction::In).unwrap();
+    assert_eq!((held.outcome, held.accepted), (Outcome::ClockBehind, false), "an expired pass is not let in by a clock set back");
+    assert_eq!(outcome(&fx, &guard, &card.code, Direction::Out), Outcome::Valid, "leaving is not held up");
+    let let_in = scan::override_refusal(&fx.db, &guard, held.scan_id, &approval(&fx, SUPERVISOR_PIN)).unwrap();
+    assert_eq!((let_in.outcome, let_in.accepted), (Outcome::ClockBehind, true));
+    // Within 5 minutes of the last record a pass scans as usual.
+    fx.clock.set_ms(T0_MS + 2 * DAY - 4 * 60_000);
+    assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::Expired);
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }

@@ -282,6 +282,7 @@ fn removed_entries_lose_their_personal_data_after_the_retention_period_and_curre
     fx.clock.set_ms(T0_MS + 179 * DAY_MS);
     assert_eq!(retention::purge_due(&fx.db).unwrap().authorised_pickers, 0, "inside the period");
     fx.clock.set_ms(T0_MS + 181 * DAY_MS);
+    fx.confirm_date();
     let report = retention::purge_due(&fx.db).unwrap();
     assert_eq!(report.authorised_pickers, 1);
     fx.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();

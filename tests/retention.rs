@@ -7,7 +7,8 @@ use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::site::{self, DataSettings};
 use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};
 use gatehouse::visits::{self, CheckOut, NewVisit};
-use gatehouse::{audit, checklist, duty, retention, ErrorCode, ErrorKind};
+use gatehouse::clock_trust::ClockDoubt;
+use gatehouse::{audit, checklist, clock_trust, duty, retention, ErrorCode, ErrorKind};
 
 use crate::util::{valid_id, Fixture, T0_MS};
 
@@ -193,6 +194,7 @@ fn a_shorter_retention_purges_sooner_and_a_large_backlog_goes_in_batches() {
     fx.clock.set_ms(T0_MS + 29 * DAY_MS);
     assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0, "inside the 30 days nothing is purged");
     fx.clock.set_ms(T0_MS + 31 * DAY_MS);
+    fx.confirm_date();
     let report = retention::purge_due(&fx.db).unwrap();
     assert_eq!(report.pickups, 450);
     let events = purge_events(&fx);
@@ -302,6 +304,9 @@ fn a_real_restore_copy_is_deleted_once_it_is_older_than_retention() {
     clock.set_ms(modified_ms + 179 * DAY_MS);
     assert_eq!(retention::purge_due(&db).unwrap().leftover_files, 0, "inside the period it stays");
     assert!(kept[0].exists());
+    // The next days' runs (a day at a time: a bigger jump would pause the purge, see below).
+    clock.set_ms(modified_ms + 180 * DAY_MS);
+    retention::purge_due(&db).unwrap();
     clock.set_ms(modified_ms + 181 * DAY_MS);
     assert_eq!(retention::purge_due(&db).unwrap().leftover_files, 1);
     assert!(!kept[0].exists());
@@ -372,6 +377,7 @@ fn pass_holders_are_purged_after_their_pass_ended_plus_the_period_and_scans_keep
     fx.clock.set_ms(T0_MS + 179 * DAY_MS);
     assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0);
     fx.clock.set_ms(T0_MS + 181 * DAY_MS);
+    fx.confirm_date();
     let report = retention::purge_due(&fx.db).unwrap();
     assert_eq!((report.passes, report.pass_scans), (1, 2), "the revoked pass, its scan and the other gate's scan");
     assert_eq!(hints(), vec![Some("鑫垚".to_string()), None, None], "a scan of a pass still in use keeps its hint");
@@ -390,8 +396,10 @@ fn pass_holders_are_purged_after_their_pass_ended_plus_the_period_and_scans_keep
 
     // Expired at T0 + 30 days: due at T0 + 210 days.
     fx.clock.set_ms(T0_MS + 209 * DAY_MS);
+    fx.confirm_date();
     assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0);
     fx.clock.set_ms(T0_MS + 211 * DAY_MS);
+    fx.confirm_date();
     let report = retention::purge_due(&fx.db).unwrap();
     assert_eq!((report.passes, report.pass_scans), (1, 1));
     assert_eq!(holder(expiring.pass.id), (None, None, None, true));
@@ -414,4 +422,42 @@ fn pass_holders_are_purged_after_their_pass_ended_plus_the_period_and_scans_keep
     let events = purge_events(&fx);
     assert_eq!(events.iter().map(|e| (e["passes"].as_i64(), e["pass_scans"].as_i64())).collect::<Vec<_>>(), vec![(Some(1), Some(2)), (Some(1), Some(1))]);
     assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0, "idempotent");
+}
+
+/// Issue 15 item 4: a clock set ahead would purge this year's records as "old". More than a
+/// day since the last run pauses the purge (nothing touched, files included) until a
+/// supervisor confirms the date; a clock behind the times recorded pauses it too.
+#[test]
+fn a_clock_jump_or_a_clock_behind_pauses_the_purge_until_a_supervisor_confirms_the_date() {
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let visit = visits::check_in(&fx.db, &guard, &visitor("张伟", 5)).unwrap();
+    visits::check_out(&fx.db, &guard, &CheckOut { visit_id: visit.id, ..Default::default() }).unwrap();
+    assert_eq!(retention::purge_due(&fx.db).unwrap(), retention::PurgeReport { cutoff_ms: T0_MS - 180 * DAY_MS, retention_days: 180, ..Default::default() }, "the first run finds nothing and dates itself");
+
+    // The clock jumps a year ahead: the visit would be purged, but the run pauses.
+    fx.clock.set_ms(T0_MS + 365 * DAY_MS);
+    let paused = retention::purge_due(&fx.db).unwrap();
+    assert!(matches!(paused.paused, Some(ClockDoubt::JumpedForward { since_last_run_ms }) if since_last_run_ms >= 365 * DAY_MS), "{paused:?}");
+    assert_eq!(paused.total(), 0);
+    assert_eq!(retention::purge_due(&fx.db).unwrap().paused, paused.paused, "a paused run does not date itself");
+    let name: Option<String> = fx.db.read(|c| Ok(c.query_row("SELECT name FROM visit WHERE id = ?1", [visit.id], |r| r.get(0))?)).unwrap();
+    assert_eq!(name.as_deref(), Some("张伟"));
+
+    // A guard cannot confirm the date; a supervisor can, and the purge runs.
+    let by_guard = gatehouse::guards::SupervisorOverride { supervisor_id: fx.guard_id("李保安"), pin: crate::util::GUARD_PIN.into(), reason: "核对".into() };
+    assert!(clock_trust::confirm_date(&fx.db, &guard, &by_guard).is_err());
+    assert!(clock_trust::doubt(&fx.db).unwrap().is_some());
+    fx.confirm_date();
+    assert_eq!(clock_trust::doubt(&fx.db).unwrap(), None);
+    assert_eq!(retention::purge_due(&fx.db).unwrap().visits, 1);
+    let body: String = fx.conn().query_row("SELECT body FROM audit_event WHERE action = 'clock_confirmed'", [], |r| r.get(0)).unwrap();
+    assert!(body.contains("jumped_forward") && body.contains("已与手机网络时间核对"), "the event says what was cleared and why: {body}");
+
+    // Set back 10 minutes behind what was recorded: paused again; within 5 minutes: runs.
+    fx.clock.set_ms(T0_MS + 365 * DAY_MS - 10 * 60_000);
+    assert!(matches!(retention::purge_due(&fx.db).unwrap().paused, Some(ClockDoubt::Behind { behind_ms: 600_000 })));
+    fx.clock.set_ms(T0_MS + 365 * DAY_MS - 4 * 60_000);
+    assert_eq!(retention::purge_due(&fx.db).unwrap().paused, None);
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
 }

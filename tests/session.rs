@@ -51,7 +51,7 @@ fn status_bar_shows_duty_day_and_people_on_site() {
     assert_eq!((bar.site_name.as_str(), bar.gate_name.as_str(), bar.guard_name.as_str()), ("示例学校", "东门", "李保安"));
     assert_eq!(bar.duty_day, "2026-11-28");
     assert_eq!(bar.people_on_site, 0);
-    assert!(!bar.clock_suspect);
+    assert_eq!(bar.clock_doubt, None);
     // 07:00 the next morning is still the same duty day (it starts at 08:00).
     fx.clock.advance(chrono::Duration::hours(21));
     assert_eq!(status::status(&fx.db, &guard).unwrap().duty_day, "2026-11-28");

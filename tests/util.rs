@@ -81,6 +81,13 @@ impl Fixture {
         self.log_in("李保安", GUARD_PIN)
     }
 
+    /// 王主管 confirms the PC's date (`clock_trust`): needed after a test moves the clock
+    /// more than a day past the last retention run.
+    pub fn confirm_date(&self) {
+        let approval = gatehouse::guards::SupervisorOverride { supervisor_id: self.guard_id("王主管"), pin: SUPERVISOR_PIN.into(), reason: "已与手机网络时间核对".into() };
+        gatehouse::clock_trust::confirm_date(&self.db, &self.supervisor(), &approval).unwrap();
+    }
+
     pub fn sqlite(&self, sql: &str) {
         self.conn().execute_batch(sql).unwrap();
     }

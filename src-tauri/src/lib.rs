@@ -66,6 +66,7 @@ pub fn run() {
             commands::session::unlock_session,
             commands::session::touch_session,
             commands::session::get_status,
+            commands::session::confirm_clock_date,
             commands::visitors::check_in_visitor,
             commands::visitors::list_on_site,
             commands::visitors::check_out_visitor,

@@ -23,6 +23,7 @@ pub fn start(app: AppHandle) {
                 let desk = app.state::<Desk>();
                 if let Ok(db) = desk.db() {
                     match gatehouse::retention::purge_due(db) {
+                        Ok(report) if report.paused.is_some() => eprintln!("gatehouse: retention purge paused: the clock is in doubt until a supervisor confirms the date"),
                         Ok(report) if report.total() + report.leftover_files > 0 => eprintln!(
                             "gatehouse: retention purge: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} passes, {} pass scans, {} old restore copies",
                             report.visits,

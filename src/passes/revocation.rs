@@ -23,7 +23,7 @@
 //! so a list made later is above it. Other gates' numbers are issue times too, which lifts
 //! the floor when this PC's clock is behind theirs. What could still roll it back is this
 //! PC's clock set back after a restore: the status bar flags a clock that went backwards
-//! (`Db::clock_went_backwards`) and the supervisor fixes the clock before exporting.
+//! (`clock_trust`) and the supervisor fixes the clock before exporting.
 //! A state file beside the key file was the other choice; it was not taken because a
 //! restore on a new PC (with the recovery key) has no such file, while it has a clock. No
 //! migration: the issue time lives in the signed list and in the import's audit event.

@@ -5,7 +5,10 @@
 //! longer than the cap, or by a retired key with a `valid_from` after its retirement, unless
 //! it is a pass this database issued before the retirement), key distrusted (停用), revoked,
 //! not yet valid, expired, outside the daily window, wrong gate, uses exhausted, already
-//! inside (anti-passback: an `in` after an accepted `in`). The forgeries come before the
+//! inside (anti-passback: an `in` after an accepted `in`), and last the clock: a pass that
+//! passed every check is still refused on the way in while the PC's clock is behind the times
+//! already recorded (`clock_trust`), since "not expired" means nothing then. Leaving is not
+//! held up by a wrong clock. The forgeries come before the
 //! distrusted key because they tell the guard more: keep the holder and report.
 //! Every scan, accepted or refused, is one sealed `pass_scan` row and an audit event, in the
 //! same transaction as the decision. A supervisor can let a refused holder in (PIN and
@@ -106,6 +109,9 @@ pub enum Outcome {
     Malformed,
     AlreadyInside,
     UsesExhausted,
+    /// Otherwise valid, scanned in while the PC's clock reads earlier than times already
+    /// recorded: expiry cannot be judged, so only a supervisor lets the holder in.
+    ClockBehind,
 }
 
 impl Outcome {
@@ -124,6 +130,7 @@ impl Outcome {
             Outcome::Malformed => "malformed",
             Outcome::AlreadyInside => "already_inside",
             Outcome::UsesExhausted => "uses_exhausted",
+            Outcome::ClockBehind => "clock_behind",
         }
     }
 }
@@ -348,7 +355,10 @@ pub fn scan(db: &Db, actor: &Actor, input: &str, direction: Direction) -> Result
         guards::authorize(tx, actor, Role::Guard)?;
         let now = tx.now_ms();
         let gate = gate_number(tx)?;
-        let decision = decide(tx, db, input, direction, now, gate)?;
+        let mut decision = decide(tx, db, input, direction, now, gate)?;
+        if decision.outcome == Outcome::Valid && direction == Direction::In && crate::db::clock_behind_ms(tx, now)?.is_some() {
+            decision.outcome = Outcome::ClockBehind;
+        }
         let accepted = decision.outcome == Outcome::Valid;
         let p = decision.payload.as_ref();
         let id = insert(

@@ -43,6 +43,7 @@ use crate::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::guards::{self, Actor, Role};
+use crate::passes::scan::Outcome;
 use crate::search::{self, SearchKind, SearchQuery};
 use crate::site::{self, Language};
 use crate::validate::document::{self, DocType};
@@ -786,22 +787,27 @@ fn logged_or_removed<T>(path: &Path, logged: Result<T>) -> Result<T> {
     logged
 }
 
-/// A scan outcome as the passes screen names it (ui i18n `passes.outcomes`).
+/// A scan outcome as the passes screen names it (ui i18n `passes.outcomes`; a test holds
+/// the two equal). The match is exhaustive, so a new outcome does not compile without a name.
 fn outcome_label(language: Language, code: &str) -> String {
-    let (zh, en) = match code {
-        "expired" => ("已过期", "Expired"),
-        "not_yet_valid" => ("未生效", "Not yet valid"),
-        "outside_window" => ("不在通行时段", "Outside the daily hours"),
-        "wrong_gate" => ("非本门岗", "Not for this gate"),
-        "revoked" => ("已注销", "Revoked"),
-        "forged" => ("伪造（签名无效）", "Forged (bad signature)"),
-        "key_distrusted" => ("签发密钥已停用", "Signing key withdrawn"),
-        "key_misused" => ("伪造（密钥被盗用）", "Forged (stolen signing key)"),
-        "unknown_key" => ("未知发证单位", "Unknown issuer"),
-        "malformed" => ("无法识别", "Unreadable"),
-        "already_inside" => ("已在校内（防回传）", "Already inside (anti-passback)"),
-        "uses_exhausted" => ("次数已用完", "No uses left"),
-        other => (other, other),
+    let Ok(outcome) = serde_json::from_value::<Outcome>(serde_json::Value::from(code)) else {
+        return code.to_string();
+    };
+    let (zh, en) = match outcome {
+        Outcome::Valid => ("通过", "VALID"),
+        Outcome::Expired => ("已过期", "Expired"),
+        Outcome::NotYetValid => ("未生效", "Not yet valid"),
+        Outcome::OutsideWindow => ("不在通行时段", "Outside the daily hours"),
+        Outcome::WrongGate => ("非本门岗", "Not for this gate"),
+        Outcome::Revoked => ("已注销", "Revoked"),
+        Outcome::Forged => ("伪造（签名无效）", "Forged (bad signature)"),
+        Outcome::KeyDistrusted => ("签发密钥已停用", "Signing key withdrawn"),
+        Outcome::KeyMisused => ("伪造（密钥被盗用）", "Forged (stolen signing key)"),
+        Outcome::UnknownKey => ("未知发证单位", "Unknown issuer"),
+        Outcome::Malformed => ("无法识别", "Unreadable"),
+        Outcome::AlreadyInside => ("已在校内（防回传）", "Already inside (anti-passback)"),
+        Outcome::UsesExhausted => ("次数已用完", "No uses left"),
+        Outcome::ClockBehind => ("本机时间异常", "PC clock in doubt"),
     };
     tr(language, zh, en)
 }
@@ -833,6 +839,30 @@ mod tests {
         assert_eq!(csv_text(&Cell::Text("=HYPERLINK(\"x\")".into())), "'=HYPERLINK(\"x\")");
         assert_eq!(csv_text(&Cell::Text("张伟".into())), "张伟");
         assert_eq!(csv_text(&Cell::Int(-3)), "-3");
+    }
+
+    /// The `key: 'label'` pairs of the `outcomes: { … }` block of a UI dictionary.
+    fn ui_outcome_labels(dictionary: &str) -> Vec<(String, String)> {
+        let block = dictionary.split("\n    outcomes: {\n").nth(1).expect("an outcomes block").split("\n    },").next().unwrap();
+        block
+            .lines()
+            .filter_map(|line| line.trim().trim_end_matches(',').split_once(": "))
+            .map(|(key, label)| (key.to_string(), label.trim_matches('\'').replace("\\'", "'")))
+            .collect()
+    }
+
+    #[test]
+    fn scan_outcomes_are_named_as_on_the_passes_screen() {
+        for (language, dictionary) in [
+            (Language::ZhCn, include_str!("../../ui/src/lib/i18n/zh-CN.ts")),
+            (Language::En, include_str!("../../ui/src/lib/i18n/en.ts")),
+        ] {
+            let labels = ui_outcome_labels(dictionary);
+            assert!(labels.len() >= 14, "{labels:?}");
+            for (code, label) in labels {
+                assert_eq!(outcome_label(language, &code), label, "{code} in {language:?}");
+            }
+        }
     }
 
     #[test]

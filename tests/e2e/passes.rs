@@ -420,3 +420,57 @@ fn the_revocation_list_export_names_its_file_in_both_languages() {
         Ok(())
     });
 }
+
+/// Issue 15 item 4: the PC's clock reads 2 hours earlier than the last time recorded (it was
+/// set back after the record). The status bar turns red and says so, a valid pass scanned in
+/// is held for a supervisor (`clock_behind`), and once a supervisor confirms the date with
+/// their PIN the bar clears and the same pass scans valid. Screenshots in zh-CN and English.
+#[test]
+fn a_clock_set_back_turns_the_bar_red_and_holds_passes_until_a_supervisor_confirms_the_date() {
+    let prepare = |db: &Path| -> Result<()> {
+        init_db_with_pass(db)?;
+        let ahead = chrono::Utc::now().timestamp_millis() + 2 * 3_600_000;
+        open_keyed(db)?.execute("UPDATE clock_high_water SET at_ms = ?1", [ahead])?;
+        Ok(())
+    };
+    e2e_test("a_clock_set_back_turns_the_bar_red_and_holds_passes", prepare, |app| async move {
+        let digits = std::fs::read_to_string(code_file(app.db()))?;
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+
+        app.step("red-bar");
+        let doubt = app.el("status-clock-doubt").await.context("the clock warning in the status bar")?;
+        ensure!(doubt.attr("data-kind").await?.as_deref() == Some("behind"), "the warning is not the 'behind' one");
+        let text = doubt.text().await?;
+        ensure!(text.contains("小时") && text.contains("主管"), "the warning reads {text:?}");
+        let background: String = serde_json::from_value(
+            app.js("return getComputedStyle(document.querySelector('footer.status')).backgroundColor;").await?,
+        )?;
+        ensure!(background == "rgb(155, 28, 28)", "the status bar is {background}, not red");
+        for lang in ["en", "zh-CN"] {
+            app.select("lang-switch", lang).await?;
+            screenshot_at(&app, "status-clock-doubt", &format!("clock-behind-{lang}")).await?;
+        }
+
+        app.step("scan-held");
+        open_scan(&app).await?;
+        scan_expect(&app, &digits, "clock_behind", false).await?;
+        app.el("pass-override").await.context("a clock refusal offers the supervisor's let-in")?;
+        app.click("pass-result-dismiss").await?;
+        app.wait_gone("pass-result").await?;
+
+        app.step("confirm-date");
+        app.click("status-confirm-date").await?;
+        app.el("override-dialog").await?;
+        app.type_into("override-pin", PIN).await?;
+        app.type_into("override-reason", "已与手机网络时间核对").await?;
+        app.click("override-ok").await?;
+        app.wait_gone("override-dialog").await?;
+        app.wait_gone("status-clock-doubt").await.context("the warning after the supervisor confirmed the date")?;
+
+        app.step("scan-valid");
+        open_scan(&app).await?;
+        scan_expect(&app, &digits, "valid", true).await?;
+        Ok(())
+    });
+}

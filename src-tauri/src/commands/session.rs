@@ -71,3 +71,12 @@ pub fn get_status(desk: State<'_, Desk>) -> CommandResult<StatusBar> {
         Ok(status::status(db, &actor)?)
     })
 }
+
+/// A supervisor confirms the PC's date and time (the status bar's clock warning).
+#[tauri::command(async)]
+pub fn confirm_clock_date(desk: State<'_, Desk>, approval: SupervisorOverride) -> CommandResult<()> {
+    guarded("confirm_clock_date", || {
+        let (actor, db) = desk.handover_actor()?;
+        Ok(gatehouse::clock_trust::confirm_date(db, &actor, &approval)?)
+    })
+}

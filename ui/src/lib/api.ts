@@ -178,6 +178,8 @@ export const touchSession = () => call<null>('touch_session');
 
 // --- status ---
 export const getStatus = () => call<StatusBar>('get_status');
+/** A supervisor confirms the PC's date and time (clears the status bar's clock doubt). */
+export const confirmClockDate = (approval: SupervisorOverride) => call<null>('confirm_clock_date', { approval }, { write: true });
 
 // --- visitors ---
 export const checkInVisitor = (visitor: NewVisit) => call<VisitRow>('check_in_visitor', { visitor }, { write: true });

@@ -45,10 +45,11 @@ const REFUSALS: Outcome[] = [
   'malformed',
   'already_inside',
   'uses_exhausted',
+  'clock_behind',
 ];
 
 describe('outcomeView', () => {
-  it('knows all thirteen outcomes', () => {
+  it('knows all fourteen outcomes', () => {
     expect([...OUTCOMES].sort()).toEqual(['valid', ...REFUSALS].sort());
   });
 
@@ -81,6 +82,7 @@ describe('outcomeView', () => {
     expect(title('already_inside')).toBe('已在校内（防回传）');
     expect(title('uses_exhausted')).toBe('次数已用完');
     expect(title('key_distrusted')).toBe('签发密钥已停用');
+    expect(title('clock_behind')).toBe('本机时间异常');
   });
 
   it('every outcome reads differently (no two share a title)', () => {

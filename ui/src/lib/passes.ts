@@ -23,6 +23,7 @@ const OUTCOME_SET = {
   malformed: true,
   already_inside: true,
   uses_exhausted: true,
+  clock_behind: true,
 } satisfies Record<Outcome, true>;
 export const OUTCOMES = Object.keys(OUTCOME_SET) as Outcome[];
 

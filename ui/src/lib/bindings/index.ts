@@ -14,6 +14,7 @@ export type { ChecklistKind } from './ChecklistKind';
 export type { ChildPickers } from './ChildPickers';
 export type { ClassList } from './ClassList';
 export type { ClassReplaced } from './ClassReplaced';
+export type { ClockDoubt } from './ClockDoubt';
 export type { DataSettings } from './DataSettings';
 export type { DayCount } from './DayCount';
 export type { DeliveryRow } from './DeliveryRow';

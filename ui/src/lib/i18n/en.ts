@@ -238,7 +238,13 @@ export const en: Dictionary = {
     dutyDay: 'Duty day {day}',
     people: 'People on site {count}',
     vehicles: 'Vehicles on site {count}',
-    clockSuspect: 'The system clock may be wrong; ask a supervisor to check the time',
+    clockBehind: 'This PC\'s clock reads {span} earlier than times already recorded; it may have been set back. Passes need a supervisor to let holders in; the data purge and backup rotation are paused. Ask a supervisor to check the time.',
+    clockJumped: '{span} since the last data purge. If the clock was set ahead, the purge would delete recent records: the purge and backup rotation are paused. Ask a supervisor to check the date.',
+    confirmDate: 'Supervisor: confirm the time',
+    confirmTitle: 'Confirm this PC\'s date and time',
+    confirmMessage: 'This PC\'s time: {now}. Check it against mobile network time; if it is right, a supervisor confirms it. If not, correct the system time first.',
+    confirmReason: 'Checked against (e.g. mobile network time)',
+    confirmOk: 'The time is right',
   },
   comingSoon: {
     title: 'Coming soon',
@@ -1025,6 +1031,7 @@ export const en: Dictionary = {
       malformed: 'Unreadable',
       already_inside: 'Already inside (anti-passback)',
       uses_exhausted: 'No uses left',
+      clock_behind: 'PC clock in doubt',
     },
     outcomeHelp: {
       valid: 'Check the face against the photo, then let them through',
@@ -1040,6 +1047,7 @@ export const en: Dictionary = {
       malformed: 'That was not a pass code: scan again',
       already_inside: 'This pass went in and has not come out: check it is not being shared',
       uses_exhausted: 'This pass has no uses left: do not let them through',
+      clock_behind: 'This PC\'s clock reads earlier than times already recorded, so expiry cannot be judged: a supervisor checks the time and decides',
     },
     scan: {
       label: 'Scan a pass',

@@ -238,7 +238,13 @@ export const zhCN = {
     dutyDay: '值班日 {day}',
     people: '在场人员 {count}',
     vehicles: '在场车辆 {count}',
-    clockSuspect: '系统时间可能不准确，请联系主管核对时间',
+    clockBehind: '本机时间比已记录的时间早 {span}，可能被调回：通行证入校须主管放行，数据清理和备份轮换已暂停。请主管核对时间。',
+    clockJumped: '距上次数据清理已过 {span}：如系统时间被调快，清理会误删近期记录，已暂停清理和备份轮换。请主管核对日期。',
+    confirmDate: '主管确认时间',
+    confirmTitle: '确认本机日期和时间',
+    confirmMessage: '本机时间：{now}。请与手机网络时间或北京时间核对，无误后由主管确认；如不正确，请先改正系统时间。',
+    confirmReason: '核对依据（如：已与手机网络时间核对）',
+    confirmOk: '时间正确，确认',
   },
   comingSoon: {
     title: '即将推出',
@@ -1025,6 +1031,7 @@ export const zhCN = {
       malformed: '无法识别',
       already_inside: '已在校内（防回传）',
       uses_exhausted: '次数已用完',
+      clock_behind: '本机时间异常',
     },
     outcomeHelp: {
       valid: '请核对照片与本人一致后放行',
@@ -1040,6 +1047,7 @@ export const zhCN = {
       malformed: '扫到的不是通行证二维码，请重新扫描',
       already_inside: '记录显示此证已进入、尚未出去，请核实（防止一证多人使用）',
       uses_exhausted: '该通行证的使用次数已用完，不得放行',
+      clock_behind: '本机时间比已记录的时间早，无法判断此证是否过期：请主管核对时间后决定是否放行',
     },
     scan: {
       label: '扫描通行证',
