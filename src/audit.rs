@@ -10,7 +10,9 @@
 //! PIN hash is bound to the snapshot through its SHA-256 (`blob_digests`, see `guards`).
 //!
 //! Owns: `audit_event`, `Audited` (what a table's snapshot is), `append`, `record_change`,
-//! `verify`, `head`. Must not: decide what is allowed. Called by: every module that writes.
+//! `verify`, `head`, and the one-time re-snapshots after a migration changed a snapshot's
+//! shape (`resnapshot_once`, `commit_personal_data_once`). Must not: decide what is allowed.
+//! Called by: every module that writes; `Db::open`.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::guards::Actor;
@@ -148,6 +151,74 @@ pub(crate) fn matches_last_event(conn: &Connection, entity: &str, table: &str, c
     let Some(body) = body else { return Ok(false) };
     let Ok(body) = serde_json::from_str::<Value>(&body) else { return Ok(false) };
     Ok(first_difference(&body["snapshot"], &actual).is_none())
+}
+
+/// A one-time re-snapshot after a migration changed what `audited`'s snapshot holds (run by
+/// `Db::open` after the migrations; one query when nothing is pending). Each row that the SQL
+/// condition `pending` selects is first compared with its latest event under
+/// `columns_before`, the snapshot columns of before the migration: only a row that still
+/// matches gets `fill` (which writes the new columns) and one `action` event with the new
+/// snapshot. A row changed behind the app before the upgrade is left alone, so `verify` keeps
+/// reporting it: a fresh snapshot would launder the change. All rows in one `BEGIN IMMEDIATE`
+/// transaction.
+pub(crate) fn resnapshot_once(
+    conn: &mut Connection,
+    now_ms: i64,
+    audited: &Audited,
+    columns_before: &[&str],
+    pending: &str,
+    (action, reason): (&'static str, &str),
+    mut fill: impl FnMut(&Connection, i64) -> Result<()>,
+) -> Result<()> {
+    let table = audited.table;
+    let any: bool = conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {pending})"), [], |r| r.get(0))?;
+    if !any {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let ids: Vec<i64> =
+        tx.prepare(&format!("SELECT id FROM {table} WHERE {pending} ORDER BY id"))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        if !matches_last_event(&tx, audited.entity, table, columns_before, id)? {
+            continue;
+        }
+        fill(&tx, id)?;
+        record_change_at(&tx, now_ms, audited, id, Event::new(action, None).detail(json!({ "reason": reason })))?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Once per database written before `audited`'s personal columns went under a commitment:
+/// gives each row not yet committed (`pii_commitment IS NULL`) a fresh salt and the
+/// commitment to its personal data, and records the new snapshot (`resnapshot_once`, with
+/// the snapshot columns of before). The events written before keep the data in clear: a
+/// hash chain cannot be rewritten (see migrations/0015).
+pub(crate) fn commit_personal_data_once(conn: &mut Connection, clock: &Clock, audited: &Audited, columns_before: &[&str], action: &'static str) -> Result<()> {
+    let reason = "personal data is kept beside a salted commitment, and the snapshot holds only the commitment";
+    resnapshot_once(conn, clock.now_ms(), audited, columns_before, "pii_commitment IS NULL", (action, reason), |tx, id| {
+        let salt = pii::new_salt();
+        let commitment = commitment_of_row(tx, audited, id, &salt)?;
+        tx.execute(&format!("UPDATE {} SET pii_salt = ?2, pii_commitment = ?3 WHERE id = ?1", audited.table), rusqlite::params![id, salt, commitment])?;
+        Ok(())
+    })
+}
+
+/// The commitment to row `id`'s personal columns under `salt`, as `verify` tests it.
+fn commitment_of_row(conn: &Connection, audited: &Audited, id: i64, salt: &[u8]) -> Result<String> {
+    let sql = format!("SELECT {} FROM {} WHERE id = ?1", audited.pii_columns.join(", "), audited.table);
+    let values = conn.query_row(&sql, [id], |row| pii_values(row, 0, audited.pii_columns.len()))?;
+    Ok(commit_values(audited, salt, &values))
+}
+
+/// `count` personal columns of `row` from column `base` on, as the commitment sees them.
+fn pii_values(row: &rusqlite::Row<'_>, base: usize, count: usize) -> rusqlite::Result<Vec<Option<String>>> {
+    (0..count).map(|i| row.get_ref(base + i).map(pii::value_text)).collect()
+}
+
+fn commit_values(audited: &Audited, salt: &[u8], values: &[Option<String>]) -> String {
+    let fields: Vec<(&str, Option<&str>)> = audited.pii_columns.iter().copied().zip(values.iter().map(|v| v.as_deref())).collect();
+    pii::commitment(salt, &fields)
 }
 
 fn append_raw(tx: &Connection, now_ms: i64, event: Event<'_>, record: Option<(&str, Option<String>, Value)>) -> Result<i64> {
@@ -349,11 +420,8 @@ fn verify_records(conn: &Connection, audited: &Audited) -> Result<Result<i64, Pr
             let base = audited.columns.len();
             let salt: Option<Vec<u8>> = row.get(base + audited.pii_columns.len())?;
             if let Some(salt) = salt {
-                let values: Vec<Option<String>> =
-                    (0..audited.pii_columns.len()).map(|i| row.get_ref(base + i).map(pii::value_text)).collect::<rusqlite::Result<_>>()?;
-                let fields: Vec<(&str, Option<&str>)> =
-                    audited.pii_columns.iter().copied().zip(values.iter().map(|v| v.as_deref())).collect();
-                let commitment = pii::commitment(&salt, &fields);
+                let values = pii_values(row, base, audited.pii_columns.len())?;
+                let commitment = commit_values(audited, &salt, &values);
                 if snapshot["pii_commitment"] != json!(commitment) {
                     return Ok(Err(Problem {
                         record,

@@ -157,6 +157,14 @@ impl Db {
         migrations().to_latest(&mut conn)?;
         crate::search::backfill_once(&mut conn)?;
         crate::guards::commit_pin_hashes_once(&mut conn, &clock)?;
+        // Schema 16 took the scan log's holder hint and the watchlist's names and ID numbers
+        // out of their snapshots (see migrations/0015): rows written before get their commitment.
+        for (audited, columns_before, action) in [
+            (&crate::passes::scan::AUDITED, crate::passes::scan::SNAPSHOT_COLUMNS_BEFORE_0015, "pass_scan_pii_committed"),
+            (&crate::watchlist::AUDITED, crate::watchlist::SNAPSHOT_COLUMNS_BEFORE_0015, "watchlist_pii_committed"),
+        ] {
+            crate::audit::commit_personal_data_once(&mut conn, &clock, audited, columns_before, action)?;
+        }
         Ok(Db { conn: Mutex::new(conn), clock, path, key })
     }
 

@@ -15,7 +15,7 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -214,26 +214,12 @@ fn store_pin_hash(tx: &Tx<'_>, guard_id: i64, pin_hash: &str) -> Result<()> {
 /// before the upgrade) is left alone: a fresh snapshot would launder the change. `verify`
 /// keeps reporting it.
 pub(crate) fn commit_pin_hashes_once(conn: &mut Connection, clock: &Clock) -> Result<()> {
-    let pending: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM guard WHERE pin_hash_sha256 IS NULL)", [], |r| r.get(0))?;
-    if !pending {
-        return Ok(());
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let now_ms = clock.now_ms();
-    let todo: Vec<(i64, String)> = tx
-        .prepare("SELECT id, pin_hash FROM guard WHERE pin_hash_sha256 IS NULL ORDER BY id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, pin_hash) in todo {
-        if !audit::matches_last_event(&tx, AUDITED.entity, AUDITED.table, SNAPSHOT_COLUMNS_BEFORE_0010, id)? {
-            continue;
-        }
+    let reason = "the snapshot holds the PIN hash's SHA-256 from schema 10 on";
+    audit::resnapshot_once(conn, clock.now_ms(), &AUDITED, SNAPSHOT_COLUMNS_BEFORE_0010, "pin_hash_sha256 IS NULL", ("guard_pin_committed", reason), |tx, id| {
+        let pin_hash: String = tx.query_row("SELECT pin_hash FROM guard WHERE id = ?1", [id], |r| r.get(0))?;
         tx.execute("UPDATE guard SET pin_hash_sha256 = ?2 WHERE id = ?1", rusqlite::params![id, pin_hash_digest(&pin_hash)])?;
-        let event = Event::new("guard_pin_committed", None).detail(json!({ "reason": "the snapshot holds the PIN hash's SHA-256 from schema 10 on" }));
-        audit::record_change_at(&tx, now_ms, &AUDITED, id, event)?;
-    }
-    tx.commit()?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Inserts a guard (validated) and records it. Used by setup and by `add_guard`.

@@ -354,8 +354,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::from(3));
             }
             println!(
-                "purged personal data older than {} days: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} old restore copies, {} old exports",
-                report.retention_days, report.visits, report.pickups, report.vehicle_visits, report.authorised_pickers, report.leftover_files, report.export_files
+                "purged personal data older than {} days: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} passes, {} pass scans, {} old restore copies, {} old exports",
+                report.retention_days,
+                report.visits,
+                report.pickups,
+                report.vehicle_visits,
+                report.authorised_pickers,
+                report.passes,
+                report.pass_scans,
+                report.leftover_files,
+                report.export_files
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -4,7 +4,8 @@
 //! `pii_salt`, and `pii_commitment = SHA-256(DOMAIN ‖ salt ‖ canonical fields)`. The audit
 //! snapshot holds only the commitment. While the salt exists, `verify` can prove the data is
 //! what was written; a retention purge deletes data and salt together, and the chain still
-//! verifies. Must not: store or log the data anywhere else. Called by: `visits`, `audit`.
+//! verifies. Must not: store or log the data anywhere else. Called by: each module that
+//! writes personal data (`visits`, `vehicles`, `pickups`, `pickers`, `passes`, `watchlist`), `audit`.
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};

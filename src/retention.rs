@@ -13,7 +13,21 @@
 //!   is older than the period; pick-ups by their time; kindergarten authorised pickers
 //!   (`pickers`) once they have been off the list (replaced by a later import of their
 //!   class, or the class removed) for the period: an entry on a current list is in use and
-//!   is kept. Records still on site are never purged. Passes are not in scope (a pass is held until it expires or is revoked).
+//!   is kept. Records still on site are never purged.
+//! - Passes: the holder's name, phone, ID number and photo once the pass has ended (expired,
+//!   or revoked, whichever came first) before the cutoff: a pass in use keeps its holder.
+//!   The pass itself (serial, validity, department, revocation) stays: revocation lists and
+//!   the scan log refer to it. Not yet covered: the pass's `code` (the printed digits, part of
+//!   its snapshot) encodes the short name hint (`code::name_hint`, the first two characters),
+//!   so that hint stays in the row and the chain; taking it out needs the code out of the
+//!   snapshot (a digest, as for the PIN hash) and a rebuild of `pass` (the column is NOT NULL).
+//! - Pass scans: the scan log keeps every row (it is sealed: counts, outcomes, overrides) and
+//!   loses only the holder hint (the name carried in the code) once the scan is older than
+//!   the cutoff and its pass, if this database issued it, has ended before the cutoff. A scan
+//!   of another gate's pass goes by its own time: this gate does not know when that ended.
+//! - Watchlist entries are not purged: an active entry is in use, and a deactivated one has
+//!   no recorded time of deactivation (only its event in the chain) and may be enabled again;
+//!   their names and ID numbers are under a commitment (schema 15), so they leave the chain.
 //! - Kept: times, hosts, purposes, counts (companions, passengers), organisation, notes,
 //!   the guards, and plates. A plate names a vehicle, not a person, it is what the vehicle
 //!   statistics count, and it is part of the record's audit snapshot (removing it would
@@ -43,7 +57,9 @@
 //! - Idempotent: a second run finds nothing. The shell calls it at start-up and from its
 //!   daily timer; the CLI has `gatehouse purge`.
 //!
-//! Must not: delete records, touch sealed tables or the chain, or touch any other file. Called by: the shell, the CLI.
+//! Must not: delete records, touch the chain or any other file, or change a sealed table
+//! beyond what its triggers allow (the scan log: only the hint and its salt go to NULL, see
+//! migrations/0015). Called by: the shell, the CLI.
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +72,7 @@ use crate::clock_trust::{self, ClockDoubt};
 use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::search::{self, SearchKind};
+use crate::passes::{self, scan};
 use crate::{backup, pickers, pickups, site, vehicles, visits};
 
 /// Records purged per transaction.
@@ -75,6 +92,12 @@ pub struct PurgeReport {
     /// Kindergarten authorised pickers removed from their class's list.
     #[ts(type = "number")]
     pub authorised_pickers: i64,
+    /// Passes whose holder's name, phone, ID number and photo were purged.
+    #[ts(type = "number")]
+    pub passes: i64,
+    /// Pass scans whose holder hint was purged (the scans themselves are kept).
+    #[ts(type = "number")]
+    pub pass_scans: i64,
     /// Restore leftovers (old copies of the database) deleted beside it.
     #[ts(type = "number")]
     pub leftover_files: i64,
@@ -92,24 +115,64 @@ pub struct PurgeReport {
 impl PurgeReport {
     /// Records purged (the leftover files are counted apart).
     pub fn total(&self) -> i64 {
-        self.visits + self.pickups + self.vehicle_visits + self.authorised_pickers
+        self.visits + self.pickups + self.vehicle_visits + self.authorised_pickers + self.passes + self.pass_scans
     }
 }
 
 /// A kind of record with personal data, and when it counts as ended.
 struct Kind {
     audited: &'static Audited,
-    /// SQL condition, `?1` = cutoff: the record ended before the cutoff.
+    /// SQL condition on the kind's table, `?1` = cutoff: the record ended before the cutoff.
     ended_before: &'static str,
     /// Its entry in the search index, rebuilt from the purged row (none: not indexed).
     search: Option<SearchKind>,
+    /// Its count in the `retention_purged` event.
+    event_key: &'static str,
+    /// Its count in the report.
+    count: fn(&mut PurgeReport) -> &mut i64,
 }
 
-const KINDS: [Kind; 4] = [
-    Kind { audited: &visits::AUDITED, ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1", search: Some(SearchKind::Visit) },
-    Kind { audited: &pickups::AUDITED, ended_before: "picked_up_at_ms < ?1", search: Some(SearchKind::Pickup) },
-    Kind { audited: &vehicles::AUDITED, ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1", search: Some(SearchKind::Vehicle) },
-    Kind { audited: &pickers::AUDITED, ended_before: "removed_at_ms IS NOT NULL AND removed_at_ms < ?1", search: None },
+const KINDS: [Kind; 6] = [
+    Kind {
+        audited: &visits::AUDITED,
+        ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1",
+        search: Some(SearchKind::Visit),
+        event_key: "visits",
+        count: |r| &mut r.visits,
+    },
+    Kind { audited: &pickups::AUDITED, ended_before: "picked_up_at_ms < ?1", search: Some(SearchKind::Pickup), event_key: "pickups", count: |r| &mut r.pickups },
+    Kind {
+        audited: &vehicles::AUDITED,
+        ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1",
+        search: Some(SearchKind::Vehicle),
+        event_key: "vehicle_visits",
+        count: |r| &mut r.vehicle_visits,
+    },
+    Kind {
+        audited: &pickers::AUDITED,
+        ended_before: "removed_at_ms IS NOT NULL AND removed_at_ms < ?1",
+        search: None,
+        event_key: "authorised_pickers",
+        count: |r| &mut r.authorised_pickers,
+    },
+    // Ended: expired or revoked, whichever came first.
+    Kind {
+        audited: &passes::AUDITED,
+        ended_before: "(valid_to_ms < ?1 OR revoked_at_ms < ?1)",
+        search: Some(SearchKind::Pass),
+        event_key: "passes",
+        count: |r| &mut r.passes,
+    },
+    // A scan past the cutoff, unless it is of a pass this database issued that has not ended
+    // before the cutoff.
+    Kind {
+        audited: &scan::AUDITED,
+        ended_before: "scanned_at_ms < ?1 AND NOT EXISTS (SELECT 1 FROM pass p WHERE p.key_id = pass_scan.key_id AND p.serial = pass_scan.serial
+                           AND p.valid_to_ms >= ?1 AND (p.revoked_at_ms IS NULL OR p.revoked_at_ms >= ?1))",
+        search: None,
+        event_key: "pass_scans",
+        count: |r| &mut r.pass_scans,
+    },
 ];
 
 /// Purges one batch of one kind: returns how many records it touched.
@@ -162,24 +225,19 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
                 left -= counts[i];
             }
             if counts.iter().sum::<i64>() > 0 {
-                audit::append(
-                    tx,
-                    Event::new("retention_purged", None).detail(json!({
-                        "visits": counts[0],
-                        "pickups": counts[1],
-                        "vehicle_visits": counts[2],
-                        "authorised_pickers": counts[3],
-                        "retention_days": days,
-                        "cutoff_ms": cutoff_ms,
-                    })),
-                )?;
+                let mut detail = serde_json::Map::new();
+                for (kind, count) in KINDS.iter().zip(counts) {
+                    detail.insert(kind.event_key.into(), json!(count));
+                }
+                detail.insert("retention_days".into(), json!(days));
+                detail.insert("cutoff_ms".into(), json!(cutoff_ms));
+                audit::append(tx, Event::new("retention_purged", None).detail(detail.into()))?;
             }
             Ok(counts)
         })?;
-        total.visits += batch[0];
-        total.pickups += batch[1];
-        total.vehicle_visits += batch[2];
-        total.authorised_pickers += batch[3];
+        for (kind, count) in KINDS.iter().zip(batch) {
+            *(kind.count)(&mut total) += count;
+        }
         if batch.iter().sum::<i64>() < BATCH {
             break;
         }

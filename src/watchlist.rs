@@ -11,6 +11,11 @@
 //! named entries (a watchlist holds hundreds of entries, not millions); the stored
 //! `name_pinyin` (the usual reading) is kept as it was, so no migration rewrites it.
 //!
+//! Names (and their pinyin) and ID numbers are personal data: each entry keeps them beside a
+//! salted commitment and its audit snapshot holds only the commitment (see `pii`); the plate
+//! is in the snapshot (a plate names a vehicle, see `retention`). Events about hits and
+//! overrides name entries by id, never by name.
+//!
 //! The guard must acknowledge every hit;
 //! a `deny` hit blocks check-in unless a supervisor overrides with PIN and reason (see
 //! `visits::check_in`). Must not: decide the check-in itself. Called by: `visits`, the shell.
@@ -25,14 +30,21 @@ use crate::audit::{self, Audited, Event};
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::pii;
 use crate::validate::{self, cn_id};
 
 pub(crate) const AUDITED: Audited = Audited {
     entity: "watchlist",
     table: "watchlist",
-    columns: &["id", "uid", "name", "name_pinyin", "id_number", "plate", "reason", "action", "active", "created_at_ms", "created_by"],
-    pii_columns: &[], blob_digests: &[],
+    columns: &["id", "uid", "pii_commitment", "plate", "reason", "action", "active", "created_at_ms", "created_by"],
+    pii_columns: &["name", "name_pinyin", "id_number"],
+    blob_digests: &[],
 };
+
+/// The snapshot columns before schema 15, when names and ID numbers were in it in clear,
+/// for `audit::commit_personal_data_once`.
+pub(crate) const SNAPSHOT_COLUMNS_BEFORE_0015: &[&str] =
+    &["id", "uid", "name", "name_pinyin", "id_number", "plate", "reason", "action", "active", "created_at_ms", "created_by"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -301,16 +313,22 @@ pub fn add(db: &Db, actor: &Actor, new: &NewWatchEntry) -> Result<WatchEntry> {
     }
     let reason = validate::required_text("reason", &new.reason, 200)?;
     let action = new.action.ok_or_else(|| Error::required("action"))?;
+    let name_pinyin = name.as_deref().map(name_sound);
+    let salt = pii::new_salt();
+    let commitment =
+        pii::commitment(&salt, &[("name", name.as_deref()), ("name_pinyin", name_pinyin.as_deref()), ("id_number", id_number.as_deref())]);
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         tx.execute(
-            "INSERT INTO watchlist (uid, name, name_pinyin, id_number, plate, reason, action, created_at_ms, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO watchlist (uid, name, name_pinyin, id_number, pii_salt, pii_commitment, plate, reason, action, created_at_ms, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             rusqlite::params![
                 uuid::Uuid::now_v7().to_string(),
                 name,
-                name.as_deref().map(name_sound),
+                name_pinyin,
                 id_number,
+                salt,
+                commitment,
                 plate,
                 reason,
                 action.as_str(),

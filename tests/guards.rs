@@ -247,15 +247,22 @@ fn wrong_pins_make_the_account_wait_longer_each_time_but_never_more_than_fifteen
     session.log_in(&fx.db, id, SUPERVISOR_PIN).expect("the right PIN works once the wait is over");
 }
 
+/// A lock of hours set by the rule before schema 14 ends at the upgrade. Written on the
+/// schema-8 fixture (王主管, PIN 246810), not on a current database with its `user_version`
+/// set back: that would apply every later migration a second time.
 #[test]
 fn a_long_lock_of_the_earlier_rule_ends_at_the_upgrade() {
-    let fx = Fixture::new();
-    let id = fx.guard_id("王主管");
-    let ten_hours = crate::util::T0_MS + 10 * 3_600_000;
-    fx.sqlite(&format!("INSERT INTO login_throttle (guard_id, failed_count, lockouts, locked_until_ms) VALUES ({id}, 0, 10, {ten_hours});
-         DROP TABLE search_text; CREATE VIRTUAL TABLE search_text USING fts5(body, tokenize = 'trigram'); DROP TABLE login_failure; PRAGMA user_version = 13;"));
-    // (The index as schema 13 made it, so that the file is schema 13's.)
-    let db = fx.reopen();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("schema8.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0008.db"), &path).unwrap();
+    let now = 1_796_436_000_000; // 2026-12-05 10:00 +08:00
+    let ten_hours = now + 10 * 3_600_000;
+    rusqlite::Connection::open(&path) // still plaintext: encrypted at the first open below
+        .unwrap()
+        .execute_batch(&format!("INSERT INTO login_throttle (guard_id, failed_count, lockouts, locked_until_ms) VALUES (1, 0, 10, {ten_hours})"))
+        .unwrap();
+    let db = gatehouse::Db::open(&path, gatehouse::Clock::fixed(now), &crate::util::keys_in(dir.path())).unwrap();
+    let id = guards::list_login_guards(&db).unwrap().into_iter().find(|g| g.name == "王主管").unwrap().id;
     Session::new().log_in(&db, id, SUPERVISOR_PIN).expect("no wait of hours after the upgrade");
 }
 

@@ -129,3 +129,90 @@ fn a_database_from_before_key_distrust_migrates_and_its_key_and_pass_still_verif
     assert_eq!(scan::check(&db, &code, scan::Direction::In, Some(1), None).unwrap().outcome, scan::Outcome::KeyDistrusted);
     assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
 }
+
+/// `tests/fixtures/schema-0014.db` was written by the release before schema 15 (schema 14,
+/// decrypted to a plaintext file with `sqlcipher_export`): `init` (示例学校 / 东门 / 王主管,
+/// PIN 246810), guard 李保安 (PIN 135790), passes for 张伟 and 李娜 (李娜's revoked), four
+/// scans (张伟 in; 李娜 refused, then let in by the supervisor; a malformed code), and three
+/// watchlist entries (赵六 with an ID number, a plate, 钱七 disabled), all at 2026-11-28 10:00.
+/// Their snapshots hold the holder hints, names and ID numbers in clear.
+fn schema_14_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("schema14.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0014.db"), &path).unwrap();
+    path
+}
+
+const AFTER_SCHEMA_14_MS: i64 = 1_795_831_200_000 + 86_400_000;
+
+fn column<T: rusqlite::types::FromSql>(db: &Db, sql: &str) -> Vec<T> {
+    db.read(|c| Ok(c.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap()
+}
+
+/// Schema 16 takes the holder hint and the watchlist's names and ID numbers out of the
+/// snapshots: an upgraded database gets one event per row with the commitment instead, once,
+/// verifies, and a retention purge on it verifies too.
+#[test]
+fn an_upgraded_database_commits_scan_hints_and_watchlist_names_once_and_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = schema_14_copy(dir.path());
+    let keys = keys_in(dir.path());
+    let clock = Clock::fixed(AFTER_SCHEMA_14_MS);
+    let db = Db::open(&path, clock.clone(), &keys).unwrap();
+    db.read(gatehouse::audit::verify).unwrap().expect("the upgraded database verifies");
+    let committed = |db: &Db| column::<String>(db, "SELECT action FROM audit_event WHERE action LIKE '%pii_committed' ORDER BY seq");
+    let mut expected = vec!["pass_scan_pii_committed"; 4];
+    expected.extend(["watchlist_pii_committed"; 3]);
+    expected.sort();
+    let mut actions = committed(&db);
+    actions.sort();
+    assert_eq!(actions, expected);
+    let new_bodies = column::<String>(&db, "SELECT body FROM audit_event WHERE action LIKE '%pii_committed'");
+    for needle in ["张伟", "李娜", "赵六", "钱七", "zhao liu", "110101198001010"] {
+        assert!(new_bodies.iter().all(|b| !b.contains(needle)), "{needle} in a new event");
+    }
+    assert_eq!(column::<i64>(&db, "SELECT count(*) FROM pass_scan WHERE pii_salt IS NULL OR pii_commitment IS NULL"), vec![0]);
+    assert_eq!(column::<i64>(&db, "SELECT count(*) FROM watchlist WHERE pii_salt IS NULL OR pii_commitment IS NULL"), vec![0]);
+    drop(db);
+    let db = Db::open(&path, clock.clone(), &keys).unwrap();
+    assert_eq!(committed(&db).len(), 7, "once only");
+
+    // The scans and entries work as before; a purge a year on verifies.
+    let watch = gatehouse::watchlist::ScreenQuery { name: Some("赵六".into()), ..Default::default() };
+    let mut session = gatehouse::session::Session::new();
+    let id = gatehouse::guards::list_login_guards(&db).unwrap().into_iter().find(|g| g.name == "王主管").unwrap().id;
+    session.log_in(&db, id, "246810").unwrap();
+    let supervisor = session.actor(&db).unwrap();
+    assert_eq!(gatehouse::watchlist::screen(&db, &supervisor, &watch).unwrap().len(), 1);
+    clock.set_ms(AFTER_SCHEMA_14_MS + 400 * 86_400_000);
+    let report = gatehouse::retention::purge_due(&db).unwrap();
+    assert_eq!((report.passes, report.pass_scans), (2, 4));
+    assert_eq!(column::<i64>(&db, "SELECT count(*) FROM pass_scan WHERE holder_hint IS NULL"), vec![4]);
+    db.read(gatehouse::audit::verify).unwrap().expect("verifies after the purge");
+}
+
+/// A scan row and a watchlist entry changed behind the app before the upgrade are not given
+/// a commitment (that would launder the change): `verify` still reports them; the others are
+/// committed as usual.
+#[test]
+fn a_scan_or_watchlist_entry_changed_before_the_upgrade_is_still_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = schema_14_copy(dir.path());
+    let plain = rusqlite::Connection::open(&path).unwrap(); // still plaintext: encrypted at the first open below
+    crate::util::without_triggers(&plain, |c| c.execute_batch("UPDATE pass_scan SET holder_hint = '王五' WHERE id = 1").unwrap());
+    drop(plain);
+    let keys = keys_in(dir.path());
+    let db = Db::open(&path, Clock::fixed(AFTER_SCHEMA_14_MS), &keys).unwrap();
+    let problem = db.read(gatehouse::audit::verify).unwrap().expect_err("the changed hint is caught");
+    assert!(problem.record.starts_with("pass_scan ") && problem.record.ends_with("(id 1)") && problem.reason.contains("`holder_hint`"), "{problem}");
+    assert_eq!(column::<i64>(&db, "SELECT id FROM pass_scan WHERE pii_commitment IS NULL"), vec![1]);
+    assert_eq!(column::<i64>(&db, "SELECT count(*) FROM pass_scan WHERE pii_commitment IS NOT NULL"), vec![3]);
+    drop(db);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = schema_14_copy(dir.path());
+    rusqlite::Connection::open(&path).unwrap().execute_batch("UPDATE watchlist SET id_number = NULL WHERE name = '赵六'").unwrap();
+    let db = Db::open(&path, Clock::fixed(AFTER_SCHEMA_14_MS), &keys_in(dir.path())).unwrap();
+    let problem = db.read(gatehouse::audit::verify).unwrap().expect_err("the changed entry is caught");
+    assert!(problem.record.starts_with("watchlist ") && problem.reason.contains("`id_number`"), "{problem}");
+    assert_eq!(column::<String>(&db, "SELECT name FROM watchlist WHERE pii_commitment IS NULL"), vec!["赵六".to_string()]);
+}

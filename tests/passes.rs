@@ -550,6 +550,44 @@ fn anti_passback_follows_the_order_of_scans_not_a_clock_set_back() {
     assert_eq!(outcome(&fx, &guard, &card.code, Direction::In), Outcome::AlreadyInside);
 }
 
+/// Issue 15 item 7: the holder hint a scan logs is kept beside a salted commitment, not in
+/// the chain; the scan log stays sealed except for the purge of that hint (and of its salt),
+/// which the chain still verifies; anything else is refused by the database itself.
+#[test]
+fn a_scan_keeps_the_holder_hint_out_of_the_chain_and_stays_sealed_but_for_its_purge() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let card = passes::issue(&fx.db, &supervisor, &new_pass("犇骉")).unwrap();
+    passes::revoke(&fx.db, &supervisor, card.pass.id, "学生已离校").unwrap();
+    let guard = fx.guard();
+    let refused = scan::scan(&fx.db, &guard, &card.code, Direction::In).unwrap();
+    scan::override_refusal(&fx.db, &guard, refused.scan_id, &approval(&fx, SUPERVISOR_PIN)).unwrap();
+    let bodies: Vec<String> =
+        fx.db.read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE entity = 'pass_scan'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
+    assert_eq!(bodies.len(), 2);
+    assert!(bodies.iter().all(|b| !b.contains("犇骉") && b.contains("pii_commitment")), "{bodies:?}");
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+
+    let conn = fx.conn();
+    for sql in [
+        "UPDATE pass_scan SET outcome = 'valid' WHERE id = 1",
+        "UPDATE pass_scan SET holder_hint = '李四' WHERE id = 1",
+        "UPDATE pass_scan SET holder_hint = NULL WHERE id = 1",
+        "UPDATE pass_scan SET pii_salt = NULL WHERE id = 1",
+        "UPDATE pass_scan SET holder_hint = NULL, pii_salt = NULL, pii_commitment = 'x' WHERE id = 1",
+        "UPDATE pass_scan SET holder_hint = NULL, pii_salt = NULL, accepted = 1 WHERE id = 1",
+        "UPDATE pass_scan SET pii_salt = x'00', pii_commitment = 'x' WHERE id = 1",
+        "DELETE FROM pass_scan WHERE id = 1",
+    ] {
+        let err = conn.execute(sql, []).expect_err(sql);
+        assert!(err.to_string().contains("sealed"), "{sql}: {err}");
+    }
+    // The retention purge's update: the hint and its salt go, the rest (the commitment) stays.
+    conn.execute("UPDATE pass_scan SET holder_hint = NULL, pii_salt = NULL WHERE id = 1", []).unwrap();
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok(), "the purged scan still verifies");
+    assert!(conn.execute("UPDATE pass_scan SET pii_salt = x'00', pii_commitment = 'x' WHERE id = 1", []).is_err(), "a purged scan gets no new commitment");
+}
+
 /// Issue 15 item 4: with the clock set back behind the times already recorded, an expired
 /// pass would read as valid. A pass that passes every check is held for a supervisor on the
 /// way in (`clock_behind`); the way out is not held; the supervisor's let-in is logged.

@@ -333,6 +333,97 @@ fn exports_older_than_retention_are_deleted_newer_ones_and_folders_stay() {
     assert!(fx.db.read(audit::verify).unwrap().is_ok());
 }
 
+fn holder_pass(name: &str, seq: u32, valid_to_ms: i64) -> gatehouse::passes::NewPass {
+    gatehouse::passes::NewPass {
+        holder_name: name.into(),
+        department: "计算机学院".into(),
+        phone: Some(format!("1380000{seq:04}")),
+        id_number: Some(valid_id("20040404", seq)),
+        photo: Some(noisy_png()),
+        valid_from_ms: T0_MS - DAY_MS,
+        valid_to_ms,
+        gates: vec![1],
+        approved_by: "学工处".into(),
+        ..Default::default()
+    }
+}
+
+/// Issue 15 item 7: a pass holder's name, phone, ID number and photo are purged once the
+/// pass ended (revoked, or expired) plus the period, not before; the sealed scan log keeps
+/// every row and loses only the holder hint; search forgets the holder; the chain verifies.
+#[test]
+fn pass_holders_are_purged_after_their_pass_ended_plus_the_period_and_scans_keep_their_rows() {
+    use gatehouse::passes::{self, scan};
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let expiring = passes::issue(&fx.db, &supervisor, &holder_pass("鑫垚", 11, T0_MS + 30 * DAY_MS)).unwrap();
+    let revoked = passes::issue(&fx.db, &supervisor, &holder_pass("淼焱", 12, T0_MS + 300 * DAY_MS)).unwrap();
+    passes::revoke(&fx.db, &supervisor, revoked.pass.id, "学生已离校").unwrap();
+    // Another gate's pass: this gate does not know when it ends, so its scans go by their own time.
+    let elsewhere = Fixture::new();
+    let foreign = passes::issue(&elsewhere.db, &elsewhere.supervisor(), &holder_pass("犇骉", 13, T0_MS + 300 * DAY_MS)).unwrap();
+    let guard = fx.guard();
+    assert!(scan::scan(&fx.db, &guard, &expiring.code, scan::Direction::In).unwrap().accepted);
+    assert_eq!(scan::scan(&fx.db, &guard, &revoked.code, scan::Direction::In).unwrap().outcome, scan::Outcome::Revoked);
+    assert_eq!(scan::scan(&fx.db, &guard, &foreign.code, scan::Direction::In).unwrap().outcome, scan::Outcome::UnknownKey);
+    let search = |text: &str| gatehouse::search::search_as_admin(&fx.db, &gatehouse::search::SearchQuery { text: text.into(), ..Default::default() }).unwrap().total;
+    assert_eq!((search("鑫垚"), search("淼焱")), (1, 1), "the search finds both holders before");
+    let hints = || -> Vec<Option<String>> {
+        fx.db.read(|c| Ok(c.prepare("SELECT holder_hint FROM pass_scan ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap()
+    };
+    assert_eq!(hints(), vec![Some("鑫垚".to_string()), Some("淼焱".into()), Some("犇骉".into())]);
+
+    // Revoked at T0: due at T0 + 180 days, not a day before.
+    fx.clock.set_ms(T0_MS + 179 * DAY_MS);
+    assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0);
+    fx.clock.set_ms(T0_MS + 181 * DAY_MS);
+    fx.confirm_date();
+    let report = retention::purge_due(&fx.db).unwrap();
+    assert_eq!((report.passes, report.pass_scans), (1, 2), "the revoked pass, its scan and the other gate's scan");
+    assert_eq!(hints(), vec![Some("鑫垚".to_string()), None, None], "a scan of a pass still in use keeps its hint");
+    let holder = |id: i64| -> (Option<String>, Option<String>, Option<String>, bool) {
+        fx.db
+            .read(|c| {
+                Ok(c.query_row("SELECT holder_name, holder_phone, holder_id_number, photo IS NULL AND pii_salt IS NULL FROM pass WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?)
+            })
+            .unwrap()
+    };
+    assert_eq!(holder(revoked.pass.id), (None, None, None, true));
+    assert_eq!(holder(expiring.pass.id).0.as_deref(), Some("鑫垚"));
+    assert!(fx.db.read(audit::verify).unwrap().is_ok());
+
+    // Expired at T0 + 30 days: due at T0 + 210 days.
+    fx.clock.set_ms(T0_MS + 209 * DAY_MS);
+    fx.confirm_date();
+    assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0);
+    fx.clock.set_ms(T0_MS + 211 * DAY_MS);
+    fx.confirm_date();
+    let report = retention::purge_due(&fx.db).unwrap();
+    assert_eq!((report.passes, report.pass_scans), (1, 1));
+    assert_eq!(holder(expiring.pass.id), (None, None, None, true));
+    assert_eq!(hints(), vec![None, None, None]);
+
+    // The scan log keeps its rows and outcomes; the passes keep serial, department, validity.
+    let log = scan::log(&fx.db, &fx.guard(), false, 10).unwrap();
+    assert_eq!(log.len(), 3);
+    assert!(log.iter().all(|row| row.holder.is_empty()), "{log:?}");
+    let pass = passes::list(&fx.db, &fx.supervisor(), "").unwrap().into_iter().find(|p| p.id == revoked.pass.id).unwrap();
+    assert_eq!((pass.serial, pass.department.as_str(), pass.revoke_reason.as_str()), (revoked.pass.serial, "计算机学院", "学生已离校"));
+    assert!(pass.purged && pass.holder_name.is_empty() && !pass.has_photo, "the list says the holder was removed: {pass:?}");
+    assert!(!expiring.pass.purged, "a pass as issued is not purged");
+    assert_eq!((search("鑫垚"), search("淼焱")), (0, 0), "`gatehouse search` no longer finds the holders");
+    let after = file_bytes(&fx);
+    for needle in ["鑫垚", "淼焱", "犇骉", "13800000011", "13800000012"] {
+        assert!(!contains(&after, needle.as_bytes()), "{needle} is still in the database file");
+    }
+    assert!(fx.db.read(audit::verify).unwrap().is_ok(), "the chain verifies after every purge");
+    let events = purge_events(&fx);
+    assert_eq!(events.iter().map(|e| (e["passes"].as_i64(), e["pass_scans"].as_i64())).collect::<Vec<_>>(), vec![(Some(1), Some(2)), (Some(1), Some(1))]);
+    assert_eq!(retention::purge_due(&fx.db).unwrap().total(), 0, "idempotent");
+}
+
 /// Issue 15 item 4: a clock set ahead would purge this year's records as "old". More than a
 /// day since the last run pauses the purge (nothing touched, files included) until a
 /// supervisor confirms the date; a clock behind the times recorded pauses it too.

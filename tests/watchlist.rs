@@ -137,3 +137,36 @@ fn a_surname_with_a_single_reading_matches_only_that_sound() {
     assert!(screen("黄芳").is_empty());
     assert!(screen("曾芳").is_empty());
 }
+
+/// Issue 15 item 7: an entry's name, its pinyin and its ID number stay out of the audit
+/// chain (the snapshot holds a salted commitment), through adding, disabling, hits and an
+/// override; the plate, which names a vehicle, stays in. A name changed behind the app is
+/// still caught by `verify`.
+#[test]
+fn names_and_id_numbers_on_the_watchlist_never_enter_the_audit_chain() {
+    let fx = Fixture::new();
+    let supervisor = fx.supervisor();
+    let banned = valid_id("19800101", 7);
+    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("犇骉".into()), id_number: Some(banned.clone()), reason: "法院禁止令".into(), action: Some(WatchAction::Deny), ..Default::default() }).unwrap();
+    let plate = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { plate: Some("京A12345".into()), reason: "欠费车辆".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    watchlist::set_active(&fx.db, &supervisor, plate.id, false).unwrap();
+    let guard = fx.guard();
+    let new = NewVisit { acknowledged_watchlist: vec![entry.id], ..visitor("犇骉", &banned) };
+    visits::check_in(&fx.db, &guard, &new).unwrap_err();
+    let approval = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: "校长批准参加听证".into() };
+    visits::check_in(&fx.db, &guard, &NewVisit { watchlist_override: Some(approval), ..new }).unwrap();
+
+    let bodies: Vec<String> = fx.db.read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE body LIKE '%watchlist%'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
+    assert!(bodies.len() >= 5, "added twice, disabled, hit, override: {}", bodies.len());
+    for body in &bodies {
+        for needle in ["犇骉", "ben biao", banned.as_str()] {
+            assert!(!body.contains(needle), "{needle} in {body}");
+        }
+    }
+    assert!(bodies.iter().any(|b| b.contains("京A12345")), "the plate stays in the snapshot");
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+
+    fx.sqlite(&format!("UPDATE watchlist SET name = '李四' WHERE id = {}", entry.id));
+    let problem = fx.db.read(gatehouse::audit::verify).unwrap().expect_err("the changed name is caught");
+    assert!(problem.record.starts_with("watchlist ") && problem.reason.contains("personal data"), "{problem}");
+}

@@ -25,8 +25,14 @@ pub fn start(app: AppHandle) {
                     match gatehouse::retention::purge_due(db) {
                         Ok(report) if report.paused.is_some() => eprintln!("gatehouse: retention purge paused: the clock is in doubt until a supervisor confirms the date"),
                         Ok(report) if report.total() + report.leftover_files > 0 => eprintln!(
-                            "gatehouse: retention purge: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} old restore copies",
-                            report.visits, report.pickups, report.vehicle_visits, report.authorised_pickers, report.leftover_files
+                            "gatehouse: retention purge: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} passes, {} pass scans, {} old restore copies",
+                            report.visits,
+                            report.pickups,
+                            report.vehicle_visits,
+                            report.authorised_pickers,
+                            report.passes,
+                            report.pass_scans,
+                            report.leftover_files
                         ),
                         Ok(_) => {}
                         Err(err) => eprintln!("gatehouse: retention purge failed: {err}"),

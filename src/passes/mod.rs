@@ -161,6 +161,8 @@ pub struct PassRow {
     #[ts(type = "number | null")]
     pub revoked_at_ms: Option<i64>,
     pub revoke_reason: String,
+    /// The holder's data was removed after the retention period (see `retention`).
+    pub purged: bool,
     /// What a scan in would answer now, as far as the pass itself decides (not the window,
     /// the gate or anti-passback): the list's status column.
     pub status: PassStatus,
@@ -372,7 +374,7 @@ pub fn issue(db: &Db, actor: &Actor, new: &NewPass) -> Result<PassCard> {
 
 const SELECT: &str = "SELECT p.id, p.serial, p.key_id, p.kind, p.holder_name, p.department, p.holder_phone, p.holder_id_number, p.photo IS NOT NULL,
         p.valid_from_ms, p.valid_to_ms, p.window_start_min, p.window_end_min, p.gates, p.max_uses, p.approved_by, p.issued_at_ms, g.name,
-        p.revoked_at_ms, p.revoke_reason,
+        p.revoked_at_ms, p.revoke_reason, p.pii_salt IS NULL,
         (SELECT count(*) FROM pass_scan s WHERE s.key_id = p.key_id AND s.serial = p.serial AND s.accepted = 1 AND s.direction = 'in'),
         (SELECT k.distrusted_at_ms IS NOT NULL FROM pass_key k WHERE k.key_id = p.key_id)
      FROM pass p JOIN guard g ON g.id = p.issued_by";
@@ -381,7 +383,7 @@ const SELECT: &str = "SELECT p.id, p.serial, p.key_id, p.kind, p.holder_name, p.
 fn map_row(now_ms: i64) -> impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<PassRow> {
     move |r| {
         let mut row = map_fields(r)?;
-        row.status = PassStatus::of(&row, r.get::<_, Option<bool>>(21)?.unwrap_or(false), now_ms);
+        row.status = PassStatus::of(&row, r.get::<_, Option<bool>>(22)?.unwrap_or(false), now_ms);
         Ok(row)
     }
 }
@@ -408,7 +410,8 @@ fn map_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<PassRow> {
         issued_by: r.get(17)?,
         revoked_at_ms: r.get(18)?,
         revoke_reason: text(19)?,
-        uses: r.get(20)?,
+        purged: r.get(20)?,
+        uses: r.get(21)?,
         status: PassStatus::Active,
     })
 }

@@ -12,7 +12,11 @@
 //! distrusted key because they tell the guard more: keep the holder and report.
 //! Every scan, accepted or refused, is one sealed `pass_scan` row and an audit event, in the
 //! same transaction as the decision. A supervisor can let a refused holder in (PIN and
-//! reason), logged as its own scan row. Called by: the shell, the CLI, `make bench`.
+//! reason), logged as its own scan row. The holder hint (the name the code carries) is
+//! personal data: the row keeps it beside a salted commitment, the snapshot holds only the
+//! commitment, and `retention` purges hint and salt once the scan and its pass are past the
+//! period; the row itself stays (sealed but for that purge, see migrations/0015).
+//! Called by: the shell, the CLI, `make bench`.
 
 use base64::Engine;
 use chrono::Timelike;
@@ -24,9 +28,10 @@ use ts_rs::TS;
 use super::code::{self, DecodeError};
 use super::{keys, PassKind};
 use crate::audit::{self, Audited, Event};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
 use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::pii;
 
 pub(crate) const AUDITED: Audited = Audited {
     entity: "pass_scan",
@@ -42,13 +47,31 @@ pub(crate) const AUDITED: Audited = Audited {
         "gate_number",
         "guard_id",
         "scanned_at_ms",
-        "holder_hint",
+        "pii_commitment",
         "override_by",
         "override_reason",
     ],
-    pii_columns: &[],
+    pii_columns: &["holder_hint"],
     blob_digests: &[],
 };
+
+/// The snapshot columns before schema 15, when the holder hint was in the snapshot in clear,
+/// for `audit::commit_personal_data_once`.
+pub(crate) const SNAPSHOT_COLUMNS_BEFORE_0015: &[&str] = &[
+    "id",
+    "uid",
+    "key_id",
+    "serial",
+    "outcome",
+    "accepted",
+    "direction",
+    "gate_number",
+    "guard_id",
+    "scanned_at_ms",
+    "holder_hint",
+    "override_by",
+    "override_reason",
+];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -296,6 +319,50 @@ fn result_of(conn: &Connection, scan_id: i64) -> Result<ScanResult> {
     })
 }
 
+/// One row of the scan log, as `insert` writes it.
+struct NewScan {
+    key_id: Option<u32>,
+    serial: Option<u32>,
+    outcome: Outcome,
+    accepted: bool,
+    direction: Direction,
+    gate: u16,
+    guard_id: i64,
+    /// The name carried in the code: personal, so kept beside a salted commitment (the
+    /// snapshot holds only the commitment) and purged with the salt after retention.
+    holder_hint: Option<String>,
+    /// The supervisor who let a refused holder in, and why.
+    overridden: Option<(i64, String)>,
+}
+
+/// Writes one sealed scan row, stamped now, with its salt and commitment; returns its id.
+fn insert(tx: &Tx<'_>, scan: &NewScan) -> Result<i64> {
+    let salt = pii::new_salt();
+    let commitment = pii::commitment(&salt, &[("holder_hint", scan.holder_hint.as_deref())]);
+    tx.execute(
+        "INSERT INTO pass_scan (uid, key_id, serial, outcome, accepted, direction, gate_number, guard_id, scanned_at_ms, holder_hint,
+             pii_salt, pii_commitment, override_by, override_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        rusqlite::params![
+            uuid::Uuid::now_v7().to_string(),
+            scan.key_id,
+            scan.serial,
+            scan.outcome.as_str(),
+            scan.accepted,
+            scan.direction.as_str(),
+            scan.gate,
+            scan.guard_id,
+            tx.now_ms(),
+            scan.holder_hint,
+            salt,
+            commitment,
+            scan.overridden.as_ref().map(|o| o.0),
+            scan.overridden.as_ref().map(|o| o.1.as_str()),
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 /// Checks a scanned code at this gate and logs the scan. Refusals are results, not errors.
 pub fn scan(db: &Db, actor: &Actor, input: &str, direction: Direction) -> Result<ScanResult> {
     db.write(|tx| {
@@ -308,23 +375,20 @@ pub fn scan(db: &Db, actor: &Actor, input: &str, direction: Direction) -> Result
         }
         let accepted = decision.outcome == Outcome::Valid;
         let p = decision.payload.as_ref();
-        tx.execute(
-            "INSERT INTO pass_scan (uid, key_id, serial, outcome, accepted, direction, gate_number, guard_id, scanned_at_ms, holder_hint)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
-                p.map(|p| p.key_id),
-                p.map(|p| p.serial),
-                decision.outcome.as_str(),
+        let id = insert(
+            tx,
+            &NewScan {
+                key_id: p.map(|p| p.key_id),
+                serial: p.map(|p| p.serial),
+                outcome: decision.outcome,
                 accepted,
-                direction.as_str(),
+                direction,
                 gate,
-                actor.guard_id,
-                now,
-                p.map(|p| p.name_hint.clone()),
-            ],
+                guard_id: actor.guard_id,
+                holder_hint: p.map(|p| p.name_hint.clone()),
+                overridden: None,
+            },
         )?;
-        let id = tx.last_insert_rowid();
         audit::record_change(tx, &AUDITED, id, Event::new(if accepted { "pass_accepted" } else { "pass_refused" }, Some(actor)))?;
         result_of(tx, id)
     })
@@ -377,24 +441,20 @@ pub fn override_refusal(db: &Db, actor: &Actor, scan_id: i64, approval: &Supervi
     db.write(|tx| {
         let (key_id, serial, hint): (Option<u32>, Option<u32>, Option<String>) =
             tx.query_row("SELECT key_id, serial, holder_hint FROM pass_scan WHERE id = ?1", [scan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        tx.execute(
-            "INSERT INTO pass_scan (uid, key_id, serial, outcome, accepted, direction, gate_number, guard_id, scanned_at_ms, holder_hint, override_by, override_reason)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
+        let id = insert(
+            tx,
+            &NewScan {
                 key_id,
                 serial,
-                refused.outcome.as_str(),
-                refused.direction.as_str(),
-                gate_number(tx)?,
-                actor.guard_id,
-                tx.now_ms(),
-                hint,
-                supervisor.guard_id,
-                reason,
-            ],
+                outcome: refused.outcome,
+                accepted: true,
+                direction: refused.direction,
+                gate: gate_number(tx)?,
+                guard_id: actor.guard_id,
+                holder_hint: hint,
+                overridden: Some((supervisor.guard_id, reason.clone())),
+            },
         )?;
-        let id = tx.last_insert_rowid();
         audit::record_change(tx, &AUDITED, id, Event::new("pass_override", Some(&supervisor)).detail(json!({ "refused_scan": scan_id })))?;
         result_of(tx, id)
     })

@@ -10,6 +10,14 @@ export type PurgeReport = { visits: number, pickups: number, vehicleVisits: numb
  */
 authorisedPickers: number, 
 /**
+ * Passes whose holder's name, phone, ID number and photo were purged.
+ */
+passes: number, 
+/**
+ * Pass scans whose holder hint was purged (the scans themselves are kept).
+ */
+passScans: number, 
+/**
  * Restore leftovers (old copies of the database) deleted beside it.
  */
 leftoverFiles: number, 
