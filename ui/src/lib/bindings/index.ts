@@ -17,6 +17,7 @@ export type { ClassReplaced } from './ClassReplaced';
 export type { DataSettings } from './DataSettings';
 export type { DayCount } from './DayCount';
 export type { DeliveryRow } from './DeliveryRow';
+export type { DeskPreferences } from './DeskPreferences';
 export type { Direction } from './Direction';
 export type { Distrusted } from './Distrusted';
 export type { DocType } from './DocType';
