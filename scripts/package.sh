@@ -10,7 +10,7 @@
 #    with the versions this build needs; never a -dev package).
 # 3. Tauri's bundler (the pinned @tauri-apps/cli in ui/) makes the .deb: both binaries, the
 #    desktop entry (assets/deb/), the icons made from assets/icon.svg, the man pages,
-#    copyright, changelog and lintian overrides. No AppImage: its tools are downloaded at
+#    copyright and changelog. No AppImage: its tools are downloaded at
 #    build time, which a post's build machine cannot do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
