@@ -234,11 +234,12 @@ struct SessionBus {
 }
 
 impl SessionBus {
-    fn start(dir: &Path, log: &Path) -> Result<Self> {
+    fn start(log: &Path) -> Result<Self> {
         require_on_path("dbus-daemon", "dbus")?;
         let mut cmd = Command::new("dbus-daemon");
-        cmd.args(["--session", "--nofork", "--print-address=1"])
-            .arg(format!("--address=unix:path={}", dir.join("bus").display()))
+        // A socket of its own choosing in /tmp: one in the test's folder would be longer
+        // than a Unix socket path may be (108 bytes).
+        cmd.args(["--session", "--nofork", "--print-address=1", "--address=unix:tmpdir=/tmp"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log_file(log)?);
@@ -443,7 +444,7 @@ impl App {
 
         let xvfb = Xvfb::start(&log)?;
         let display = xvfb.display.clone();
-        let bus = SessionBus::start(dir.path(), &log)?;
+        let bus = SessionBus::start(&log)?;
         let env = app_env(dir.path(), &db, &display, &bus.address)?;
         let mut driver = Driver::start(&env, &log)?;
         let driver_url = driver.url();
@@ -707,6 +708,8 @@ impl App {
                 windows.push((id.to_string(), class.to_string()));
             }
         }
+        // xwininfo lists the top-most child first (seen with two overlapping windows).
+        windows.reverse();
         Ok(windows)
     }
 
