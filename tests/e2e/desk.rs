@@ -45,6 +45,13 @@ fn a_second_launch_leaves_one_window_in_front() {
     });
 }
 
+/// Brings the panel to the middle of the window: at the bottom of the long settings page the
+/// status bar and a toast would cover its checkboxes (and the screenshots would miss it).
+async fn show_panel(app: &App) -> Result<()> {
+    app.js("document.querySelector('[data-testid=\"desk-settings\"]').scrollIntoView({block: 'center'})").await?;
+    Ok(())
+}
+
 #[test]
 fn a_supervisor_turns_on_start_on_boot_and_full_screen_for_this_pc() {
     e2e_test("a_supervisor_turns_on_start_on_boot_and_full_screen_for_this_pc", init_db, |app| async move {
@@ -54,6 +61,8 @@ fn a_supervisor_turns_on_start_on_boot_and_full_screen_for_this_pc() {
         app.step("settings-zh");
         login(&app, SUPERVISOR, PIN).await?;
         app.click("nav-settings").await?;
+        app.el("desk-settings").await?;
+        show_panel(&app).await?;
         let boot = app.el("desk-start-on-boot").await?;
         ensure!(!boot.is_selected().await?, "start on boot is on before anyone chose it");
         ensure!(!entry.exists(), "an autostart entry exists before anyone chose it");
@@ -72,7 +81,7 @@ fn a_supervisor_turns_on_start_on_boot_and_full_screen_for_this_pc() {
             Ok(stored.contains("\"full_screen\": true").then_some(()))
         })
         .await?;
-        app.js("document.querySelector('[data-testid=\"desk-settings\"]').scrollIntoView({block: 'center'})").await?;
+        show_panel(&app).await?;
         app.screen_png("desk-settings-zh")?;
 
         app.step("english");
@@ -81,6 +90,7 @@ fn a_supervisor_turns_on_start_on_boot_and_full_screen_for_this_pc() {
             Ok(app.text("desk-settings").await?.contains("Start when the computer starts").then_some(()))
         })
         .await?;
+        show_panel(&app).await?;
         app.screen_png("desk-settings-en")?;
 
         app.step("start-on-boot-off");
