@@ -6,6 +6,8 @@
 #                type check, real-window tests; stops at the first failure
 #   make e2e     only the real-window tests (tests/e2e); evidence in test-artifacts/e2e/
 #   make bench   the benchmarks: core figures, then the release app's start and memory
+#   make package the .deb for a guard post: target/release/bundle/deb/gatehouse_<version>_<arch>.deb
+#   make icons   remake the app's icons (src-tauri/icons) from assets/icon.svg
 #   make ui      build the UI into ui/dist
 #   make deps    install what is missing, change nothing else
 #   make clean   remove build outputs (target/, ui/dist, test-artifacts/)
@@ -26,14 +28,18 @@ export DEBIAN_FRONTEND := noninteractive
 
 CARGO ?= cargo
 NPM ?= npm
+# The release build of both programs, the app in production mode: what `make package` ships
+# (scripts/package.sh runs the same command) and what `make bench` measures, so after one of
+# them the other compiles nothing.
+RELEASE_BUILD = $(CARGO) build --release --locked -p gatehouse-desktop -p gatehouse --bins --features gatehouse-desktop/custom-protocol
 DESKTOP_BIN := target/debug/gatehouse-desktop
 
 # What `npm run build` reads: ui/dist is rebuilt only when one of these changed.
 UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
 	$(wildcard ui/index.html ui/vite.config.* ui/svelte.config.* ui/tsconfig*.json ui/package.json)
 
-.PHONY: help deps deps-run run check-display ui test cargo-build-tests cargo-test ui-test \
-	e2e e2e-run bench clean
+.PHONY: help deps deps-run deps-package run check-display ui test cargo-build-tests cargo-test ui-test \
+	e2e e2e-run bench package lint-package package-test icons clean
 
 help:
 	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
@@ -43,6 +49,9 @@ deps:
 
 deps-run:
 	scripts/deps.sh run
+
+deps-package:
+	scripts/deps.sh package
 
 # ---- UI ----------------------------------------------------------------------------------
 
@@ -91,13 +100,39 @@ ui-test: ui/node_modules/.package-lock.json
 	cd ui && $(NPM) run check
 
 # The window tests are serial (each starts Xvfb, tauri-driver and the app); the harness
-# serialises them anyway, --test-threads=1 keeps their output in order.
+# serialises them anyway, --test-threads=1 keeps their output in order. Every app and CLI of
+# the run logs into E2E_RUN_DIR/state, emptied first; once the suite passed, the log check
+# (tests/e2e/logs.rs, ignored in the suite itself) greps those logs for what the suite typed.
+E2E_RUN_DIR := $(CURDIR)/test-artifacts/e2e/run
 e2e-run: cargo-build-tests
-	$(CARGO) test --workspace --test e2e -- --test-threads=1
+	rm -rf $(E2E_RUN_DIR)
+	E2E_RUN_DIR=$(E2E_RUN_DIR) $(CARGO) test --workspace --test e2e -- --test-threads=1
+	E2E_RUN_DIR=$(E2E_RUN_DIR) $(CARGO) test --workspace --test e2e -- --ignored --exact \
+		logs::the_logs_hold_nothing_personal_the_suite_typed
 
 e2e: deps e2e-run
 
-test: deps cargo-test ui-test e2e-run
+# The installed .deb (tests/e2e/package.rs, ignored in the suite): installs it with apt-get,
+# checks its files and starts it to the set-up screen, then removes it.
+package-test: lint-package
+	$(CARGO) test --workspace --test e2e -- --ignored --exact --test-threads=1 \
+		package::the_installed_package_starts_to_the_set_up_screen_and_leaves_data_on_removal
+
+test: deps cargo-test ui-test e2e-run package-test
+
+# ---- package -----------------------------------------------------------------------------
+
+# The .deb (scripts/package.sh: release build, man pages, dependencies, Tauri's bundler).
+package: deps-package ui
+	scripts/package.sh
+
+# lintian fails on errors; its warnings are listed in the README.
+lint-package: package
+	lintian --fail-on error --info target/release/bundle/deb/gatehouse_*.deb
+
+# The one source image, assets/icon.svg, drawn as every size the desktop and the window use.
+icons: ui/node_modules/.package-lock.json
+	cd ui && npx --no-install tauri icon ../assets/icon.svg -o ../src-tauri/icons -p 16,24,32,48,64,128,256,512
 
 # ---- bench -------------------------------------------------------------------------------
 
@@ -107,7 +142,7 @@ test: deps cargo-test ui-test e2e-run
 # its rows to target/bench.json.
 bench: deps ui
 	$(CARGO) bench -p gatehouse --bench gatehouse --features plaintext-baseline
-	$(CARGO) build --release -p gatehouse-desktop
+	$(RELEASE_BUILD)
 	$(CARGO) bench -p gatehouse --bench app
 
 clean:

@@ -56,7 +56,7 @@ fn desktop_bin() -> Result<PathBuf> {
         }
     };
     if !path.is_file() {
-        bail!("{} not found: `cargo build --release -p gatehouse-desktop` first (`make bench` does)", path.display());
+        bail!("{} not found: build the release app first (`make bench` and `make package` do)", path.display());
     }
     Ok(path.canonicalize()?)
 }

@@ -3,8 +3,9 @@
 # second run takes a second: Debian packages (apt-get as root, else through sudo), Node.js
 # and npm when there is no `node` at all, and tauri-driver for the window tests.
 #
-#   scripts/deps.sh run    what building and running the app needs
-#   scripts/deps.sh test   that plus what the tests need (the default)
+#   scripts/deps.sh run      what building and running the app needs
+#   scripts/deps.sh package  that plus what `make package` needs to make the .deb
+#   scripts/deps.sh test     all of that plus what the tests need (the default)
 #
 # The UI's npm packages are not installed here: the Makefile runs `npm ci` when
 # ui/node_modules is missing or older than ui/package-lock.json.
@@ -12,14 +13,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-test}"
-case "$mode" in run | test) ;; *) echo "usage: $0 [run|test]" >&2; exit 2 ;; esac
+case "$mode" in run | package | test) ;; *) echo "usage: $0 [run|package|test]" >&2; exit 2 ;; esac
 
 # Build the Tauri shell (WebKitGTK, its headers and the tools cargo's build scripts call).
 packages=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config
   # Chinese text in the window (and so in screenshots).
   fonts-noto-cjk)
+if [[ "$mode" != run ]]; then
+  # The .deb: the CLI's man page from its --help, and dpkg-shlibdeps (dpkg-dev) for the
+  # package's runtime dependencies.
+  packages+=(help2man dpkg-dev)
+fi
 if [[ "$mode" == test ]]; then
+  # The package's check (lintian) and a private D-Bus session bus for the window tests
+  # (the single-instance check finds the running app on it).
+  packages+=(lintian)
+  command -v dbus-daemon >/dev/null 2>&1 || packages+=(dbus)
   # Real-window tests: a private X server, the WebKit WebDriver, screenshots (imagemagick),
   # X tools, PDF and QR readers; sqlite3 for tests that read or tamper with the database.
   packages+=(xvfb xauth webkit2gtk-driver imagemagick x11-utils poppler-utils zbar-tools sqlite3)

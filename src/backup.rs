@@ -845,6 +845,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn a_full_disk_while_writing_is_reported_as_such_on_backup_dir() {
         let err = probe_write(Path::new("/dev/full"), Path::new("/dev")).unwrap_err();
         assert_eq!((err.code(), err.field()), (ErrorCode::BackupDiskFull, Some("backup_dir")));

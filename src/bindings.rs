@@ -155,6 +155,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::reports::ReportKind,
         crate::reports::ExportReport,
         crate::site::DataSettings,
+        crate::desk::DeskPreferences,
         crate::retention::PurgeReport,
         crate::backup::BackupReport,
         crate::backup::Trigger,

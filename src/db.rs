@@ -235,6 +235,12 @@ impl Db {
         &self.path
     }
 
+    /// The schema version of the open file (`user_version`: migrations applied), for the
+    /// start-up line of the log.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.read(|conn| Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?))
+    }
+
     pub fn clock(&self) -> &Clock {
         &self.clock
     }

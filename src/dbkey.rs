@@ -245,6 +245,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn a_key_file_is_private_holds_64_hex_digits_and_reads_back() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
@@ -258,6 +259,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn a_bad_key_file_is_refused_with_what_to_do() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use gatehouse::site::{self, SiteSetup};
 use gatehouse::{audit, db, Clock, Db, Error, KeyFile};
 
@@ -284,14 +284,43 @@ enum KeyCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    // The subcommand's name only (`pass issue`): its arguments hold names and PINs.
+    let command = match matches.subcommand() {
+        Some((name, sub)) => sub.subcommand_name().map_or_else(|| name.to_owned(), |inner| format!("{name} {inner}")),
+        None => String::new(),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    start_logging();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), command, "gatehouse started");
     match run(cli) {
-        Ok(code) => code,
+        Ok(code) => {
+            tracing::info!(command, ?code, "gatehouse done");
+            code
+        }
         Err(err) => {
+            gatehouse::logs::error_fields(&command, &gatehouse::AppError::from(&err));
             eprintln!("gatehouse: {err}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Logs to `$XDG_STATE_HOME/gatehouse/logs/gatehouse.DATE.log` (see `gatehouse::logs`); a
+/// panic is logged by its place only. Without a writable log folder the command still runs.
+fn start_logging() {
+    if let Err(err) = gatehouse::logs::init("gatehouse", false) {
+        eprintln!("gatehouse: no log file: {err}");
+        return;
+    }
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        gatehouse::logs::panic_location("gatehouse", info);
+        default_hook(info);
+    }));
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {

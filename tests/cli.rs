@@ -9,9 +9,13 @@ use crate::util::{valid_id, Fixture};
 fn gatehouse(args: &[&str]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
     command.args(args).env_remove("GATEHOUSE_DB");
+    // The log goes beside the test's database (never into the runner's ~/.local/state).
     match args.iter().position(|a| *a == "--db").and_then(|i| args.get(i + 1)) {
-        Some(db) => command.env("GATEHOUSE_KEY_FILE", crate::util::keys_in(std::path::Path::new(db).parent().unwrap()).path()),
-        None => command.env("GATEHOUSE_KEY_FILE", "/nonexistent/gatehouse-test.key"),
+        Some(db) => {
+            let dir = std::path::Path::new(db).parent().unwrap();
+            command.env("GATEHOUSE_KEY_FILE", crate::util::keys_in(dir).path()).env("XDG_STATE_HOME", dir.join("state"))
+        }
+        None => command.env("GATEHOUSE_KEY_FILE", "/nonexistent/gatehouse-test.key").env("XDG_STATE_HOME", std::env::temp_dir().join("gatehouse-cli-test-state")),
     };
     command.output().expect("run gatehouse")
 }
@@ -51,6 +55,27 @@ fn init_with_a_short_pin_fails_and_says_why() {
     let out = gatehouse(&["--db", db.to_str().unwrap(), "init", "--site", "s", "--gate", "g", "--supervisor", "n", "--pin", "123"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("pin: must be 6 to 12 digits"));
+}
+
+/// Issue 16: the CLI logs to $XDG_STATE_HOME/gatehouse/logs, a failure by its code only:
+/// the names and the PIN on the command line never reach the file.
+#[test]
+fn the_cli_logs_a_failure_by_its_code_and_never_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let out = gatehouse(&["--db", db.to_str().unwrap(), "init", "--site", "示例学校", "--gate", "东门", "--supervisor", "欧阳主管", "--pin", "98765"]);
+    assert_eq!(out.status.code(), Some(1));
+    let logs = dir.path().join("state/gatehouse/logs");
+    let files: Vec<_> = std::fs::read_dir(&logs).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("gatehouse.") && name.ends_with(".log"), "{name}");
+    let log = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(log.contains("gatehouse started") && log.contains("command=\"init\""), "{log}");
+    assert!(log.contains("code=PinFormat") && log.contains("field=\"pin\""), "{log}");
+    for typed in ["示例学校", "东门", "欧阳主管", "98765"] {
+        assert!(!log.contains(typed), "{typed:?} in the log:\n{log}");
+    }
 }
 
 #[test]
@@ -150,9 +175,12 @@ fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin
     assert!(String::from_utf8_lossy(&out.stderr).contains("to: 2026-11-27 is before 2026-11-29"));
     let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "pdf", "--out", csv.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("format: `pdf` is not a format"));
-    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", "/dev/full"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("out: the disk is full"));
+    // /dev/full (a device that is always full) is Linux's.
+    if cfg!(target_os = "linux") {
+        let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", "/dev/full"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("out: the disk is full"));
+    }
 
     // Every export made is in the chain: the masked ones without a login (`logged_in: false`),
     // the full one as the supervisor; the chain still verifies.

@@ -84,12 +84,16 @@ fn a_missing_or_wrong_key_file_is_a_clear_error_and_the_database_is_left_alone()
     let err = Db::open(&path, Clock::fixed(T0_MS), &wrong).err().expect("another key: refused");
     assert_eq!(err.code(), ErrorCode::DatabaseKeyWrong);
 
-    use std::os::unix::fs::PermissionsExt;
     std::fs::write(wrong.path(), "0123").unwrap();
     assert_eq!(Db::open(&path, Clock::fixed(T0_MS), &wrong).err().unwrap().code(), ErrorCode::DatabaseKeyInvalid);
-    std::fs::copy(keys.path(), wrong.path()).unwrap();
-    std::fs::set_permissions(wrong.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
-    assert_eq!(Db::open(&path, Clock::fixed(T0_MS), &wrong).err().unwrap().code(), ErrorCode::DatabaseKeyUnsafe);
+    // A key file others may read is refused where files have Unix modes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::copy(keys.path(), wrong.path()).unwrap();
+        std::fs::set_permissions(wrong.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(Db::open(&path, Clock::fixed(T0_MS), &wrong).err().unwrap().code(), ErrorCode::DatabaseKeyUnsafe);
+    }
 
     assert_eq!(std::fs::read(&path).unwrap(), before, "the database is untouched");
     let db = Db::open(&path, Clock::fixed(T0_MS), &keys).expect("the right key still opens it");

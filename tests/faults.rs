@@ -66,6 +66,7 @@ fn a_file_that_is_not_a_database_is_refused_at_start_and_left_alone() {
 /// Runs `gatehouse --db PATH ARGS` as user 65534 (nobody), to whom the file's mode applies.
 /// `stress --visits 1` opens the database exactly as the app does (`Db::open`), then writes.
 /// Returns (exit code, stdout, stderr).
+#[cfg(unix)]
 fn cli_as_unprivileged(dir: &std::path::Path, path: &std::path::Path, keys: &gatehouse::KeyFile, args: &[&str]) -> (Option<i32>, String, String) {
     use std::os::unix::fs::PermissionsExt;
     // The build dir may not be reachable for that user: run a copy from the test's own dir.
@@ -96,6 +97,7 @@ fn cli_as_unprivileged(dir: &std::path::Path, path: &std::path::Path, keys: &gat
 const STRESS_ONE: [&str; 5] = ["stress", "--visits", "1", "--pin", crate::util::SUPERVISOR_PIN];
 
 #[test]
+#[cfg(unix)]
 fn a_read_only_database_file_is_refused_at_start_with_what_to_do_and_left_alone() {
     use std::os::unix::fs::PermissionsExt;
     let fx = Fixture::new();

@@ -325,6 +325,7 @@ fn report_tables_export_as_csv_and_xlsx() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn an_export_to_a_full_disk_fails_with_storage_full_on_the_out_field() {
     let k = known();
     let full = std::path::Path::new("/dev/full");

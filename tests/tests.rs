@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod cli;
 mod crash;
+mod desk;
 mod duty;
 mod encryption;
 mod faults;

@@ -8,6 +8,8 @@ mod commands;
 mod state;
 mod timer;
 
+use tauri::Manager;
+
 /// Environment for WebKitGTK and its JavaScript engine, each read once per process, so set
 /// before GTK starts and inherited by the web process; left alone when the operator set one.
 /// Both trade speed nobody at the desk notices for memory (PSS of app + WebKit, `make bench`).
@@ -32,24 +34,36 @@ pub fn run() {
         }
     }
     return_large_blocks_to_the_system();
+    if let Err(err) = gatehouse::logs::init("gatehouse-desktop", true) {
+        eprintln!("gatehouse-desktop: no log file: {err}");
+    }
     crate::commands::install_panic_hook();
     tauri::Builder::default()
-        .manage(state::Desk::open_default())
+        // First of all: a second launch hands over to the running window and exits before it
+        // opens the database or a window of its own (the app lock is the guard behind it).
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| bring_to_front(app)))
         .setup(|app| {
+            crate::commands::remember_app(app.handle());
+            let desk = state::Desk::open_default();
+            log_start_up(&desk);
+            app.manage(desk);
             timer::start(app.handle().clone());
-            // No GPU compositing: the gate PC has no GPU worth it, and WebKit's compositing
-            // mode alone costs about 110 MB (PSS) in the web process (`make bench`: 349 MB ->
-            // 242 MB after start). Set through WebKit's settings, not the
-            // WEBKIT_DISABLE_COMPOSITING_MODE variable, under which WebKitWebDriver's
-            // screenshots hang (the window tests would lose their evidence).
-            #[cfg(target_os = "linux")]
-            if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
+            if let Some(window) = app.get_webview_window("main") {
+                // No GPU compositing: the gate PC has no GPU worth it, and WebKit's compositing
+                // mode alone costs about 110 MB (PSS) in the web process (`make bench`: 349 MB ->
+                // 242 MB after start). Set through WebKit's settings, not the
+                // WEBKIT_DISABLE_COMPOSITING_MODE variable, under which WebKitWebDriver's
+                // screenshots hang (the window tests would lose their evidence).
+                #[cfg(target_os = "linux")]
                 let _ = window.with_webview(|webview| {
                     use webkit2gtk::{SettingsExt, WebViewExt};
                     if let Some(settings) = webview.inner().settings() {
                         settings.set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
                     }
                 });
+                if gatehouse::desk::DeskFiles::default_location().is_ok_and(|files| files.read().full_screen) {
+                    set_full_screen(&window, true);
+                }
             }
             Ok(())
         })
@@ -79,6 +93,9 @@ pub fn run() {
             commands::settings::update_settings,
             commands::settings::get_data_settings,
             commands::settings::update_data_settings,
+            commands::desk::get_desk_preferences,
+            commands::desk::update_desk_preferences,
+            commands::desk::leave_full_screen,
             commands::backup::get_backup_status,
             commands::backup::backup_now,
             commands::backup::list_backup_files,
@@ -171,9 +188,54 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {
+            tracing::error!("the window could not start: {err}");
             eprintln!("gatehouse: the window could not start: {err}");
             std::process::exit(1);
         });
+}
+
+/// The facts someone from IT needs first when a post reports a problem: which version, which
+/// database (and its schema version), which WebKit, and where the log is.
+fn log_start_up(desk: &state::Desk) {
+    let (db, schema) = match desk.db() {
+        Ok(db) => (db.path().display().to_string(), db.schema_version().map(|v| v.to_string()).unwrap_or_default()),
+        // Why it did not open is logged by `Desk::open_default`.
+        Err(_) => (gatehouse::db::default_db_path().map(|p| p.display().to_string()).unwrap_or_default(), "not open".to_owned()),
+    };
+    let logs = gatehouse::logs::logs_dir().map(|d| d.display().to_string()).unwrap_or_default();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), db, schema, webkit = webkit_version(), logs, "gatehouse-desktop started");
+}
+
+#[cfg(target_os = "linux")]
+fn webkit_version() -> String {
+    // SAFETY: plain getters of compile-time constants of the loaded library.
+    unsafe { format!("{}.{}.{}", webkit2gtk_sys::webkit_get_major_version(), webkit2gtk_sys::webkit_get_minor_version(), webkit2gtk_sys::webkit_get_micro_version()) }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn webkit_version() -> String {
+    "not WebKitGTK".to_owned()
+}
+
+/// A second launch (from the menu, a double-click, autostart while it already runs): the
+/// running window comes to the front instead of a second window on the same database.
+fn bring_to_front(app: &tauri::AppHandle) {
+    tracing::info!("second launch: the running window was brought to the front");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Full screen on or off (the desk preference, Esc). Logged because a window that suddenly
+/// fills the screen is the first thing a guard would ask about.
+pub(crate) fn set_full_screen(window: &tauri::WebviewWindow, on: bool) {
+    if let Err(err) = window.set_fullscreen(on) {
+        tracing::warn!("full screen {on} failed: {err}");
+    } else {
+        tracing::info!(on, "full screen");
+    }
 }
 
 /// Every PIN check (log-in, unlock, supervisor approval) hashes with Argon2id, which takes

@@ -47,6 +47,7 @@ fn open_default() -> gatehouse::Result<Opened> {
         Ok(applied) => applied,
         Err(err) => {
             eprintln!("gatehouse: the staged restore was not applied (kept as .restore-rejected): {err}");
+            gatehouse::logs::error_fields("apply staged restore", &AppError::from(&err));
             None
         }
     };
@@ -63,6 +64,7 @@ impl Desk {
         let desk = Desk { opened: OnceLock::new(), opening: Mutex::new(()), session: Mutex::new(Session::new()) };
         if let Err(err) = desk.db() {
             eprintln!("gatehouse: cannot open the database: {}", err.message);
+            gatehouse::logs::error_fields("open database", &err);
         }
         desk
     }

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use gatehouse::AppError;
 use tauri::{AppHandle, Manager};
 
 use crate::state::Desk;
@@ -22,30 +23,36 @@ pub fn start(app: AppHandle) {
             loop {
                 let desk = app.state::<Desk>();
                 if let Ok(db) = desk.db() {
-                    match gatehouse::retention::purge_due(db) {
-                        Ok(report) if report.paused.is_some() => eprintln!("gatehouse: retention purge paused: the clock is in doubt until a supervisor confirms the date"),
-                        Ok(report) if report.total() + report.leftover_files > 0 => eprintln!(
-                            "gatehouse: retention purge: {} visits, {} pick-ups, {} vehicle visits, {} authorised pickers, {} passes, {} pass scans, {} old restore copies",
-                            report.visits,
-                            report.pickups,
-                            report.vehicle_visits,
-                            report.authorised_pickers,
-                            report.passes,
-                            report.pass_scans,
-                            report.leftover_files
-                        ),
-                        Ok(_) => {}
-                        Err(err) => eprintln!("gatehouse: retention purge failed: {err}"),
-                    }
-                    match gatehouse::backup::backup_if_due(db) {
-                        Ok(Some(Err(err))) => eprintln!("gatehouse: automatic backup failed: {err}"),
-                        Err(err) => eprintln!("gatehouse: automatic backup failed: {err}"),
-                        _ => {}
-                    }
+                    run_jobs(db);
                 }
                 std::thread::sleep(TICK);
             }
         })
         .map(|_| ())
-        .unwrap_or_else(|err| eprintln!("gatehouse: cannot start the background timer: {err}"));
+        .unwrap_or_else(|err| tracing::error!("cannot start the background timer: {err}"));
+}
+
+/// One tick: purge, then backup. Logged with counts and error codes only (no names; an
+/// error's text could name the backup folder's owner or quote a record).
+fn run_jobs(db: &gatehouse::Db) {
+    match gatehouse::retention::purge_due(db) {
+        Ok(report) if report.paused.is_some() => tracing::warn!("retention purge paused: the clock is in doubt until a supervisor confirms the date"),
+        Ok(report) => tracing::info!(
+            visits = report.visits,
+            pickups = report.pickups,
+            vehicle_visits = report.vehicle_visits,
+            authorised_pickers = report.authorised_pickers,
+            passes = report.passes,
+            pass_scans = report.pass_scans,
+            restore_copies = report.leftover_files,
+            export_files = report.export_files,
+            "retention purge ran"
+        ),
+        Err(err) => gatehouse::logs::error_fields("retention purge", &AppError::from(&err)),
+    }
+    match gatehouse::backup::backup_if_due(db) {
+        Ok(Some(Ok(report))) => tracing::info!(bytes = report.bytes, records = report.records, "automatic backup written and checked"),
+        Ok(Some(Err(err))) | Err(err) => gatehouse::logs::error_fields("automatic backup", &AppError::from(&err)),
+        Ok(None) => tracing::info!("automatic backup: not due"),
+    }
 }

@@ -21,8 +21,11 @@ pub const PIN: &str = "730419";
 pub const WRONG_PIN: &str = "730418";
 
 /// The `gatehouse` admin CLI built for this test run.
+/// It logs where the app does (the run's `XDG_STATE_HOME`), so the log check sees its files too.
 pub fn cli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    cmd.env("XDG_STATE_HOME", crate::harness::state_dir());
+    cmd
 }
 
 /// Run the CLI, fail with its output unless it exits 0. The database named by `--db` is
@@ -34,6 +37,7 @@ pub fn run_cli(args: &[&str]) -> Result<String> {
 
 /// Run the CLI with the database key file `key` (e.g. another site's, made in a test).
 pub fn run_cli_with_key(key: &Path, args: &[&str]) -> Result<String> {
+    args.iter().for_each(|a| crate::harness::note_typed(a));
     let out = cli().env("GATEHOUSE_KEY_FILE", key).args(args).output().context("run the gatehouse CLI")?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
@@ -330,6 +334,7 @@ pub async fn wait_focus(app: &App, id: &str) -> Result<()> {
 
 /// Type `keys` (text and/or key codes) into whatever has the focus, as a keyboard would.
 pub async fn press(app: &App, keys: &str) -> Result<()> {
+    crate::harness::note_typed(keys);
     let focused = app.client().active_element().await.context("the focused element")?;
     focused
         .send_keys(keys)

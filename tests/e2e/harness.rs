@@ -53,6 +53,32 @@ pub fn artifacts_dir() -> PathBuf {
     repo_root().join("test-artifacts").join("e2e")
 }
 
+/// What one run of the suite shares between its tests: `state/` is every app's and CLI's
+/// `XDG_STATE_HOME` (so the log files of the whole run are in one place) and `typed.txt`
+/// holds what the tests typed. `make e2e` empties it first (`E2E_RUN_DIR`); the log check
+/// (`logs.rs`) reads both after the suite.
+pub fn run_dir() -> PathBuf {
+    std::env::var_os("E2E_RUN_DIR").map(PathBuf::from).unwrap_or_else(|| artifacts_dir().join("run"))
+}
+
+pub fn state_dir() -> PathBuf {
+    run_dir().join("state")
+}
+
+/// Notes text a test typed into the app or gave the CLI (key codes such as Enter dropped),
+/// for the check that none of it reached a log file.
+pub fn note_typed(text: &str) {
+    let clean: String = text.chars().filter(|c| !('\u{E000}'..='\u{F8FF}').contains(c)).collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        return;
+    }
+    let _ = std::fs::create_dir_all(run_dir());
+    if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(run_dir().join("typed.txt")) {
+        let _ = writeln!(file, "{}", clean.replace('\n', " "));
+    }
+}
+
 /// The debug binary under test. `GATEHOUSE_DESKTOP_BIN` overrides it (an absolute path);
 /// otherwise it sits in the same profile dir as this test binary (target/debug/deps/e2e-HASH),
 /// which also holds when CARGO_TARGET_DIR is set.
@@ -199,6 +225,34 @@ fn log_file(path: &Path) -> Result<std::fs::File> {
         .with_context(|| format!("open log {}", path.display()))
 }
 
+/// A private D-Bus session bus: the single-instance plugin finds a running app on it, as it
+/// does on a desktop's session bus. `--print-address` says when it is ready.
+struct SessionBus {
+    #[allow(dead_code)]
+    proc: Proc,
+    address: String,
+}
+
+impl SessionBus {
+    fn start(log: &Path) -> Result<Self> {
+        require_on_path("dbus-daemon", "dbus")?;
+        let mut cmd = Command::new("dbus-daemon");
+        // A socket of its own choosing in /tmp: one in the test's folder would be longer
+        // than a Unix socket path may be (108 bytes).
+        cmd.args(["--session", "--nofork", "--print-address=1", "--address=unix:tmpdir=/tmp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log_file(log)?);
+        let mut proc = Proc::spawn("dbus-daemon", cmd, Duration::from_secs(2))?;
+        let stdout = proc.child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).context("read the address from dbus-daemon")?;
+        let address = line.trim().to_string();
+        ensure!(address.starts_with("unix:"), "dbus-daemon did not start (printed {line:?}); see {}", log.display());
+        Ok(Self { proc, address })
+    }
+}
+
 /// tauri-driver on free ports, with the environment the app will inherit.
 struct Driver {
     proc: Proc,
@@ -270,12 +324,14 @@ fn http_get(port: u16, path: &str) -> Result<String> {
 /// which also ends any window that escaped the process group.
 struct Procs {
     driver: Option<Driver>,
+    bus: Option<SessionBus>,
     xvfb: Option<Xvfb>,
 }
 
 impl Drop for Procs {
     fn drop(&mut self) {
         drop(self.driver.take());
+        drop(self.bus.take());
         drop(self.xvfb.take());
     }
 }
@@ -309,13 +365,24 @@ where
     F: FnOnce(App) -> Fut,
     Fut: Future<Output = Result<()>>,
 {
+    let app_bin = desktop_bin().unwrap_or_else(|e| panic!("e2e {test}: {e:#}"));
+    e2e_test_of(&app_bin, test, prepare, body)
+}
+
+/// `e2e_test` of another build of the app (the installed package's binary).
+pub fn e2e_test_of<P, F, Fut>(app_bin: &Path, test: &str, prepare: P, body: F)
+where
+    P: FnOnce(&Path) -> Result<()>,
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
     let _serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
 
-    let app = match App::start(test, prepare, &rt) {
+    let app = match App::start(app_bin, test, prepare, &rt) {
         Ok(app) => app,
         Err(e) => panic!("e2e {test}: could not start the app: {e:#}"),
     };
@@ -359,11 +426,11 @@ where
 }
 
 impl App {
-    fn start<P>(test: &str, prepare: P, rt: &tokio::runtime::Runtime) -> Result<Self>
+    fn start<P>(app_bin: &Path, test: &str, prepare: P, rt: &tokio::runtime::Runtime) -> Result<Self>
     where
         P: FnOnce(&Path) -> Result<()>,
     {
-        let app_bin = desktop_bin()?;
+        let app_bin = app_bin.to_path_buf();
         std::fs::create_dir_all(artifacts_dir())?;
         let log = artifacts_dir().join(format!("{test}.log"));
         // A fresh log per run: the previous run's lines would only mislead.
@@ -377,10 +444,11 @@ impl App {
 
         let xvfb = Xvfb::start(&log)?;
         let display = xvfb.display.clone();
-        let env = app_env(dir.path(), &db, &display)?;
+        let bus = SessionBus::start(&log)?;
+        let env = app_env(dir.path(), &db, &display, &bus.address)?;
         let mut driver = Driver::start(&env, &log)?;
         let driver_url = driver.url();
-        let mut procs = Procs { driver: None, xvfb: Some(xvfb) };
+        let mut procs = Procs { driver: None, bus: Some(bus), xvfb: Some(xvfb) };
         driver.wait_ready(&log)?;
         procs.driver = Some(driver);
 
@@ -592,6 +660,59 @@ impl App {
         Ok(())
     }
 
+    /// Starts the app binary a second time, by hand, with the same environment (display,
+    /// session bus, HOME, database), as a guard double-clicking the icon again would; waits
+    /// for it to end (at most a minute) and returns how it ended.
+    pub fn launch_again(&self) -> Result<std::process::ExitStatus> {
+        let mut cmd = Command::new(&self.0.app_bin);
+        cmd.env_clear().envs(std::env::vars().filter(|(k, _)| k == "PATH" || k == "LANG")).stdin(Stdio::null());
+        for (k, v) in &self.0.env {
+            cmd.env(k, v);
+        }
+        cmd.stdout(log_file(&self.0.log)?).stderr(log_file(&self.0.log)?);
+        let mut second = Proc::spawn("second launch", cmd, Duration::from_secs(5))?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = second.exited() {
+                return Ok(status);
+            }
+            ensure!(Instant::now() < deadline, "the second launch still runs after 60 s (a second window?)");
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// A plain X window over the whole screen (`xmessage`), kept until the handle drops: what
+    /// a second launch must bring the app in front of.
+    pub fn cover_screen(&self) -> Result<impl Drop> {
+        let mut cmd = Command::new("xmessage");
+        cmd.args(["-display", &self.0.display, "-geometry", "1280x800+0+0", "covering the app"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file(&self.0.log)?);
+        Proc::spawn("xmessage", cmd, Duration::from_secs(1))
+    }
+
+    /// The mapped top-level windows on the test's screen, bottom-most first, as (X window id,
+    /// WM_CLASS instance), e.g. `gatehouse-desktop`, `xmessage`.
+    pub fn top_level_windows(&self) -> Result<Vec<(String, String)>> {
+        let out = Command::new("xwininfo").args(["-display", &self.0.display, "-root", "-children"]).output().context("run xwininfo (x11-utils)")?;
+        ensure!(out.status.success(), "xwininfo: {}", String::from_utf8_lossy(&out.stderr));
+        let mut windows = Vec::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let line = line.trim();
+            let Some(id) = line.split_whitespace().next().filter(|w| w.starts_with("0x")) else { continue };
+            // `0x600007 "title": ("instance" "Class")  WxH+X+Y  +X+Y`
+            let Some(class) = line.split("(\"").nth(1).and_then(|rest| rest.split('"').next()) else { continue };
+            let info = Command::new("xwininfo").args(["-display", &self.0.display, "-id", id]).output()?;
+            if String::from_utf8_lossy(&info.stdout).contains("Map State: IsViewable") {
+                windows.push((id.to_string(), class.to_string()));
+            }
+        }
+        // xwininfo lists the top-most child first (seen with two overlapping windows).
+        windows.reverse();
+        Ok(windows)
+    }
+
     // ---- explicit waits -------------------------------------------------------------------
 
     /// Poll `probe` until it yields `Some`, or fail after the wait timeout with `what` and the
@@ -682,6 +803,7 @@ impl App {
     /// Replace the content of an input with `text` the way a user would (keystrokes), then
     /// check the field really holds it.
     pub async fn type_into(&self, id: &str, text: &str) -> Result<()> {
+        note_typed(text);
         let e = self.el(id).await?;
         e.clear().await.with_context(|| format!("clear [data-testid={id}]"))?;
         if !text.is_empty() {
@@ -730,7 +852,7 @@ pub fn key_file_for(db: &Path) -> PathBuf {
 
 /// The app's environment: its own database, key file, HOME and XDG dirs, so that WebKit's
 /// local storage and caches neither leak between tests nor touch the developer's.
-fn app_env(dir: &Path, db: &Path, display: &str) -> Result<Vec<(String, String)>> {
+fn app_env(dir: &Path, db: &Path, display: &str, bus: &str) -> Result<Vec<(String, String)>> {
     let sub = |name: &str| -> Result<String> {
         let p = dir.join(name);
         std::fs::create_dir_all(&p)?;
@@ -748,6 +870,9 @@ fn app_env(dir: &Path, db: &Path, display: &str) -> Result<Vec<(String, String)>
         ("XDG_CONFIG_HOME".into(), sub("config")?),
         ("XDG_CACHE_HOME".into(), sub("cache")?),
         ("XDG_RUNTIME_DIR".into(), runtime),
+        // The logs of the whole run in one place, for the check after the suite (logs.rs).
+        ("XDG_STATE_HOME".into(), { std::fs::create_dir_all(state_dir())?; state_dir().display().to_string() }),
+        ("DBUS_SESSION_BUS_ADDRESS".into(), bus.into()),
         // No accessibility bus here: without this GTK may wait for one at startup.
         ("NO_AT_BRIDGE".into(), "1".into()),
         // Not WEBKIT_DISABLE_COMPOSITING_MODE=1: it saves memory, but WebKitWebDriver's

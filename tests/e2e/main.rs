@@ -7,12 +7,17 @@
 //! A failing step leaves screenshots and the app's log in `test-artifacts/e2e/`.
 //!
 //! The tests find elements only by the `data-testid`s in docs/ui-contract.md.
+//! Linux only: WebKitGTK's WebDriver, Xvfb, D-Bus, /proc and process groups.
+#![cfg(target_os = "linux")]
 
 mod backup;
+mod desk;
 mod duty;
 mod flows;
 mod harness;
 mod hostile;
+mod logs;
+mod package;
 mod passes;
 mod pickups;
 mod recovery;

@@ -134,6 +134,8 @@ fn set_up_shows_the_key_files_recovery_key_once_and_login_waits_for_the_confirma
             screenshot(&app, "recovery-key-settings-zh").await?;
             let n = sqlite(app.db(), "SELECT count(*) FROM audit_event")?;
             ensure!(n.parse::<i64>().unwrap_or(0) > 0, "no audit events");
+            // Below it now comes the This PC panel, so the button may sit under the status bar.
+            app.js("document.querySelector('[data-testid=\"recovery-hide\"]').scrollIntoView({block: 'center'});").await?;
             app.click("recovery-hide").await?;
             app.wait_gone("recovery-key").await?;
             Ok(())

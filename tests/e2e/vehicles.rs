@@ -47,6 +47,7 @@ async fn enter_plate(app: &App, plate: &str) -> Result<()> {
     wait_focus(app, "plate-input").await?;
     let input = app.el("plate-input").await?;
     input.clear().await?;
+    crate::harness::note_typed(plate);
     input.send_keys(&format!("{plate}{ENTER}")).await.context("type the plate + Enter")?;
     Ok(())
 }
@@ -83,6 +84,7 @@ async fn fill_permit_line(app: &App, line: usize, description: &str, quantity: &
     ] {
         let input = inside(&row, id).await?;
         input.clear().await?;
+        crate::harness::note_typed(text);
         input.send_keys(text).await?;
         let value = input.prop("value").await?.unwrap_or_default();
         ensure!(value == text, "line {line} {id} holds {value:?} after typing {text:?}");

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod backup;
+pub mod desk;
 pub mod directory;
 pub mod duty;
 pub mod guards;
@@ -33,27 +34,54 @@ fn panicked(name: &'static str) -> AppError {
     )
 }
 
+/// Every error answered to the UI goes to the log, by kind and code only (`gatehouse::logs`).
+fn logged<T>(name: &'static str, result: CommandResult<T>) -> CommandResult<T> {
+    if let Err(err) = &result {
+        gatehouse::logs::error_fields(name, err);
+    }
+    result
+}
+
 /// Runs a command's body; a panic in it is answered with an `internal` error.
 pub fn guarded<T>(name: &'static str, body: impl FnOnce() -> CommandResult<T>) -> CommandResult<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| Err(panicked(name)))
+    logged(name, std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| Err(panicked(name))))
 }
 
 /// `guarded` for an async command body.
 pub async fn guarded_async<T>(name: &'static str, body: impl std::future::Future<Output = CommandResult<T>>) -> CommandResult<T> {
     let mut body = std::pin::pin!(body);
-    std::future::poll_fn(move |cx| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| std::future::Future::poll(body.as_mut(), cx))) {
+    let result = std::future::poll_fn(move |cx| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| std::future::Future::poll(body.as_mut(), cx))) {
         Ok(poll) => poll,
         Err(_) => std::task::Poll::Ready(Err(panicked(name))),
     })
-    .await
+    .await;
+    logged(name, result)
+}
+
+/// The event the UI shows its error screen for (App.svelte); its payload is the log folder.
+pub const INTERNAL_ERROR_EVENT: &str = "internal-error";
+
+/// The running app, for the panic hook to reach the window (set once in `setup`).
+static APP: std::sync::OnceLock<tauri::AppHandle> = std::sync::OnceLock::new();
+
+pub fn remember_app(app: &tauri::AppHandle) {
+    let _ = APP.set(app.clone());
 }
 
 /// Replaces the default panic message (which would print the panic's text, possibly a
-/// visitor's ID number, to the log) with the place it happened.
+/// visitor's ID number) with the place it happened, in the log, and shows the error screen:
+/// a panic in a command is answered with an `internal` error too, but one anywhere else
+/// (the timer, a plugin) would otherwise leave the guard looking at a window that silently
+/// stopped doing something.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        gatehouse::logs::panic_location("gatehouse-desktop", info);
         let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("gatehouse-desktop: internal error (panic) at {at}; the command answered with an `internal` error");
+        eprintln!("gatehouse-desktop: internal error (panic) at {at}");
+        if let Some(app) = APP.get() {
+            let logs = gatehouse::logs::logs_dir().map(|d| d.display().to_string()).unwrap_or_default();
+            let _ = tauri::Emitter::emit(app, INTERNAL_ERROR_EVENT, logs);
+        }
     }));
 }
 
@@ -68,6 +96,40 @@ mod guard_tests {
         assert_eq!(err.params.get("command").map(String::as_str), Some("check_in_visitor"));
         assert!(!err.message.contains("char boundary"), "{}", err.message);
         assert_eq!(guarded("ok", || Ok(7)).unwrap(), 7);
+    }
+
+    /// Collects what the log would get, for one test (a thread-local subscriber).
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_error_answered_to_the_ui_is_logged_by_code_and_field_never_by_its_text() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let err = gatehouse::Error::invalid("name", gatehouse::ErrorCode::NameCharacters, "name: 欧阳娜娜<b> is not a person's name");
+            let _ = guarded::<()>("check_in_visitor", || Err(AppError::from(err)));
+            let _ = guarded::<()>("scan_pass", || panic!("digits 110101199003074514"));
+            let _ = guarded("get_status", || Ok(1));
+        });
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("op=\"check_in_visitor\"") && log.contains("code=NameCharacters") && log.contains("field=\"name\""), "{log}");
+        assert!(log.contains("op=\"scan_pass\"") && log.contains("code=Internal"), "{log}");
+        assert!(!log.contains("get_status"), "a success is not an error: {log}");
+        for personal in ["欧阳娜娜", "110101199003074514"] {
+            assert!(!log.contains(personal), "{personal} in the log: {log}");
+        }
     }
 
     #[test]

@@ -250,6 +250,13 @@ export const updateSettings = (settings: Settings) =>
 // --- retention and backup (issue 7) ---
 import type { BackupFile, BackupReport, BackupStatus, DataSettings, StagedRestore } from './bindings';
 export const getDataSettings = () => call<DataSettings>('get_data_settings');
+import type { DeskPreferences } from './bindings';
+/** This PC's own preferences (start on boot, full screen); a supervisor changes them. */
+export const getDeskPreferences = () => call<DeskPreferences>('get_desk_preferences');
+export const updateDeskPreferences = (preferences: DeskPreferences) =>
+  call<DeskPreferences>('update_desk_preferences', { preferences }, { write: true });
+/** Esc: leaves full screen until the next start; true when the window was full screen. */
+export const leaveFullScreen = () => call<boolean>('leave_full_screen');
 export const updateDataSettings = (settings: DataSettings) =>
   call<DataSettings>('update_data_settings', { settings }, { write: true });
 export const getBackupStatus = () => call<BackupStatus>('get_backup_status');

@@ -18,6 +18,7 @@ export type { ClockDoubt } from './ClockDoubt';
 export type { DataSettings } from './DataSettings';
 export type { DayCount } from './DayCount';
 export type { DeliveryRow } from './DeliveryRow';
+export type { DeskPreferences } from './DeskPreferences';
 export type { Direction } from './Direction';
 export type { Distrusted } from './Distrusted';
 export type { DocType } from './DocType';

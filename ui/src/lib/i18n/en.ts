@@ -1555,6 +1555,21 @@ export const en: Dictionary = {
   retention: {
     removed: 'Removed (retention)',
   },
+  desk: {
+    title: 'This PC',
+    intro: 'Applies to this computer only; a restored backup does not bring it to another PC.',
+    startOnBoot: 'Start when the computer starts',
+    startOnBootHint: 'Gatehouse opens after you log in to this computer.',
+    fullScreen: 'Full screen (a PC used only for the gate)',
+    fullScreenHint: 'Fills the screen at start; Esc leaves full screen until the next start.',
+    saved: 'Settings of this PC saved',
+  },
+  internalError: {
+    title: 'Internal error',
+    body: 'What you just did may not have been completed: check it and try again. If it happens again, restart Gatehouse and tell the administrator.',
+    logs: 'Log files: {path}',
+    dismiss: 'OK',
+  },
   errors: {
     required: '{field} is required',
     too_long: '{field} is too long (at most {max} characters)',

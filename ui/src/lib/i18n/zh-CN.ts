@@ -1555,6 +1555,21 @@ export const zhCN = {
   retention: {
     removed: '已清除（超过保留期）',
   },
+  desk: {
+    title: '本机设置',
+    intro: '只对这台电脑有效，不随备份恢复到别的电脑。',
+    startOnBoot: '开机自动启动',
+    startOnBootHint: '登录这台电脑后自动打开门卫值班。',
+    fullScreen: '全屏（值班专用电脑）',
+    fullScreenHint: '启动后铺满屏幕；按 Esc 暂时退出全屏，下次启动仍为全屏。',
+    saved: '本机设置已保存',
+  },
+  internalError: {
+    title: '程序内部出错',
+    body: '刚才的操作可能没有完成，请检查后再试。如果再次出现，请重启门卫值班并告知管理员。',
+    logs: '日志位置：{path}',
+    dismiss: '知道了',
+  },
   errors: {
     required: '请填写{field}',
     too_long: '{field}太长，最多 {max} 个字',
