@@ -12,29 +12,45 @@
 #    desktop entry (assets/deb/), the icons made from assets/icon.svg, the man pages,
 #    copyright and changelog. No AppImage: its tools are downloaded at
 #    build time, which a post's build machine cannot do.
+#
+# GATEHOUSE_PACKAGE_PROFILE=debug (what `make test` uses) makes the same package from the
+# test build instead (target/debug/bundle/deb/): the release profile's cold build of the
+# whole Tauri stack would take CI past its time limit, and what the install test checks
+# (files, dependencies, start-up in production mode, removal) does not depend on it. Only
+# `make package` (release, the default) makes a package to ship.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO="${CARGO:-cargo}"
+profile="${GATEHOUSE_PACKAGE_PROFILE:-release}"
 started=$SECONDS
 
-# The build the bench reuses: keep these arguments in step with the Makefile's RELEASE_BUILD.
-"$CARGO" build --release --locked -p gatehouse-desktop -p gatehouse --bins --features gatehouse-desktop/custom-protocol
+case "$profile" in
+  # The build the bench reuses: keep these arguments in step with the Makefile's RELEASE_BUILD.
+  release) "$CARGO" build --release --locked -p gatehouse-desktop -p gatehouse --bins --features gatehouse-desktop/custom-protocol
+    bundle_flags=() ;;
+  # The tests' own build (same targets and features as `make cargo-build-tests`), plus
+  # production mode: only the Tauri crates are compiled again.
+  debug) "$CARGO" build --locked --workspace --bins --tests --features gatehouse-desktop/custom-protocol
+    bundle_flags=(--debug) ;;
+  *) echo "package: GATEHOUSE_PACKAGE_PROFILE is release or debug, not $profile" >&2; exit 1 ;;
+esac
 built=$SECONDS
+bin="target/$profile"
 
 # Debian policy: installed programs carry no symbols (a panic's log line names its source
 # location, which needs none). Stripped in place, as Tauri's bundler patches them in place.
-strip --strip-unneeded target/release/gatehouse-desktop target/release/gatehouse
+strip --strip-unneeded "$bin/gatehouse-desktop" "$bin/gatehouse"
 
-version=$(target/release/gatehouse --version | awk '{print $2}')
+version=$("$bin/gatehouse" --version | awk '{print $2}')
 # Who answers for this package: the Maintainer field and the changelog's signature.
 maintainer="${GATEHOUSE_MAINTAINER:-Gatehouse maintainers <gatehouse@example.org>}"
-out=target/release/man
+out="$bin/man"
 rm -rf "$out" && mkdir -p "$out"
 
 help2man --no-info --no-discard-stderr --section 1 \
   --name "admin command line of Gatehouse, the guard post's record" \
-  --version-string "$version" target/release/gatehouse >"$out/gatehouse.1"
+  --version-string "$version" "$bin/gatehouse" >"$out/gatehouse.1"
 gzip -9n "$out/gatehouse.1"
 gzip -9nc assets/deb/gatehouse-desktop.1 >"$out/gatehouse-desktop.1.gz"
 
@@ -48,7 +64,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/debian"
 printf 'Source: gatehouse\n\nPackage: gatehouse\nArchitecture: any\n' >"$scratch/debian/control"
-bins=("$PWD/target/release/gatehouse-desktop" "$PWD/target/release/gatehouse")
+bins=("$PWD/$bin/gatehouse-desktop" "$PWD/$bin/gatehouse")
 shlibs=$(cd "$scratch" && dpkg-shlibdeps -O "${bins[@]}" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [[ -n "$shlibs" ]] || { echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 # CJK glyphs for every screen (WebKit falls back to them by itself).
@@ -56,9 +72,17 @@ depends=$(printf '%s, fonts-noto-cjk' "$shlibs" | python3 -c 'import json,sys; p
 echo "package: depends on $(python3 -c 'import json,sys; print(", ".join(json.loads(sys.argv[1])))' "$depends")"
 
 # From the repository root: the CLI finds src-tauri/tauri.conf.json below the current folder.
-ui/node_modules/.bin/tauri bundle --ci --bundles deb \
-  --config "{\"bundle\":{\"publisher\":$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$maintainer"),\"linux\":{\"deb\":{\"depends\":$depends}}}}"
+# The files tauri.conf.json names under target/release/ come from this profile's folder.
+config=$(python3 - "$profile" "$maintainer" "$depends" <<'PY'
+import json, sys
+profile, maintainer, depends = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+files = json.load(open("src-tauri/tauri.conf.json"))["bundle"]["linux"]["deb"]["files"]
+files = {k: v.replace("target/release/", f"target/{profile}/") for k, v in files.items()}
+print(json.dumps({"bundle": {"publisher": maintainer, "linux": {"deb": {"depends": depends, "files": files}}}}))
+PY
+)
+ui/node_modules/.bin/tauri bundle --ci --bundles deb "${bundle_flags[@]}" --config "$config"
 
-deb="target/release/bundle/deb/gatehouse_${version}_$(dpkg --print-architecture).deb"
+deb="$bin/bundle/deb/gatehouse_${version}_$(dpkg --print-architecture).deb"
 [[ -f "$deb" ]] || { echo "package: $deb was not made" >&2; exit 1; }
-echo "package: $deb ($(du -h "$deb" | cut -f1)); release build $((built - started)) s, packaging $((SECONDS - built)) s"
+echo "package: $deb ($(du -h "$deb" | cut -f1)); $profile build $((built - started)) s, packaging $((SECONDS - built)) s"

@@ -18,8 +18,12 @@ const PACKAGE: &str = "gatehouse";
 
 fn deb_path() -> Result<PathBuf> {
     let arch = output(Command::new("dpkg").arg("--print-architecture"))?;
+    // `make test` makes it from the test build (GATEHOUSE_PACKAGE_PROFILE=debug), `make package` in release.
+    let profile = std::env::var("GATEHOUSE_PACKAGE_PROFILE").unwrap_or_else(|_| "release".into());
     let deb = repo_root()
-        .join("target/release/bundle/deb")
+        .join("target")
+        .join(profile)
+        .join("bundle/deb")
         .join(format!("{PACKAGE}_{}_{}.deb", env!("CARGO_PKG_VERSION"), arch.trim()));
     ensure!(deb.is_file(), "{} not found: run `make package` first", deb.display());
     Ok(deb)
