@@ -528,3 +528,38 @@ fn a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_o
         },
     );
 }
+
+/// Issue 15: a command that fails leaves the form as the guard typed it. 300 companions pass
+/// the form's own check (up to 3 digits) but the core refuses them (at most 200): the error
+/// shows at the field, in Chinese, and every other field still holds what was typed; fixing
+/// the one field saves the visit.
+#[test]
+fn a_check_in_the_core_refuses_keeps_the_form_filled() {
+    e2e_test("a_check_in_the_core_refuses_keeps_the_form_filled", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        open_visitor_form(&app).await?;
+        let id = valid_id("701");
+        let typed = [("visitor-name", "孙丽"), ("visitor-id-number", id.as_str()), ("visitor-host", "陈老师"), ("visitor-purpose", "参加家长会")];
+        for (field, text) in typed {
+            app.type_into(field, text).await?;
+        }
+        app.type_into("visitor-companions", "300").await?;
+
+        app.step("refused");
+        app.click("visitor-submit").await?;
+        let message = app.text("error-companions").await.context("the core's error at the companions field")?;
+        ensure!(has_cjk(&message) && message.contains("200"), "error-companions is {message:?}");
+        for (field, text) in typed {
+            let value = app.value(field).await?;
+            ensure!(value == text, "{field} holds {value:?} after the failed check-in, not {text:?}");
+        }
+        ensure!(app.value("visitor-companions").await? == "300", "the refused value was cleared");
+
+        app.step("fixed");
+        app.type_into("visitor-companions", "3").await?;
+        app.click("visitor-submit").await?;
+        wait_toast(&app, "孙丽").await?;
+        Ok(())
+    });
+}
