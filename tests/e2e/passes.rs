@@ -462,8 +462,14 @@ fn a_clock_set_back_turns_the_bar_red_and_holds_passes_until_a_supervisor_confir
         app.step("confirm-date");
         app.click("status-confirm-date").await?;
         app.el("override-dialog").await?;
-        app.type_into("override-pin", PIN).await?;
         app.type_into("override-reason", "已与手机网络时间核对").await?;
+        // A wrong PIN: said at the PIN, in Chinese; the clock stays in doubt.
+        app.type_into("override-pin", WRONG_PIN).await?;
+        app.click("override-ok").await?;
+        let wrong = app.text("error-pin").await.context("the wrong PIN's error in the confirm dialog")?;
+        ensure!(has_cjk(&wrong), "error-pin is {wrong:?}");
+        ensure!(app.visible_now("status-clock-doubt").await?, "a wrong PIN cleared the clock warning");
+        app.type_into("override-pin", PIN).await?;
         app.click("override-ok").await?;
         app.wait_gone("override-dialog").await?;
         app.wait_gone("status-clock-doubt").await.context("the warning after the supervisor confirmed the date")?;
