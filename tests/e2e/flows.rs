@@ -150,9 +150,14 @@ pub async fn fill_and_submit_visitor(app: &App, v: &Visitor<'_>) -> Result<()> {
 /// Check a visitor in and wait for the success toast.
 pub async fn check_in(app: &App, v: &Visitor<'_>) -> Result<()> {
     fill_and_submit_visitor(app, v).await?;
-    let toast = app.text("toast").await.context("success toast after check-in")?;
-    ensure!(!toast.trim().is_empty(), "empty toast");
-    Ok(())
+    // The toast of the check-in before stays up for 10 s: wait for the one naming this
+    // visitor, or the next form would be typed while this save is still clearing it.
+    app.wait_for(&format!("the check-in toast naming {}", v.name), || async move {
+        let toast = app.text("toast").await?;
+        Ok(toast.contains(v.name).then_some(()))
+    })
+    .await
+    .context("success toast after check-in")
 }
 
 /// Go to Today (the dashboard) and wait for the on-site row whose text contains `needle`.
