@@ -112,10 +112,6 @@ export function toAppError(raw: unknown): AppError {
   };
 }
 
-export function isAppError(v: unknown): v is AppError {
-  return isRecord(v) && typeof v.kind === 'string' && typeof v.code === 'string' && 'params' in v;
-}
-
 /** How long a call waits for the core before it gives up (ms). */
 export const CALL_TIMEOUT_MS = 30_000;
 /** The same for imports, exports, backups, restores and printing, which read or write files. */

@@ -11,7 +11,6 @@ export const DOC_TYPES: readonly DocType[] = ['resident_id', 'passport', 'hk_mac
 
 /** Common purposes (事由), as quick choices; the text is `purposes.<key>` in the dictionary. */
 export const PURPOSE_KEYS = ['official', 'delivery', 'repair', 'visit', 'interview', 'parents', 'other'] as const;
-export type PurposeKey = (typeof PURPOSE_KEYS)[number];
 
 /** Expected duration quick choices in minutes: 30分钟 / 1小时 / 2小时 / 半天. */
 export const DURATION_CHOICES = [30, 60, 120, 240] as const;

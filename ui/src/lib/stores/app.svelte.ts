@@ -10,8 +10,6 @@ export type Phase = 'loading' | 'failed' | 'setup' | 'login' | 'locked' | 'app';
 
 export const SECTIONS = ['dashboard', 'visitors', 'vehicles', 'duty', 'handover', 'passes', 'search', 'reports', 'settings'] as const;
 export type Section = (typeof SECTIONS)[number];
-/** Sections that exist today; the others show the "coming soon" panel. */
-export const BUILT_SECTIONS: readonly Section[] = ['dashboard', 'visitors', 'settings', 'vehicles', 'duty', 'handover', 'passes', 'search', 'reports'];
 
 export const app = $state<{
   phase: Phase;
