@@ -7,8 +7,8 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(
 
 import * as api from './api';
 import type { AppError } from './bindings';
-import { errorMessage } from './errors';
-import { emptyPermit, toNewExitPermit, type PermitForm } from './goods-form';
+import { errorMessage } from './shared/errors';
+import { emptyPermit, toNewExitPermit, type PermitForm } from './goods/goods-form';
 import { en } from './i18n/en';
 import { zhCN } from './i18n/zh-CN';
 

@@ -46,13 +46,13 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
   });
 
   it('has the tab template for vehicles-tab-<tab>', () => {
-    // The page hands its tabs to components/Tabs.svelte, which renders data-testid={tab.testid}.
+    // The page hands its tabs to shared/Tabs.svelte, which renders data-testid={tab.testid}.
     expect(source).toContain('testid: `vehicles-tab-${id}`');
     expect(source).toContain('data-testid={tab.testid}');
   });
 
   it('has the photo template for vehicle-photo-<part>', () => {
-    // The desk hands its prefix to components/PhotoField.svelte, which renders <testid>-<part>.
+    // The desk hands its prefix to shared/PhotoField.svelte, which renders <testid>-<part>.
     expect(source).toContain('testid="vehicle-photo"');
     const parts = listed.filter((id) => id.startsWith('vehicle-photo-')).map((id) => id.slice('vehicle-photo-'.length));
     expect(parts).toEqual(expect.arrayContaining(['file', 'preview', 'clear']));
