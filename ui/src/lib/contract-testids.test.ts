@@ -29,7 +29,9 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
   const doc = section(readFileSync(CONTRACT, 'utf8'), 'UI test ids (issue 4)');
   const listed = [...new Set([...doc.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]))];
   const ids = listed.filter((id) => !NOT_IDS.has(id) && !DYNAMIC.some((re) => re.test(id)));
-  const source = svelteFiles(SRC).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const source = svelteFiles(SRC)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 
   it('lists the ids', () => {
     expect(ids.length).toBeGreaterThan(60);
@@ -39,9 +41,7 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
 
   it.each(ids)('%s appears in a component', (id) => {
     // data-* / aria-* are attributes on the rows; the rest are data-testid values.
-    const found = /^(data|aria)-/.test(id)
-      ? source.includes(`${id}=`)
-      : source.includes(`"${id}"`) || source.includes(`'${id}'`);
+    const found = /^(data|aria)-/.test(id) ? source.includes(`${id}=`) : source.includes(`"${id}"`) || source.includes(`'${id}'`);
     expect(found, id).toBe(true);
   });
 
@@ -64,7 +64,9 @@ describe('issue-13 test ids in docs/ui-contract.md', () => {
   const doc = section(readFileSync(CONTRACT, 'utf8'), 'Secrets at rest: recovery key and restore on a new PC (issue 13)');
   const listed = [...new Set([...doc.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]))];
   const ids = listed.filter((id) => !DYNAMIC.some((re) => re.test(id)) && id !== 'recovery-sheet' && !id.startsWith('data-'));
-  const source = svelteFiles(SRC).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const source = svelteFiles(SRC)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 
   it('lists the ids', () => {
     expect(ids).toEqual(

@@ -3,7 +3,10 @@
 // Pure, so it is unit-tested without a window.
 
 /** Whether this keydown should leave full screen. */
-export function escLeavesFullScreen(e: Pick<KeyboardEvent, 'key' | 'defaultPrevented' | 'isComposing' | 'target'>, dialogOpen: boolean): boolean {
+export function escLeavesFullScreen(
+  e: Pick<KeyboardEvent, 'key' | 'defaultPrevented' | 'isComposing' | 'target'>,
+  dialogOpen: boolean,
+): boolean {
   if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing || dialogOpen) return false;
   const el = e.target as { tagName?: string; isContentEditable?: boolean } | null;
   const tag = el?.tagName?.toUpperCase() ?? '';

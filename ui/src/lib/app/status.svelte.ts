@@ -31,10 +31,13 @@ export function startStatus(): () => void {
   // Align ticks to the second boundary so the clock never shows a stale second.
   let tick: ReturnType<typeof setTimeout>;
   const schedule = () => {
-    tick = setTimeout(() => {
-      clock.now = Date.now();
-      schedule();
-    }, 1000 - (Date.now() % 1000) + 5);
+    tick = setTimeout(
+      () => {
+        clock.now = Date.now();
+        schedule();
+      },
+      1000 - (Date.now() % 1000) + 5,
+    );
   };
   schedule();
   const poll = setInterval(() => void refreshStatus(), STATUS_EVERY_MS);

@@ -158,7 +158,8 @@ describe('toNewEntry', () => {
     const fire = form({ kind: 'incident', text: 'x', severity: 'high', incidentCategory: 'fire' });
     expect(ok(toNewEntry(fire, CTX)).incidentCategory).toBe('fire');
     expect(isSerious(fire)).toBe(true);
-    for (const c of ['fight', 'forced_entry', 'injury', 'theft'] as const) expect(isSerious({ kind: 'incident', incidentCategory: c })).toBe(true);
+    for (const c of ['fight', 'forced_entry', 'injury', 'theft'] as const)
+      expect(isSerious({ kind: 'incident', incidentCategory: c })).toBe(true);
     expect(isSerious({ kind: 'incident', incidentCategory: 'other' })).toBe(false);
     expect(isSerious({ kind: 'incident', incidentCategory: '' })).toBe(false);
     expect(isSerious({ kind: 'call', incidentCategory: 'fire' })).toBe(false);
@@ -174,11 +175,35 @@ describe('toNewEntry', () => {
   });
 
   it('sends the supervisor and their PIN for a desk spot check, and only the caller for a phone check', () => {
-    const desk = ok(toNewEntry(form({ kind: 'spot_check', text: '查岗', spotCheckMode: 'in_person', spotCheckSupervisorId: '3', spotCheckPin: ' ２４６８１０ ', spotCheckBy: '不发送' }), CTX));
+    const desk = ok(
+      toNewEntry(
+        form({
+          kind: 'spot_check',
+          text: '查岗',
+          spotCheckMode: 'in_person',
+          spotCheckSupervisorId: '3',
+          spotCheckPin: ' ２４６８１０ ',
+          spotCheckBy: '不发送',
+        }),
+        CTX,
+      ),
+    );
     expect([desk.spotCheckSupervisorId, desk.spotCheckPin, desk.spotCheckBy]).toEqual([3, '246810', null]);
     const unchosen = ok(toNewEntry(form({ kind: 'spot_check', text: '查岗', spotCheckMode: 'in_person' }), CTX));
     expect([unchosen.spotCheckSupervisorId, unchosen.spotCheckPin]).toEqual([null, null]);
-    const phone = ok(toNewEntry(form({ kind: 'spot_check', text: '查岗', spotCheckMode: 'phone', spotCheckBy: ' 010-62345678 ', spotCheckSupervisorId: '3', spotCheckPin: '246810' }), CTX));
+    const phone = ok(
+      toNewEntry(
+        form({
+          kind: 'spot_check',
+          text: '查岗',
+          spotCheckMode: 'phone',
+          spotCheckBy: ' 010-62345678 ',
+          spotCheckSupervisorId: '3',
+          spotCheckPin: '246810',
+        }),
+        CTX,
+      ),
+    );
     expect([phone.spotCheckBy, phone.spotCheckSupervisorId, phone.spotCheckPin]).toEqual(['010-62345678', null, null]);
   });
 
@@ -194,7 +219,10 @@ describe('toNewEntry', () => {
 
   it('sends the replacement guard and from/to instants (替岗)', () => {
     const e = ok(
-      toNewEntry(form({ kind: 'replacement', text: '就餐', replacementGuard: '李四', replacementFrom: '12:00', replacementTo: '12:30' }), CTX),
+      toNewEntry(
+        form({ kind: 'replacement', text: '就餐', replacementGuard: '李四', replacementFrom: '12:00', replacementTo: '12:30' }),
+        CTX,
+      ),
     );
     expect(e.replacementGuard).toBe('李四');
     expect(e.replacementFromMs).toBe(local(2026, 5, 3, 12, 0));
@@ -203,7 +231,12 @@ describe('toNewEntry', () => {
 
   it('lets a replacement end after midnight', () => {
     const night = { nowMs: local(2026, 5, 4, 1, 0), startHour: 8 };
-    const e = ok(toNewEntry(form({ kind: 'replacement', text: 'x', replacementGuard: '李四', replacementFrom: '23:30', replacementTo: '0:30' }), night));
+    const e = ok(
+      toNewEntry(
+        form({ kind: 'replacement', text: 'x', replacementGuard: '李四', replacementFrom: '23:30', replacementTo: '0:30' }),
+        night,
+      ),
+    );
     expect(e.replacementFromMs).toBe(local(2026, 5, 3, 23, 30));
     expect(e.replacementToMs).toBe(local(2026, 5, 4, 0, 30));
   });
@@ -241,7 +274,17 @@ describe('toNewEntry', () => {
 
   it('opens a follow-up item when any of its fields is filled', () => {
     const e = ok(
-      toNewEntry(form({ kind: 'spot_check', text: 'x', spotCheckBy: '王', followUpTitle: ' 灭火器过期 ', followUpOwner: '后勤', followUpDeadline: '2026/5/10' }), CTX),
+      toNewEntry(
+        form({
+          kind: 'spot_check',
+          text: 'x',
+          spotCheckBy: '王',
+          followUpTitle: ' 灭火器过期 ',
+          followUpOwner: '后勤',
+          followUpDeadline: '2026/5/10',
+        }),
+        CTX,
+      ),
     );
     expect(e.followUp).toEqual({ title: '灭火器过期', owner: '后勤', deadline: '2026-05-10' });
     // A half-filled follow-up still goes, so the core names the missing field.

@@ -9,15 +9,7 @@ import { uiError } from '../shared/errors';
 import { normalisePin, toAsciiDigits } from '../shared/input';
 
 /** In the order of the kind select; patrol first (the most frequent entry). */
-export const ENTRY_KINDS: readonly EntryKind[] = [
-  'patrol',
-  'incident',
-  'call',
-  'spot_check',
-  'replacement',
-  'equipment_check',
-  'other',
-];
+export const ENTRY_KINDS: readonly EntryKind[] = ['patrol', 'incident', 'call', 'spot_check', 'replacement', 'equipment_check', 'other'];
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 export const SPOT_CHECK_MODES: readonly SpotCheckMode[] = ['in_person', 'phone'];
 /** Quick choices for "reported to" (`duty.reportTo.<key>` in the dictionary). */

@@ -49,9 +49,13 @@ describe('quantities and dates', () => {
 
 describe('toNewDelivery', () => {
   it('sends the quantity text and trims the rest', () => {
-    expect(
-      toNewDelivery({ description: ' 办公用纸 ', quantity: ' 20 ', unit: '箱', recipient: ' 总务处 ', vehicleVisitId: 4 }),
-    ).toEqual({ vehicleVisitId: 4, description: '办公用纸', quantity: '20', unit: '箱', recipient: '总务处' });
+    expect(toNewDelivery({ description: ' 办公用纸 ', quantity: ' 20 ', unit: '箱', recipient: ' 总务处 ', vehicleVisitId: 4 })).toEqual({
+      vehicleVisitId: 4,
+      description: '办公用纸',
+      quantity: '20',
+      unit: '箱',
+      recipient: '总务处',
+    });
   });
 });
 

@@ -88,8 +88,9 @@ export function emptyPermit(today: string): PermitForm {
 
 /** A line nothing was typed into (not ticked either): left out, not an error. */
 export function isBlankLine(line: PermitLine): boolean {
-  return line.description.trim() === '' && line.quantity.trim() === '' && line.unit.trim() === '' &&
-    line.note.trim() === '' && !line.matched;
+  return (
+    line.description.trim() === '' && line.quantity.trim() === '' && line.unit.trim() === '' && line.note.trim() === '' && !line.matched
+  );
 }
 
 /**
@@ -152,4 +153,3 @@ export function errorLine(err: AppError | null, lineIndex: readonly number[]): n
 
 /** Item errors name item_description / item_quantity / item_unit / item_note: the column. */
 export const ITEM_FIELDS = ['item_description', 'item_quantity', 'item_unit', 'item_note'] as const;
-

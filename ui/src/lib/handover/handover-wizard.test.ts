@@ -87,7 +87,7 @@ describe('stepError', () => {
     expect((stepError('check', f) as AppError).field).toBe('problem_deadline');
   });
 
-  it('leads the guard through each problem\'s follow-up: deadline, reported to, time reported', () => {
+  it("leads the guard through each problem's follow-up: deadline, reported to, time reported", () => {
     const f = ready();
     expect(stepError('check', f)).toBeNull();
     expect(problemsMissing(f.checks)).toBe(0);
@@ -216,7 +216,9 @@ describe('toHandoverInput', () => {
   });
 
   it("accepts counts up to the core's maximum and refuses above it, as the core does", () => {
-    expect(handedOver([{ item: '对讲机', count: String(HANDED_OVER_COUNT_MAX) }])).toEqual([{ item: '对讲机', count: HANDED_OVER_COUNT_MAX }]);
+    expect(handedOver([{ item: '对讲机', count: String(HANDED_OVER_COUNT_MAX) }])).toEqual([
+      { item: '对讲机', count: HANDED_OVER_COUNT_MAX },
+    ]);
     const over = handedOver([{ item: '对讲机', count: String(HANDED_OVER_COUNT_MAX + 1) }]) as AppError;
     expect([over.code, over.field, over.params.max]).toEqual(['out_of_range', 'handed_over', String(HANDED_OVER_COUNT_MAX)]);
     expect((handedOver([{ item: '对讲机', count: '000012' }]) as HandedOver[])[0].count).toBe(12);
@@ -251,18 +253,32 @@ describe('hasInk', () => {
   });
 
   it('a dot is not a signature', () => {
-    expect(hasInk(pad((set) => { for (let x = 10; x < 16; x++) for (let y = 10; y < 16; y++) set(x, y); }))).toBe(false);
+    expect(
+      hasInk(
+        pad((set) => {
+          for (let x = 10; x < 16; x++) for (let y = 10; y < 16; y++) set(x, y);
+        }),
+      ),
+    ).toBe(false);
   });
 
   it('a thin short line is not one either', () => {
-    expect(hasInk(pad((set) => { for (let x = 10; x < 200; x++) set(x, 30); }))).toBe(false);
+    expect(
+      hasInk(
+        pad((set) => {
+          for (let x = 10; x < 200; x++) set(x, 30);
+        }),
+      ),
+    ).toBe(false);
   });
 
   it('a stroke across the pad is a signature', () => {
     expect(
-      hasInk(pad((set) => {
-        for (let x = 10; x < 150; x++) for (let w = 0; w < 3; w++) set(x, 10 + Math.floor((x - 10) / 5) + w);
-      })),
+      hasInk(
+        pad((set) => {
+          for (let x = 10; x < 150; x++) for (let w = 0; w < 3; w++) set(x, 10 + Math.floor((x - 10) / 5) + w);
+        }),
+      ),
     ).toBe(true);
   });
 

@@ -218,7 +218,6 @@ export function isReprint(prints: number): boolean {
 
 // --- signature pad ---
 
-
 /** RGBA pixels, as in `ImageData`. */
 export interface Pixels {
   data: ArrayLike<number>;

@@ -293,7 +293,6 @@ describe('import report', () => {
   });
 });
 
-
 describe('importBytes', () => {
   const decode = (b: Uint8Array) => new TextDecoder('gb18030').decode(b);
 
@@ -353,15 +352,27 @@ describe('signing keys', () => {
 
 describe('revocationFileSummary', () => {
   const entry = (keyId: number, serial: number) => ({ keyId, serial, reason: '证件遗失', revokedAtMs: 1 });
-  const list = (issuerKeyId: number, number: number, entries: ReturnType<typeof entry>[]) =>
-    ({ issuerKeyId, number, issuedAtMs: 5, entries, signature: '' });
+  const list = (issuerKeyId: number, number: number, entries: ReturnType<typeof entry>[]) => ({
+    issuerKeyId,
+    number,
+    issuedAtMs: 5,
+    entries,
+    signature: '',
+  });
 
-  it('names the file after the current key\'s list and counts entries across every key', () => {
-    const file = { format: 'gatehouse-revocations/2', lists: [list(7, 1795831200000, [entry(7, 1)]), list(3, 1795831200001, [entry(3, 4), entry(3, 9)])] };
+  it("names the file after the current key's list and counts entries across every key", () => {
+    const file = {
+      format: 'gatehouse-revocations/2',
+      lists: [list(7, 1795831200000, [entry(7, 1)]), list(3, 1795831200001, [entry(3, 4), entry(3, 9)])],
+    };
     expect(revocationFileSummary(file)).toEqual({ file: 'gatehouse-revocations-7-1795831200000.json', number: 1795831200000, entries: 3 });
   });
 
   it('still names a file with no lists', () => {
-    expect(revocationFileSummary({ format: 'gatehouse-revocations/2', lists: [] })).toEqual({ file: 'gatehouse-revocations.json', number: 0, entries: 0 });
+    expect(revocationFileSummary({ format: 'gatehouse-revocations/2', lists: [] })).toEqual({
+      file: 'gatehouse-revocations.json',
+      number: 0,
+      entries: 0,
+    });
   });
 });

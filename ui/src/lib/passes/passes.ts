@@ -285,13 +285,16 @@ export function importBytes(fileName: string, bytes: Uint8Array, decode: (b: Uin
 
 /** Export file names (ASCII, so any USB stick and any OS takes them). */
 export const keyFileName = (keyId: number): string => `gatehouse-public-key-${keyId}.json`;
-export const revocationFileName = (issuerKeyId: number, number: number): string =>
-  `gatehouse-revocations-${issuerKeyId}-${number}.json`;
+export const revocationFileName = (issuerKeyId: number, number: number): string => `gatehouse-revocations-${issuerKeyId}-${number}.json`;
 
 /** What the supervisor is told about an exported revocation file: the current key's list
  * (first in the file) names it; entries are counted across every key's list. */
 export function revocationFileSummary(file: RevocationFile): { file: string; number: number; entries: number } {
   const first = file.lists[0];
   const entries = file.lists.reduce((sum, list) => sum + list.entries.length, 0);
-  return { file: first ? revocationFileName(first.issuerKeyId, first.number) : 'gatehouse-revocations.json', number: first?.number ?? 0, entries };
+  return {
+    file: first ? revocationFileName(first.issuerKeyId, first.number) : 'gatehouse-revocations.json',
+    number: first?.number ?? 0,
+    entries,
+  };
 }

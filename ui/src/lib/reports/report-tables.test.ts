@@ -34,7 +34,21 @@ function overview(): Overview {
     },
     refusedScans: {
       total: 1,
-      rows: [{ id: 9, scannedAtMs: 0, serial: null, keyId: null, outcome: 'expired', direction: 'in', gateNumber: 1, guard: '王主管', overrideBy: '', overrideReason: '', holderHint: '' }],
+      rows: [
+        {
+          id: 9,
+          scannedAtMs: 0,
+          serial: null,
+          keyId: null,
+          outcome: 'expired',
+          direction: 'in',
+          gateNumber: 1,
+          guard: '王主管',
+          overrideBy: '',
+          overrideReason: '',
+          holderHint: '',
+        },
+      ],
       perOutcome: [],
     },
     supervision: {

@@ -123,7 +123,12 @@ export function supervisionTables(o: Overview): ReportTableSpec[] {
     {
       testid: 'reports-repeats',
       caption: t('reports.repeatsTitle', { count: REPEAT_AFTER_REOPENINGS }),
-      columns: [{ label: t('reports.colItem') }, { label: t('reports.colOwner') }, count(t('reports.colReopened')), { label: t('reports.colStatus') }],
+      columns: [
+        { label: t('reports.colItem') },
+        { label: t('reports.colOwner') },
+        count(t('reports.colReopened')),
+        { label: t('reports.colStatus') },
+      ],
       rows: s.repeats.map((r) => ({
         key: r.id,
         cells: [`#${r.id} ${r.title}`, r.owner, r.reopened, t(r.closed ? 'duty.statuses.closed' : 'duty.statuses.open')],

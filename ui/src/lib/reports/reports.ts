@@ -51,7 +51,10 @@ function isDay(day: string): boolean {
 export function typedRange(fromText: string, toText: string, required: boolean): RangeInput | AppError {
   const from = normaliseDate(fromText);
   const to = normaliseDate(toText);
-  for (const [field, day] of [['from', from], ['to', to]] as const) {
+  for (const [field, day] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (day === '') {
       if (required) return invalid(field, 'required');
     } else if (!isDay(day)) {

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResults } from '../bindings';
-import { valueKey, buildQuery, dayEndMs, dayStartMs, filterDateError, listedHits, moveIndex, NO_FILTERS, normaliseQuery, queryError } from './search';
+import {
+  valueKey,
+  buildQuery,
+  dayEndMs,
+  dayStartMs,
+  filterDateError,
+  listedHits,
+  moveIndex,
+  NO_FILTERS,
+  normaliseQuery,
+  queryError,
+} from './search';
 
 describe('search text', () => {
   it('normalises like the core: full-width, case, punctuation', () => {

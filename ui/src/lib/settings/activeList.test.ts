@@ -6,7 +6,10 @@ type Row = { id: number; active: boolean; name: string };
 
 describe('ActiveList', () => {
   it('loads, flips one row in place and reports it', async () => {
-    const fetchRows = vi.fn().mockResolvedValue([{ id: 1, active: true, name: 'a' }, { id: 2, active: true, name: 'b' }]);
+    const fetchRows = vi.fn().mockResolvedValue([
+      { id: 1, active: true, name: 'a' },
+      { id: 2, active: true, name: 'b' },
+    ]);
     const setActive = vi.fn(async (id: number, active: boolean) => ({ id, active, name: 'b' }));
     const list = new ActiveList<Row>(fetchRows, setActive, (row) => `updated ${row.name}`);
     expect(list.loaded).toBe(false);
@@ -32,20 +35,31 @@ describe('ActiveList', () => {
     release({ id: 1, active: false, name: 'a' });
     await first;
 
-    const failing = new ActiveList<Row>(fetchRows, () => Promise.reject({ kind: 'forbidden', code: 'forbidden' }), () => '');
+    const failing = new ActiveList<Row>(
+      fetchRows,
+      () => Promise.reject({ kind: 'forbidden', code: 'forbidden' }),
+      () => '',
+    );
     await failing.toggle({ id: 1, active: true, name: 'a' });
     expect(fetchRows).toHaveBeenCalledTimes(2);
   });
 
   it('keeps the load error to show above the list', async () => {
-    const list = new ActiveList<Row>(() => Promise.reject(new Error('boom')), vi.fn(), () => '');
+    const list = new ActiveList<Row>(
+      () => Promise.reject(new Error('boom')),
+      vi.fn(),
+      () => '',
+    );
     await list.load();
     expect(list.error?.kind).toBe('internal');
     expect(list.loaded).toBe(true);
   });
 
   it('runs another one-row action the same way: row replaced, its message toasted', async () => {
-    const fetchRows = vi.fn().mockResolvedValue([{ id: 1, active: true, name: 'a' }, { id: 2, active: true, name: 'b' }]);
+    const fetchRows = vi.fn().mockResolvedValue([
+      { id: 1, active: true, name: 'a' },
+      { id: 2, active: true, name: 'b' },
+    ]);
     const list = new ActiveList<Row>(fetchRows, vi.fn(), () => '');
     await list.load();
     const done = vi.fn((row: Row) => `renamed ${row.name}`);

@@ -28,7 +28,9 @@ describe('errorMessage', () => {
     const backwards = err('ends_before_start', 'valid_to_ms', { startField: 'valid_from_ms' });
     expect(errorMessage(backwards, zhCN)).toBe('失效时间须晚于生效时间');
     expect(errorMessage(backwards, en)).toBe('Valid to must be later than Valid from');
-    expect(errorMessage(err('ends_before_start', 'replacement_to_ms', { startField: 'replacement_from_ms' }), zhCN)).toBe('回岗时间须晚于离岗时间');
+    expect(errorMessage(err('ends_before_start', 'replacement_to_ms', { startField: 'replacement_from_ms' }), zhCN)).toBe(
+      '回岗时间须晚于离岗时间',
+    );
     expect(errorMessage(err('below_minimum', 'max_uses', { min: '1' }), zhCN)).toBe('次数上限至少为 1');
     expect(errorMessage(err('not_positive', 'item_quantity'), zhCN)).toMatch(/须大于 0$/);
     expect(errorMessage(err('validity_too_long', 'valid_to_ms', { max: '400' }), en)).toBe('A pass is valid for at most 400 days');

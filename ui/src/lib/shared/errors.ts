@@ -53,11 +53,7 @@ export function errorMessage(err: AppError, dict: Dictionary, nowMs: number = Da
  * (directly or through `aliases`, e.g. the core's "guard_name" shown at the form's
  * "name" input), else null, meaning a form-level message.
  */
-export function placeError(
-  err: AppError,
-  formFields: readonly string[],
-  aliases: Readonly<Record<string, string>> = {},
-): string | null {
+export function placeError(err: AppError, formFields: readonly string[], aliases: Readonly<Record<string, string>> = {}): string | null {
   if (!err.field) return null;
   const target = aliases[err.field] ?? err.field;
   return formFields.includes(target) ? target : null;

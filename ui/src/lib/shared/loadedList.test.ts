@@ -40,7 +40,10 @@ describe('LoadedList', () => {
   });
 
   it('replaces one row by id and leaves the others', async () => {
-    const list = new LoadedList<Row>(async () => [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+    const list = new LoadedList<Row>(async () => [
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+    ]);
     await list.load();
     list.replace({ id: 2, name: 'z' });
     expect(list.rows.map((r) => r.name)).toEqual(['a', 'z']);

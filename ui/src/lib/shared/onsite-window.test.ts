@@ -4,11 +4,33 @@ import { linkedWindow, matchesOnSite, matchesToday, ONSITE_PAGE, onSiteWindow, w
 
 function row(id: number, over: Partial<VisitRow> = {}): VisitRow {
   return {
-    id, uid: `u${id}`, slipCode: String(10000000000 + id), name: `访客${id}`, purged: false, docType: 'resident_id',
-    idNumberMasked: `110101********${String(id).padStart(4, '0')}`, phoneMasked: '138****5678', organisation: '某公司',
-    host: '陈老师', hostDepartment: '教务处', purpose: '家长会', companions: 0, itemsIn: '', plate: '', expectedMinutes: null,
-    notes: '', hasPhoto: false, hostConfirmedBy: '', hostConfirmedAtMs: null, checkedInAtMs: 1_000 + id, checkedInBy: '王',
-    checkedOutAtMs: null, checkedOutBy: '', itemsOut: '', overstay: false, ...over,
+    id,
+    uid: `u${id}`,
+    slipCode: String(10000000000 + id),
+    name: `访客${id}`,
+    purged: false,
+    docType: 'resident_id',
+    idNumberMasked: `110101********${String(id).padStart(4, '0')}`,
+    phoneMasked: '138****5678',
+    organisation: '某公司',
+    host: '陈老师',
+    hostDepartment: '教务处',
+    purpose: '家长会',
+    companions: 0,
+    itemsIn: '',
+    plate: '',
+    expectedMinutes: null,
+    notes: '',
+    hasPhoto: false,
+    hostConfirmedBy: '',
+    hostConfirmedAtMs: null,
+    checkedInAtMs: 1_000 + id,
+    checkedInBy: '王',
+    checkedOutAtMs: null,
+    checkedOutBy: '',
+    itemsOut: '',
+    overstay: false,
+    ...over,
   };
 }
 

@@ -60,13 +60,12 @@ export function onSiteWindow(rows: readonly VisitRow[], query: string, limit: nu
 /** The vehicle desk's linked visitors: the people already ticked (`checked` ids) first,
  *  all of them and whatever the filter, so a tick is never hidden; then the window of the
  *  others matching `query`. `matched` and `hidden` count the others only. */
-export function linkedWindow(
-  rows: readonly VisitRow[],
-  query: string,
-  limit: number,
-  checked: readonly number[],
-): OnSiteWindow {
+export function linkedWindow(rows: readonly VisitRow[], query: string, limit: number, checked: readonly number[]): OnSiteWindow {
   const ticked = new Set(checked);
-  const rest = onSiteWindow(rows.filter((r) => !ticked.has(r.id)), query, limit);
+  const rest = onSiteWindow(
+    rows.filter((r) => !ticked.has(r.id)),
+    query,
+    limit,
+  );
   return { ...rest, shown: [...rows.filter((r) => ticked.has(r.id)), ...rest.shown] };
 }

@@ -29,7 +29,12 @@ describe('choiceForKey', () => {
 
 describe('toNewPickup', () => {
   it('sends only the entry for a listed picker (the core reads the list), never a confirmation', () => {
-    const draft = { ...withChild(emptyDraft(), child), choice: choiceForKey('2', child), pickerName: '手写', confirmation: 'phone' as const };
+    const draft = {
+      ...withChild(emptyDraft(), child),
+      choice: choiceForKey('2', child),
+      pickerName: '手写',
+      confirmation: 'phone' as const,
+    };
     expect(toNewPickup(draft)).toMatchObject({
       childName: '张小明',
       className: '小一班',

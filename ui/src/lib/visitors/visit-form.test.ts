@@ -96,8 +96,7 @@ describe('toNewVisit', () => {
   it('records who confirmed by phone, the host by default, nothing when not ticked', () => {
     expect(ok(toNewVisit(form({ host: '李老师', hostConfirmed: true }), NO_EXTRAS)).hostConfirmedBy).toBe('李老师');
     expect(
-      ok(toNewVisit(form({ host: '李老师', hostConfirmed: true, hostConfirmedBy: ' 教务处王老师 ' }), NO_EXTRAS))
-        .hostConfirmedBy,
+      ok(toNewVisit(form({ host: '李老师', hostConfirmed: true, hostConfirmedBy: ' 教务处王老师 ' }), NO_EXTRAS)).hostConfirmedBy,
     ).toBe('教务处王老师');
     expect(ok(toNewVisit(form({ host: '李老师', hostConfirmedBy: '王老师' }), NO_EXTRAS)).hostConfirmedBy).toBeNull();
   });

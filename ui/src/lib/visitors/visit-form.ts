@@ -71,7 +71,9 @@ export function normaliseDocNumber(docType: DocType, text: string): string {
 
 /** Phone: ASCII digits, no spaces (a '+86' or a landline '-' stays for the core to read). */
 export function normalisePhone(text: string): string {
-  return toAsciiDigits(text.replace(/[\s\u3000]+/g, '')).replace(/＋/g, '+').replace(/[－—]/g, '-');
+  return toAsciiDigits(text.replace(/[\s\u3000]+/g, ''))
+    .replace(/＋/g, '+')
+    .replace(/[－—]/g, '-');
 }
 
 /** Plate: no spaces or dots, upper-case Latin letters, ASCII digits (京a·12345 → 京A12345). */
