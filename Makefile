@@ -3,7 +3,7 @@
 #
 #   make run     install what is missing, build the UI and the app, start it
 #   make test    install what is missing, then: cargo tests (core + shell), UI unit tests and
-#                type check, real-window tests; stops at the first failure
+#                type check and format check, real-window tests; stops at the first failure
 #   make e2e     only the real-window tests (tests/e2e); evidence in test-artifacts/e2e/
 #   make bench   the benchmarks: core figures, then the release app's start and memory
 #   make package the .deb for a guard post: target/release/bundle/deb/gatehouse_<version>_<arch>.deb
@@ -98,6 +98,7 @@ cargo-test: cargo-build-tests
 ui-test: ui/node_modules/.package-lock.json
 	cd ui && $(NPM) test
 	cd ui && $(NPM) run check
+	cd ui && $(NPM) run format:check
 
 # The window tests are serial (each starts Xvfb, tauri-driver and the app); the harness
 # serialises them anyway, --test-threads=1 keeps their output in order. Every app and CLI of

@@ -7,8 +7,8 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(
 
 import * as api from './api';
 import type { AppError } from './bindings';
-import { errorMessage } from './errors';
-import { emptyPermit, toNewExitPermit, type PermitForm } from './goods-form';
+import { errorMessage } from './shared/errors';
+import { emptyPermit, toNewExitPermit, type PermitForm } from './goods/goods-form';
 import { en } from './i18n/en';
 import { zhCN } from './i18n/zh-CN';
 
@@ -70,13 +70,21 @@ describe('call time-out', () => {
   it('answers in time as before, and a panic in the core arrives as an internal error', async () => {
     invoke.mockResolvedValueOnce({ id: 1 });
     await expect(api.listGoodsOut()).resolves.toEqual({ id: 1 });
-    invoke.mockRejectedValueOnce({ kind: 'internal', code: 'internal', field: null, params: { command: 'check_exit_permit' }, message: 'x' });
+    invoke.mockRejectedValueOnce({
+      kind: 'internal',
+      code: 'internal',
+      field: null,
+      params: { command: 'check_exit_permit' },
+      message: 'x',
+    });
     await expect(api.checkExitPermit(toNewExitPermit(filledPermit()).permit)).rejects.toMatchObject({ code: 'internal' });
   });
 
   it('says why in zh-CN and English', () => {
     const err: AppError = { kind: 'internal', code: 'timed_out', field: null, params: { seconds: '30' }, message: '' };
-    expect(errorMessage(err, zhCN)).toBe('30 秒内没有响应，表单中填写的内容仍保留。请先查看是否已保存再重试；如再次出现，请重启门卫系统并告知管理员');
+    expect(errorMessage(err, zhCN)).toBe(
+      '30 秒内没有响应，表单中填写的内容仍保留。请先查看是否已保存再重试；如再次出现，请重启门卫系统并告知管理员',
+    );
     expect(errorMessage(err, en)).toMatch(/^No answer after 30 seconds\. The form keeps what you typed/);
   });
 });

@@ -90,7 +90,12 @@ describe('commands', () => {
     expect(invoke).toHaveBeenLastCalledWith('log_in', { guardId: 3, pin: '123456' });
     await api.checkInVisitor(visit);
     expect(invoke).toHaveBeenLastCalledWith('check_in_visitor', { visitor: visit });
-    const checkOut = { visitId: 7, itemsOut: '笔记本电脑', slipReturned: false, exitOverride: { supervisorId: 1, pin: '246810', reason: '回执丢失' } };
+    const checkOut = {
+      visitId: 7,
+      itemsOut: '笔记本电脑',
+      slipReturned: false,
+      exitOverride: { supervisorId: 1, pin: '246810', reason: '回执丢失' },
+    };
     await api.checkOutVisitor(checkOut);
     expect(invoke).toHaveBeenLastCalledWith('check_out_visitor', { checkOut });
     await api.setGuardActive(2, false);
@@ -103,7 +108,10 @@ describe('commands', () => {
     invoke.mockResolvedValue(null);
     await api.previewPassKeyImport('{"format":"gatehouse-pass-key/1"}');
     expect(invoke).toHaveBeenLastCalledWith('preview_pass_key_import', { json: '{"format":"gatehouse-pass-key/1"}' });
-    const confirmation = { fingerprint: '1234 5678 9012 3456 7890 1234', approval: { supervisorId: 1, pin: '246810', reason: '与东门打印件核对一致' } };
+    const confirmation = {
+      fingerprint: '1234 5678 9012 3456 7890 1234',
+      approval: { supervisorId: 1, pin: '246810', reason: '与东门打印件核对一致' },
+    };
     await api.importPassKey('{}', confirmation);
     expect(invoke).toHaveBeenLastCalledWith('import_pass_key', { json: '{}', confirmation });
   });
@@ -122,12 +130,24 @@ describe('commands', () => {
       [() => api.savePagePdf('slip', 'a5'), 'save_page_pdf', { name: 'slip', paper: 'a5' }],
       [() => api.searchStaff('李'), 'search_staff', { query: '李' }],
       [() => api.listStaff(), 'list_staff', undefined],
-      [() => api.addStaff({ name: '李老师', department: '教务处', extension: '8021' }), 'add_staff', { staff: { name: '李老师', department: '教务处', extension: '8021' } }],
+      [
+        () => api.addStaff({ name: '李老师', department: '教务处', extension: '8021' }),
+        'add_staff',
+        { staff: { name: '李老师', department: '教务处', extension: '8021' } },
+      ],
       [() => api.setStaffActive(5, false), 'set_staff_active', { staffId: 5, active: false }],
       [() => api.importStaffCsv('姓名,部门,分机\n'), 'import_staff_csv', { csv: '姓名,部门,分机\n' }],
-      [() => api.screenWatchlist({ name: '张伟', idNumber: null, plate: null }), 'screen_watchlist', { query: { name: '张伟', idNumber: null, plate: null } }],
+      [
+        () => api.screenWatchlist({ name: '张伟', idNumber: null, plate: null }),
+        'screen_watchlist',
+        { query: { name: '张伟', idNumber: null, plate: null } },
+      ],
       [() => api.listWatchlist(), 'list_watchlist', undefined],
-      [() => api.addWatchlistEntry({ name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' }), 'add_watchlist_entry', { entry: { name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' } }],
+      [
+        () => api.addWatchlistEntry({ name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' }),
+        'add_watchlist_entry',
+        { entry: { name: '张伟', idNumber: null, plate: null, reason: '曾闹事', action: 'deny' } },
+      ],
       [() => api.setWatchlistEntryActive(2, true), 'set_watchlist_entry_active', { entryId: 2, active: true }],
       [() => api.listPickupsToday(''), 'list_pickups_today', { query: '' }],
       [() => api.findChildPickers('小明'), 'find_child_pickers', { query: '小明' }],
@@ -139,7 +159,19 @@ describe('commands', () => {
       await run();
       expect(invoke).toHaveBeenLastCalledWith(cmd, args);
     }
-    const pickup = { childName: '小明', className: '大一班', pickerName: '王芳', relation: '母亲', pickerIdNumber: '11010519491231002X', pickerPhone: '13800138000', teacher: '刘老师', authorisedPickerId: null, teacherConfirmation: 'phone' as const, acknowledgedWatchlist: [], watchlistOverride: null };
+    const pickup = {
+      childName: '小明',
+      className: '大一班',
+      pickerName: '王芳',
+      relation: '母亲',
+      pickerIdNumber: '11010519491231002X',
+      pickerPhone: '13800138000',
+      teacher: '刘老师',
+      authorisedPickerId: null,
+      teacherConfirmation: 'phone' as const,
+      acknowledgedWatchlist: [],
+      watchlistOverride: null,
+    };
     await api.recordPickup(pickup);
     expect(invoke).toHaveBeenLastCalledWith('record_pickup', { pickup });
   });

@@ -51,16 +51,7 @@ import type { SetUpDone } from './bindings/SetUpDone';
 import type { ExportReport, Format, IdNumbers, Overview, RangeInput, ReportKind } from './bindings';
 import { emitApiEvent } from './events';
 
-const KINDS: readonly ErrorKind[] = [
-  'invalid',
-  'not_found',
-  'conflict',
-  'forbidden',
-  'locked',
-  'tampered',
-  'storage',
-  'internal',
-];
+const KINDS: readonly ErrorKind[] = ['invalid', 'not_found', 'conflict', 'forbidden', 'locked', 'tampered', 'storage', 'internal'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -110,10 +101,6 @@ export function toAppError(raw: unknown): AppError {
     params,
     message: typeof raw.message === 'string' ? raw.message : '',
   };
-}
-
-export function isAppError(v: unknown): v is AppError {
-  return isRecord(v) && typeof v.kind === 'string' && typeof v.code === 'string' && 'params' in v;
 }
 
 /** How long a call waits for the core before it gives up (ms). */
@@ -185,8 +172,7 @@ export const confirmClockDate = (approval: SupervisorOverride) => call<null>('co
 export const checkInVisitor = (visitor: NewVisit) => call<VisitRow>('check_in_visitor', { visitor }, { write: true });
 export const listOnSite = () => call<VisitRow[]>('list_on_site');
 export const listVisitsToday = () => call<VisitRow[]>('list_visits_today');
-export const checkOutVisitor = (checkOut: CheckOut) =>
-  call<VisitRow>('check_out_visitor', { checkOut }, { write: true });
+export const checkOutVisitor = (checkOut: CheckOut) => call<VisitRow>('check_out_visitor', { checkOut }, { write: true });
 export const findVisitBySlip = (code: string) => call<VisitRow>('find_visit_by_slip', { code });
 export const findReturningVisitor = (docType: DocType, query: string) =>
   call<ReturningVisitor | null>('find_returning_visitor', { docType, query });
@@ -200,7 +186,8 @@ export const getRoster = () => call<Roster>('get_roster');
 export type Paper = 'a4' | 'a5' | 'a6' | 'cr80';
 /** Prints the page (its print layout) to exports/<name>-….pdf; resolves to the file's path. */
 /** Writes a text file into exports/ beside the database; resolves to its path. */
-export const saveExportFile = (fileName: string, text: string) => call<string>('save_export_file', { fileName, text }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
+export const saveExportFile = (fileName: string, text: string) =>
+  call<string>('save_export_file', { fileName, text }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
 export type PrintName = 'slip' | 'roster' | 'handover' | 'duty-report' | 'pass' | 'pass-label' | 'pass-sheet' | 'reports';
 export const savePagePdf = (name: PrintName, paper: Paper = 'a4') =>
   call<string>('save_page_pdf', { name, paper }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
@@ -211,13 +198,13 @@ export const listStaff = () => call<StaffMember[]>('list_staff');
 export const addStaff = (staff: NewStaff) => call<StaffMember>('add_staff', { staff }, { write: true });
 export const setStaffActive = (staffId: number, active: boolean) =>
   call<StaffMember>('set_staff_active', { staffId, active }, { write: true });
-export const importStaffCsv = (csv: string) => call<ImportReport>('import_staff_csv', { csv }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
+export const importStaffCsv = (csv: string) =>
+  call<ImportReport>('import_staff_csv', { csv }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 
 // --- watchlist ---
 export const screenWatchlist = (query: ScreenQuery) => call<WatchHit[]>('screen_watchlist', { query });
 export const listWatchlist = () => call<WatchEntry[]>('list_watchlist');
-export const addWatchlistEntry = (entry: NewWatchEntry) =>
-  call<WatchEntry>('add_watchlist_entry', { entry }, { write: true });
+export const addWatchlistEntry = (entry: NewWatchEntry) => call<WatchEntry>('add_watchlist_entry', { entry }, { write: true });
 export const setWatchlistEntryActive = (entryId: number, active: boolean) =>
   call<WatchEntry>('set_watchlist_entry_active', { entryId, active }, { write: true });
 
@@ -230,22 +217,19 @@ export const listPickerClasses = () => call<ClassList[]>('list_picker_classes');
 export const importPickers = (fileName: string, bytes: number[]) =>
   call<PickerImportReport>('import_pickers', { fileName, bytes }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const getPickerImportTemplate = () => call<string>('get_picker_import_template');
-export const removePickerClass = (className: string) =>
-  call<number>('remove_picker_class', { className }, { write: true });
+export const removePickerClass = (className: string) => call<number>('remove_picker_class', { className }, { write: true });
 
 // --- guards (supervisor) ---
 export const listGuards = () => call<GuardRow[]>('list_guards');
 export const addGuard = (guard: NewGuard) => call<GuardRow>('add_guard', { guard }, { write: true });
 export const setGuardActive = (guardId: number, active: boolean) =>
   call<GuardRow>('set_guard_active', { guardId, active }, { write: true });
-export const resetGuardPin = (guardId: number, pin: string) =>
-  call<GuardRow>('reset_guard_pin', { guardId, pin }, { write: true });
+export const resetGuardPin = (guardId: number, pin: string) => call<GuardRow>('reset_guard_pin', { guardId, pin }, { write: true });
 export const unlockGuard = (guardId: number) => call<GuardRow>('unlock_guard', { guardId }, { write: true });
 
 // --- settings ---
 export const getSettings = () => call<Settings>('get_settings');
-export const updateSettings = (settings: Settings) =>
-  call<Settings>('update_settings', { settings }, { write: true });
+export const updateSettings = (settings: Settings) => call<Settings>('update_settings', { settings }, { write: true });
 
 // --- retention and backup (issue 7) ---
 import type { BackupFile, BackupReport, BackupStatus, DataSettings, StagedRestore } from './bindings';
@@ -257,8 +241,7 @@ export const updateDeskPreferences = (preferences: DeskPreferences) =>
   call<DeskPreferences>('update_desk_preferences', { preferences }, { write: true });
 /** Esc: leaves full screen until the next start; true when the window was full screen. */
 export const leaveFullScreen = () => call<boolean>('leave_full_screen');
-export const updateDataSettings = (settings: DataSettings) =>
-  call<DataSettings>('update_data_settings', { settings }, { write: true });
+export const updateDataSettings = (settings: DataSettings) => call<DataSettings>('update_data_settings', { settings }, { write: true });
 export const getBackupStatus = () => call<BackupStatus>('get_backup_status');
 export const backupNow = () => call<BackupReport>('backup_now', {}, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const listBackupFiles = () => call<BackupFile[]>('list_backup_files');
@@ -294,37 +277,28 @@ import type {
   VehicleRow,
 } from './bindings';
 
-export const checkPlate = (plate: string, confirmSpecial: boolean) =>
-  call<PlateCheck>('check_plate', { plate, confirmSpecial });
-export const checkInVehicle = (vehicle: NewVehicleVisit) =>
-  call<VehicleRow>('check_in_vehicle', { vehicle }, { write: true });
-export const passRegisteredVehicle = (pass: RegisteredPass) =>
-  call<VehicleRow>('pass_registered_vehicle', { pass }, { write: true });
-export const checkOutVehicle = (vehicleVisitId: number) =>
-  call<VehicleRow>('check_out_vehicle', { vehicleVisitId }, { write: true });
-export const checkOutVehicleByPlate = (plate: string) =>
-  call<VehicleRow>('check_out_vehicle_by_plate', { plate }, { write: true });
+export const checkPlate = (plate: string, confirmSpecial: boolean) => call<PlateCheck>('check_plate', { plate, confirmSpecial });
+export const checkInVehicle = (vehicle: NewVehicleVisit) => call<VehicleRow>('check_in_vehicle', { vehicle }, { write: true });
+export const passRegisteredVehicle = (pass: RegisteredPass) => call<VehicleRow>('pass_registered_vehicle', { pass }, { write: true });
+export const checkOutVehicle = (vehicleVisitId: number) => call<VehicleRow>('check_out_vehicle', { vehicleVisitId }, { write: true });
+export const checkOutVehicleByPlate = (plate: string) => call<VehicleRow>('check_out_vehicle_by_plate', { plate }, { write: true });
 export const listVehiclesOnSite = () => call<VehicleRow[]>('list_vehicles_on_site');
 export const listRegisteredVehicles = () => call<RegisteredVehicle[]>('list_registered_vehicles');
 export const addRegisteredVehicle = (vehicle: NewRegisteredVehicle) =>
   call<RegisteredVehicle>('add_registered_vehicle', { vehicle }, { write: true });
 export const setRegisteredVehicleActive = (registeredId: number, active: boolean) =>
   call<RegisteredVehicle>('set_registered_vehicle_active', { registeredId, active }, { write: true });
-export const listChecklist = (list: ChecklistKind, all: boolean) =>
-  call<ChecklistItem[]>('list_checklist', { list, all });
+export const listChecklist = (list: ChecklistKind, all: boolean) => call<ChecklistItem[]>('list_checklist', { list, all });
 export const addChecklistItem = (list: ChecklistKind, label: string) =>
   call<ChecklistItem>('add_checklist_item', { list, label }, { write: true });
 export const setChecklistItemActive = (itemId: number, active: boolean) =>
   call<ChecklistItem>('set_checklist_item_active', { itemId, active }, { write: true });
-export const recordDelivery = (delivery: NewDelivery) =>
-  call<DeliveryRow>('record_delivery', { delivery }, { write: true });
+export const recordDelivery = (delivery: NewDelivery) => call<DeliveryRow>('record_delivery', { delivery }, { write: true });
 export const listDeliveriesToday = () => call<DeliveryRow[]>('list_deliveries_today');
-export const checkExitPermit = (permit: NewExitPermit) =>
-  call<ExitPermitRow>('check_exit_permit', { permit }, { write: true });
+export const checkExitPermit = (permit: NewExitPermit) => call<ExitPermitRow>('check_exit_permit', { permit }, { write: true });
 export const releaseHeldPermit = (permitId: number, approval: SupervisorOverride) =>
   call<ExitPermitRow>('release_held_permit', { permitId, approval }, { write: true });
-export const markGoodsReturned = (permitId: number) =>
-  call<ExitPermitRow>('mark_goods_returned', { permitId }, { write: true });
+export const markGoodsReturned = (permitId: number) => call<ExitPermitRow>('mark_goods_returned', { permitId }, { write: true });
 export const listGoodsOut = () => call<ExitPermitRow[]>('list_goods_out');
 export const listExitPermitsToday = () => call<ExitPermitRow[]>('list_exit_permits_today');
 // --- duty log and shift handover (issue 5) ---
@@ -332,8 +306,7 @@ export const listExitPermitsToday = () => call<ExitPermitRow[]>('list_exit_permi
 // the vehicle checklist's or other sections' functions.
 export const getDutyDay = (day: string | null) => call<DutyDay>('get_duty_day', { day });
 export const addDutyEntry = (entry: NewEntry) => call<EntryRow>('add_duty_entry', { entry }, { write: true });
-export const voidDutyEntry = (entryId: number, reason: string) =>
-  call<EntryRow>('void_duty_entry', { entryId, reason }, { write: true });
+export const voidDutyEntry = (entryId: number, reason: string) => call<EntryRow>('void_duty_entry', { entryId, reason }, { write: true });
 export const listOpenItems = () => call<FollowUpRow[]>('list_open_items');
 /** A supervisor's re-check (复查) of an item marked corrected: close or reopen it (issue 14). */
 export const reviewFollowUp = (itemId: number, outcome: ReviewOutcome, approval: SupervisorOverride) =>
@@ -354,14 +327,11 @@ export const exportVisits = (range: RangeInput, format: Format, idNumbers: IdNum
 export const exportReport = (kind: ReportKind, range: RangeInput, format: Format) =>
   call<ExportReport>('export_report', { kind, range, format }, { timeoutMs: LONG_CALL_TIMEOUT_MS });
 export const getShiftSummary = () => call<ShiftSummary>('get_shift_summary');
-export const sealHandover = (handover: HandoverInput) =>
-  call<HandoverRow>('seal_handover', { handover }, { write: true });
+export const sealHandover = (handover: HandoverInput) => call<HandoverRow>('seal_handover', { handover }, { write: true });
 export const listHandovers = () => call<HandoverBrief[]>('list_handovers');
 export const getHandover = (handoverId: number) => call<HandoverRow>('get_handover', { handoverId });
-export const recordHandoverPrint = (handoverId: number) =>
-  call<HandoverRow>('record_handover_print', { handoverId }, { write: true });
-export const listHandoverChecklist = (all: boolean) =>
-  call<ChecklistItem[]>('list_checklist', { list: 'handover', all });
+export const recordHandoverPrint = (handoverId: number) => call<HandoverRow>('record_handover_print', { handoverId }, { write: true });
+export const listHandoverChecklist = (all: boolean) => call<ChecklistItem[]>('list_checklist', { list: 'handover', all });
 export const addHandoverChecklistItem = (label: string) =>
   call<ChecklistItem>('add_checklist_item', { list: 'handover', label }, { write: true });
 export const setHandoverChecklistItemActive = (itemId: number, active: boolean) =>
@@ -393,29 +363,24 @@ export const importPasses = (fileName: string, bytes: number[]) =>
 export const getPassImportTemplate = () => call<string>('get_pass_import_template');
 export const listPasses = (query: string) => call<PassRow[]>('list_passes', { query });
 export const getPassCard = (passId: number) => call<PassCard>('get_pass_card', { passId });
-export const revokePass = (passId: number, reason: string) =>
-  call<PassRow>('revoke_pass', { passId, reason }, { write: true });
+export const revokePass = (passId: number, reason: string) => call<PassRow>('revoke_pass', { passId, reason }, { write: true });
 /** Refusals are results (outcome + accepted=false), not errors. */
-export const scanPass = (code: string, direction: PassDirection) =>
-  call<ScanResult>('scan_pass', { code, direction }, { write: true });
+export const scanPass = (code: string, direction: PassDirection) => call<ScanResult>('scan_pass', { code, direction }, { write: true });
 export const overridePassRefusal = (scanId: number, approval: PassOverride) =>
   call<ScanResult>('override_pass_refusal', { scanId, approval }, { write: true });
 export const listPassScans = (refusedOnly: boolean) => call<ScanLogRow[]>('list_pass_scans', { refusedOnly });
 export const listPassKeys = () => call<PassKey[]>('list_pass_keys');
 export const rotatePassKey = () => call<PassKey>('rotate_pass_key', undefined, { write: true });
-export const distrustPassKey = (keyId: number, reason: string) =>
-  call<Distrusted>('distrust_pass_key', { keyId, reason }, { write: true });
+export const distrustPassKey = (keyId: number, reason: string) => call<Distrusted>('distrust_pass_key', { keyId, reason }, { write: true });
 export const exportPassKey = () => call<PublicKeyExport>('export_pass_key');
 export const previewPassKeyImport = (json: string) => call<KeyImportPreview>('preview_pass_key_import', { json });
 export const importPassKey = (json: string, confirmation: KeyImportConfirmation) =>
   call<PassKey>('import_pass_key', { json, confirmation }, { write: true });
 export const exportRevocations = () => call<RevocationFile>('export_revocations');
-export const importRevocations = (json: string) =>
-  call<RevocationImport>('import_revocations', { json }, { write: true });
+export const importRevocations = (json: string) => call<RevocationImport>('import_revocations', { json }, { write: true });
 
 /** The digits of the QR code in a camera frame (JPEG/PNG bytes), or null when none is readable. */
-export const decodePassFrame = (frame: Uint8Array) =>
-  call<string | null>('decode_pass_frame', { frame: Array.from(frame) });
+export const decodePassFrame = (frame: Uint8Array) => call<string | null>('decode_pass_frame', { frame: Array.from(frame) });
 
 // ---- search (查询) --------------------------------------------------------------------------
 import type { SearchKind, SearchQuery, SearchRecord, SearchResults } from './bindings';

@@ -29,7 +29,9 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
   const doc = section(readFileSync(CONTRACT, 'utf8'), 'UI test ids (issue 4)');
   const listed = [...new Set([...doc.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]))];
   const ids = listed.filter((id) => !NOT_IDS.has(id) && !DYNAMIC.some((re) => re.test(id)));
-  const source = svelteFiles(SRC).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const source = svelteFiles(SRC)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 
   it('lists the ids', () => {
     expect(ids.length).toBeGreaterThan(60);
@@ -39,20 +41,18 @@ describe('issue-4 test ids in docs/ui-contract.md', () => {
 
   it.each(ids)('%s appears in a component', (id) => {
     // data-* / aria-* are attributes on the rows; the rest are data-testid values.
-    const found = /^(data|aria)-/.test(id)
-      ? source.includes(`${id}=`)
-      : source.includes(`"${id}"`) || source.includes(`'${id}'`);
+    const found = /^(data|aria)-/.test(id) ? source.includes(`${id}=`) : source.includes(`"${id}"`) || source.includes(`'${id}'`);
     expect(found, id).toBe(true);
   });
 
   it('has the tab template for vehicles-tab-<tab>', () => {
-    // The page hands its tabs to components/Tabs.svelte, which renders data-testid={tab.testid}.
+    // The page hands its tabs to shared/Tabs.svelte, which renders data-testid={tab.testid}.
     expect(source).toContain('testid: `vehicles-tab-${id}`');
     expect(source).toContain('data-testid={tab.testid}');
   });
 
   it('has the photo template for vehicle-photo-<part>', () => {
-    // The desk hands its prefix to components/PhotoField.svelte, which renders <testid>-<part>.
+    // The desk hands its prefix to shared/PhotoField.svelte, which renders <testid>-<part>.
     expect(source).toContain('testid="vehicle-photo"');
     const parts = listed.filter((id) => id.startsWith('vehicle-photo-')).map((id) => id.slice('vehicle-photo-'.length));
     expect(parts).toEqual(expect.arrayContaining(['file', 'preview', 'clear']));
@@ -64,7 +64,9 @@ describe('issue-13 test ids in docs/ui-contract.md', () => {
   const doc = section(readFileSync(CONTRACT, 'utf8'), 'Secrets at rest: recovery key and restore on a new PC (issue 13)');
   const listed = [...new Set([...doc.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]))];
   const ids = listed.filter((id) => !DYNAMIC.some((re) => re.test(id)) && id !== 'recovery-sheet' && !id.startsWith('data-'));
-  const source = svelteFiles(SRC).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const source = svelteFiles(SRC)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 
   it('lists the ids', () => {
     expect(ids).toEqual(

@@ -13,10 +13,8 @@ export const en: Dictionary = {
     nameWithRole: '{name} ({role})',
     save: 'Save',
     cancel: 'Cancel',
-    confirm: 'Confirm',
     close: 'Close',
     saving: 'Saving…',
-    saved: 'Saved',
     optional: 'optional',
     keyHintSave: 'Enter saves · Esc clears',
     keyHintConfirm: 'Enter confirms · Esc cancels',
@@ -111,7 +109,7 @@ export const en: Dictionary = {
     phone: 'Phone',
     organisation: 'Organisation',
     companions: 'Companions',
-    companion_names: 'Companions\' names',
+    companion_names: "Companions' names",
     items_in: 'Items carried',
     items_out: 'Items carried out',
     plate: 'Vehicle plate',
@@ -128,7 +126,7 @@ export const en: Dictionary = {
     extension: 'Extension',
     reason: 'Reason',
     action: 'Action',
-    child_name: 'Child\'s name',
+    child_name: "Child's name",
     class_name: 'Class',
     picker_name: 'Picked up by',
     relation: 'Relation to the child',
@@ -179,9 +177,9 @@ export const en: Dictionary = {
   hints: {
     retentionDays: 'At least 30 days; 180 by default',
     backupDir: 'Full path, e.g. /media/usb/backups; empty: no automatic backup',
-    backupKeep: '1 to 365; only Gatehouse\'s own older backups are deleted',
-    backupFile: 'The backup file\'s full path, or pick one from the list below',
-    setupBackupFile: 'The backup file\'s full path, e.g. /media/usb/gatehouse-backup-20261201-020000.db',
+    backupKeep: "1 to 365; only Gatehouse's own older backups are deleted",
+    backupFile: "The backup file's full path, or pick one from the list below",
+    setupBackupFile: "The backup file's full path, e.g. /media/usb/gatehouse-backup-20261201-020000.db",
     pin: '6–12 digits',
     idNumber: '18 characters; the last may be X',
     idleLockMinutes: 'The screen locks when nobody has used it for this long',
@@ -193,7 +191,8 @@ export const en: Dictionary = {
     privacyNotice: 'Shown on the registration screen; empty uses the built-in notice',
     hostConfirmedBy: 'Who answered the call; empty means the host themself',
     recoveryKey: 'As printed on the recovery sheet: 16 groups of 4 letters or digits; any case, spaces or dashes',
-    restoreRecoveryKey: 'Usually empty. Only for a backup of this gate made with another key (e.g. before the PC was reinstalled): type the recovery key from that time\'s sheet',
+    restoreRecoveryKey:
+      "Usually empty. Only for a backup of this gate made with another key (e.g. before the PC was reinstalled): type the recovery key from that time's sheet",
   },
   setup: {
     title: 'First-time setup',
@@ -238,21 +237,21 @@ export const en: Dictionary = {
     dutyDay: 'Duty day {day}',
     people: 'People on site {count}',
     vehicles: 'Vehicles on site {count}',
-    clockBehind: 'This PC\'s clock reads {span} earlier than times already recorded; it may have been set back. Passes need a supervisor to let holders in; the data purge and backup rotation are paused. Ask a supervisor to check the time.',
-    clockJumped: '{span} since the last data purge. If the clock was set ahead, the purge would delete recent records: the purge and backup rotation are paused. Ask a supervisor to check the date.',
+    clockBehind:
+      "This PC's clock reads {span} earlier than times already recorded; it may have been set back. Passes need a supervisor to let holders in; the data purge and backup rotation are paused. Ask a supervisor to check the time.",
+    clockJumped:
+      '{span} since the last data purge. If the clock was set ahead, the purge would delete recent records: the purge and backup rotation are paused. Ask a supervisor to check the date.',
     confirmDate: 'Supervisor: confirm the time',
-    confirmTitle: 'Confirm this PC\'s date and time',
-    confirmMessage: 'This PC\'s time: {now}. Check it against mobile network time; if it is right, a supervisor confirms it. If not, correct the system time first.',
+    confirmTitle: "Confirm this PC's date and time",
+    confirmMessage:
+      "This PC's time: {now}. Check it against mobile network time; if it is right, a supervisor confirms it. If not, correct the system time first.",
     confirmReason: 'Checked against (e.g. mobile network time)',
     confirmOk: 'The time is right',
   },
-  comingSoon: {
-    title: 'Coming soon',
-    body: '“{section}” is still being built. For now, use Today and Visitors.',
-  },
   takeover: {
     title: 'Hand over before you take the desk',
-    message: '{name} has been on duty since {since} and has not handed over to you. Complete the handover together with {name}; if {name} has left, a supervisor can check and record a takeover without handover.',
+    message:
+      '{name} has been on duty since {since} and has not handed over to you. Complete the handover together with {name}; if {name} has left, a supervisor can check and record a takeover without handover.',
     start: 'Start the handover',
     withoutHandover: 'Take over without handover (supervisor)',
     overrideTitle: 'Record a takeover without handover',
@@ -478,7 +477,8 @@ export const en: Dictionary = {
       reload: 'Refresh summary',
     },
     check: {
-      intro: 'Both guards check together and confirm that all is normal before the handover. Describe every problem and give each one a deadline and whom it was reported to, and when: the handover cannot be sealed without them.',
+      intro:
+        'Both guards check together and confirm that all is normal before the handover. Describe every problem and give each one a deadline and whom it was reported to, and when: the handover cannot be sealed without them.',
       ok: 'OK',
       problem: 'Problem',
       note: 'What is wrong',
@@ -578,7 +578,8 @@ export const en: Dictionary = {
     minPatrolsHint: '0–48; a duty day with fewer patrols is marked "too few patrols"',
     minPatrolsSaved: 'Saved: at least {count} patrols per duty day',
     checklist: 'Handover checklist',
-    checklistIntro: 'What both guards check together at a handover, e.g. keys complete, CCTV working, fire equipment in place, gates locked.',
+    checklistIntro:
+      'What both guards check together at a handover, e.g. keys complete, CCTV working, fire equipment in place, gates locked.',
     newItem: 'Checklist item',
     addItem: 'Add item',
     emptyChecklist: 'No handover checklist items yet.',
@@ -589,7 +590,7 @@ export const en: Dictionary = {
     checkedIn: 'Checked in: {name}',
     tabs: {
       register: 'Register',
-      today: 'Today\'s visits',
+      today: "Today's visits",
       pickups: 'Child pick-ups',
     },
     extension: 'ext. {ext}',
@@ -601,7 +602,8 @@ export const en: Dictionary = {
     callExtension: 'ext. {ext}',
     printSlip: 'Print slip (Alt+P)',
     keyHint: 'Enter checks in · Esc clears · Alt+R uses last visit',
-    privacyDefault: 'Privacy notice: your name, document number and phone are used only for visitor registration and security at this site. Screens and slips show only the last four characters of your document number; records are deleted when the retention period ends and are not used for anything else.',
+    privacyDefault:
+      'Privacy notice: your name, document number and phone are used only for visitor registration and security at this site. Screens and slips show only the last four characters of your document number; records are deleted when the retention period ends and are not used for anything else.',
   },
   onSite: {
     title: 'Visitors on site',
@@ -613,7 +615,6 @@ export const en: Dictionary = {
     colHost: 'Host',
     colPurpose: 'Purpose',
     colTimeIn: 'Time in',
-    colDuration: 'Time on site',
     stayed: '{duration} on site',
     colAction: 'Action',
     checkOut: 'Check out',
@@ -687,7 +688,7 @@ export const en: Dictionary = {
     repair: 'Construction / repair',
     visit: 'Personal visit',
     interview: 'Interview',
-    parents: 'Parents\' meeting',
+    parents: "Parents' meeting",
     other: 'Other',
   },
   durations: {
@@ -706,7 +707,7 @@ export const en: Dictionary = {
   returning: {
     offer: 'Returning visitor: last visit {date}, {count} visits —',
     host: 'host {host}',
-    use: 'Use last visit\'s details (Alt+R)',
+    use: "Use last visit's details (Alt+R)",
     dismiss: 'No thanks',
   },
   watch: {
@@ -765,7 +766,7 @@ export const en: Dictionary = {
     document: 'Document',
     timeIn: 'Time in',
     guard: 'Registered by',
-    hostSignature: 'Host\'s signature:',
+    hostSignature: "Host's signature:",
     leaveTime: 'Time out:',
     returnNote: 'Please have your host sign this slip and hand it back at the gate when you leave. You cannot leave without it.',
   },
@@ -800,7 +801,7 @@ export const en: Dictionary = {
     checkedBy: 'Roll call by:',
   },
   today: {
-    title: 'Today\'s visits',
+    title: "Today's visits",
     count: '{total} visits, {inside} on site',
     filter: 'Filter by name, host, organisation, plate',
     empty: 'No visits.',
@@ -812,7 +813,7 @@ export const en: Dictionary = {
     title: 'Child pick-up during the day',
     submit: 'Record pick-up',
     saved: 'Recorded: {child} picked up by {picker}',
-    listTitle: 'Today\'s pick-ups',
+    listTitle: "Today's pick-ups",
     count: '{count} children',
     search: 'Search child, class or picker',
     empty: 'No pick-ups.',
@@ -820,18 +821,18 @@ export const en: Dictionary = {
     colChild: 'Child / class',
     colPicker: 'Picked up by',
     recordedBy: 'Recorded by {name}',
-    childHint: 'Type the child\'s name or class to find their pickers list',
+    childHint: "Type the child's name or class to find their pickers list",
     childResults: 'Children on the lists',
     childOption: '{child} ({class}, {count} pickers)',
-    noListMatch: 'This child is not on any pickers list: record the picker as not on the list, with the class teacher\'s confirmation.',
+    noListMatch: "This child is not on any pickers list: record the picker as not on the list, with the class teacher's confirmation.",
     changeChild: 'Choose another child',
     pickersTitle: 'Authorised pickers: press a number',
     pickerLine: '{relation} · {phone} · ID ends {last4}',
     unlistedOption: 'Someone not on the list',
     chosen: 'Chosen: {name} ({relation})',
     checkIdHint: 'Check the ID card ends in {last4}. Scan or type the ID number to check it (optional).',
-    stoppedTitle: 'Stopped: {name} is not on this child\'s pickers list',
-    stoppedBody: 'Call the class teacher. Record the teacher\'s name and how they confirmed before the child may leave.',
+    stoppedTitle: "Stopped: {name} is not on this child's pickers list",
+    stoppedBody: "Call the class teacher. Record the teacher's name and how they confirmed before the child may leave.",
     stoppedNoName: 'this person',
     confirmations: {
       phone: 'By phone',
@@ -911,12 +912,14 @@ export const en: Dictionary = {
     stayed: 'for {duration}',
     overnight: 'Overnight',
     goodsHeld: 'Goods held · permit {permits}',
-    heldMessage: 'The goods in vehicle {plate} do not match exit permit {permits} and are held. A supervisor must check them, enter their PIN and give a reason before the vehicle can leave.',
+    heldMessage:
+      'The goods in vehicle {plate} do not match exit permit {permits} and are held. A supervisor must check them, enter their PIN and give a reason before the vehicle can leave.',
     releaseAndCheckOut: 'Release and check out',
     registeredTag: 'Registered',
     checkOutTitle: 'Vehicle leaves',
     checkOutMessage: 'Check vehicle {plate} out?',
-    watchOverrideMessage: 'Vehicle "{plate}" is on the watchlist and may not enter. A supervisor must enter their PIN and give a reason to let it in.',
+    watchOverrideMessage:
+      'Vehicle "{plate}" is on the watchlist and may not enter. A supervisor must enter their PIN and give a reason to let it in.',
     watchOverrideOk: 'Approve and let in',
     goodsOverdue: '{count} returnable goods overdue',
   },
@@ -1041,17 +1044,20 @@ export const en: Dictionary = {
       wrong_gate: 'This pass does not open this gate',
       revoked: 'This pass has been revoked: do not let them through',
       forged: 'The signature is invalid, the pass may be forged: keep the holder here and report to the security office at once',
-      key_distrusted: 'The key that signed this pass was withdrawn by a supervisor (it may have leaked): do not let them through; the holder must get a new pass from the security office',
-      key_misused: 'The signature is good, but no gate issues a pass like this (valid from after its key was replaced, or valid for too long): keep the holder here and report to the security office at once; the signing key may have leaked',
-      unknown_key: 'This PC does not have the issuing gate\'s public key, so it cannot check the pass: ask a supervisor to import it',
+      key_distrusted:
+        'The key that signed this pass was withdrawn by a supervisor (it may have leaked): do not let them through; the holder must get a new pass from the security office',
+      key_misused:
+        'The signature is good, but no gate issues a pass like this (valid from after its key was replaced, or valid for too long): keep the holder here and report to the security office at once; the signing key may have leaked',
+      unknown_key: "This PC does not have the issuing gate's public key, so it cannot check the pass: ask a supervisor to import it",
       malformed: 'That was not a pass code: scan again',
       already_inside: 'This pass went in and has not come out: check it is not being shared',
       uses_exhausted: 'This pass has no uses left: do not let them through',
-      clock_behind: 'This PC\'s clock reads earlier than times already recorded, so expiry cannot be judged: a supervisor checks the time and decides',
+      clock_behind:
+        "This PC's clock reads earlier than times already recorded, so expiry cannot be judged: a supervisor checks the time and decides",
     },
     scan: {
       label: 'Scan a pass',
-      placeholder: 'Scan the pass\'s QR code with the scanner',
+      placeholder: "Scan the pass's QR code with the scanner",
       hint: 'The answer fills the screen and clears after a few seconds; the cursor always comes back here.',
       direction: 'Direction',
       flipKey: 'F2 switches',
@@ -1063,7 +1069,8 @@ export const en: Dictionary = {
       dismiss: 'Next scan (Esc)',
       override: 'Supervisor let-in',
       overrideTitle: 'Supervisor let-in',
-      overrideMessage: 'The pass of "{name}" was refused: {reason}. A supervisor must enter their PIN and a reason to let them through; it is logged.',
+      overrideMessage:
+        'The pass of "{name}" was refused: {reason}. A supervisor must enter their PIN and a reason to let them through; it is logged.',
       overrideOk: 'Approve and let through',
       overridden: 'LET IN BY SUPERVISOR',
       originalReason: 'Refused because: {reason}',
@@ -1072,7 +1079,7 @@ export const en: Dictionary = {
       serial: 'No. {serial}',
       revokeReason: 'Reason revoked: {reason}',
       noPhoto: 'No photo',
-      photoAlt: 'Holder\'s photo',
+      photoAlt: "Holder's photo",
       faceCheck: 'Check the face',
     },
     log: {
@@ -1128,7 +1135,7 @@ export const en: Dictionary = {
       title: 'Issue a pass',
       submit: 'Issue and print',
       issued: 'Issued: {name} (No. {serial})',
-      idNumberHint: 'Kept only in this PC\'s database, never in the QR code',
+      idNumberHint: "Kept only in this PC's database, never in the QR code",
       photoHint: 'Shown at the gate when the pass is scanned, for the face check',
       windowHint: 'For example 06:00-22:00; empty means all day',
       windowPlaceholder: '06:00-22:00',
@@ -1163,8 +1170,10 @@ export const en: Dictionary = {
     },
     import: {
       title: 'Bulk issue (CSV / XLSX)',
-      intro: 'Every row is checked first. If any row has a problem, NO pass is issued (never only some of them): fix the file and import it again. Only when every row is right are all the passes issued at once.',
-      columns: 'Columns in this order: type, name, department/class, phone, ID number, valid from, valid to, daily hours, gates, maximum uses, approved by.',
+      intro:
+        'Every row is checked first. If any row has a problem, NO pass is issued (never only some of them): fix the file and import it again. Only when every row is right are all the passes issued at once.',
+      columns:
+        'Columns in this order: type, name, department/class, phone, ID number, valid from, valid to, daily hours, gates, maximum uses, approved by.',
       file: 'Choose a CSV or XLSX file',
       template: 'Download the template',
       templateFile: 'pass-import-template.csv',
@@ -1181,7 +1190,8 @@ export const en: Dictionary = {
     },
     keys: {
       title: 'Signing keys',
-      intro: 'This gate signs its passes with its signing key. Export the public key and import it at another gate: that PC can then check this gate\'s passes offline. Before an import, the supervisors at both gates compare the key\'s fingerprint group by group (printed or read out).',
+      intro:
+        "This gate signs its passes with its signing key. Export the public key and import it at another gate: that PC can then check this gate's passes offline. Before an import, the supervisors at both gates compare the key's fingerprint group by group (printed or read out).",
       colId: 'ID',
       colLabel: 'Name',
       colSource: 'Source',
@@ -1196,21 +1206,25 @@ export const en: Dictionary = {
       distrustedBy: 'Withdrawn by {name}: {reason}',
       distrust: 'Distrust',
       distrustTitle: 'Distrust signing key #{id}',
-      distrustMessage: 'Every pass this key signed will be refused at this gate ("signing key withdrawn"); those holders need new passes. Distrust is permanent and cannot be undone.',
-      distrustCurrent: 'This is the key that signs this gate\'s new passes: a new key is made at the same time and signs from now on. Export the new public key to the other gates again.',
+      distrustMessage:
+        'Every pass this key signed will be refused at this gate ("signing key withdrawn"); those holders need new passes. Distrust is permanent and cannot be undone.',
+      distrustCurrent:
+        "This is the key that signs this gate's new passes: a new key is made at the same time and signs from now on. Export the new public key to the other gates again.",
       distrustOk: 'Distrust the key',
       distrustDone: 'Key #{id} distrusted',
       distrustedReplaced: 'Key #{id} distrusted and new key #{newId} in use: export the public key to the other gates again',
       rotate: 'Change the signing key',
       rotateTitle: 'Change the signing key',
-      rotateMessage: 'A new signing key is made and signs every pass from now on; passes already issued stay valid. Afterwards export the public key again and give it to the other gates.',
+      rotateMessage:
+        'A new signing key is made and signs every pass from now on; passes already issued stay valid. Afterwards export the public key again and give it to the other gates.',
       rotateOk: 'Change the key',
       rotated: 'New key #{id} in use',
-      export: 'Export this gate\'s public key',
-      import: 'Import another gate\'s public key',
+      export: "Export this gate's public key",
+      import: "Import another gate's public key",
       importedKey: 'Public key #{id} imported ({label}), fingerprint {fingerprint}',
       exported: 'Exported file: {file}',
-      exportedWithFingerprint: 'Exported file: {file}. Fingerprint {fingerprint}: print it or read it out to the importing gate\'s supervisor',
+      exportedWithFingerprint:
+        "Exported file: {file}. Fingerprint {fingerprint}: print it or read it out to the importing gate's supervisor",
       importTitle: 'Compare the key fingerprint, then import',
       importCompare: 'Key #{id} ({label}). Compare each group with the fingerprint printed at that gate:',
       importMismatch: 'Any group differs: Cancel, do not import (the file may have been swapped), and ask that gate to export again.',
@@ -1221,7 +1235,8 @@ export const en: Dictionary = {
     },
     revocations: {
       title: 'Revocation list',
-      intro: 'Every pass this gate revokes is on its revocation list. Export it and import it at the other gates so their scans refuse those passes too. The list is signed, numbered and dated: an older or replayed list is refused.',
+      intro:
+        'Every pass this gate revokes is on its revocation list. Export it and import it at the other gates so their scans refuse those passes too. The list is signed, numbered and dated: an older or replayed list is refused.',
       export: 'Export the revocation list',
       import: 'Import a revocation list',
       imported: 'Revocation list issued {issued} imported, {entries} entries',
@@ -1254,7 +1269,8 @@ export const en: Dictionary = {
   },
   pickerLists: {
     title: 'Authorised pickers (kindergarten)',
-    intro: 'Import each child\'s authorised pickers (name, relation, phone, last 4 of the ID number) by class. Importing a class\'s file replaces that class\'s list; a file with any bad row changes nothing.',
+    intro:
+      "Import each child's authorised pickers (name, relation, phone, last 4 of the ID number) by class. Importing a class's file replaces that class's list; a file with any bad row changes nothing.",
     import: 'Import a list (CSV or XLSX)',
     template: 'Download template',
     templateFile: 'authorised-pickers-template.csv',
@@ -1268,9 +1284,10 @@ export const en: Dictionary = {
     colChildren: 'Children',
     colPickers: 'Pickers',
     colImported: 'Imported',
-    remove: 'Delete this class\'s list',
+    remove: "Delete this class's list",
     removeTitle: 'Delete the pickers list of {class}?',
-    removeBody: 'The class\'s children will have no list: every picker will need the class teacher\'s confirmation. The list\'s personal data is cleared when the retention period ends.',
+    removeBody:
+      "The class's children will have no list: every picker will need the class teacher's confirmation. The list's personal data is cleared when the retention period ends.",
     removed: 'Deleted the list of {class} ({count} pickers)',
   },
   watchAdmin: {
@@ -1338,7 +1355,7 @@ export const en: Dictionary = {
     noScans: 'No refused scans in this range.',
     none: 'None',
     dutyTitle: 'Daily duty report',
-    dutyNote: 'Each duty day\'s duty report is viewed, printed or saved as PDF in the Duty log.',
+    dutyNote: "Each duty day's duty report is viewed, printed or saved as PDF in the Duty log.",
     openDuty: 'Open the duty log',
     // issue 14: spot checks and follow-up items
     supervisionTitle: 'Spot checks and follow-ups',
@@ -1348,7 +1365,8 @@ export const en: Dictionary = {
     spotVerified: "At the desk (supervisor's PIN)",
     spotUnverified: 'By phone (unverified)',
     spotEarlier: 'Earlier records (counted as written)',
-    spotNote: "Spot checks in all counts three kinds: at the desk, confirmed by the checking supervisor's own PIN; by phone, with only the caller written down (unverified); and those logged before this version, counted by the name the post wrote down, never confirmed.",
+    spotNote:
+      "Spot checks in all counts three kinds: at the desk, confirmed by the checking supervisor's own PIN; by phone, with only the caller written down (unverified); and those logged before this version, counted by the name the post wrote down, never confirmed.",
     seriousIncidents: 'Serious incidents (fire, fight, forced entry, injury, theft)',
     followUpsOpened: 'Follow-up items opened',
     followUpsClosed: 'Closed after re-check',
@@ -1383,7 +1401,8 @@ export const en: Dictionary = {
     label: 'Find',
     placeholder: 'Name, ID number, phone, plate or serial',
     hint: 'At least 2 letters or digits; part of a name or plate works; ID numbers and phones: the whole number, or a name and the last 4 digits (e.g. 张伟 1234)',
-    hintSupervisor: 'Supervisors can search part of an ID number or phone; each such search is logged (who, and how many digits, never the number)',
+    hintSupervisor:
+      'Supervisors can search part of an ID number or phone; each such search is logged (who, and how many digits, never the number)',
     submit: 'Search',
     filters: 'Filters',
     kind: 'Kind',
@@ -1403,8 +1422,10 @@ export const en: Dictionary = {
     idle: 'Type a name, ID number, phone, plate or serial and press Enter',
     purged: '(personal data removed after the retention period)',
     notice: {
-      identifier_fragments_for_supervisors: 'ID numbers and phones are matched only in full, or by a name with the last 4 digits (e.g. 张伟 1234); searching part of one is for a supervisor. Names, plates, serials and duty entries were searched as usual.',
-      identifier_fragment_search_logged: 'This search for part of an ID number or phone was logged (who, and how many digits, never the number).',
+      identifier_fragments_for_supervisors:
+        'ID numbers and phones are matched only in full, or by a name with the last 4 digits (e.g. 张伟 1234); searching part of one is for a supervisor. Names, plates, serials and duty entries were searched as usual.',
+      identifier_fragment_search_logged:
+        'This search for part of an ID number or phone was logged (who, and how many digits, never the number).',
     },
     gateN: 'Gate {n}',
     by: 'by {name}',
@@ -1479,7 +1500,8 @@ export const en: Dictionary = {
   // issue 7: retention of personal data, automatic backups and restore
   backup: {
     title: 'Data retention and backup',
-    retentionNote: 'When visits, pick-ups and vehicle visits that have ended are older than the retention period, their names, ID numbers, phones and photos are removed automatically; the records, the counts and the audit chain stay. Backups older than the retention period are deleted too.',
+    retentionNote:
+      'When visits, pick-ups and vehicle visits that have ended are older than the retention period, their names, ID numbers, phones and photos are removed automatically; the records, the counts and the audit chain stay. Backups older than the retention period are deleted too.',
     saved: 'Retention and backup settings saved',
     now: 'Back up now',
     running: 'Backing up…',
@@ -1495,7 +1517,8 @@ export const en: Dictionary = {
     automatic: 'automatic',
     manual: 'on demand',
     restoreTitle: 'Restore from a backup',
-    restoreNote: 'A restore replaces all current records with the backup. The file is checked first; the current database is kept beside it, and the app restarts.',
+    restoreNote:
+      'A restore replaces all current records with the backup. The file is checked first; the current database is kept beside it, and the app restarts.',
     found: 'Backups in the backup folder',
     noneFound: 'No Gatehouse backups in the backup folder',
     sizeKb: '{kb} KB',
@@ -1512,14 +1535,16 @@ export const en: Dictionary = {
     intro: 'The database is encrypted. Write down or print the recovery key below now, and hand it to the security office.',
     purpose: 'If this PC breaks or is lost, this recovery key is the only way to read the backups on a new PC and restore all records.',
     keepAway: 'Never keep the recovery key beside the PC or with the backup USB drive: with it and a backup, anyone can read every record.',
-    onceOnly: 'It is shown here only once; later a supervisor can see it again in Settings → Data retention and backup (logged in the audit trail).',
+    onceOnly:
+      'It is shown here only once; later a supervisor can see it again in Settings → Data retention and backup (logged in the audit trail).',
     print: 'Print the recovery sheet',
     preparing: 'Preparing…',
     confirm: 'I have written down or printed the recovery key and it will be kept by the security office',
     confirmFirst: 'Write down or print the recovery key and tick the box above to continue',
     continue: 'Continue',
     settingsTitle: 'Recovery key',
-    settingsNote: 'The recovery key reads this gate\'s backups on a new PC. Use this to check the sheet kept by the security office, or to print it again.',
+    settingsNote:
+      "The recovery key reads this gate's backups on a new PC. Use this to check the sheet kept by the security office, or to print it again.",
     show: 'Show recovery key',
     showing: 'Reading…',
     logged: 'Showing the recovery key was logged in the audit trail. Press “Hide” when done, and keep it from onlookers.',
@@ -1533,9 +1558,9 @@ export const en: Dictionary = {
       keyLabel: 'Recovery key (16 groups of 4)',
       qrAlt: 'QR code of the recovery key',
       whatTitle: 'What this is',
-      what: 'This gate\'s database and all its backups are encrypted. The key file on the gate PC opens them; if that PC breaks, is lost or replaced, only the recovery key on this sheet can read the backups on a new PC and restore all records.',
+      what: "This gate's database and all its backups are encrypted. The key file on the gate PC opens them; if that PC breaks, is lost or replaced, only the recovery key on this sheet can read the backups on a new PC and restore all records.",
       keepTitle: 'How to keep it',
-      keep: 'Kept locked away by the security office: not in the gatehouse, not beside the PC, never with the backup USB drive; do not photograph it or store it on a PC or phone. Anyone with it and a backup can read visitors\' names, ID numbers and phone numbers.',
+      keep: "Kept locked away by the security office: not in the gatehouse, not beside the PC, never with the backup USB drive; do not photograph it or store it on a PC or phone. Anyone with it and a backup can read visitors' names, ID numbers and phone numbers.",
       useTitle: 'How to use it',
       use: 'Install Gatehouse on the new PC; on the First-time setup screen choose “Restore from a backup (replacement PC)”, give the backup file and type the recovery key from this sheet (or scan its QR code).',
       lostTitle: 'If it is lost',
@@ -1547,7 +1572,8 @@ export const en: Dictionary = {
   setupRestore: {
     open: 'Restore from a backup (replacement PC)',
     title: 'Restore from a backup (replacement PC)',
-    intro: 'On a new or replacement PC: restore all of this gate\'s records from a backup file with the recovery key kept by the security office. Afterwards, log in with the old accounts.',
+    intro:
+      "On a new or replacement PC: restore all of this gate's records from a backup file with the recovery key kept by the security office. Afterwards, log in with the old accounts.",
     submit: 'Check and restore',
     checking: 'Checking…',
     back: 'Back to first-time setup',
@@ -1602,9 +1628,11 @@ export const en: Dictionary = {
     invalid_choice: '{field}: not a valid choice; please choose again',
     storage_full: 'The disk is full and the record was NOT saved. Tell a supervisor or administrator now',
     storage_read_only: 'The data file is read-only and the record was NOT saved. Contact the administrator',
-    database_read_only: 'The database file is read-only, so nothing can be saved. Ask the administrator to allow writing to the file and its folder and to check that the drive is not write-protected, then press Try again',
+    database_read_only:
+      'The database file is read-only, so nothing can be saved. Ask the administrator to allow writing to the file and its folder and to check that the drive is not write-protected, then press Try again',
     storage_busy: 'The database is busy and the record was NOT saved; try again in a moment',
-    storage_corrupt: 'The database file is damaged or is not a Gatehouse database. Ask a supervisor to restore the latest backup; the file is left untouched',
+    storage_corrupt:
+      'The database file is damaged or is not a Gatehouse database. Ask a supervisor to restore the latest backup; the file is left untouched',
     backup_invalid: 'This file is not a usable Gatehouse database (damaged, changed or not ours)',
     backup_folder_missing: 'The backup folder does not exist: plug in the USB drive or choose another folder',
     backup_exists: 'A file with this name is already there; choose another name',
@@ -1630,10 +1658,12 @@ export const en: Dictionary = {
     watchlist_denied: 'This visitor is on the watchlist and denied entry; a supervisor must approve',
     watchlist_entry_not_found: 'This watchlist entry was not found; refresh and try again',
     watchlist_needs_key: 'Give at least one of name, ID number and plate',
-    picker_not_listed: 'This person is not on the child\'s pickers list: the class teacher must confirm; give the teacher\'s name and how they confirmed',
-    picker_not_found: 'This picker is no longer on the child\'s list (it may have been replaced): look the child up again',
+    picker_not_listed:
+      "This person is not on the child's pickers list: the class teacher must confirm; give the teacher's name and how they confirmed",
+    picker_not_found: "This picker is no longer on the child's list (it may have been replaced): look the child up again",
     picker_id_last4_format: 'Must be the last 4 characters of the ID number: 4 digits, or 3 digits and X',
-    picker_id_mismatch: 'The ID number does not end in the 4 characters on the list: check the card, or record the picker as not on the list',
+    picker_id_mismatch:
+      'The ID number does not end in the 4 characters on the list: check the card, or record the picker as not on the list',
     picker_duplicate: 'This child already has a picker of this name higher up in the file: delete one of the rows',
     picker_class_not_found: 'This class has no pickers list',
     staff_not_found: 'This staff member was not found; refresh and try again',
@@ -1643,7 +1673,8 @@ export const en: Dictionary = {
     photo_too_large: 'The photo is too large; use a smaller one',
     time_format: '{field} must be a time like 17:30',
     print_failed: 'Printing / saving the PDF failed; try again, and contact the administrator if it persists',
-    plate_not_civil: 'A plate starts with a province character (e.g. 京, 粤); register police, embassy or military plates as special plates',
+    plate_not_civil:
+      'A plate starts with a province character (e.g. 京, 粤); register police, embassy or military plates as special plates',
     plate_too_short: 'The plate is too short: 7 characters (8 for new-energy vehicles)',
     plate_too_long: 'The plate is too long: 7 characters (8 for new-energy vehicles)',
     plate_letter: 'The second character of a plate must be a letter',
@@ -1656,18 +1687,20 @@ export const en: Dictionary = {
     vehicle_not_inside: 'This vehicle is not inside; check the plate',
     vehicle_not_found: 'This vehicle was not found; refresh and try again',
     vehicle_not_registered: 'This vehicle is not registered; register it as an outside vehicle',
-    registration_expired: 'This vehicle\'s registration has expired; register it at the gate',
+    registration_expired: "This vehicle's registration has expired; register it at the gate",
     registered_vehicle_exists: 'This plate is already registered',
     quantity_format: '{field} must be a number, e.g. 3 or 2.5',
     date_format: '{field} must be a date like 2025-03-07',
-    due_before_issue: 'The due date is before the permit\'s date; check both dates',
+    due_before_issue: "The due date is before the permit's date; check both dates",
     due_required: 'Returnable goods need a due date',
-    permit_needs_items: 'List the permit\'s items (at least one)',
+    permit_needs_items: "List the permit's items (at least one)",
     permit_not_found: 'This exit permit was not found; check its number',
     permit_not_held: 'These goods are not held (already released or returned)',
-    goods_held: 'Vehicle {plate} carries goods held on exit permit {permit}: a supervisor must release them with PIN and reason before it can leave',
+    goods_held:
+      'Vehicle {plate} carries goods held on exit permit {permit}: a supervisor must release them with PIN and reason before it can leave',
     demo_on_live_database: 'This database holds records made at a gate; demo data goes only into a new database',
-    handover_required: '{name} is on duty and has not handed over: complete the handover first, or a supervisor records a takeover without handover',
+    handover_required:
+      '{name} is on duty and has not handed over: complete the handover first, or a supervisor records a takeover without handover',
     not_on_duty: 'The outgoing guard must be the guard on duty, {name}',
     no_handover_pending: 'You are on duty already; there is nobody to take over from',
     already_returned: 'These goods have already been returned',
@@ -1697,10 +1730,13 @@ export const en: Dictionary = {
     pass_refused: 'This scan was not refused; there is nothing to override',
     revocation_list_invalid: 'The revocation list is not valid: damaged, changed, or its gate’s key is not imported yet',
     revocation_list_old: 'This revocation list is not newer than the one already imported',
-    revocation_list_own: 'This is this gate\'s own revocation list: there is nothing to import',
-    revocation_list_outdated: 'This revocation list was exported by an older version and carries no issue time: ask the issuing gate to export its list again with this version',
-    fingerprint_mismatch: 'This is not the key file\'s fingerprint: the file may have been changed on the way. Do not import it; ask the other gate for its key again',
-    revocation_entry_foreign: 'The list revokes a pass signed by another key (#{key}): a gate can only revoke its own passes; nothing was imported',
+    revocation_list_own: "This is this gate's own revocation list: there is nothing to import",
+    revocation_list_outdated:
+      'This revocation list was exported by an older version and carries no issue time: ask the issuing gate to export its list again with this version',
+    fingerprint_mismatch:
+      "This is not the key file's fingerprint: the file may have been changed on the way. Do not import it; ask the other gate for its key again",
+    revocation_entry_foreign:
+      'The list revokes a pass signed by another key (#{key}): a gate can only revoke its own passes; nothing was imported',
     validity_too_long: 'A pass is valid for at most {max} days',
     import_file_invalid: 'The file cannot be read; use the CSV or XLSX template',
     window_invalid: 'Write the daily window as 06:00-22:00',
@@ -1708,24 +1744,34 @@ export const en: Dictionary = {
     key_not_found: 'There is no key with this ID: check it in the key list',
     key_already_distrusted: 'This key is already distrusted, and distrust cannot be undone',
     key_distrusted: 'It is signed by a key this gate has distrusted: it cannot be trusted',
-    database_key_missing: 'The database is encrypted and its key file {path} is missing. Put the key file back and press “Try again”; if the key file is lost, call the security office and restore the latest backup with the recovery key',
-    database_key_invalid: 'The key file {path} cannot be read or does not hold a key (64 letters and digits). Put the right key file back and press “Try again”, or call the security office and restore the latest backup with the recovery key',
-    database_key_unsafe: 'Other users can read the key file {path}, so it is refused. An administrator runs chmod 600 {path}; then press “Try again”',
-    database_key_wrong: 'The key file does not open the database {path}: it belongs to another database, or the database file is damaged. Put this database\'s key file back and press “Try again”, or call the security office and restore the latest backup with the recovery key',
-    recovery_key_format: 'A recovery key is 16 groups of 4 letters or digits (0–9, A–F), 64 in all: check it group by group against the recovery sheet',
+    database_key_missing:
+      'The database is encrypted and its key file {path} is missing. Put the key file back and press “Try again”; if the key file is lost, call the security office and restore the latest backup with the recovery key',
+    database_key_invalid:
+      'The key file {path} cannot be read or does not hold a key (64 letters and digits). Put the right key file back and press “Try again”, or call the security office and restore the latest backup with the recovery key',
+    database_key_unsafe:
+      'Other users can read the key file {path}, so it is refused. An administrator runs chmod 600 {path}; then press “Try again”',
+    database_key_wrong:
+      "The key file does not open the database {path}: it belongs to another database, or the database file is damaged. Put this database's key file back and press “Try again”, or call the security office and restore the latest backup with the recovery key",
+    recovery_key_format:
+      'A recovery key is 16 groups of 4 letters or digits (0–9, A–F), 64 in all: check it group by group against the recovery sheet',
     backup_other_key: 'This backup was encrypted with another key: type the recovery key of the gate it comes from',
-    backup_needs_recovery_key: 'This backup is encrypted and this PC does not have its key: type the recovery key from the sheet kept by the security office',
+    backup_needs_recovery_key:
+      'This backup is encrypted and this PC does not have its key: type the recovery key from the sheet kept by the security office',
     backup_other_site: 'This backup belongs to another site or gate and cannot be restored here: choose a backup of this gate',
     schema_newer: 'This file was written by a newer Gatehouse (schema {version}; this one knows up to {latest}): update Gatehouse first',
-    schema_foreign: 'This file\'s structure is not Gatehouse\'s: it was changed outside Gatehouse and is not used. Report it to the security office. Difference: {difference}',
+    schema_foreign:
+      "This file's structure is not Gatehouse's: it was changed outside Gatehouse and is not used. Report it to the security office. Difference: {difference}",
     pin_confirm_mismatch: 'The two PINs do not match',
     not_a_number: '{field} must be a whole number',
     unknown: 'That did not work; please try again, and contact the administrator if it persists',
     import_file_too_large: 'The file is larger than {maxMb} MB: split it into smaller files and import them one by one',
-    import_sheet_too_large: 'The sheet has {rows} rows and {columns} columns; at most {maxRows} rows and {maxColumns} columns can be imported: split it, or delete the cells outside the passes',
-    import_entry_too_large: 'The workbook part {entry} unpacks to more than {maxMb} MB (a damaged or hostile file): open it in a spreadsheet program, keep only the rows to import and save it again',
+    import_sheet_too_large:
+      'The sheet has {rows} rows and {columns} columns; at most {maxRows} rows and {maxColumns} columns can be imported: split it, or delete the cells outside the passes',
+    import_entry_too_large:
+      'The workbook part {entry} unpacks to more than {maxMb} MB (a damaged or hostile file): open it in a spreadsheet program, keep only the rows to import and save it again',
     photo_dimensions: 'The picture is larger than {maxWidth} × {maxHeight} pixels: use a smaller photo or lower the camera resolution',
     signature_too_large: 'The signature image is larger than the signing pad ({maxWidth} × {maxHeight}): sign again on the pad',
-    timed_out: 'No answer after {seconds} seconds. The form keeps what you typed; check whether it was saved before trying again, and if it happens again restart Gatehouse and tell the administrator',
+    timed_out:
+      'No answer after {seconds} seconds. The form keeps what you typed; check whether it was saved before trying again, and if it happens again restart Gatehouse and tell the administrator',
   },
 };

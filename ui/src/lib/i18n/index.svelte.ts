@@ -1,7 +1,7 @@
 // The current UI language as reactive state, and `t()` bound to it. Components call
 // t('nav.visitors') in markup; when the language changes every call re-renders.
 import type { AppError, Language } from '../bindings';
-import { errorMessage } from '../errors';
+import { errorMessage } from '../shared/errors';
 import { en } from './en';
 import { translate } from './translate';
 import type { Dictionary, Key, Params } from './types';

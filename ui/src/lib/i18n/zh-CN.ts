@@ -13,10 +13,8 @@ export const zhCN = {
     nameWithRole: '{name}（{role}）',
     save: '保存',
     cancel: '取消',
-    confirm: '确认',
     close: '关闭',
     saving: '正在保存…',
-    saved: '已保存',
     optional: '选填',
     keyHintSave: 'Enter 保存 · Esc 清空',
     keyHintConfirm: 'Enter 确认 · Esc 取消',
@@ -246,13 +244,10 @@ export const zhCN = {
     confirmReason: '核对依据（如：已与手机网络时间核对）',
     confirmOk: '时间正确，确认',
   },
-  comingSoon: {
-    title: '即将推出',
-    body: '“{section}”功能正在开发中，敬请期待。现在可以使用“今日”和“访客登记”。',
-  },
   takeover: {
     title: '接班前须交接班',
-    message: '值班员 {name} 自 {since} 起在岗，尚未与您交接班。请与 {name} 一起完成交接班；如 {name} 已离岗，可由主管核实后登记“接班未交接”。',
+    message:
+      '值班员 {name} 自 {since} 起在岗，尚未与您交接班。请与 {name} 一起完成交接班；如 {name} 已离岗，可由主管核实后登记“接班未交接”。',
     start: '开始交接班',
     withoutHandover: '接班未交接（主管批准）',
     overrideTitle: '登记接班未交接',
@@ -601,7 +596,8 @@ export const zhCN = {
     callExtension: '分机 {ext}',
     printSlip: '打印回执 (Alt+P)',
     keyHint: 'Enter 登记 · Esc 清空 · Alt+R 使用上次信息',
-    privacyDefault: '隐私告知：您的姓名、证件号码、电话等信息仅用于本单位门卫来访登记和安全管理，屏幕和回执上证件号只显示后四位，保存期满后自动删除，不会用于其他用途。',
+    privacyDefault:
+      '隐私告知：您的姓名、证件号码、电话等信息仅用于本单位门卫来访登记和安全管理，屏幕和回执上证件号只显示后四位，保存期满后自动删除，不会用于其他用途。',
   },
   onSite: {
     title: '在场访客',
@@ -613,7 +609,6 @@ export const zhCN = {
     colHost: '被访人',
     colPurpose: '事由',
     colTimeIn: '进入时间',
-    colDuration: '已停留',
     stayed: '已停留 {duration}',
     colAction: '操作',
     checkOut: '签离',
@@ -1042,7 +1037,8 @@ export const zhCN = {
       revoked: '该通行证已被注销，不得放行',
       forged: '二维码签名无效，可能是伪造的证件：请留住持证人，立即报告保卫处',
       key_distrusted: '签发此证的密钥已被主管停用（可能已泄露），此证一律不得放行；请持证人到保卫处重新办证',
-      key_misused: '签名有效，但正常签发不可能产生这张证（密钥更换后才生效，或有效期超出上限）：请留住持证人，立即报告保卫处，签发密钥可能已泄露',
+      key_misused:
+        '签名有效，但正常签发不可能产生这张证（密钥更换后才生效，或有效期超出上限）：请留住持证人，立即报告保卫处，签发密钥可能已泄露',
       unknown_key: '本机没有发证单位的公钥，无法核验；请主管导入该门岗的公钥',
       malformed: '扫到的不是通行证二维码，请重新扫描',
       already_inside: '记录显示此证已进入、尚未出去，请核实（防止一证多人使用）',
@@ -1181,7 +1177,8 @@ export const zhCN = {
     },
     keys: {
       title: '签名密钥',
-      intro: '本门岗用签名密钥签发通行证。把公钥导出给其他门岗导入后，那台电脑也能离线核验本门岗签发的通行证。导入前，两边主管须逐组核对密钥指纹（打印或电话念出）。',
+      intro:
+        '本门岗用签名密钥签发通行证。把公钥导出给其他门岗导入后，那台电脑也能离线核验本门岗签发的通行证。导入前，两边主管须逐组核对密钥指纹（打印或电话念出）。',
       colId: '编号',
       colLabel: '名称',
       colSource: '来源',
@@ -1196,7 +1193,8 @@ export const zhCN = {
       distrustedBy: '{name} 停用：{reason}',
       distrust: '停用',
       distrustTitle: '停用签名密钥 #{id}',
-      distrustMessage: '停用后，这把密钥签发的所有通行证在本门岗扫码时一律拒绝（“签发密钥已停用”），已签发的要重新办证。停用是永久的，不能撤销。',
+      distrustMessage:
+        '停用后，这把密钥签发的所有通行证在本门岗扫码时一律拒绝（“签发密钥已停用”），已签发的要重新办证。停用是永久的，不能撤销。',
       distrustCurrent: '这是本门岗当前的签发密钥：停用的同时会生成新密钥，以后签发的通行证用新密钥；请再把新公钥导出给其他门岗。',
       distrustOk: '确认停用',
       distrustDone: '已停用密钥 #{id}',
@@ -1221,7 +1219,8 @@ export const zhCN = {
     },
     revocations: {
       title: '注销名单',
-      intro: '本门岗注销的通行证都在注销名单上。导出后在其他门岗导入，那边扫码也会拒绝这些通行证。名单带签名、序号和签发时间，旧的或重复导入的名单会被拒绝。',
+      intro:
+        '本门岗注销的通行证都在注销名单上。导出后在其他门岗导入，那边扫码也会拒绝这些通行证。名单带签名、序号和签发时间，旧的或重复导入的名单会被拒绝。',
       export: '导出注销名单',
       import: '导入注销名单',
       imported: '已导入 {issued} 签发的注销名单，共 {entries} 条',
@@ -1254,7 +1253,8 @@ export const zhCN = {
   },
   pickerLists: {
     title: '接送人名单（幼儿园）',
-    intro: '按班级导入每位幼儿的接送人（姓名、关系、电话、身份证后四位）。导入某班的文件会替换该班原有名单；文件中有任何错误行时不做任何改动。',
+    intro:
+      '按班级导入每位幼儿的接送人（姓名、关系、电话、身份证后四位）。导入某班的文件会替换该班原有名单；文件中有任何错误行时不做任何改动。',
     import: '导入名单（CSV 或 XLSX）',
     template: '下载模板',
     templateFile: '接送人名单模板.csv',
@@ -1348,7 +1348,8 @@ export const zhCN = {
     spotVerified: '现场查岗（主管密码确认）',
     spotUnverified: '电话查岗（未核实）',
     spotEarlier: '旧记录查岗（按原记录计入）',
-    spotNote: '查岗合计包括三类：现场查岗由查岗主管本人输入密码确认；电话查岗只记录来电人，记为未核实；本版本之前登记的查岗按原记录的查岗人计入，未经确认。',
+    spotNote:
+      '查岗合计包括三类：现场查岗由查岗主管本人输入密码确认；电话查岗只记录来电人，记为未核实；本版本之前登记的查岗按原记录的查岗人计入，未经确认。',
     seriousIncidents: '重大事件（火情、打架斗殴、强行闯入、人员受伤、盗窃）',
     followUpsOpened: '新登记整改事项',
     followUpsClosed: '复查合格关闭',
@@ -1403,7 +1404,8 @@ export const zhCN = {
     idle: '输入姓名、证件号、手机号、车牌或编号后按回车',
     purged: '（个人信息已按保存期限清除）',
     notice: {
-      identifier_fragments_for_supervisors: '证件号和手机号只按完整号码、或“姓名 后四位”（如 张伟 1234）查找；按号码的一部分查找须由主管进行。姓名、车牌、编号和值班记录已照常查找。',
+      identifier_fragments_for_supervisors:
+        '证件号和手机号只按完整号码、或“姓名 后四位”（如 张伟 1234）查找；按号码的一部分查找须由主管进行。姓名、车牌、编号和值班记录已照常查找。',
       identifier_fragment_search_logged: '本次按证件号、手机号的一部分查找已记入审计日志（查询人和位数，不含号码）。',
     },
     gateN: '{n}号门',
@@ -1479,7 +1481,8 @@ export const zhCN = {
   // issue 7: retention of personal data, automatic backups and restore
   backup: {
     title: '数据保留与备份',
-    retentionNote: '已离开的访客、接送和车辆记录超过保留天数后，自动清除姓名、证件号、电话和照片；记录本身、统计和审计链保留。超过保留天数的备份文件也会删除。',
+    retentionNote:
+      '已离开的访客、接送和车辆记录超过保留天数后，自动清除姓名、证件号、电话和照片；记录本身、统计和审计链保留。超过保留天数的备份文件也会删除。',
     saved: '数据保留与备份设置已保存',
     now: '立即备份',
     running: '正在备份…',
@@ -1602,7 +1605,8 @@ export const zhCN = {
     invalid_choice: '{field}的选项无效，请重新选择',
     storage_full: '磁盘已满，记录未保存。请立即联系主管或管理员',
     storage_read_only: '数据文件只读，记录未保存。请联系管理员',
-    database_read_only: '数据库文件为只读，无法保存任何记录。请管理员为该文件及其所在文件夹开放写入权限，并确认存储盘未设写保护，然后点“重试”',
+    database_read_only:
+      '数据库文件为只读，无法保存任何记录。请管理员为该文件及其所在文件夹开放写入权限，并确认存储盘未设写保护，然后点“重试”',
     storage_busy: '数据库忙，记录未保存，请稍后再试',
     storage_corrupt: '数据库文件已损坏或不是本系统的数据库。请联系主管用最近的备份恢复，已保存的记录不会被覆盖',
     backup_invalid: '该文件不是可用的门卫系统数据库（已损坏、被改动或不是本系统文件）',
@@ -1708,10 +1712,13 @@ export const zhCN = {
     key_not_found: '没有这个编号的密钥，请在密钥列表中核对',
     key_already_distrusted: '这把密钥已经停用，停用不能撤销',
     key_distrusted: '签名所用的密钥已在本门岗停用，此文件不可信',
-    database_key_missing: '数据库已加密，但找不到它的密钥文件 {path}。请把密钥文件放回原处，然后点“重试”；如果密钥文件已经丢失，请联系保卫处，用恢复密钥从最近的备份恢复',
-    database_key_invalid: '密钥文件 {path} 无法读取或内容不对（应为 64 个字母和数字）。请放回正确的密钥文件，然后点“重试”；或联系保卫处，用恢复密钥从最近的备份恢复',
+    database_key_missing:
+      '数据库已加密，但找不到它的密钥文件 {path}。请把密钥文件放回原处，然后点“重试”；如果密钥文件已经丢失，请联系保卫处，用恢复密钥从最近的备份恢复',
+    database_key_invalid:
+      '密钥文件 {path} 无法读取或内容不对（应为 64 个字母和数字）。请放回正确的密钥文件，然后点“重试”；或联系保卫处，用恢复密钥从最近的备份恢复',
     database_key_unsafe: '密钥文件 {path} 其他用户也能读取，不安全，程序拒绝使用。请管理员执行 chmod 600 {path}，然后点“重试”',
-    database_key_wrong: '密钥文件打不开数据库 {path}：密钥文件属于另一个数据库，或数据库文件已损坏。请放回本数据库的密钥文件，然后点“重试”；或联系保卫处，用恢复密钥从最近的备份恢复',
+    database_key_wrong:
+      '密钥文件打不开数据库 {path}：密钥文件属于另一个数据库，或数据库文件已损坏。请放回本数据库的密钥文件，然后点“重试”；或联系保卫处，用恢复密钥从最近的备份恢复',
     recovery_key_format: '恢复密钥应为 16 组、每组 4 个字母或数字（0–9、A–F），共 64 个：请照恢复密钥单逐组核对',
     backup_other_key: '这份备份是用另一个密钥加密的：请输入这份备份所属门岗的恢复密钥',
     backup_needs_recovery_key: '这份备份已加密，这台电脑还没有它的密钥：请输入保卫处保管的恢复密钥单上的恢复密钥',
@@ -1722,8 +1729,10 @@ export const zhCN = {
     not_a_number: '{field}须为整数',
     unknown: '操作未完成，请重试；如仍出错请联系管理员',
     import_file_too_large: '文件超过 {maxMb} MB：请拆成几个较小的文件，逐个导入',
-    import_sheet_too_large: '表格有 {rows} 行、{columns} 列，最多只能导入 {maxRows} 行、{maxColumns} 列：请拆分表格，或删除通行证以外的单元格',
-    import_entry_too_large: '工作簿中的 {entry} 解压后超过 {maxMb} MB（文件已损坏或被恶意构造）：请用表格软件打开，只保留要导入的行后重新保存',
+    import_sheet_too_large:
+      '表格有 {rows} 行、{columns} 列，最多只能导入 {maxRows} 行、{maxColumns} 列：请拆分表格，或删除通行证以外的单元格',
+    import_entry_too_large:
+      '工作簿中的 {entry} 解压后超过 {maxMb} MB（文件已损坏或被恶意构造）：请用表格软件打开，只保留要导入的行后重新保存',
     photo_dimensions: '图片超过 {maxWidth} × {maxHeight} 像素：请换一张较小的照片，或调低摄像头分辨率',
     signature_too_large: '签名图片比签名板（{maxWidth} × {maxHeight}）还大：请在签名板上重新签名',
     timed_out: '{seconds} 秒内没有响应，表单中填写的内容仍保留。请先查看是否已保存再重试；如再次出现，请重启门卫系统并告知管理员',
