@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use gatehouse::guards::{self, Actor};
+use gatehouse::actor::Actor;
+use gatehouse::guards;
 use gatehouse::session::Session;
 use gatehouse::site::{self, SiteSetup};
 use gatehouse::validate::cn_id;
@@ -321,7 +322,7 @@ fn search_figures(figures: &mut Vec<Figure>) {
 // ---- reports and export (issue 7) ---------------------------------------------------------
 
 /// The statistics of the whole demo range, and the CSV export of every visit in it.
-fn export_figures(figures: &mut Vec<Figure>, db: &Db, actor: &gatehouse::guards::Actor, label: &str, dir: &std::path::Path) {
+fn export_figures(figures: &mut Vec<Figure>, db: &Db, actor: &gatehouse::actor::Actor, label: &str, dir: &std::path::Path) {
     use gatehouse::reports::{self, DateRange, Format, IdNumbers};
     let today = chrono::Local::now().date_naive();
     let from = (today - chrono::Days::new(181)).format("%Y-%m-%d").to_string();

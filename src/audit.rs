@@ -9,10 +9,11 @@
 //! deletes the data and the salt leaves the chain verifiable. Nor does a secret: a guard's
 //! PIN hash is bound to the snapshot through its SHA-256 (`blob_digests`, see `guards`).
 //!
-//! Owns: `audit_event`, `Audited` (what a table's snapshot is), `append`, `record_change`,
+//! Owns: `audit_event`, `append`, `record_change`,
 //! `verify`, `head`, and the one-time re-snapshots after a migration changed a snapshot's
 //! shape (`resnapshot_once`, `commit_personal_data_once`). Must not: decide what is allowed.
-//! Called by: every module that writes; `Db::open`.
+//! What each table's snapshot is comes from `catalogue`; `verify` checks every table in
+//! `catalogue::ALL`. Called by: every module that writes; `Db::open`.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
@@ -23,63 +24,17 @@ use sha2::{Digest, Sha256};
 use crate::clock::Clock;
 use crate::db::Tx;
 use crate::error::{Error, Result};
-use crate::guards::Actor;
-use crate::{checklist, duty, goods, guards, handover, on_duty, passes, pickers, pickups, pii, site, staff, vehicles, visits, watchlist};
+use crate::actor::Actor;
+use crate::catalogue::{self, Table};
+use crate::pii;
 
 const DOMAIN: &[u8] = b"gatehouse/audit/v1";
 const GENESIS: [u8; 32] = [0; 32];
 
-/// A table whose rows are records under the chain.
-pub struct Audited {
-    /// Entity name in events, e.g. "visit".
-    pub entity: &'static str,
-    pub table: &'static str,
-    /// The columns that make the snapshot (must include `id` and `uid`; never personal data).
-    pub columns: &'static [&'static str],
-    /// Personal columns covered by `pii_commitment` (with `pii_salt`); empty if none.
-    pub pii_columns: &'static [&'static str],
-    /// (column, column holding its hex SHA-256): values kept out of the snapshot but bound to
-    /// it through their digest: large images, and secrets whose digest hides them (a PIN's
-    /// Argon2 hash, which carries its own random salt).
-    pub blob_digests: &'static [(&'static str, &'static str)],
-}
-
-/// Every audited table, in the order `verify` checks them.
-const AUDITED: &[&Audited] = &[
-    &site::AUDITED,
-    &guards::AUDITED,
-    &staff::AUDITED,
-    &watchlist::AUDITED,
-    &checklist::AUDITED,
-    &visits::AUDITED,
-    &pickers::AUDITED,
-    &pickups::AUDITED,
-    &vehicles::REGISTERED_AUDITED,
-    &vehicles::AUDITED,
-    &goods::DELIVERY_AUDITED,
-    &goods::PERMIT_AUDITED,
-    &duty::KEY_PLACE_AUDITED,
-    &duty::ENTRY_AUDITED,
-    &duty::FOLLOW_UP_AUDITED,
-    &duty::REVIEW_AUDITED,
-    &duty::DAY_CLOSE_AUDITED,
-    &handover::AUDITED,
-    &on_duty::AUDITED,
-    &passes::keys::AUDITED,
-    &passes::AUDITED,
-    &passes::scan::AUDITED,
-];
-
-impl Audited {
-    fn select(&self) -> String {
-        format!("SELECT {} FROM {}", self.columns.join(", "), self.table)
-    }
-
-    fn snapshot_of(&self, conn: &Connection, id: i64) -> Result<Value> {
-        let sql = format!("{} WHERE id = ?1", self.select());
-        let value = conn.query_row(&sql, [id], |row| row_to_json(row, self.columns))?;
-        Ok(value)
-    }
+/// Row `id` of `table` as its snapshot.
+fn snapshot_of(conn: &Connection, table: &Table, id: i64) -> Result<Value> {
+    let sql = format!("SELECT {} FROM {} WHERE id = ?1", table.columns.join(", "), table.table);
+    Ok(conn.query_row(&sql, [id], |row| row_to_json(row, table.columns))?)
 }
 
 fn row_to_json(row: &rusqlite::Row<'_>, columns: &[&str]) -> rusqlite::Result<Value> {
@@ -116,15 +71,15 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Appends a record change: the row `id` of `audited` as it is now, inside `tx`.
-pub fn record_change(tx: &Tx<'_>, audited: &Audited, id: i64, event: Event<'_>) -> Result<i64> {
+/// Appends a record change: the row `id` of `audited` (its catalogue entry) as it is now, inside `tx`.
+pub fn record_change(tx: &Tx<'_>, audited: &Table, id: i64, event: Event<'_>) -> Result<i64> {
     record_change_at(tx, tx.now_ms(), audited, id, event)
 }
 
 /// `record_change` for a one-time fix-up that runs in `Db::open` after the migrations, in
 /// its own `BEGIN IMMEDIATE` transaction on `conn`, before a `Db` (and so a `Tx`) exists.
-pub(crate) fn record_change_at(conn: &Connection, now_ms: i64, audited: &Audited, id: i64, event: Event<'_>) -> Result<i64> {
-    let snapshot = audited.snapshot_of(conn, id)?;
+pub(crate) fn record_change_at(conn: &Connection, now_ms: i64, audited: &Table, id: i64, event: Event<'_>) -> Result<i64> {
+    let snapshot = snapshot_of(conn, audited, id)?;
     let uid = snapshot.get("uid").and_then(Value::as_str).map(str::to_owned);
     append_raw(conn, now_ms, event, Some((audited.entity, uid, snapshot)))
 }
@@ -164,7 +119,7 @@ pub(crate) fn matches_last_event(conn: &Connection, entity: &str, table: &str, c
 pub(crate) fn resnapshot_once(
     conn: &mut Connection,
     now_ms: i64,
-    audited: &Audited,
+    audited: &Table,
     columns_before: &[&str],
     pending: &str,
     (action, reason): (&'static str, &str),
@@ -194,7 +149,7 @@ pub(crate) fn resnapshot_once(
 /// commitment to its personal data, and records the new snapshot (`resnapshot_once`, with
 /// the snapshot columns of before). The events written before keep the data in clear: a
 /// hash chain cannot be rewritten (see migrations/0015).
-pub(crate) fn commit_personal_data_once(conn: &mut Connection, clock: &Clock, audited: &Audited, columns_before: &[&str], action: &'static str) -> Result<()> {
+pub(crate) fn commit_personal_data_once(conn: &mut Connection, clock: &Clock, audited: &Table, columns_before: &[&str], action: &'static str) -> Result<()> {
     let reason = "personal data is kept beside a salted commitment, and the snapshot holds only the commitment";
     resnapshot_once(conn, clock.now_ms(), audited, columns_before, "pii_commitment IS NULL", (action, reason), |tx, id| {
         let salt = pii::new_salt();
@@ -205,7 +160,7 @@ pub(crate) fn commit_personal_data_once(conn: &mut Connection, clock: &Clock, au
 }
 
 /// The commitment to row `id`'s personal columns under `salt`, as `verify` tests it.
-fn commitment_of_row(conn: &Connection, audited: &Audited, id: i64, salt: &[u8]) -> Result<String> {
+fn commitment_of_row(conn: &Connection, audited: &Table, id: i64, salt: &[u8]) -> Result<String> {
     let sql = format!("SELECT {} FROM {} WHERE id = ?1", audited.pii_columns.join(", "), audited.table);
     let values = conn.query_row(&sql, [id], |row| pii_values(row, 0, audited.pii_columns.len()))?;
     Ok(commit_values(audited, salt, &values))
@@ -216,7 +171,7 @@ fn pii_values(row: &rusqlite::Row<'_>, base: usize, count: usize) -> rusqlite::R
     (0..count).map(|i| row.get_ref(base + i).map(pii::value_text)).collect()
 }
 
-fn commit_values(audited: &Audited, salt: &[u8], values: &[Option<String>]) -> String {
+fn commit_values(audited: &Table, salt: &[u8], values: &[Option<String>]) -> String {
     let fields: Vec<(&str, Option<&str>)> = audited.pii_columns.iter().copied().zip(values.iter().map(|v| v.as_deref())).collect();
     pii::commitment(salt, &fields)
 }
@@ -314,7 +269,7 @@ pub fn verify(conn: &Connection) -> Result<Result<Report, Problem>> {
         return Ok(Err(problem));
     }
     let mut records = 0;
-    for audited in AUDITED {
+    for audited in catalogue::ALL {
         match verify_records(conn, audited)? {
             Ok(count) => records += count,
             Err(problem) => return Ok(Err(problem)),
@@ -373,7 +328,7 @@ fn verify_chain(conn: &Connection) -> Result<Result<(), Problem>> {
 
 /// Compares each row of `audited` with the snapshot in its latest event, checks the personal
 /// data commitment where the data is still held, and finds records deleted behind the chain.
-fn verify_records(conn: &Connection, audited: &Audited) -> Result<Result<i64, Problem>> {
+fn verify_records(conn: &Connection, audited: &Table) -> Result<Result<i64, Problem>> {
     let mut last_snapshots: std::collections::HashMap<String, (i64, Value)> = std::collections::HashMap::new();
     {
         let mut stmt = conn.prepare(
@@ -445,7 +400,7 @@ fn verify_records(conn: &Connection, audited: &Audited) -> Result<Result<i64, Pr
 }
 
 /// Records that the chain saw but the table no longer has.
-fn finish_records(audited: &Audited, last_snapshots: std::collections::HashMap<String, (i64, Value)>, count: i64) -> Result<Result<i64, Problem>> {
+fn finish_records(audited: &Table, last_snapshots: std::collections::HashMap<String, (i64, Value)>, count: i64) -> Result<Result<i64, Problem>> {
     if let Some((uid, (seq, _))) = last_snapshots.into_iter().min_by_key(|(_, (seq, _))| *seq) {
         return Ok(Err(Problem {
             record: format!("{} {}", audited.entity, uid),

@@ -49,7 +49,8 @@ use crate::cipher::{self, beside, FileKind};
 use crate::db::Db;
 use crate::dbkey::{DatabaseKey, KeyFile};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::schema;
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -26,7 +26,7 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::error::AppError,
         crate::error::ErrorKind,
         crate::error::ErrorCode,
-        crate::guards::Role,
+        crate::actor::Role,
         crate::guards::LoginGuard,
         crate::guards::GuardRow,
         crate::guards::NewGuard,

@@ -7,18 +7,14 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::validate;
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "checklist_item",
-    table: "checklist_item",
-    columns: &["id", "uid", "list", "label", "position", "active", "created_at_ms"],
-    pii_columns: &[], blob_digests: &[],
-};
 
 const LABEL_MAX: usize = 40;
 const NOTE_MAX: usize = 200;
@@ -73,7 +69,7 @@ fn insert(tx: &Tx<'_>, actor: Option<&Actor>, list: ChecklistKind, label: &str) 
         rusqlite::params![uuid::Uuid::now_v7().to_string(), list.as_str(), label, position, tx.now_ms()],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &AUDITED, id, Event::new("checklist_item_added", actor))?;
+    audit::record_change(tx, &catalogue::CHECKLIST_ITEM, id, Event::new("checklist_item_added", actor))?;
     Ok(id)
 }
 
@@ -127,7 +123,7 @@ pub fn set_item_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<
         guards::authorize(tx, actor, Role::Supervisor)?;
         if item(tx, id)?.active != active {
             tx.execute("UPDATE checklist_item SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
-            audit::record_change(tx, &AUDITED, id, Event::new(if active { "checklist_item_enabled" } else { "checklist_item_disabled" }, Some(actor)))?;
+            audit::record_change(tx, &catalogue::CHECKLIST_ITEM, id, Event::new(if active { "checklist_item_enabled" } else { "checklist_item_disabled" }, Some(actor)))?;
         }
         item(tx, id)
     })

@@ -29,7 +29,8 @@ use ts_rs::TS;
 use crate::audit::{self, Event};
 use crate::db::{self, Db, Tx};
 use crate::error::Result;
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 
 /// More than this since the last retention run is a jump forward.
 const JUMP_FORWARD_MS: i64 = 86_400_000;

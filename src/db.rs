@@ -160,8 +160,8 @@ impl Db {
         // Schema 16 took the scan log's holder hint and the watchlist's names and ID numbers
         // out of their snapshots (see migrations/0015): rows written before get their commitment.
         for (audited, columns_before, action) in [
-            (&crate::passes::scan::AUDITED, crate::passes::scan::SNAPSHOT_COLUMNS_BEFORE_0015, "pass_scan_pii_committed"),
-            (&crate::watchlist::AUDITED, crate::watchlist::SNAPSHOT_COLUMNS_BEFORE_0015, "watchlist_pii_committed"),
+            (&crate::catalogue::PASS_SCAN, crate::passes::scan::SNAPSHOT_COLUMNS_BEFORE_0015, "pass_scan_pii_committed"),
+            (&crate::catalogue::WATCHLIST, crate::watchlist::SNAPSHOT_COLUMNS_BEFORE_0015, "watchlist_pii_committed"),
         ] {
             crate::audit::commit_personal_data_once(&mut conn, &clock, audited, columns_before, action)?;
         }

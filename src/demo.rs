@@ -10,12 +10,14 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::Result;
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::validate::cn_id;
 use crate::search::{self, SearchKind};
-use crate::{duty, passes, pickups, site, staff, vehicles, visits};
+use crate::{passes, site, staff};
 use crate::pii;
 
 const SURNAMES: &[&str] = &[
@@ -179,7 +181,7 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                     ],
                 )?;
                 let id = tx.last_insert_rowid();
-                audit::record_change(tx, &visits::AUDITED, id, Event::new("demo_visit_generated", Some(actor)))?;
+                audit::record_change(tx, &catalogue::VISIT, id, Event::new("demo_visit_generated", Some(actor)))?;
                 search::index_new(tx, SearchKind::Visit, id)?;
                 // The other records at the same moment, so index order stays time order.
                 if per_1000(index, VEHICLES_PER_1000) {
@@ -329,7 +331,7 @@ fn vehicle(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, passengers: i64, at: i6
         ],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &vehicles::AUDITED, id, Event::new("demo_vehicle_generated", Some(actor)))?;
+    audit::record_change(tx, &catalogue::VEHICLE_VISIT, id, Event::new("demo_vehicle_generated", Some(actor)))?;
     search::index_new(tx, SearchKind::Vehicle, id)
 }
 
@@ -363,7 +365,7 @@ fn pickup(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64) -> Result<()> {
         ],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &pickups::AUDITED, id, Event::new("demo_pickup_generated", Some(actor)))?;
+    audit::record_change(tx, &catalogue::PICKUP, id, Event::new("demo_pickup_generated", Some(actor)))?;
     search::index_new(tx, SearchKind::Pickup, id)
 }
 
@@ -386,6 +388,6 @@ fn duty_entry(tx: &Tx<'_>, actor: &Actor, rng: &mut StdRng, at: i64, day: &str) 
         ],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &duty::ENTRY_AUDITED, id, Event::new("demo_duty_entry_generated", Some(actor)))?;
+    audit::record_change(tx, &catalogue::DUTY_ENTRY, id, Event::new("demo_duty_entry_generated", Some(actor)))?;
     search::index_new(tx, SearchKind::Duty, id)
 }

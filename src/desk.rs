@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::{Db, Error, ErrorCode, ErrorKind, Result};
 
 /// The autostart entry's file name: the desktop entry's own name, so a desktop that lists

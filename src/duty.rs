@@ -20,85 +20,22 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::{site, validate};
 
-pub(crate) const ENTRY_AUDITED: Audited = Audited {
-    entity: "duty_entry",
-    table: "duty_entry",
-    columns: &[
-        "id",
-        "uid",
-        "duty_day",
-        "kind",
-        "occurred_at_ms",
-        "recorded_at_ms",
-        "place",
-        "text",
-        "guard_id",
-        "reported_to",
-        "severity",
-        "spot_check_by",
-        "spot_check_mode",
-        "replacement_guard",
-        "replacement_from_ms",
-        "replacement_to_ms",
-        "patrol_places",
-        "voids_entry_id",
-        "void_reason",
-        "closes_item_id",
-        "spot_check_supervisor_id",
-        "spot_check_verified",
-        "incident_category",
-        "reported_at_ms",
-    ],
-    pii_columns: &[], blob_digests: &[],
-};
 
-pub(crate) const FOLLOW_UP_AUDITED: Audited = Audited {
-    entity: "follow_up",
-    table: "follow_up",
-    columns: &[
-        "id",
-        "uid",
-        "title",
-        "owner",
-        "deadline",
-        "opened_at_ms",
-        "opened_by",
-        "opened_by_entry_id",
-        "opened_by_handover_id",
-        "closed_at_ms",
-        "closed_by_entry_id",
-        "reported_to",
-        "reported_at_ms",
-        "done_at_ms",
-        "done_by",
-        "closed_by",
-    ],
-    pii_columns: &[], blob_digests: &[],
-};
 
-pub(crate) const REVIEW_AUDITED: Audited = Audited {
-    entity: "follow_up_review",
-    table: "follow_up_review",
-    columns: &["id", "uid", "follow_up_id", "outcome", "note", "reviewed_by", "reviewed_at_ms"],
-    pii_columns: &[],
-    blob_digests: &[],
-};
 
 /// An item reopened by this many re-checks is a repeat problem (屡查屡犯): it was marked
 /// corrected, found not corrected, marked again and found again.
 pub const REPEAT_AFTER_REOPENINGS: i64 = 2;
 
-pub(crate) const KEY_PLACE_AUDITED: Audited =
-    Audited { entity: "key_place", table: "key_place", columns: &["id", "uid", "name", "position", "active", "created_at_ms"], pii_columns: &[], blob_digests: &[] };
 
-pub(crate) const DAY_CLOSE_AUDITED: Audited =
-    Audited { entity: "duty_day_close", table: "duty_day_close", columns: &["id", "uid", "duty_day", "closed_at_ms", "closed_by"], pii_columns: &[], blob_digests: &[] };
 
 const TEXT_MAX: usize = 1000;
 const SHORT_MAX: usize = 50;
@@ -488,7 +425,7 @@ pub(crate) fn open_follow_up(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &FOLLOW_UP_AUDITED, id, Event::new("follow_up_opened", Some(actor)))?;
+    audit::record_change(tx, &catalogue::FOLLOW_UP, id, Event::new("follow_up_opened", Some(actor)))?;
     Ok(id)
 }
 
@@ -631,7 +568,7 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
         // The entry says what was corrected; the item waits for a supervisor's re-check.
         if let Some(item) = new.closes_item_id {
             tx.execute("UPDATE follow_up SET done_at_ms = ?2, done_by = ?3 WHERE id = ?1", rusqlite::params![item, tx.now_ms(), actor.guard_id])?;
-            audit::record_change(tx, &FOLLOW_UP_AUDITED, item, Event::new("follow_up_done", Some(actor)).detail(serde_json::json!({ "entry": id })))?;
+            audit::record_change(tx, &catalogue::FOLLOW_UP, item, Event::new("follow_up_done", Some(actor)).detail(serde_json::json!({ "entry": id })))?;
         }
         entry_row(tx, id, today(db))
     })
@@ -666,8 +603,8 @@ pub fn review_follow_up(db: &Db, actor: &Actor, item_id: i64, outcome: ReviewOut
             rusqlite::params![uuid::Uuid::now_v7().to_string(), item_id, stored, note, supervisor.guard_id, tx.now_ms()],
         )?;
         let review_id = tx.last_insert_rowid();
-        audit::record_change(tx, &REVIEW_AUDITED, review_id, Event::new("follow_up_reviewed", Some(&supervisor)).detail(serde_json::json!({ "guard": actor.guard_uid })))?;
-        audit::record_change(tx, &FOLLOW_UP_AUDITED, item_id, Event::new(action, Some(&supervisor)))?;
+        audit::record_change(tx, &catalogue::FOLLOW_UP_REVIEW, review_id, Event::new("follow_up_reviewed", Some(&supervisor)).detail(serde_json::json!({ "guard": actor.guard_uid })))?;
+        audit::record_change(tx, &catalogue::FOLLOW_UP, item_id, Event::new(action, Some(&supervisor)))?;
         follow_up_row(tx, item_id, today)
     })
 }
@@ -749,7 +686,7 @@ fn insert_entry(tx: &Tx<'_>, actor: &Actor, day: &str, kind: EntryKind, occurred
     )?;
     let id = tx.last_insert_rowid();
     let action = if f.voids.is_some() { "duty_entry_voided" } else { "duty_entry_added" };
-    audit::record_change(tx, &ENTRY_AUDITED, id, Event::new(action, Some(actor)))?;
+    audit::record_change(tx, &catalogue::DUTY_ENTRY, id, Event::new(action, Some(actor)))?;
     crate::search::index_new(tx, crate::search::SearchKind::Duty, id)?;
     Ok(id)
 }
@@ -995,7 +932,7 @@ pub fn add_key_place(db: &Db, actor: &Actor, name: &str) -> Result<KeyPlace> {
             rusqlite::params![uuid::Uuid::now_v7().to_string(), name, tx.now_ms()],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &KEY_PLACE_AUDITED, id, Event::new("key_place_added", Some(actor)))?;
+        audit::record_change(tx, &catalogue::KEY_PLACE, id, Event::new("key_place_added", Some(actor)))?;
         Ok(KeyPlace { id, name, active: true })
     })
 }
@@ -1009,7 +946,7 @@ pub fn set_key_place_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Re
             .ok_or_else(|| Error::not_found(ErrorCode::KeyPlaceNotFound, "there is no such key place"))?;
         if place.active != active {
             tx.execute("UPDATE key_place SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
-            audit::record_change(tx, &KEY_PLACE_AUDITED, id, Event::new(if active { "key_place_enabled" } else { "key_place_disabled" }, Some(actor)))?;
+            audit::record_change(tx, &catalogue::KEY_PLACE, id, Event::new(if active { "key_place_enabled" } else { "key_place_disabled" }, Some(actor)))?;
         }
         Ok(KeyPlace { active, ..place })
     })
@@ -1021,7 +958,7 @@ pub fn set_min_patrols(db: &Db, actor: &Actor, count: u32) -> Result<()> {
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         tx.execute("UPDATE site SET min_patrols_per_day = ?1 WHERE id = 1", [count])?;
-        audit::record_change(tx, &site::AUDITED, 1, Event::new("settings_changed", Some(actor)))?;
+        audit::record_change(tx, &catalogue::SITE, 1, Event::new("settings_changed", Some(actor)))?;
         Ok(())
     })
 }
@@ -1044,7 +981,7 @@ pub fn close_day(db: &Db, actor: &Actor, day: &str) -> Result<DutyDay> {
             rusqlite::params![uuid::Uuid::now_v7().to_string(), day.to_string(), tx.now_ms(), actor.guard_id],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &DAY_CLOSE_AUDITED, id, Event::new("duty_day_closed", Some(actor)))?;
+        audit::record_change(tx, &catalogue::DUTY_DAY_CLOSE, id, Event::new("duty_day_closed", Some(actor)))?;
         duty_day_of(tx, db, day, current)
     })
 }

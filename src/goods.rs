@@ -14,45 +14,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::validate;
 
-pub(crate) const DELIVERY_AUDITED: Audited = Audited {
-    entity: "delivery",
-    table: "delivery",
-    columns: &["id", "uid", "vehicle_visit_id", "description", "quantity", "unit", "recipient", "received_at_ms", "received_by"],
-    pii_columns: &[], blob_digests: &[],
-};
 
-pub(crate) const PERMIT_AUDITED: Audited = Audited {
-    entity: "exit_permit",
-    table: "exit_permit",
-    columns: &[
-        "id",
-        "uid",
-        "permit_number",
-        "department",
-        "issued_by",
-        "issued_on",
-        "returnable",
-        "due_on",
-        "vehicle_visit_id",
-        "items",
-        "outcome",
-        "status",
-        "discrepancy_note",
-        "released_by",
-        "release_reason",
-        "checked_at_ms",
-        "checked_by",
-        "returned_at_ms",
-        "returned_by",
-    ],
-    pii_columns: &[], blob_digests: &[],
-};
 
 const TEXT_MAX: usize = 100;
 const MAX_ITEMS: usize = 50;
@@ -190,7 +160,7 @@ pub fn record_delivery(db: &Db, actor: &Actor, new: &NewDelivery) -> Result<Deli
             rusqlite::params![uuid::Uuid::now_v7().to_string(), new.vehicle_visit_id, description, quantity, unit, recipient, tx.now_ms(), actor.guard_id],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &DELIVERY_AUDITED, id, Event::new("delivery_received", Some(actor)))?;
+        audit::record_change(tx, &catalogue::DELIVERY, id, Event::new("delivery_received", Some(actor)))?;
         delivery_row(tx, id)
     })
 }
@@ -296,7 +266,7 @@ pub fn check_exit_permit(db: &Db, actor: &Actor, new: &NewExitPermit) -> Result<
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &PERMIT_AUDITED, id, Event::new("exit_permit_checked", Some(actor)))?;
+        audit::record_change(tx, &catalogue::EXIT_PERMIT, id, Event::new("exit_permit_checked", Some(actor)))?;
         if let Some((supervisor, reason)) = &release {
             audit::append(tx, Event::new("exit_permit_released", Some(supervisor)).detail(json!({ "permit": permit_number, "reason": reason })))?;
         }
@@ -322,7 +292,7 @@ pub fn release_held_permit(db: &Db, actor: &Actor, permit_id: i64, approval: &Su
         if changed == 0 {
             return Err(Error::conflict(ErrorCode::PermitNotHeld, "these goods are not held"));
         }
-        audit::record_change(tx, &PERMIT_AUDITED, permit_id, Event::new("exit_permit_released", Some(&supervisor)).detail(json!({ "guard": actor.guard_uid })))?;
+        audit::record_change(tx, &catalogue::EXIT_PERMIT, permit_id, Event::new("exit_permit_released", Some(&supervisor)).detail(json!({ "guard": actor.guard_uid })))?;
         permit_row(tx, permit_id, today(db))
     })
 }
@@ -339,7 +309,7 @@ pub fn mark_returned(db: &Db, actor: &Actor, permit_id: i64) -> Result<ExitPermi
             return Err(Error::conflict(ErrorCode::AlreadyReturned, "these goods were already marked as returned"));
         }
         tx.execute("UPDATE exit_permit SET returned_at_ms = ?2, returned_by = ?3 WHERE id = ?1", rusqlite::params![permit_id, tx.now_ms(), actor.guard_id])?;
-        audit::record_change(tx, &PERMIT_AUDITED, permit_id, Event::new("goods_returned", Some(actor)))?;
+        audit::record_change(tx, &catalogue::EXIT_PERMIT, permit_id, Event::new("goods_returned", Some(actor)))?;
         permit_row(tx, permit_id, today(db))
     })
 }

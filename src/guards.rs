@@ -3,7 +3,7 @@
 //! PINs are stored as Argon2id hashes (64 MiB, 3 passes; see `PIN_HASH_MEMORY_KIB`). A hash
 //! of an older, weaker strength still verifies with the cost written in it, and is re-hashed
 //! at today's strength on the next good PIN, in the same transaction. The audit snapshot holds
-//! the hash's SHA-256, never the hash (see `AUDITED`). Five wrong PINs in a row make the account wait
+//! the hash's SHA-256, never the hash (see `catalogue::GUARD`). Five wrong PINs in a row make the account wait
 //! one minute, doubling with each further five, but never more than `MAX_DELAY_MS` (15
 //! minutes; issue 15): the login screen is open to anyone, so a long lock-out would let
 //! anyone keep the supervisor out for hours. A good PIN or a supervisor's unlock resets it.
@@ -21,22 +21,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::actor::{Actor, Role};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::clock::Clock;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::validate;
 
-/// The snapshot holds `pin_hash_sha256`, not `pin_hash` (since schema 10): a PIN hash in
-/// the chain could be copied out with it and ground offline (a 6-digit PIN has only a million
-/// values). The digest hides the PIN, because the PHC string it is taken of carries its own
-/// 16-byte random salt, and `verify` still proves `pin_hash` is what the app wrote.
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "guard",
-    table: "guard",
-    columns: &["id", "uid", "name", "role", "pin_hash_sha256", "active", "created_at_ms", "created_by"],
-    pii_columns: &[], blob_digests: &[("pin_hash", "pin_hash_sha256")],
-};
 
 /// The guard's snapshot columns before schema 10, for `commit_pin_hashes_once`.
 const SNAPSHOT_COLUMNS_BEFORE_0010: &[&str] = &["id", "uid", "name", "role", "pin_hash", "active", "created_at_ms", "created_by"];
@@ -69,58 +61,6 @@ pub const MAX_DELAY_MS: i64 = 15 * 60_000;
 /// Doubling stops here (about 17 hours) so the arithmetic cannot overflow.
 const MAX_LOCKOUT_DOUBLINGS: i64 = 10;
 pub const NAME_MAX: usize = 30;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Guard,
-    Supervisor,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Guard => "guard",
-            Role::Supervisor => "supervisor",
-        }
-    }
-
-    fn parse(text: &str) -> Result<Role> {
-        match text {
-            "guard" => Ok(Role::Guard),
-            "supervisor" => Ok(Role::Supervisor),
-            _ => Err(Error::invalid("role", ErrorCode::InvalidChoice, "must be guard or supervisor")),
-        }
-    }
-}
-
-impl rusqlite::types::FromSql for Role {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        Role::parse(value.as_str()?).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
-    }
-}
-
-/// A guard who proved their PIN. Only `log_in`/`session` make one, so holding an `Actor`
-/// means someone authenticated; the role is re-read from the database on each use.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub(crate) guard_id: i64,
-    pub(crate) guard_uid: String,
-    pub(crate) name: String,
-    pub(crate) role: Role,
-}
-
-impl Actor {
-    pub fn guard_id(&self) -> i64 {
-        self.guard_id
-    }
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-    pub fn role(&self) -> Role {
-        self.role
-    }
-}
 
 /// A guard in the login picker.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -215,7 +155,7 @@ fn store_pin_hash(tx: &Tx<'_>, guard_id: i64, pin_hash: &str) -> Result<()> {
 /// keeps reporting it.
 pub(crate) fn commit_pin_hashes_once(conn: &mut Connection, clock: &Clock) -> Result<()> {
     let reason = "the snapshot holds the PIN hash's SHA-256 from schema 10 on";
-    audit::resnapshot_once(conn, clock.now_ms(), &AUDITED, SNAPSHOT_COLUMNS_BEFORE_0010, "pin_hash_sha256 IS NULL", ("guard_pin_committed", reason), |tx, id| {
+    audit::resnapshot_once(conn, clock.now_ms(), &catalogue::GUARD, SNAPSHOT_COLUMNS_BEFORE_0010, "pin_hash_sha256 IS NULL", ("guard_pin_committed", reason), |tx, id| {
         let pin_hash: String = tx.query_row("SELECT pin_hash FROM guard WHERE id = ?1", [id], |r| r.get(0))?;
         tx.execute("UPDATE guard SET pin_hash_sha256 = ?2 WHERE id = ?1", rusqlite::params![id, pin_hash_digest(&pin_hash)])?;
         Ok(())
@@ -237,7 +177,7 @@ pub(crate) fn insert_guard(tx: &Tx<'_>, actor: Option<&Actor>, new: &NewGuard, f
         rusqlite::params![uuid::Uuid::now_v7().to_string(), name, new.role.as_str(), pin_hash, pin_hash_digest(&pin_hash), tx.now_ms(), actor.map(|a| a.guard_id)],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &AUDITED, id, Event::new("guard_added", actor))?;
+    audit::record_change(tx, &catalogue::GUARD, id, Event::new("guard_added", actor))?;
     Ok(id)
 }
 
@@ -284,7 +224,7 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
                 let stronger = hash_pin(&pin)?;
                 store_pin_hash(tx, guard_id, &stronger)?;
                 let detail = json!({ "from": pin_hash_strength(&pin_hash), "to": pin_hash_strength(&stronger) });
-                audit::record_change(tx, &AUDITED, guard_id, Event::new("pin_rehashed", Some(&actor)).detail(detail))?;
+                audit::record_change(tx, &catalogue::GUARD, guard_id, Event::new("pin_rehashed", Some(&actor)).detail(detail))?;
             }
             return Ok(Ok(actor));
         }
@@ -440,7 +380,7 @@ pub fn set_guard_active(db: &Db, actor: &Actor, guard_id: i64, active: bool) -> 
             }
         }
         tx.execute("UPDATE guard SET active = ?2 WHERE id = ?1", rusqlite::params![guard_id, active])?;
-        audit::record_change(tx, &AUDITED, guard_id, Event::new(if active { "guard_enabled" } else { "guard_disabled" }, Some(actor)))?;
+        audit::record_change(tx, &catalogue::GUARD, guard_id, Event::new(if active { "guard_enabled" } else { "guard_disabled" }, Some(actor)))?;
         guard_row(tx, guard_id, tx.now_ms())
     })
 }
@@ -453,7 +393,7 @@ pub fn reset_guard_pin(db: &Db, actor: &Actor, guard_id: i64, pin: &str) -> Resu
         guard_row(tx, guard_id, tx.now_ms())?;
         store_pin_hash(tx, guard_id, &hash_pin(&pin)?)?;
         tx.execute("DELETE FROM login_throttle WHERE guard_id = ?1", [guard_id])?;
-        audit::record_change(tx, &AUDITED, guard_id, Event::new("guard_pin_reset", Some(actor)))?;
+        audit::record_change(tx, &catalogue::GUARD, guard_id, Event::new("guard_pin_reset", Some(actor)))?;
         guard_row(tx, guard_id, tx.now_ms())
     })
 }

@@ -16,40 +16,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::checklist::{self, CheckResult, ChecklistKind};
 use crate::db::Db;
 use crate::duty::{self, FollowUpRow, NewFollowUp};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::{signature, site, validate};
 
 /// The most of one item a handover may list (the UI checks the same, from `form-rules.ts`).
 pub(crate) const HANDED_OVER_COUNT_MAX: i64 = 10_000;
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "handover",
-    table: "handover",
-    columns: &[
-        "id",
-        "uid",
-        "duty_day",
-        "outgoing_guard_id",
-        "incoming_guard_id",
-        "period_from_ms",
-        "sealed_at_ms",
-        "summary",
-        "checklist",
-        "handed_over",
-        "notes",
-        "outgoing_signature_sha256",
-        "incoming_signature_sha256",
-    ],
-    pii_columns: &[],
-    // The signature images are too big for every event body: the snapshot holds their
-    // SHA-256, and verify checks the images against it.
-    blob_digests: &[("outgoing_signature", "outgoing_signature_sha256"), ("incoming_signature", "incoming_signature_sha256")],
-};
 
 /// Something handed over, with how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -324,7 +303,7 @@ pub fn seal(db: &Db, actor: &Actor, input: &HandoverInput) -> Result<(HandoverRo
             "incoming_signature_sha256": incoming_signature.sha256,
             "incoming": incoming.guard_uid,
         });
-        audit::record_change(tx, &AUDITED, id, Event::new("handover_sealed", Some(&outgoing)).detail(detail))?;
+        audit::record_change(tx, &catalogue::HANDOVER, id, Event::new("handover_sealed", Some(&outgoing)).detail(detail))?;
         // Each problem found in the joint check stays open until a supervisor's re-check.
         for problem in &problems {
             let owner = problem.owner.clone().unwrap_or_else(|| incoming.name.clone());

@@ -16,7 +16,8 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::validate::document;
 use crate::visits::mask_phone;
 use crate::site;

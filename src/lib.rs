@@ -5,8 +5,10 @@
 //! Start reading at `db` (the store), `audit` (the hash chain) and `session` (who is on duty).
 
 pub mod audit;
+pub mod actor;
 pub mod backup;
 pub mod bindings;
+pub mod catalogue;
 pub mod checklist;
 pub(crate) mod cipher;
 pub mod clock;

@@ -488,10 +488,10 @@ fn clock_doubt_text(doubt: gatehouse::clock_trust::ClockDoubt) -> String {
     }
 }
 
-fn supervisor(db: &Db, pin: &str) -> Result<gatehouse::guards::Actor, Error> {
+fn supervisor(db: &Db, pin: &str) -> Result<gatehouse::actor::Actor, Error> {
     let id = gatehouse::guards::list_login_guards(db)?
         .into_iter()
-        .find(|g| g.role == gatehouse::guards::Role::Supervisor)
+        .find(|g| g.role == gatehouse::actor::Role::Supervisor)
         .map(|g| g.id)
         .ok_or_else(|| Error::forbidden("no active supervisor: run init first"))?;
     let mut session = gatehouse::session::Session::new();

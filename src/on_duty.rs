@@ -12,18 +12,13 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::Result;
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "duty_watch",
-    table: "duty_watch",
-    columns: &["id", "uid", "guard_id", "began_at_ms", "how", "previous_guard_id", "approved_by", "reason"],
-    pii_columns: &[],
-    blob_digests: &[],
-};
 
 /// The guard on duty and since when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -128,7 +123,7 @@ fn begin(tx: &Tx<'_>, guard: &Actor, how: &str, previous: Option<i64>, approved_
     )?;
     let id = tx.last_insert_rowid();
     let action = if how == "first_login" { "duty_began" } else { "duty_taken_over_without_handover" };
-    audit::record_change(tx, &AUDITED, id, Event::new(action, Some(approved_by.unwrap_or(guard))))?;
+    audit::record_change(tx, &catalogue::DUTY_WATCH, id, Event::new(action, Some(approved_by.unwrap_or(guard))))?;
     Ok(())
 }
 

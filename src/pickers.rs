@@ -24,21 +24,16 @@ use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::staff::ImportProblem;
 use crate::validate::{self, cn_id, phone};
 use crate::{pii, sheet};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "authorised_picker",
-    table: "authorised_picker",
-    columns: &["id", "uid", "pii_commitment", "class_name", "relation", "added_at_ms", "added_by", "removed_at_ms", "removed_by"],
-    pii_columns: &["child_name", "picker_name", "phone", "id_last4"],
-    blob_digests: &[],
-};
 
 /// The header of the template (Chinese, as the kindergarten fills it in).
 pub const TEMPLATE_HEADER: &str = "班级,幼儿姓名,接送人姓名,关系,电话,身份证后四位";
@@ -245,7 +240,7 @@ fn insert(tx: &Tx<'_>, actor: &Actor, row: &Row) -> Result<i64> {
         ],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &AUDITED, id, Event::new("authorised_picker_added", Some(actor)))?;
+    audit::record_change(tx, &catalogue::AUTHORISED_PICKER, id, Event::new("authorised_picker_added", Some(actor)))?;
     Ok(id)
 }
 
@@ -257,7 +252,7 @@ fn remove_current(tx: &Tx<'_>, actor: &Actor, class_name: &str) -> Result<i64> {
         .collect::<rusqlite::Result<_>>()?;
     for id in &ids {
         tx.execute("UPDATE authorised_picker SET removed_at_ms = ?2, removed_by = ?3 WHERE id = ?1", rusqlite::params![id, tx.now_ms(), actor.guard_id])?;
-        audit::record_change(tx, &AUDITED, *id, Event::new("authorised_picker_removed", Some(actor)))?;
+        audit::record_change(tx, &catalogue::AUTHORISED_PICKER, *id, Event::new("authorised_picker_removed", Some(actor)))?;
     }
     Ok(ids.len() as i64)
 }

@@ -19,33 +19,16 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::validate::{self, cn_id, phone};
 use crate::watchlist::{self, ScreenQuery};
 use crate::{pickers, pii, site};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "pickup",
-    table: "pickup",
-    columns: &[
-        "id",
-        "uid",
-        "pii_commitment",
-        "class_name",
-        "relation",
-        "teacher",
-        "picked_up_at_ms",
-        "recorded_by",
-        "authorised_picker_id",
-        "teacher_confirmation",
-        "watchlist_override_by",
-        "watchlist_override_reason",
-    ],
-    pii_columns: &["child_name", "picker_name", "picker_id_number", "picker_phone"], blob_digests: &[],
-};
 
 /// How the class teacher confirmed a picker who is not on the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -275,7 +258,7 @@ pub fn record(db: &Db, actor: &Actor, new: &NewPickup) -> Result<PickupRow> {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &AUDITED, id, Event::new("pickup_recorded", Some(actor)).detail(cleared.detail()))?;
+        audit::record_change(tx, &catalogue::PICKUP, id, Event::new("pickup_recorded", Some(actor)).detail(cleared.detail()))?;
         crate::search::index_new(tx, crate::search::SearchKind::Pickup, id)?;
         cleared.record_override(tx, actor)?;
         row(tx, id)

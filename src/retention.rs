@@ -2,9 +2,10 @@
 //! their personal data and its salt; the records themselves, their counts and the audit
 //! chain stay.
 //!
-//! Owns: `purge_due`. Which columns are personal is not decided here: it is each table's
-//! `Audited::pii_columns` (the columns under `pii_commitment`), so a personal column added
-//! later is purged without touching this file. The salt goes with them, so the commitment
+//! Owns: `purge_due`. Which tables and columns are personal, and when a record has ended, is
+//! not decided here: it is each table's catalogue entry (`Table::pii_columns`, the columns
+//! under `pii_commitment`, and `Table::retention`), so a personal column or table added later
+//! is purged without touching this file. The salt goes with them, so the commitment
 //! in the chain can no longer be tested against a guess; `audit::verify` skips the check
 //! for a row without salt, and the snapshots (which never held personal data) still match.
 //!
@@ -67,13 +68,13 @@ use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue::{self, Retention, Table};
 use crate::clock_trust::{self, ClockDoubt};
 use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::search::{self, SearchKind};
-use crate::passes::{self, scan};
-use crate::{backup, pickers, pickups, site, vehicles, visits};
+use crate::{backup, site};
 
 /// Records purged per transaction.
 const BATCH: i64 = 200;
@@ -119,79 +120,47 @@ impl PurgeReport {
     }
 }
 
-/// A kind of record with personal data, and when it counts as ended.
-struct Kind {
-    audited: &'static Audited,
-    /// SQL condition on the kind's table, `?1` = cutoff: the record ended before the cutoff.
-    ended_before: &'static str,
-    /// Its entry in the search index, rebuilt from the purged row (none: not indexed).
-    search: Option<SearchKind>,
-    /// Its count in the `retention_purged` event.
-    event_key: &'static str,
-    /// Its count in the report.
-    count: fn(&mut PurgeReport) -> &mut i64,
+/// The tables whose personal data is purged once their records ended, with that rule.
+fn purged_tables() -> impl Iterator<Item = (&'static Table, &'static str, &'static str)> {
+    catalogue::ALL.iter().filter_map(|table| match table.retention {
+        Retention::PurgeWhenEnded { ended_before, count_key } => Some((*table, ended_before, count_key)),
+        Retention::NoPersonalData | Retention::Kept { .. } => None,
+    })
 }
 
-const KINDS: [Kind; 6] = [
-    Kind {
-        audited: &visits::AUDITED,
-        ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1",
-        search: Some(SearchKind::Visit),
-        event_key: "visits",
-        count: |r| &mut r.visits,
-    },
-    Kind { audited: &pickups::AUDITED, ended_before: "picked_up_at_ms < ?1", search: Some(SearchKind::Pickup), event_key: "pickups", count: |r| &mut r.pickups },
-    Kind {
-        audited: &vehicles::AUDITED,
-        ended_before: "checked_out_at_ms IS NOT NULL AND checked_out_at_ms < ?1",
-        search: Some(SearchKind::Vehicle),
-        event_key: "vehicle_visits",
-        count: |r| &mut r.vehicle_visits,
-    },
-    Kind {
-        audited: &pickers::AUDITED,
-        ended_before: "removed_at_ms IS NOT NULL AND removed_at_ms < ?1",
-        search: None,
-        event_key: "authorised_pickers",
-        count: |r| &mut r.authorised_pickers,
-    },
-    // Ended: expired or revoked, whichever came first.
-    Kind {
-        audited: &passes::AUDITED,
-        ended_before: "(valid_to_ms < ?1 OR revoked_at_ms < ?1)",
-        search: Some(SearchKind::Pass),
-        event_key: "passes",
-        count: |r| &mut r.passes,
-    },
-    // A scan past the cutoff, unless it is of a pass this database issued that has not ended
-    // before the cutoff.
-    Kind {
-        audited: &scan::AUDITED,
-        ended_before: "scanned_at_ms < ?1 AND NOT EXISTS (SELECT 1 FROM pass p WHERE p.key_id = pass_scan.key_id AND p.serial = pass_scan.serial
-                           AND p.valid_to_ms >= ?1 AND (p.revoked_at_ms IS NULL OR p.revoked_at_ms >= ?1))",
-        search: None,
-        event_key: "pass_scans",
-        count: |r| &mut r.pass_scans,
-    },
-];
+impl PurgeReport {
+    /// The report's count for a table's `count_key` (the catalogue's name for it).
+    fn count_mut(&mut self, count_key: &str) -> &mut i64 {
+        match count_key {
+            "visits" => &mut self.visits,
+            "pickups" => &mut self.pickups,
+            "vehicle_visits" => &mut self.vehicle_visits,
+            "authorised_pickers" => &mut self.authorised_pickers,
+            "passes" => &mut self.passes,
+            "pass_scans" => &mut self.pass_scans,
+            other => unreachable!("catalogue count key `{other}` has no field in PurgeReport (test `every_purged_table_is_counted`)"),
+        }
+    }
+}
 
 /// Purges one batch of one kind: returns how many records it touched.
-fn purge_batch(tx: &Tx<'_>, kind: &Kind, cutoff_ms: i64, limit: i64) -> Result<i64> {
-    let table = kind.audited.table;
+fn purge_batch(tx: &Tx<'_>, table: &Table, ended_before: &str, cutoff_ms: i64, limit: i64) -> Result<i64> {
+    let search = SearchKind::of_table(table);
+    let pii_columns = table.pii_columns;
+    let table = table.table;
     let ids: Vec<i64> = {
         let mut stmt = tx.prepare(&format!(
-            "SELECT id FROM {table} WHERE pii_salt IS NOT NULL AND {} ORDER BY id LIMIT ?2",
-            kind.ended_before
+            "SELECT id FROM {table} WHERE pii_salt IS NOT NULL AND {ended_before} ORDER BY id LIMIT ?2"
         ))?;
         let ids = stmt.query_map(rusqlite::params![cutoff_ms, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         ids
     };
-    let set: Vec<String> = kind.audited.pii_columns.iter().chain(["pii_salt"].iter()).map(|c| format!("{c} = NULL")).collect();
+    let set: Vec<String> = pii_columns.iter().chain(["pii_salt"].iter()).map(|c| format!("{c} = NULL")).collect();
     let mut update = tx.prepare(&format!("UPDATE {table} SET {} WHERE id = ?1", set.join(", ")))?;
     for id in &ids {
         update.execute([id])?;
         // The index holds the names too: rebuilt from the purged row, they leave it.
-        if let Some(search) = kind.search {
+        if let Some(search) = search {
             search::reindex(&tx.tx, search, *id)?;
         }
     }
@@ -216,18 +185,16 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
     loop {
         let batch = db.write(|tx| {
             let mut left = BATCH;
-            let mut counts = [0i64; KINDS.len()];
-            for (i, kind) in KINDS.iter().enumerate() {
-                if left == 0 {
-                    break;
-                }
-                counts[i] = purge_batch(tx, kind, cutoff_ms, left)?;
-                left -= counts[i];
+            let mut counts: Vec<(&'static str, i64)> = Vec::new();
+            for (table, ended_before, count_key) in purged_tables() {
+                let count = if left == 0 { 0 } else { purge_batch(tx, table, ended_before, cutoff_ms, left)? };
+                left -= count;
+                counts.push((count_key, count));
             }
-            if counts.iter().sum::<i64>() > 0 {
+            if counts.iter().any(|(_, count)| *count > 0) {
                 let mut detail = serde_json::Map::new();
-                for (kind, count) in KINDS.iter().zip(counts) {
-                    detail.insert(kind.event_key.into(), json!(count));
+                for (count_key, count) in &counts {
+                    detail.insert((*count_key).into(), json!(count));
                 }
                 detail.insert("retention_days".into(), json!(days));
                 detail.insert("cutoff_ms".into(), json!(cutoff_ms));
@@ -235,10 +202,10 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
             }
             Ok(counts)
         })?;
-        for (kind, count) in KINDS.iter().zip(batch) {
-            *(kind.count)(&mut total) += count;
+        for (count_key, count) in &batch {
+            *total.count_mut(count_key) += count;
         }
-        if batch.iter().sum::<i64>() < BATCH {
+        if batch.iter().map(|(_, count)| count).sum::<i64>() < BATCH {
             break;
         }
     }
@@ -266,4 +233,23 @@ pub fn purge_due(db: &Db) -> Result<PurgeReport> {
 /// Where printed files and exports are saved: `exports/` beside the database.
 pub fn exports_dir(db_path: &Path) -> PathBuf {
     db_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("exports")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_purged_table_is_counted() {
+        let mut report = PurgeReport::default();
+        let mut keys: Vec<&str> = purged_tables().map(|(_, _, count_key)| count_key).collect();
+        for key in &keys {
+            *report.count_mut(key) += 1;
+        }
+        // Each key counts into its own field, and the total sees them all.
+        assert_eq!(report.total(), keys.len() as i64);
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len() as i64, report.total(), "two catalogue tables share a count key");
+    }
 }

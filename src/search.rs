@@ -54,9 +54,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::catalogue::{self, Table};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::validate::document;
 
 /// Most results one search returns (all kinds together).
@@ -94,63 +96,25 @@ impl SearchKind {
         SearchKind::ALL.into_iter().find(|k| k.as_str() == text.trim())
     }
 
-    fn source(self) -> Source {
+    /// The kind's table; where its text is, is the table's `catalogue::Search`.
+    pub(crate) fn table(self) -> &'static Table {
         match self {
-            SearchKind::Visit => Source {
-                table: "visit",
-                at: "checked_in_at_ms",
-                guard: "checked_in_by",
-                names: &["name", "companion_names", "plate"],
-                idents: &["id_number", "phone"],
-                others: &[],
-            },
-            SearchKind::Pickup => Source {
-                table: "pickup",
-                at: "picked_up_at_ms",
-                guard: "recorded_by",
-                names: &["child_name", "picker_name"],
-                idents: &["picker_id_number", "picker_phone"],
-                others: &[],
-            },
-            SearchKind::Vehicle => Source {
-                table: "vehicle_visit",
-                at: "checked_in_at_ms",
-                guard: "checked_in_by",
-                names: &["driver_name", "plate"],
-                idents: &["driver_id_number", "driver_phone"],
-                others: &[],
-            },
-            SearchKind::Pass => Source {
-                table: "pass",
-                at: "issued_at_ms",
-                guard: "issued_by",
-                names: &["holder_name"],
-                idents: &["holder_id_number", "holder_phone"],
-                others: &["CAST(serial AS TEXT)"],
-            },
-            SearchKind::Duty => Source {
-                table: "duty_entry",
-                at: "occurred_at_ms",
-                guard: "guard_id",
-                names: &["reported_to", "spot_check_by", "replacement_guard"],
-                idents: &[],
-                others: &["place", "text"],
-            },
+            SearchKind::Visit => &catalogue::VISIT,
+            SearchKind::Pickup => &catalogue::PICKUP,
+            SearchKind::Vehicle => &catalogue::VEHICLE_VISIT,
+            SearchKind::Pass => &catalogue::PASS,
+            SearchKind::Duty => &catalogue::DUTY_ENTRY,
         }
     }
-}
 
-/// Where a kind's searchable text lives.
-struct Source {
-    table: &'static str,
-    at: &'static str,
-    guard: &'static str,
-    /// Name fields and plates: indexed as trigrams and as bigrams.
-    names: &'static [&'static str],
-    /// ID numbers and phones: the `ident` column, matched by fragment only for supervisors.
-    idents: &'static [&'static str],
-    /// Other fields (serials, places, free text): trigrams only, in `body`.
-    others: &'static [&'static str],
+    /// The kind whose records are `table`'s rows; none when the table is not searchable.
+    pub(crate) fn of_table(table: &Table) -> Option<SearchKind> {
+        SearchKind::ALL.into_iter().find(|kind| kind.table().table == table.table)
+    }
+
+    fn source(self) -> &'static catalogue::Search {
+        self.table().search.as_ref().expect("every search kind's table has a catalogue::Search (test `search_kinds_are_the_searchable_tables`)")
+    }
 }
 
 /// What the guard typed and picked.
@@ -329,7 +293,7 @@ fn remove_entry(conn: &Connection, entry_id: i64) -> Result<()> {
 fn index_record(conn: &Connection, kind: SearchKind, record_id: i64, keep: Option<(i64, Option<i64>)>) -> Result<()> {
     let source = kind.source();
     let columns: Vec<&str> = source.names.iter().chain(source.idents.iter()).chain(source.others.iter()).copied().collect();
-    let sql = format!("SELECT {}, {}, {} FROM {} WHERE id = ?1", source.at, source.guard, columns.join(", "), source.table);
+    let sql = format!("SELECT {}, {}, {} FROM {} WHERE id = ?1", source.at, source.guard, columns.join(", "), kind.table().table);
     let row = conn
         .query_row(&sql, [record_id], |r| {
             let at: i64 = r.get(0)?;
@@ -410,7 +374,8 @@ pub(crate) fn backfill_once(conn: &mut Connection) -> Result<()> {
         let source = kind.source();
         let sql = format!(
             "SELECT r.id, r.{} FROM {} r WHERE NOT EXISTS (SELECT 1 FROM search_entry e WHERE e.kind = ?1 AND e.record_id = r.id)",
-            source.at, source.table
+            source.at,
+            kind.table().table
         );
         let mut stmt = tx.prepare(&sql)?;
         let rows = stmt.query_map([kind.as_str()], |r| Ok((r.get::<_, i64>(1)?, kind, r.get::<_, i64>(0)?)))?;
@@ -885,6 +850,19 @@ fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<Sear
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_kinds_are_the_searchable_tables() {
+        let searchable: Vec<&str> = catalogue::ALL.iter().filter(|t| t.search.is_some()).map(|t| t.table).collect();
+        let kinds: Vec<&str> = SearchKind::ALL.iter().map(|k| k.table().table).collect();
+        assert_eq!(searchable.len(), kinds.len());
+        for table in searchable {
+            assert!(kinds.contains(&table), "`{table}` has a catalogue::Search but no SearchKind");
+        }
+        for kind in SearchKind::ALL {
+            assert_eq!(SearchKind::of_table(kind.table()), Some(kind));
+        }
+    }
 
     #[test]
     fn normalise_folds_full_width_case_and_drops_punctuation() {

@@ -16,7 +16,8 @@ use ts_rs::TS;
 use crate::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::on_duty::{self, AtLogin, OnDuty};
 use crate::site;
 

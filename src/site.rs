@@ -10,35 +10,15 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, NameField, NewGuard, Role};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, NameField, NewGuard};
 use crate::validate;
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "site",
-    table: "site",
-    columns: &[
-        "id",
-        "uid",
-        "site_name",
-        "gate_name",
-        "idle_lock_minutes",
-        "duty_day_start_hour",
-        "created_at_ms",
-        "slip_required",
-        "closing_time",
-        "privacy_notice",
-        "min_patrols_per_day",
-        "gate_number",
-        "retention_days",
-        "backup_dir",
-        "backup_keep",
-    ],
-    pii_columns: &[], blob_digests: &[],
-};
 
 const SITE_NAME_MAX: usize = 50;
 const PRIVACY_NOTICE_MAX: usize = 1000;
@@ -118,7 +98,7 @@ pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<SetUpDone> {
             "INSERT INTO site (id, uid, site_name, gate_name, created_at_ms) VALUES (1, ?1, ?2, ?3, ?4)",
             rusqlite::params![uuid::Uuid::now_v7().to_string(), site_name, gate_name, tx.now_ms()],
         )?;
-        audit::record_change(tx, &AUDITED, 1, Event::new("site_created", None))?;
+        audit::record_change(tx, &catalogue::SITE, 1, Event::new("site_created", None))?;
         let supervisor = NewGuard { name: setup.supervisor_name.clone(), role: Role::Supervisor, pin: setup.pin.clone() };
         guards::insert_guard(tx, None, &supervisor, NameField("supervisor_name"))?;
         crate::checklist::seed_defaults(tx)?;
@@ -186,7 +166,7 @@ pub fn update_settings(db: &Db, actor: &Actor, new: &Settings) -> Result<Setting
         )?;
         let after = read_settings(tx)?;
         if after != before {
-            audit::record_change(tx, &AUDITED, 1, Event::new("settings_changed", Some(actor)))?;
+            audit::record_change(tx, &catalogue::SITE, 1, Event::new("settings_changed", Some(actor)))?;
         }
         Ok(after)
     })
@@ -245,7 +225,7 @@ pub fn update_data_settings(db: &Db, actor: &Actor, new: &DataSettings) -> Resul
         )?;
         let after = read_data_settings(tx)?;
         if after != before {
-            audit::record_change(tx, &AUDITED, 1, Event::new("data_settings_changed", Some(actor)))?;
+            audit::record_change(tx, &catalogue::SITE, 1, Event::new("data_settings_changed", Some(actor)))?;
         }
         Ok(after)
     })

@@ -8,18 +8,14 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::validate;
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "staff",
-    table: "staff",
-    columns: &["id", "uid", "name", "department", "extension", "active", "created_at_ms"],
-    pii_columns: &[], blob_digests: &[],
-};
 
 const NAME_MAX: usize = 50;
 const DEPARTMENT_MAX: usize = 50;
@@ -130,7 +126,7 @@ fn insert(tx: &Tx<'_>, actor: &Actor, new: &NewStaff) -> Result<i64> {
         rusqlite::params![uuid::Uuid::now_v7().to_string(), new.name, new.department, new.extension, tx.now_ms()],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &AUDITED, id, Event::new("staff_added", Some(actor)))?;
+    audit::record_change(tx, &catalogue::STAFF, id, Event::new("staff_added", Some(actor)))?;
     Ok(id)
 }
 
@@ -156,7 +152,7 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Staff
         let before = member(tx, id)?;
         if before.active != active {
             tx.execute("UPDATE staff SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
-            audit::record_change(tx, &AUDITED, id, Event::new(if active { "staff_enabled" } else { "staff_disabled" }, Some(actor)))?;
+            audit::record_change(tx, &catalogue::STAFF, id, Event::new(if active { "staff_enabled" } else { "staff_disabled" }, Some(actor)))?;
         }
         member(tx, id)
     })

@@ -11,49 +11,19 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::checklist::{self, CheckResult, ChecklistKind};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::validate::plate::{self, Plate, PlateKind};
 use crate::validate::{self, cn_id, phone};
 use crate::watchlist::{self, ScreenQuery, WatchHit};
 use crate::{photo, pii};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "vehicle_visit",
-    table: "vehicle_visit",
-    columns: &[
-        "id",
-        "uid",
-        "plate",
-        "plate_kind",
-        "vehicle_type",
-        "colour",
-        "registered_vehicle_id",
-        "pii_commitment",
-        "organisation",
-        "purpose",
-        "passengers",
-        "inspection",
-        "notes",
-        "checked_in_at_ms",
-        "checked_in_by",
-        "checked_out_at_ms",
-        "checked_out_by",
-        "watchlist_override_by",
-        "watchlist_override_reason",
-    ],
-    pii_columns: &["driver_name", "driver_phone", "driver_id_number", "photo"], blob_digests: &[],
-};
 
-pub(crate) const REGISTERED_AUDITED: Audited = Audited {
-    entity: "registered_vehicle",
-    table: "registered_vehicle",
-    columns: &["id", "uid", "plate", "owner", "department", "valid_until", "active", "created_at_ms", "created_by"],
-    pii_columns: &[], blob_digests: &[],
-};
 
 const TEXT_MAX: usize = 100;
 const NOTES_MAX: usize = 500;
@@ -349,7 +319,7 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVehicleVisit) -> Result<Vehicle
         if plate.corrected {
             detail["plate_corrected_from"] = serde_json::json!(plate::normalise(&new.plate));
         }
-        audit::record_change(tx, &AUDITED, id, Event::new("vehicle_checked_in", Some(actor)).detail(detail))?;
+        audit::record_change(tx, &catalogue::VEHICLE_VISIT, id, Event::new("vehicle_checked_in", Some(actor)).detail(detail))?;
         crate::search::index_new(tx, crate::search::SearchKind::Vehicle, id)?;
         cleared.record_override(tx, actor)?;
         vehicle_row(tx, id, db, tx.now_ms())
@@ -395,7 +365,7 @@ pub fn pass_registered(db: &Db, actor: &Actor, pass: &RegisteredPass) -> Result<
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &AUDITED, id, Event::new("registered_vehicle_passed", Some(actor)).detail(cleared.detail()))?;
+        audit::record_change(tx, &catalogue::VEHICLE_VISIT, id, Event::new("registered_vehicle_passed", Some(actor)).detail(cleared.detail()))?;
         crate::search::index_new(tx, crate::search::SearchKind::Vehicle, id)?;
         cleared.record_override(tx, actor)?;
         vehicle_row(tx, id, db, tx.now_ms())
@@ -428,7 +398,7 @@ pub fn check_out(db: &Db, actor: &Actor, vehicle_visit_id: i64) -> Result<Vehicl
             .with_param("permitId", permit.id));
         }
         tx.execute("UPDATE vehicle_visit SET checked_out_at_ms = ?2, checked_out_by = ?3 WHERE id = ?1", rusqlite::params![vehicle_visit_id, tx.now_ms(), actor.guard_id])?;
-        audit::record_change(tx, &AUDITED, vehicle_visit_id, Event::new("vehicle_checked_out", Some(actor)))?;
+        audit::record_change(tx, &catalogue::VEHICLE_VISIT, vehicle_visit_id, Event::new("vehicle_checked_out", Some(actor)))?;
         vehicle_row(tx, vehicle_visit_id, db, tx.now_ms())
     })
 }
@@ -542,7 +512,7 @@ pub fn add_registered(db: &Db, actor: &Actor, new: &NewRegisteredVehicle) -> Res
             rusqlite::params![uuid::Uuid::now_v7().to_string(), plate.plate, owner, department, valid_until, tx.now_ms(), actor.guard_id],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &REGISTERED_AUDITED, id, Event::new("registered_vehicle_added", Some(actor)))?;
+        audit::record_change(tx, &catalogue::REGISTERED_VEHICLE, id, Event::new("registered_vehicle_added", Some(actor)))?;
         registered(tx, id, today)
     })
 }
@@ -553,7 +523,7 @@ pub fn set_registered_active(db: &Db, actor: &Actor, id: i64, active: bool) -> R
         guards::authorize(tx, actor, Role::Supervisor)?;
         if registered(tx, id, today)?.active != active {
             tx.execute("UPDATE registered_vehicle SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
-            audit::record_change(tx, &REGISTERED_AUDITED, id, Event::new(if active { "registered_vehicle_enabled" } else { "registered_vehicle_disabled" }, Some(actor)))?;
+            audit::record_change(tx, &catalogue::REGISTERED_VEHICLE, id, Event::new(if active { "registered_vehicle_enabled" } else { "registered_vehicle_disabled" }, Some(actor)))?;
         }
         registered(tx, id, today)
     })

@@ -14,47 +14,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::validate::document::{self, DocType};
 use crate::validate::{self, phone};
 use crate::watchlist::{self, ScreenQuery};
 use crate::{photo, pii, site, slip, staff};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "visit",
-    table: "visit",
-    columns: &[
-        "id",
-        "uid",
-        "pii_commitment",
-        "doc_type",
-        "organisation",
-        "host",
-        "host_staff_id",
-        "purpose",
-        "companions",
-        "items_in",
-        "plate",
-        "expected_minutes",
-        "notes",
-        "host_confirmed_by",
-        "host_confirmed_at_ms",
-        "checked_in_at_ms",
-        "checked_in_by",
-        "watchlist_override_by",
-        "watchlist_override_reason",
-        "checked_out_at_ms",
-        "checked_out_by",
-        "items_out",
-        "slip_returned",
-        "exit_override_by",
-        "exit_override_reason",
-    ],
-    pii_columns: &["name", "id_number", "phone", "companion_names", "photo"], blob_digests: &[],
-};
 
 pub const NAME_MAX: usize = 50;
 const HOST_MAX: usize = 50;
@@ -317,7 +287,7 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &AUDITED, id, Event::new("visit_checked_in", Some(actor)).detail(cleared.detail()))?;
+        audit::record_change(tx, &catalogue::VISIT, id, Event::new("visit_checked_in", Some(actor)).detail(cleared.detail()))?;
         crate::search::index_new(tx, crate::search::SearchKind::Visit, id)?;
         cleared.record_override(tx, actor)?;
         visit_row(tx, id)
@@ -361,7 +331,7 @@ pub fn check_out(db: &Db, actor: &Actor, request: &CheckOut) -> Result<VisitRow>
                 approval.as_ref().map(|(_, r)| r.as_str()),
             ],
         )?;
-        audit::record_change(tx, &AUDITED, request.visit_id, Event::new("visit_checked_out", Some(actor)))?;
+        audit::record_change(tx, &catalogue::VISIT, request.visit_id, Event::new("visit_checked_out", Some(actor)))?;
         if let Some((supervisor, reason)) = &approval {
             audit::append(tx, Event::new("exit_override", Some(supervisor)).detail(json!({ "visit": row.uid, "reason": reason })))?;
         }

@@ -26,20 +26,15 @@ use serde_json::json;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::pii;
 use crate::validate::{self, cn_id};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "watchlist",
-    table: "watchlist",
-    columns: &["id", "uid", "pii_commitment", "plate", "reason", "action", "active", "created_at_ms", "created_by"],
-    pii_columns: &["name", "name_pinyin", "id_number"],
-    blob_digests: &[],
-};
 
 /// The snapshot columns before schema 15, when names and ID numbers were in it in clear,
 /// for `audit::commit_personal_data_once`.
@@ -337,7 +332,7 @@ pub fn add(db: &Db, actor: &Actor, new: &NewWatchEntry) -> Result<WatchEntry> {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::record_change(tx, &AUDITED, id, Event::new("watchlist_added", Some(actor)))?;
+        audit::record_change(tx, &catalogue::WATCHLIST, id, Event::new("watchlist_added", Some(actor)))?;
         entry(tx, id)
     })
 }
@@ -347,7 +342,7 @@ pub fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<Watch
         guards::authorize(tx, actor, Role::Supervisor)?;
         if entry(tx, id)?.active != active {
             tx.execute("UPDATE watchlist SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
-            audit::record_change(tx, &AUDITED, id, Event::new(if active { "watchlist_enabled" } else { "watchlist_disabled" }, Some(actor)))?;
+            audit::record_change(tx, &catalogue::WATCHLIST, id, Event::new(if active { "watchlist_enabled" } else { "watchlist_disabled" }, Some(actor)))?;
         }
         entry(tx, id)
     })

@@ -1,6 +1,7 @@
 //! Guards: setup, PIN checks, lock-out, roles enforced by the core.
 
-use gatehouse::guards::{self, NewGuard, Role};
+use gatehouse::actor::Role;
+use gatehouse::guards::{self, NewGuard};
 use gatehouse::session::Session;
 use gatehouse::site::{self, SiteSetup};
 use gatehouse::{ErrorCode, ErrorKind};

@@ -3,7 +3,7 @@
 
 use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::duty::{self, EntryKind, NewEntry};
-use gatehouse::guards::Actor;
+use gatehouse::actor::Actor;
 use gatehouse::handover::{self, HandedOver, HandoverInput, ProblemFollowUp};
 use gatehouse::session::Session;
 use gatehouse::ErrorCode;

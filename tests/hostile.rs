@@ -87,7 +87,7 @@ proptest! {
 
 /// Runs `cases` hostile texts through `check` against one database (setting one up hashes
 /// PINs: too slow per case).
-fn against_one_database(cases: u32, check: impl Fn(&Fixture, &gatehouse::guards::Actor, String) -> std::result::Result<(), TestCaseError>) {
+fn against_one_database(cases: u32, check: impl Fn(&Fixture, &gatehouse::actor::Actor, String) -> std::result::Result<(), TestCaseError>) {
     let fx = Fixture::new();
     let guard = fx.guard();
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });

@@ -8,7 +8,7 @@
 //! One database per property (setting one up hashes PINs, too slow per case); case counts
 //! are kept small so `make test` stays quick.
 
-use gatehouse::guards::Actor;
+use gatehouse::actor::Actor;
 use gatehouse::passes::import as pass_import;
 use gatehouse::staff;
 use gatehouse::ErrorKind;

@@ -1,7 +1,8 @@
 //! Holiday passes: issue, scan at the gate (every outcome), override, revocation lists
 //! between gates, bulk import, and the printed QR decoded back.
 
-use gatehouse::guards::{Actor, SupervisorOverride};
+use gatehouse::actor::Actor;
+use gatehouse::guards::SupervisorOverride;
 use gatehouse::passes::scan::{self, Direction, Outcome};
 use gatehouse::passes::{self, code, import, keys, revocation, NewPass, PassKind, PassStatus};
 use gatehouse::{ErrorCode, ErrorKind};

@@ -3,7 +3,8 @@
 //! (a listed picker goes with the list's data; anyone else is stopped until the class
 //! teacher confirms by name and how), watchlist screening, masked phones, retention.
 
-use gatehouse::guards::{Actor, SupervisorOverride};
+use gatehouse::actor::Actor;
+use gatehouse::guards::SupervisorOverride;
 use gatehouse::pickers::{self, ChildPickers};
 use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::watchlist::{self, NewWatchEntry, WatchAction};

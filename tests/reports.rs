@@ -4,10 +4,10 @@
 
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::{NaiveDate, TimeZone};
-use gatehouse::guards::Actor;
+use gatehouse::actor::Actor;
 use gatehouse::passes::scan::{self, Direction, Outcome};
 use gatehouse::passes::{self, NewPass, PassKind};
-use gatehouse::reports::export::{self, Cell, Column, TableHead};
+use gatehouse::reports::table::{self, Cell, Column, TableHead};
 use gatehouse::reports::{self, DateRange, DayCount, Format, IdNumbers, NamedCount, ReportKind};
 use gatehouse::vehicles::{self, NewRegisteredVehicle, NewVehicleVisit, RegisteredPass, VehicleType};
 use gatehouse::visits::{self, CheckOut, NewVisit};
@@ -354,7 +354,7 @@ fn a_failed_export_leaves_no_partial_file_and_keeps_the_previous_one() {
     std::fs::write(&out, "previous").unwrap();
     let head = TableHead { title: "t".into(), columns: vec![Column::new("a", 5.0)] };
     for format in [Format::Csv, Format::Xlsx] {
-        let err = export::write_streamed(&head, format, &out, |sink| {
+        let err = table::write_streamed(&head, format, &out, |sink| {
             for i in 0..1000 {
                 sink.row(&[Cell::Int(i)])?;
             }

@@ -2,7 +2,7 @@
 //! and vehicle visits is gone from the database file and its WAL, the records and the chain
 //! stay, and every purge is one audit event with its counts.
 
-use gatehouse::guards::Actor;
+use gatehouse::actor::Actor;
 use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::site::{self, DataSettings};
 use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};

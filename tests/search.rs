@@ -5,7 +5,7 @@ use std::process::Command;
 
 use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::duty::{self, EntryKind, NewEntry, Severity};
-use gatehouse::guards::Actor;
+use gatehouse::actor::Actor;
 use gatehouse::passes::{self, NewPass};
 use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::search::{self, SearchKind, SearchNotice, SearchQuery, SearchResults};

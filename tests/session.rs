@@ -60,7 +60,7 @@ fn status_bar_shows_duty_day_and_people_on_site() {
 /// Adds a second guard, 赵保安, for the desk's change of hands.
 fn second_guard(fx: &Fixture) -> i64 {
     let supervisor = fx.supervisor();
-    gatehouse::guards::add_guard(&fx.db, &supervisor, &gatehouse::guards::NewGuard { name: "赵保安".into(), role: gatehouse::guards::Role::Guard, pin: "112233".into() })
+    gatehouse::guards::add_guard(&fx.db, &supervisor, &gatehouse::guards::NewGuard { name: "赵保安".into(), role: gatehouse::actor::Role::Guard, pin: "112233".into() })
         .unwrap()
         .id
 }

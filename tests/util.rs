@@ -1,6 +1,7 @@
 //! Test helpers: a fresh, set-up database on a fixed clock, and valid synthetic IDs.
 
-use gatehouse::guards::{self, Actor, NewGuard, Role};
+use gatehouse::actor::{Actor, Role};
+use gatehouse::guards::{self, NewGuard};
 use gatehouse::session::Session;
 use gatehouse::site::{self, SiteSetup};
 use gatehouse::validate::cn_id;

@@ -3,7 +3,8 @@
 
 use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::goods::{self, NewDelivery, NewExitPermit, PermitItemCheck, PermitStatus};
-use gatehouse::guards::{Actor, SupervisorOverride};
+use gatehouse::actor::Actor;
+use gatehouse::guards::SupervisorOverride;
 use gatehouse::validate::plate::PlateKind;
 use gatehouse::vehicles::{self, NewRegisteredVehicle, NewVehicleVisit, RegisteredPass, VehicleType};
 use gatehouse::watchlist::{self, NewWatchEntry, WatchAction};

@@ -7,7 +7,7 @@
 
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use gatehouse::guards::Actor;
+use gatehouse::actor::Actor;
 use gatehouse::session::Session;
 use gatehouse::{db, AppError, Clock, Db, KeyFile};
 

@@ -15,7 +15,8 @@ use ts_rs::TS;
 use super::{NewPass, PassKind, PassRow};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::sheet;
 use crate::staff::ImportProblem;
 

@@ -26,32 +26,14 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::{site, validate};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "pass_key",
-    table: "pass_key",
-    // The secret half stays out of every event body.
-    columns: &[
-        "id",
-        "uid",
-        "key_id",
-        "label",
-        "public_key",
-        "current",
-        "created_at_ms",
-        "retired_at_ms",
-        "distrusted_at_ms",
-        "distrusted_by",
-        "distrust_reason",
-    ],
-    pii_columns: &[],
-    blob_digests: &[],
-};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -168,14 +150,14 @@ fn new_key(tx: &Tx<'_>, actor: Option<&Actor>, label: &str) -> Result<(u32, Sign
     };
     tx.execute("UPDATE pass_key SET current = 0, retired_at_ms = ?1 WHERE current = 1", [tx.now_ms()])?;
     for id in tx.prepare("SELECT id FROM pass_key WHERE retired_at_ms = ?1")?.query_map([tx.now_ms()], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()? {
-        audit::record_change(tx, &AUDITED, id, Event::new("pass_key_retired", actor))?;
+        audit::record_change(tx, &catalogue::PASS_KEY, id, Event::new("pass_key_retired", actor))?;
     }
     tx.execute(
         "INSERT INTO pass_key (uid, key_id, label, public_key, secret_key, current, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
         rusqlite::params![uuid::Uuid::now_v7().to_string(), key_id, label, key.verifying_key().to_bytes().to_vec(), key.to_bytes().to_vec(), tx.now_ms()],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &AUDITED, id, Event::new("pass_key_created", actor))?;
+    audit::record_change(tx, &catalogue::PASS_KEY, id, Event::new("pass_key_created", actor))?;
     Ok((key_id, key))
 }
 
@@ -312,7 +294,7 @@ pub fn import_public(db: &Db, actor: &Actor, json: &str, confirmation: &KeyImpor
                 let id = tx.last_insert_rowid();
                 let event = Event::new("pass_key_imported", Some(&supervisor))
                     .detail(serde_json::json!({ "fingerprint": expected, "note": note, "guard": actor.guard_uid }));
-                audit::record_change(tx, &AUDITED, id, event)?;
+                audit::record_change(tx, &catalogue::PASS_KEY, id, event)?;
             }
         }
         Ok(tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [export.key_id], key_row)?)
@@ -344,7 +326,7 @@ pub fn distrust(db: &Db, actor: &Actor, key_id: u32, reason: &str) -> Result<Dis
             "UPDATE pass_key SET distrusted_at_ms = ?2, distrusted_by = ?3, distrust_reason = ?4 WHERE id = ?1",
             rusqlite::params![id, tx.now_ms(), actor.guard_id, reason],
         )?;
-        audit::record_change(tx, &AUDITED, id, Event::new("pass_key_distrusted", Some(actor)))?;
+        audit::record_change(tx, &catalogue::PASS_KEY, id, Event::new("pass_key_distrusted", Some(actor)))?;
         let key = tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [key_id], key_row)?;
         let replaced_by = replaced_by.map(|new_id| tx.query_row(&format!("{SELECT} WHERE k.key_id = ?1"), [new_id], key_row)).transpose()?;
         Ok(Distrusted { key, replaced_by })

@@ -18,41 +18,15 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::validate::{self, cn_id, phone};
 use crate::{photo, pii, qr};
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "pass",
-    table: "pass",
-    columns: &[
-        "id",
-        "uid",
-        "serial",
-        "key_id",
-        "kind",
-        "pii_commitment",
-        "department",
-        "valid_from_ms",
-        "valid_to_ms",
-        "window_start_min",
-        "window_end_min",
-        "gates",
-        "max_uses",
-        "approved_by",
-        "code",
-        "issued_at_ms",
-        "issued_by",
-        "revoked_at_ms",
-        "revoked_by",
-        "revoke_reason",
-    ],
-    pii_columns: &["holder_name", "holder_phone", "holder_id_number", "photo"],
-    blob_digests: &[],
-};
 
 /// Longest validity a pass may have: a school year. The gate refuses a longer one as a
 /// misused key (`scan`), since no gate signs it.
@@ -353,7 +327,7 @@ pub(crate) fn insert(tx: &crate::db::Tx<'_>, actor: &Actor, valid: &ValidPass) -
         ],
     )?;
     let id = tx.last_insert_rowid();
-    audit::record_change(tx, &AUDITED, id, Event::new("pass_issued", Some(actor)))?;
+    audit::record_change(tx, &catalogue::PASS, id, Event::new("pass_issued", Some(actor)))?;
     crate::search::index_new(tx, crate::search::SearchKind::Pass, id)?;
     Ok(id)
 }
@@ -460,7 +434,7 @@ pub fn revoke(db: &Db, actor: &Actor, pass_id: i64, reason: &str) -> Result<Pass
             "UPDATE pass SET revoked_at_ms = ?2, revoked_by = ?3, revoke_reason = ?4 WHERE id = ?1",
             rusqlite::params![pass_id, tx.now_ms(), actor.guard_id, reason],
         )?;
-        audit::record_change(tx, &AUDITED, pass_id, Event::new("pass_revoked", Some(actor)))?;
+        audit::record_change(tx, &catalogue::PASS, pass_id, Event::new("pass_revoked", Some(actor)))?;
         row(tx, pass_id, tx.now_ms())
     })
 }

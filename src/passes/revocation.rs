@@ -43,7 +43,8 @@ use super::keys;
 use crate::audit::{self, Event};
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 
 const FORMAT: &str = "gatehouse-revocations/2";
 const OLD_FORMAT: &str = "gatehouse-revocations/1";

@@ -27,33 +27,14 @@ use ts_rs::TS;
 
 use super::code::{self, DecodeError};
 use super::{keys, PassKind};
-use crate::audit::{self, Audited, Event};
+use crate::audit::{self, Event};
+use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role, SupervisorOverride};
+use crate::actor::{Actor, Role};
+use crate::guards::{self, SupervisorOverride};
 use crate::pii;
 
-pub(crate) const AUDITED: Audited = Audited {
-    entity: "pass_scan",
-    table: "pass_scan",
-    columns: &[
-        "id",
-        "uid",
-        "key_id",
-        "serial",
-        "outcome",
-        "accepted",
-        "direction",
-        "gate_number",
-        "guard_id",
-        "scanned_at_ms",
-        "pii_commitment",
-        "override_by",
-        "override_reason",
-    ],
-    pii_columns: &["holder_hint"],
-    blob_digests: &[],
-};
 
 /// The snapshot columns before schema 15, when the holder hint was in the snapshot in clear,
 /// for `audit::commit_personal_data_once`.
@@ -389,7 +370,7 @@ pub fn scan(db: &Db, actor: &Actor, input: &str, direction: Direction) -> Result
                 overridden: None,
             },
         )?;
-        audit::record_change(tx, &AUDITED, id, Event::new(if accepted { "pass_accepted" } else { "pass_refused" }, Some(actor)))?;
+        audit::record_change(tx, &catalogue::PASS_SCAN, id, Event::new(if accepted { "pass_accepted" } else { "pass_refused" }, Some(actor)))?;
         result_of(tx, id)
     })
 }
@@ -455,7 +436,7 @@ pub fn override_refusal(db: &Db, actor: &Actor, scan_id: i64, approval: &Supervi
                 overridden: Some((supervisor.guard_id, reason.clone())),
             },
         )?;
-        audit::record_change(tx, &AUDITED, id, Event::new("pass_override", Some(&supervisor)).detail(json!({ "refused_scan": scan_id })))?;
+        audit::record_change(tx, &catalogue::PASS_SCAN, id, Event::new("pass_override", Some(&supervisor)).detail(json!({ "refused_scan": scan_id })))?;
         result_of(tx, id)
     })
 }

@@ -3,7 +3,7 @@
 //! Owns: the date range every report takes (`DateRange`, whole local duty days, `from` and
 //! `to` included), visitor statistics (`visitors`), vehicle statistics (`vehicles`), refused
 //! pass scans (`scans`), and the export of any of them, or of the visit list, as CSV or XLSX
-//! (`export`). The daily duty report (值班记录表) stays in `duty`; the reports screen links
+//! (`export`, through the table model in `table`, named by `labels`). The daily duty report (值班记录表) stays in `duty`; the reports screen links
 //! to it. Must not: change any record (reports only read; the one write is the audit event
 //! an export of the visit list appends), or format for a screen (the UI labels the keys).
 //! Called by: the shell (`commands/reports.rs`), the CLI (`gatehouse export visits`), benches.
@@ -16,8 +16,10 @@
 //! hour's visits into the neighbouring hour).
 
 pub mod export;
+mod labels;
 pub mod scans;
 pub mod supervision;
+pub mod table;
 pub mod vehicles;
 pub mod visitors;
 
@@ -28,10 +30,12 @@ use ts_rs::TS;
 
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 use crate::{site, validate};
 
-pub use export::{export_report, export_visits, export_visits_unattended, ExportReport, Format, IdNumbers, ReportKind};
+pub use export::{export_report, export_visits, export_visits_unattended, IdNumbers, ReportKind};
+pub use table::{ExportReport, Format};
 pub use scans::{RefusedScan, RefusedScans};
 pub use supervision::{RepeatItem, SpotCheckCounts, SupervisionStats};
 pub use vehicles::{VehicleDay, VehicleStats};

@@ -12,7 +12,8 @@ use ts_rs::TS;
 use super::{DateRange, Window};
 use crate::db::Db;
 use crate::error::Result;
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 
 /// How many refused scans the screen lists (the export has them all).
 pub const SCREEN_LIMIT: usize = 500;

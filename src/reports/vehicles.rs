@@ -12,7 +12,8 @@ use ts_rs::TS;
 use super::{DateRange, NamedCount, Window, DAY_MS};
 use crate::db::Db;
 use crate::error::Result;
-use crate::guards::{self, Actor, Role};
+use crate::actor::{Actor, Role};
+use crate::guards;
 
 /// One duty day of vehicle traffic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

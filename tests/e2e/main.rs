@@ -326,7 +326,7 @@ fn wrong_pins_say_how_long_to_wait_and_show_on_the_supervisors_dashboard() {
             let mut session = gatehouse::session::Session::new();
             session.log_in(&core, supervisor_id, PIN).map_err(|e| anyhow::anyhow!("{e}"))?;
             let supervisor = session.actor(&core).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let guard = gatehouse::guards::NewGuard { name: GUARD.into(), role: gatehouse::guards::Role::Guard, pin: "583920".into() };
+            let guard = gatehouse::guards::NewGuard { name: GUARD.into(), role: gatehouse::actor::Role::Guard, pin: "583920".into() };
             gatehouse::guards::add_guard(&core, &supervisor, &guard).map_err(|e| anyhow::anyhow!("{e}"))?;
             session.log_out(&core).map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(())

@@ -185,7 +185,7 @@ fn a_guards_id_fragment_search_says_why_it_found_nothing_and_a_supervisors_finds
             let mut session = gatehouse::session::Session::new();
             session.log_in(&core, supervisor_id, PIN).map_err(|e| anyhow::anyhow!("{e}"))?;
             let supervisor = session.actor(&core).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let guard = gatehouse::guards::NewGuard { name: GUARD.into(), role: gatehouse::guards::Role::Guard, pin: GUARD_PIN.into() };
+            let guard = gatehouse::guards::NewGuard { name: GUARD.into(), role: gatehouse::actor::Role::Guard, pin: GUARD_PIN.into() };
             gatehouse::guards::add_guard(&core, &supervisor, &guard).map_err(|e| anyhow::anyhow!("{e}"))?;
             let visit = gatehouse::visits::NewVisit {
                 name: "周杰".into(),
