@@ -69,6 +69,8 @@ pub fn generate() -> Result<Vec<(String, String)>, ts_rs::ExportError> {
         crate::watchlist::NewWatchEntry,
         crate::watchlist::MatchKind,
         crate::watchlist::WatchHit,
+        crate::watchlist::Screening,
+        crate::watchlist::WatchNeeds,
         crate::watchlist::ScreenQuery,
         crate::validate::plate::PlateKind,
         crate::validate::plate::Plate,

@@ -20,7 +20,7 @@ use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::validate::plate::{self, Plate, PlateKind};
 use crate::validate::{self, cn_id, phone};
-use crate::watchlist::{self, ScreenQuery, WatchHit};
+use crate::watchlist::{self, ScreenQuery, Screening};
 use crate::{photo, pii};
 
 
@@ -180,7 +180,7 @@ pub struct PlateCheck {
     pub registered: Option<RegisteredVehicle>,
     /// The vehicle's open stay if it is inside now (offer check-out).
     pub inside: Option<VehicleRow>,
-    pub watchlist: Vec<WatchHit>,
+    pub watchlist: Screening,
 }
 
 fn today(db: &Db) -> NaiveDate {
@@ -232,7 +232,7 @@ pub fn check_plate(db: &Db, actor: &Actor, input: &str, confirm_special: bool) -
         Ok(PlateCheck {
             registered: registered_by_plate(conn, &plate.plate, today)?,
             inside,
-            watchlist: watchlist::screen_conn(conn, &ScreenQuery { plate: Some(plate.plate.clone()), ..Default::default() })?,
+            watchlist: watchlist::screen_conn(conn, &ScreenQuery { plate: Some(plate.plate.clone()), ..Default::default() })?.into(),
             plate,
         })
     })

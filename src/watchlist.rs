@@ -113,6 +113,45 @@ pub struct WatchHit {
     pub action: WatchAction,
 }
 
+/// What the desk must do before an entry with these hits is saved. It is the rule that
+/// `clear_for_entry` enforces at the save, said once here so the UI does not derive it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WatchNeeds {
+    /// No hit: save.
+    Nothing,
+    /// Alert hits only: the guard acknowledges them, then saves.
+    Acknowledge,
+    /// A deny hit: the guard acknowledges, and a supervisor overrides with PIN and reason.
+    Override,
+}
+
+impl WatchNeeds {
+    pub fn of(hits: &[WatchHit]) -> WatchNeeds {
+        if hits.iter().any(|h| h.action == WatchAction::Deny) {
+            WatchNeeds::Override
+        } else if hits.is_empty() {
+            WatchNeeds::Nothing
+        } else {
+            WatchNeeds::Acknowledge
+        }
+    }
+}
+
+/// A screening: the hits (deny first) and what they need before the save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Screening {
+    pub hits: Vec<WatchHit>,
+    pub needs: WatchNeeds,
+}
+
+impl From<Vec<WatchHit>> for Screening {
+    fn from(hits: Vec<WatchHit>) -> Screening {
+        Screening { needs: WatchNeeds::of(&hits), hits }
+    }
+}
+
 /// What a visitor presents, for screening.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -197,10 +236,10 @@ pub(crate) fn screen_conn(conn: &Connection, query: &ScreenQuery) -> Result<Vec<
 }
 
 /// Screens a visitor (or a plate) against the watchlist. Any guard may ask.
-pub fn screen(db: &Db, actor: &Actor, query: &ScreenQuery) -> Result<Vec<WatchHit>> {
+pub fn screen(db: &Db, actor: &Actor, query: &ScreenQuery) -> Result<Screening> {
     db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
-        screen_conn(conn, query)
+        Ok(screen_conn(conn, query)?.into())
     })
 }
 
@@ -254,7 +293,7 @@ pub(crate) fn clear_for_entry(
         return Err(Error::conflict(ErrorCode::WatchlistUnacknowledged, "this entry matches the watchlist: read the warning and acknowledge it")
             .with_param("entries", hits.len()));
     }
-    let approval = match (approval, hits.iter().any(|h| h.action == WatchAction::Deny)) {
+    let approval = match (approval, WatchNeeds::of(&hits) == WatchNeeds::Override) {
         (_, false) => None,
         (None, true) => {
             log_hits(db, actor, &hits, "denied")?;

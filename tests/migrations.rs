@@ -182,7 +182,7 @@ fn an_upgraded_database_commits_scan_hints_and_watchlist_names_once_and_still_ve
     let id = gatehouse::guards::list_login_guards(&db).unwrap().into_iter().find(|g| g.name == "王主管").unwrap().id;
     session.log_in(&db, id, "246810").unwrap();
     let supervisor = session.actor(&db).unwrap();
-    assert_eq!(gatehouse::watchlist::screen(&db, &supervisor, &watch).unwrap().len(), 1);
+    assert_eq!(gatehouse::watchlist::screen(&db, &supervisor, &watch).unwrap().hits.len(), 1);
     clock.set_ms(AFTER_SCHEMA_14_MS + 400 * 86_400_000);
     let report = gatehouse::retention::purge_due(&db).unwrap();
     assert_eq!((report.passes, report.pass_scans), (2, 4));

@@ -189,7 +189,7 @@ fn a_watchlisted_plate_raises_the_banner_and_overnight_vehicles_stand_out() {
     let supervisor = fx.supervisor();
     let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { plate: Some("京A12345".into()), reason: "曾强行闯入".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
     let guard = fx.guard();
-    assert_eq!(vehicles::check_plate(&fx.db, &guard, "京A12345", false).unwrap().watchlist.len(), 1);
+    assert_eq!(vehicles::check_plate(&fx.db, &guard, "京A12345", false).unwrap().watchlist.hits.len(), 1);
     let err = vehicles::check_in(&fx.db, &guard, &truck(&fx, &guard, "京A12345")).unwrap_err();
     assert_eq!(err.code(), ErrorCode::WatchlistUnacknowledged);
     let row = vehicles::check_in(&fx.db, &guard, &NewVehicleVisit { acknowledged_watchlist: vec![entry.id], ..truck(&fx, &guard, "京A12345") }).unwrap();

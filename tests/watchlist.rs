@@ -3,7 +3,7 @@
 
 use gatehouse::guards::SupervisorOverride;
 use gatehouse::visits::{self, NewVisit};
-use gatehouse::watchlist::{self, MatchKind, NewWatchEntry, ScreenQuery, WatchAction};
+use gatehouse::watchlist::{self, MatchKind, NewWatchEntry, ScreenQuery, WatchAction, WatchNeeds};
 use gatehouse::{ErrorCode, ErrorKind};
 
 use crate::util::{valid_id, Fixture, SUPERVISOR_PIN};
@@ -27,6 +27,11 @@ fn a_name_that_sounds_the_same_or_an_exact_id_is_a_hit() {
     let screen = |name: &str, id: &str| {
         watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), id_number: Some(id.into()), plate: None }).unwrap()
     };
+    // What each screening needs is said by the core, as the save enforces it.
+    assert_eq!(screen("章伟", &valid_id("19900101", 1)).needs, WatchNeeds::Acknowledge);
+    assert_eq!(screen("张伟", &banned_id).needs, WatchNeeds::Override);
+    assert_eq!(screen("李明", &valid_id("19900101", 1)).needs, WatchNeeds::Nothing);
+    let screen = |name: &str, id: &str| screen(name, id).hits;
     assert_eq!(screen("章伟", &valid_id("19900101", 1))[0].matched_by, MatchKind::NameSound);
     assert_eq!(screen("张伟", &valid_id("19900101", 1))[0].matched_by, MatchKind::Name);
     let hits = screen("李明", &banned_id);
@@ -79,10 +84,10 @@ fn a_disabled_entry_no_longer_matches_and_only_supervisors_keep_the_list() {
     assert_eq!(entry.plate.as_deref(), Some("京A12345"));
     let guard = fx.guard();
     let query = ScreenQuery { plate: Some("京a12345".into()), ..Default::default() };
-    assert_eq!(watchlist::screen(&fx.db, &guard, &query).unwrap()[0].matched_by, MatchKind::Plate);
+    assert_eq!(watchlist::screen(&fx.db, &guard, &query).unwrap().hits[0].matched_by, MatchKind::Plate);
     assert_eq!(watchlist::set_active(&fx.db, &guard, entry.id, false).unwrap_err().kind(), ErrorKind::Forbidden);
     watchlist::set_active(&fx.db, &supervisor, entry.id, false).unwrap();
-    assert!(watchlist::screen(&fx.db, &guard, &query).unwrap().is_empty());
+    assert!(watchlist::screen(&fx.db, &guard, &query).unwrap().hits.is_empty());
     let empty = NewWatchEntry { reason: "x".into(), action: Some(WatchAction::Deny), ..Default::default() };
     assert_eq!(watchlist::add(&fx.db, &supervisor, &empty).unwrap_err().code(), ErrorCode::WatchlistNeedsKey);
 }
@@ -94,7 +99,7 @@ fn a_surname_with_several_readings_matches_by_every_reading() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
     let guard = fx.guard();
-    let screen = |name: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), ..Default::default() }).unwrap();
+    let screen = |name: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), ..Default::default() }).unwrap().hits;
     // (on the list, written by the visitor with another character of one of its readings)
     let pairs = [
         ("曾伟", &["增伟", "层伟"][..]),
@@ -131,7 +136,7 @@ fn a_surname_with_a_single_reading_matches_only_that_sound() {
     let supervisor = fx.supervisor();
     let guard = fx.guard();
     watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("张芳".into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
-    let screen = |name: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), ..Default::default() }).unwrap();
+    let screen = |name: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), ..Default::default() }).unwrap().hits;
     assert_eq!(watchlist::name_sounds("张芳"), vec!["zhang fang"]);
     assert_eq!(screen("章芳")[0].matched_by, MatchKind::NameSound);
     assert!(screen("黄芳").is_empty());

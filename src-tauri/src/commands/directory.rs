@@ -4,7 +4,7 @@
 use gatehouse::pickers::{self, ChildPickers, ClassList, PickerImportReport};
 use gatehouse::pickups::{self, NewPickup, PickupRow};
 use gatehouse::staff::{self, ImportReport, NewStaff, StaffMember};
-use gatehouse::watchlist::{self, NewWatchEntry, ScreenQuery, WatchEntry, WatchHit};
+use gatehouse::watchlist::{self, NewWatchEntry, ScreenQuery, Screening, WatchEntry};
 use tauri::State;
 
 use super::{guarded, CommandResult};
@@ -51,7 +51,7 @@ pub fn import_staff_csv(desk: State<'_, Desk>, csv: String) -> CommandResult<Imp
 }
 
 #[tauri::command(async)]
-pub fn screen_watchlist(desk: State<'_, Desk>, query: ScreenQuery) -> CommandResult<Vec<WatchHit>> {
+pub fn screen_watchlist(desk: State<'_, Desk>, query: ScreenQuery) -> CommandResult<Screening> {
     guarded("screen_watchlist", || {
         let (actor, db) = desk.actor()?;
         Ok(watchlist::screen(db, &actor, &query)?)

@@ -31,7 +31,7 @@ import type {
   VisitRow,
   VisitSlip,
   WatchEntry,
-  WatchHit,
+  Screening,
 } from './bindings';
 import type {
   ChecklistItem,
@@ -202,7 +202,7 @@ export const importStaffCsv = (csv: string) =>
   call<ImportReport>('import_staff_csv', { csv }, { write: true, timeoutMs: LONG_CALL_TIMEOUT_MS });
 
 // --- watchlist ---
-export const screenWatchlist = (query: ScreenQuery) => call<WatchHit[]>('screen_watchlist', { query });
+export const screenWatchlist = (query: ScreenQuery) => call<Screening>('screen_watchlist', { query });
 export const listWatchlist = () => call<WatchEntry[]>('list_watchlist');
 export const addWatchlistEntry = (entry: NewWatchEntry) => call<WatchEntry>('add_watchlist_entry', { entry }, { write: true });
 export const setWatchlistEntryActive = (entryId: number, active: boolean) =>

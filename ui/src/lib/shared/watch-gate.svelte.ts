@@ -4,7 +4,7 @@
 // focus and the supervisor dialog (WatchOverride), so the visitor form and the vehicle
 // desk do not each keep a copy of the same steps.
 import { tick } from 'svelte';
-import type { AppError, SupervisorOverride, WatchHit } from '../bindings';
+import type { AppError, Screening, SupervisorOverride } from '../bindings';
 import * as wf from './watchflow';
 
 /** What a form does after the core refused its save (see WatchGate.failed). */
@@ -12,9 +12,9 @@ export type AfterFailure = 'dialog' | 'rescreen' | 'show';
 
 /** How fresh hits join the flow: a new screening by default (the vehicle desk keeps an
  *  acknowledgement of the same hits: vehicle-form carryOver). */
-export type Merge = (prev: wf.WatchFlow, key: string, hits: WatchHit[]) => wf.WatchFlow;
+export type Merge = (prev: wf.WatchFlow, key: string, screening: Screening) => wf.WatchFlow;
 
-const fresh: Merge = (_prev, key, hits) => wf.afterScreen(key, hits);
+const fresh: Merge = (_prev, key, screening) => wf.afterScreen(key, screening);
 
 export class WatchGate {
   flow = $state<wf.WatchFlow>(wf.initialFlow());
@@ -44,7 +44,7 @@ export class WatchGate {
   /** Screens `key` when it has not been (with `screen`; none: it stays unscreened), then
    *  true when the save may go ahead. Otherwise it stops at the acknowledgement (the
    *  banner's button gets the focus) or opens the supervisor dialog. */
-  async cleared(key: string, screen: (() => Promise<WatchHit[]>) | null, merge: Merge = fresh): Promise<boolean> {
+  async cleared(key: string, screen: (() => Promise<Screening>) | null, merge: Merge = fresh): Promise<boolean> {
     if (wf.nextStep(this.flow, key) === 'screen' && screen) this.flow = merge(this.flow, key, await screen());
     const step = wf.nextStep(this.flow, key);
     if (step === 'acknowledge') {

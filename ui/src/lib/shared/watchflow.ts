@@ -1,12 +1,13 @@
 // The watchlist (关注名单) step of a registration, as a small state machine. Pure, so the
-// rules are unit-tested:
+// steps are unit-tested:
 //   screen  → the name / ID number / plate changed since the last screening (or never screened)
 //   acknowledge → hits are on screen and the guard has not acknowledged them
-//   override → a `deny` hit is acknowledged, but no supervisor has approved yet
+//   override → the screening needs a supervisor, and none has approved yet
 //   save    → nothing stands in the way
-// The core enforces the same rules (watchlist_unacknowledged / watchlist_denied); when
-// they race (an entry added meanwhile), `afterSaveError` sends the flow back to screening.
-import type { AppError, ScreenQuery, SupervisorOverride, WatchHit } from '../bindings';
+// What a screening needs (nothing, an acknowledgement, an override) is the core's answer
+// (`Screening.needs`, the rule its save enforces), never worked out here from the hits.
+// When they race (an entry added meanwhile), `afterSaveError` sends the flow back to screening.
+import type { AppError, ScreenQuery, Screening, SupervisorOverride, WatchHit, WatchNeeds } from '../bindings';
 
 export type WatchStep = 'screen' | 'acknowledge' | 'override' | 'save';
 
@@ -14,12 +15,14 @@ export interface WatchFlow {
   /** What was screened (see screenKey); null: not screened yet. */
   key: string | null;
   hits: WatchHit[];
+  /** What the core said the hits need before the save. */
+  needs: WatchNeeds;
   acknowledged: boolean;
   override: SupervisorOverride | null;
 }
 
 export function initialFlow(): WatchFlow {
-  return { key: null, hits: [], acknowledged: false, override: null };
+  return { key: null, hits: [], needs: 'nothing', acknowledged: false, override: null };
 }
 
 /** Identity of a screening query: a change to any of its parts needs a new screening. */
@@ -27,18 +30,14 @@ export function screenKey(q: ScreenQuery): string {
   return JSON.stringify([q.name ?? '', q.idNumber ?? '', q.plate ?? '']);
 }
 
-export function afterScreen(key: string, hits: WatchHit[]): WatchFlow {
-  return { key, hits, acknowledged: hits.length === 0, override: null };
-}
-
-export function hasDeny(flow: WatchFlow): boolean {
-  return flow.hits.some((h) => h.action === 'deny');
+export function afterScreen(key: string, screening: Screening): WatchFlow {
+  return { key, hits: screening.hits, needs: screening.needs, acknowledged: screening.needs === 'nothing', override: null };
 }
 
 export function nextStep(flow: WatchFlow, key: string): WatchStep {
   if (flow.key === null || flow.key !== key) return 'screen';
   if (!flow.acknowledged) return 'acknowledge';
-  if (hasDeny(flow) && flow.override === null) return 'override';
+  if (flow.needs === 'override' && flow.override === null) return 'override';
   return 'save';
 }
 
@@ -55,10 +54,10 @@ export function acknowledgedIds(flow: WatchFlow): number[] {
   return flow.acknowledged ? flow.hits.map((h) => h.entryId) : [];
 }
 
-/** The banner's colour: red when any hit denies entry, amber for alerts only. */
+/** The banner's colour: red when a supervisor must override, amber when acknowledging is enough. */
 export function bannerLevel(flow: WatchFlow): 'deny' | 'alert' | null {
-  if (flow.hits.length === 0) return null;
-  return hasDeny(flow) ? 'deny' : 'alert';
+  if (flow.needs === 'nothing') return null;
+  return flow.needs === 'override' ? 'deny' : 'alert';
 }
 
 /**

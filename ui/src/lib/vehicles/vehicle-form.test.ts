@@ -1,6 +1,6 @@
 // The vehicle desk: plate notices and outcomes, the check-in mapping, the inspection.
 import { describe, expect, it } from 'vitest';
-import type { AppError, ChecklistItem, PlateCheck, RegisteredVehicle, VehicleRow, WatchHit } from '../bindings';
+import type { AppError, ChecklistItem, PlateCheck, RegisteredVehicle, Screening, VehicleRow, WatchHit } from '../bindings';
 import {
   carryOver,
   emptyInspection,
@@ -23,7 +23,7 @@ const check = (over: Partial<PlateCheck> = {}): PlateCheck => ({
   plate: { plate: '京A12345', kind: 'standard', corrected: false },
   registered: null,
   inside: null,
-  watchlist: [],
+  watchlist: { hits: [], needs: 'nothing' },
   ...over,
 });
 const reg = (validToday: boolean): RegisteredVehicle => ({
@@ -165,23 +165,26 @@ describe('watchlist carry-over', () => {
   const nameHit: WatchHit = { entryId: 9, matchedBy: 'name', name: '李四', reason: '曾闹事', action: 'deny' };
   const plateKey = screenKey({ name: null, idNumber: null, plate: '京A12345' });
   const fullKey = screenKey({ name: '李四', idNumber: null, plate: '京A12345' });
+  const plateOnly: Screening = { hits: [plateHit], needs: 'acknowledge' };
+  const nameOnly: Screening = { hits: [nameHit], needs: 'override' };
+  const both: Screening = { hits: [plateHit, nameHit], needs: 'override' };
 
   it('keeps an acknowledged plate hit acknowledged when the driver adds nothing new', () => {
-    const prev = acknowledge(afterScreen(plateKey, [plateHit]));
-    const next = carryOver(prev, fullKey, [plateHit]);
+    const prev = acknowledge(afterScreen(plateKey, plateOnly));
+    const next = carryOver(prev, fullKey, plateOnly);
     expect(nextStep(next, fullKey)).toBe('save');
   });
 
   it('asks again when a new hit appears (e.g. the driver is on the list)', () => {
-    const prev = acknowledge(afterScreen(plateKey, [plateHit]));
-    const next = carryOver(prev, fullKey, [plateHit, nameHit]);
+    const prev = acknowledge(afterScreen(plateKey, plateOnly));
+    const next = carryOver(prev, fullKey, both);
     expect(nextStep(next, fullKey)).toBe('acknowledge');
   });
 
   it('keeps a supervisor approval only for the same hits', () => {
     const approval = { supervisorId: 1, pin: '246810', reason: '已核实' };
-    const prev = withOverride(acknowledge(afterScreen(plateKey, [nameHit])), approval);
-    expect(carryOver(prev, fullKey, [nameHit]).override).toEqual(approval);
-    expect(nextStep(carryOver(initialFlow(), fullKey, [nameHit]), fullKey)).toBe('acknowledge');
+    const prev = withOverride(acknowledge(afterScreen(plateKey, nameOnly)), approval);
+    expect(carryOver(prev, fullKey, nameOnly).override).toEqual(approval);
+    expect(nextStep(carryOver(initialFlow(), fullKey, nameOnly), fullKey)).toBe('acknowledge');
   });
 });

@@ -11,7 +11,7 @@ import type {
   PlateCheck,
   SupervisorOverride,
   VehicleType,
-  WatchHit,
+  Screening,
 } from '../bindings';
 import { uiError } from '../shared/errors';
 import { normaliseIdNumber, toAsciiDigits } from '../shared/input';
@@ -181,8 +181,9 @@ export function toNewVehicleVisit(
  * what the guard already did: when every hit was already on screen and acknowledged, it
  * stays acknowledged, and a supervisor's approval stays when it covered every deny hit.
  */
-export function carryOver(prev: WatchFlow, key: string, hits: WatchHit[]): WatchFlow {
-  let next = afterScreen(key, hits);
+export function carryOver(prev: WatchFlow, key: string, screening: Screening): WatchFlow {
+  const hits = screening.hits;
+  let next = afterScreen(key, screening);
   if (hits.length === 0 || !prev.acknowledged) return next;
   const seen = new Set(prev.hits.map((h) => h.entryId));
   if (!hits.every((h) => seen.has(h.entryId))) return next;
