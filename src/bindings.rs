@@ -206,7 +206,7 @@ fn duty_rules() -> String {
 /// `$lib/bindings/form-rules`), so the two cannot drift apart.
 fn form_rules() -> String {
     use crate::handover::HANDED_OVER_COUNT_MAX;
-    use crate::signature::{INK_MAX_LUMA, INK_MIN_ALPHA, MIN_INK_HEIGHT, MIN_INK_PIXELS, MIN_INK_WIDTH};
+    use crate::signature::{INK_MAX_LUMA, INK_MIN_ALPHA, LUMA_WEIGHTS_PER_MILLE, MIN_INK_HEIGHT, MIN_INK_PIXELS, MIN_INK_WIDTH};
     format!(
         "// Generated with the bindings (src/bindings.rs) from the core's form rules: do not edit.\n\n\
          /** A drawn signature is one when at least MIN_INK_PIXELS pixels are ink (alpha above\n \
@@ -216,8 +216,13 @@ fn form_rules() -> String {
          export const MIN_INK_HEIGHT = {MIN_INK_HEIGHT};\n\
          export const INK_MIN_ALPHA = {INK_MIN_ALPHA};\n\
          export const INK_MAX_LUMA = {INK_MAX_LUMA};\n\
+         /** Luma = (R, G, B) weighted by these, over 1000. */\n\
+         export const LUMA_WEIGHTS_PER_MILLE = [{}, {}, {}] as const;\n\
          /** The most of one item a handover may list (0 to this). */\n\
-         export const HANDED_OVER_COUNT_MAX = {HANDED_OVER_COUNT_MAX};\n"
+         export const HANDED_OVER_COUNT_MAX = {HANDED_OVER_COUNT_MAX};\n",
+        LUMA_WEIGHTS_PER_MILLE[0],
+        LUMA_WEIGHTS_PER_MILLE[1],
+        LUMA_WEIGHTS_PER_MILLE[2],
     )
 }
 

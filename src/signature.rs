@@ -27,6 +27,8 @@ pub(crate) const MIN_INK_HEIGHT: u32 = 12;
 /// A pixel is ink when more opaque than this and darker (luma, 0–255) than `INK_MAX_LUMA`.
 pub(crate) const INK_MIN_ALPHA: u8 = 128;
 pub(crate) const INK_MAX_LUMA: u32 = 160;
+/// Luma from red, green and blue, in thousandths (ITU-R BT.601).
+pub(crate) const LUMA_WEIGHTS_PER_MILLE: [u32; 3] = [299, 587, 114];
 const OUT_WIDTH: u32 = 600;
 const OUT_HEIGHT: u32 = 200;
 const MARGIN: u32 = 8;
@@ -41,7 +43,8 @@ pub struct Signature {
 /// A pixel counts as ink when it is opaque enough and dark enough.
 fn is_ink(pixel: image::Rgba<u8>) -> bool {
     let [r, g, b, a] = pixel.0;
-    let luma = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;
+    let [wr, wg, wb] = LUMA_WEIGHTS_PER_MILLE;
+    let luma = (u32::from(r) * wr + u32::from(g) * wg + u32::from(b) * wb) / 1000;
     a > INK_MIN_ALPHA && luma < INK_MAX_LUMA
 }
 

@@ -7,5 +7,7 @@ export const MIN_INK_WIDTH = 40;
 export const MIN_INK_HEIGHT = 12;
 export const INK_MIN_ALPHA = 128;
 export const INK_MAX_LUMA = 160;
+/** Luma = (R, G, B) weighted by these, over 1000. */
+export const LUMA_WEIGHTS_PER_MILLE = [299, 587, 114] as const;
 /** The most of one item a handover may list (0 to this). */
 export const HANDED_OVER_COUNT_MAX = 10000;

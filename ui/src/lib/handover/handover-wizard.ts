@@ -6,7 +6,15 @@
 // it was reported to, and when).
 import type { AppError, ChecklistItem, CheckResult, HandedOver, HandoverInput, ProblemFollowUp } from '../bindings';
 import { type EntryContext, normaliseDate, parseClock, resolveClock } from '../duty/duty-form';
-import { HANDED_OVER_COUNT_MAX, INK_MAX_LUMA, INK_MIN_ALPHA, MIN_INK_HEIGHT, MIN_INK_PIXELS, MIN_INK_WIDTH } from '../bindings/form-rules';
+import {
+  HANDED_OVER_COUNT_MAX,
+  INK_MAX_LUMA,
+  INK_MIN_ALPHA,
+  LUMA_WEIGHTS_PER_MILLE,
+  MIN_INK_HEIGHT,
+  MIN_INK_PIXELS,
+  MIN_INK_WIDTH,
+} from '../bindings/form-rules';
 import { uiError } from '../shared/errors';
 import { normalisePin, toAsciiDigits } from '../shared/input';
 
@@ -230,6 +238,7 @@ export interface Pixels {
  * spanning at least MIN_INK_WIDTH × MIN_INK_HEIGHT. A blank pad or a dot is not one.
  */
 export function hasInk(px: Pixels): boolean {
+  const [wr, wg, wb] = LUMA_WEIGHTS_PER_MILLE;
   let ink = 0;
   let minX = Infinity;
   let minY = Infinity;
@@ -238,7 +247,7 @@ export function hasInk(px: Pixels): boolean {
   for (let y = 0; y < px.height; y++) {
     for (let x = 0; x < px.width; x++) {
       const i = (y * px.width + x) * 4;
-      const luma = (px.data[i] * 299 + px.data[i + 1] * 587 + px.data[i + 2] * 114) / 1000;
+      const luma = (px.data[i] * wr + px.data[i + 1] * wg + px.data[i + 2] * wb) / 1000;
       if (px.data[i + 3] > INK_MIN_ALPHA && luma < INK_MAX_LUMA) {
         ink++;
         if (x < minX) minX = x;
