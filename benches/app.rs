@@ -112,10 +112,7 @@ fn http_get(port: u16, path: &str) -> Result<String> {
 /// A private X server on a display number it picks itself (`-displayfd`).
 fn start_xvfb() -> Result<(Proc, String)> {
     let mut cmd = Command::new("Xvfb");
-    cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
     let mut proc = Proc::spawn(cmd).context("Xvfb (package xvfb)")?;
     let mut line = String::new();
     BufReader::new(proc.child.stdout.take().expect("piped")).read_line(&mut line)?;
@@ -265,11 +262,7 @@ impl Run {
         let mut notes = Vec::new();
         for pid in tree {
             let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else { continue };
-            let kb: u64 = rollup
-                .lines()
-                .find_map(|l| l.strip_prefix("Pss:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-                .unwrap_or(0);
+            let kb: u64 = rollup.lines().find_map(|l| l.strip_prefix("Pss:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0);
             let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
             if let Some(dir) = std::env::var_os("APP_BENCH_SMAPS") {
                 // Diagnosis: keep each process's full smaps to see where its PSS goes.
@@ -456,8 +449,16 @@ async fn measure(bin: &Path, display: &str, runs: usize) -> Result<Vec<Figure>> 
 
     idle.sort();
     Ok(vec![
-        Figure { name: format!("app start to first screen, median of {runs}"), value: format!("{:.0} ms", median(starts.clone()).as_secs_f64() * 1000.0), target: "< 1 s" },
-        Figure { name: "app start to first screen, slowest".into(), value: format!("{:.0} ms", starts.iter().max().unwrap().as_secs_f64() * 1000.0), target: "" },
+        Figure {
+            name: format!("app start to first screen, median of {runs}"),
+            value: format!("{:.0} ms", median(starts.clone()).as_secs_f64() * 1000.0),
+            target: "< 1 s",
+        },
+        Figure {
+            name: "app start to first screen, slowest".into(),
+            value: format!("{:.0} ms", starts.iter().max().unwrap().as_secs_f64() * 1000.0),
+            target: "",
+        },
         Figure { name: "app memory after start (PSS alone, app + WebKit)".into(), value: mb(idle[idle.len() / 2]), target: "< 200 MB" },
         Figure { name: format!("{CHECK_INS} check-ins through the app (IPC)"), value: format!("{:.2} s", ipc.as_secs_f64()), target: "" },
         Figure { name: format!("app memory after {CHECK_INS} check-ins (PSS alone)"), value: mb(after), target: "< 200 MB" },

@@ -158,7 +158,11 @@ fn main() {
 
     let t = Instant::now();
     let report = db.read(gatehouse::audit::verify).expect("verify").expect("sound");
-    figures.push(Figure { name: "verify chain + records (1,000 visits, 10,000 scans)", value: format!("{} ({} events)", ms(t.elapsed()), report.events), target: "" });
+    figures.push(Figure {
+        name: "verify chain + records (1,000 visits, 10,000 scans)",
+        value: format!("{} ({} events)", ms(t.elapsed()), report.events),
+        target: "",
+    });
 
     pin_figures(&mut figures, &db);
     search_figures(&mut figures);
@@ -167,8 +171,7 @@ fn main() {
     for f in &figures {
         println!("{:<52} {:>40}  {}", f.name, f.value, f.target);
     }
-    let json: Vec<serde_json::Value> =
-        figures.iter().map(|f| serde_json::json!({ "figure": f.name, "value": f.value, "target": f.target })).collect();
+    let json: Vec<serde_json::Value> = figures.iter().map(|f| serde_json::json!({ "figure": f.name, "value": f.value, "target": f.target })).collect();
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench.json");
     if std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()).is_ok() {
         println!("written to {}", out.display());
@@ -203,7 +206,11 @@ fn pin_figures(figures: &mut Vec<Figure>, db: &Db) {
     figures.push(Figure { name: "PIN check (log-in), Argon2id 64 MiB t=3 p99", value: ms(p99), target: "" });
     figures.push(Figure { name: "  baseline: old strength 19 MiB t=2 (hash) p50", value: ms(old50), target: "" });
     figures.push(Figure { name: "  baseline: old strength 19 MiB t=2 (hash) p99", value: ms(old99), target: "" });
-    figures.push(Figure { name: "  ratio p50 / p99", value: format!("{:.1}× / {:.1}×", p50.as_secs_f64() / old50.as_secs_f64(), p99.as_secs_f64() / old99.as_secs_f64()), target: "" });
+    figures.push(Figure {
+        name: "  ratio p50 / p99",
+        value: format!("{:.1}× / {:.1}×", p50.as_secs_f64() / old50.as_secs_f64(), p99.as_secs_f64() / old99.as_secs_f64()),
+        target: "",
+    });
 }
 
 // ---- search (issue 7): the lead merges other helpers' rows beside this function ----------
@@ -217,11 +224,8 @@ fn search_figures(figures: &mut Vec<Figure>) {
 
     const QUERIES: usize = 200;
     // BENCH_SEARCH_VISITS=100000 (or empty) for a quicker run; the issue asks for both sizes.
-    let sizes: Vec<u64> = std::env::var("BENCH_SEARCH_VISITS")
-        .unwrap_or_else(|_| "100000,1000000".into())
-        .split(',')
-        .filter_map(|n| n.trim().parse().ok())
-        .collect();
+    let sizes: Vec<u64> =
+        std::env::var("BENCH_SEARCH_VISITS").unwrap_or_else(|_| "100000,1000000".into()).split(',').filter_map(|n| n.trim().parse().ok()).collect();
     for visits_n in sizes {
         let label = match visits_n {
             n if n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
@@ -263,10 +267,24 @@ fn search_figures(figures: &mut Vec<Figure>) {
         let mut pick = |list: &[String]| list.choose(&mut rng).cloned().unwrap_or_default();
         let two: Vec<String> = (0..QUERIES).map(|_| chars(&pick(&names), 0, 2)).collect();
         let three: Vec<String> = (0..QUERIES).map(|_| pick(&names)).map(|n| if n.chars().count() >= 3 { chars(&n, 0, 3) } else { format!("{n}伟") }).collect();
-        let id_fragments: Vec<String> = (0..QUERIES).map(|_| { let id = pick(&ids); chars(&id, 10, 6) }).collect();
-        let plate_fragments: Vec<String> = (0..QUERIES).map(|_| { let p = pick(&plates); chars(&p, 1 + p.len() % 3, 4) }).collect();
-        let shapes: [(&str, &Vec<String>); 4] =
-            [("2-character name", &two), ("3-character name", &three), ("ID number fragment (6 digits)", &id_fragments), ("plate fragment (4)", &plate_fragments)];
+        let id_fragments: Vec<String> = (0..QUERIES)
+            .map(|_| {
+                let id = pick(&ids);
+                chars(&id, 10, 6)
+            })
+            .collect();
+        let plate_fragments: Vec<String> = (0..QUERIES)
+            .map(|_| {
+                let p = pick(&plates);
+                chars(&p, 1 + p.len() % 3, 4)
+            })
+            .collect();
+        let shapes: [(&str, &Vec<String>); 4] = [
+            ("2-character name", &two),
+            ("3-character name", &three),
+            ("ID number fragment (6 digits)", &id_fragments),
+            ("plate fragment (4)", &plate_fragments),
+        ];
         // p95 of every text of a shape on one database, and the average hits.
         let p95_of = |db: &Db, actor: &Actor, texts: &[String]| -> (Duration, i64) {
             let mut samples = Vec::with_capacity(texts.len());

@@ -21,11 +21,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::actor::Actor;
+use crate::catalogue::{self, Table};
 use crate::clock::Clock;
 use crate::db::Tx;
 use crate::error::{Error, Result};
-use crate::actor::Actor;
-use crate::catalogue::{self, Table};
 use crate::pii;
 
 const DOMAIN: &[u8] = b"gatehouse/audit/v1";
@@ -99,9 +99,7 @@ pub(crate) fn matches_last_event(conn: &Connection, entity: &str, table: &str, c
     let actual = conn.query_row(&sql, [id], |row| row_to_json(row, columns))?;
     let uid = actual["uid"].as_str().unwrap_or_default().to_owned();
     let body: Option<String> = conn
-        .query_row("SELECT body FROM audit_event WHERE entity = ?1 AND entity_uid = ?2 ORDER BY seq DESC LIMIT 1", [entity, uid.as_str()], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT body FROM audit_event WHERE entity = ?1 AND entity_uid = ?2 ORDER BY seq DESC LIMIT 1", [entity, uid.as_str()], |r| r.get(0))
         .optional()?;
     let Some(body) = body else { return Ok(false) };
     let Ok(body) = serde_json::from_str::<Value>(&body) else { return Ok(false) };
@@ -215,9 +213,7 @@ fn chain_hash(seq: i64, body: &str, prev_hash: &[u8]) -> [u8; 32] {
 }
 
 fn head_of(conn: &Connection) -> Result<(i64, Vec<u8>)> {
-    let head = conn
-        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let head = conn.query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     Ok(head.unwrap_or((0, GENESIS.to_vec())))
 }
 
@@ -280,9 +276,7 @@ pub fn verify(conn: &Connection) -> Result<Result<Report, Problem>> {
 }
 
 fn verify_chain(conn: &Connection) -> Result<Result<(), Problem>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at_ms, action, entity, entity_uid, body, prev_hash, hash FROM audit_event ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare("SELECT seq, at_ms, action, entity, entity_uid, body, prev_hash, hash FROM audit_event ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1_i64;
     let mut prev_hash = GENESIS.to_vec();
@@ -291,10 +285,7 @@ fn verify_chain(conn: &Connection) -> Result<Result<(), Problem>> {
         let record = format!("audit event #{seq}");
         let bad = |reason: String| Ok(Err(Problem { record: record.clone(), reason }));
         if seq != expected_seq {
-            return Ok(Err(Problem {
-                record: format!("audit event #{expected_seq}"),
-                reason: format!("missing: the chain jumps to #{seq}"),
-            }));
+            return Ok(Err(Problem { record: format!("audit event #{expected_seq}"), reason: format!("missing: the chain jumps to #{seq}") }));
         }
         let body: String = row.get(5)?;
         let stored_prev: Vec<u8> = row.get(6)?;
@@ -313,11 +304,7 @@ fn verify_chain(conn: &Connection) -> Result<Result<(), Problem>> {
         let action: String = row.get(2)?;
         let entity: Option<String> = row.get(3)?;
         let entity_uid: Option<String> = row.get(4)?;
-        if parsed["at"] != json!(at)
-            || parsed["action"] != json!(action)
-            || parsed["entity"] != json!(entity)
-            || parsed["entity_uid"] != json!(entity_uid)
-        {
+        if parsed["at"] != json!(at) || parsed["action"] != json!(action) || parsed["entity"] != json!(entity) || parsed["entity_uid"] != json!(entity_uid) {
             return bad("its columns do not match its hashed body".into());
         }
         prev_hash = stored_hash;
@@ -366,10 +353,7 @@ fn verify_records(conn: &Connection, audited: &Table) -> Result<Result<i64, Prob
             return Ok(Err(Problem { record, reason: "has no audit event: it was written outside Gatehouse".into() }));
         };
         if let Some(field) = first_difference(&expected, &snapshot) {
-            return Ok(Err(Problem {
-                record,
-                reason: format!("field `{field}` differs from audit event #{seq}: the row was changed outside Gatehouse"),
-            }));
+            return Ok(Err(Problem { record, reason: format!("field `{field}` differs from audit event #{seq}: the row was changed outside Gatehouse") }));
         }
         if !audited.pii_columns.is_empty() {
             let base = audited.columns.len();
@@ -378,10 +362,7 @@ fn verify_records(conn: &Connection, audited: &Table) -> Result<Result<i64, Prob
                 let values = pii_values(row, base, audited.pii_columns.len())?;
                 let commitment = commit_values(audited, &salt, &values);
                 if snapshot["pii_commitment"] != json!(commitment) {
-                    return Ok(Err(Problem {
-                        record,
-                        reason: "its personal data (name or ID number) was changed outside Gatehouse".into(),
-                    }));
+                    return Ok(Err(Problem { record, reason: "its personal data (name or ID number) was changed outside Gatehouse".into() }));
                 }
             }
         }
@@ -419,9 +400,7 @@ fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
     let mut keys: Vec<&String> = expected.keys().chain(actual.keys()).collect();
     keys.sort();
     keys.dedup();
-    keys.into_iter()
-        .find(|k| expected.get(*k).unwrap_or(&Value::Null) != actual.get(*k).unwrap_or(&Value::Null))
-        .cloned()
+    keys.into_iter().find(|k| expected.get(*k).unwrap_or(&Value::Null) != actual.get(*k).unwrap_or(&Value::Null)).cloned()
 }
 
 /// A point of the chain recorded outside the database (a checkpoint file, the fingerprint
@@ -438,8 +417,7 @@ impl Anchor {
         let text = text.trim().trim_start_matches('#');
         let (seq, hash) = text.split_once([':', ' '])?;
         let hash_prefix = hash.trim().to_lowercase();
-        (hash_prefix.len() >= 8 && hash_prefix.chars().all(|c| c.is_ascii_hexdigit()))
-            .then_some(Anchor { seq: seq.trim().parse().ok()?, hash_prefix })
+        (hash_prefix.len() >= 8 && hash_prefix.chars().all(|c| c.is_ascii_hexdigit())).then_some(Anchor { seq: seq.trim().parse().ok()?, hash_prefix })
     }
 }
 

@@ -39,17 +39,17 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
 use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::cipher::{self, beside, FileKind};
 use crate::db::Db;
 use crate::dbkey::{DatabaseKey, KeyFile};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::schema;
 
@@ -189,7 +189,11 @@ fn verify_chain(conn: &Connection) -> Result<audit::Report> {
 pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
     let folder = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !folder.is_dir() {
-        return Err(Error::invalid("backup_dir", ErrorCode::BackupFolderMissing, "the backup folder does not exist: plug in the USB drive or choose another folder"));
+        return Err(Error::invalid(
+            "backup_dir",
+            ErrorCode::BackupFolderMissing,
+            "the backup folder does not exist: plug in the USB drive or choose another folder",
+        ));
     }
     if dest.exists() {
         return Err(Error::conflict(ErrorCode::BackupExists, "a file with this name is already there: choose another name").on_field("backup_file"));
@@ -218,9 +222,8 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
 /// file's key or, on a PC without it, the `recovery` key (which then becomes the key file).
 /// The old database is kept beside it. Refuses while the app runs on that database.
 pub fn restore(db_path: &Path, backup: &Path, keys: &KeyFile, recovery: Option<&DatabaseKey>) -> Result<audit::Report> {
-    let _lock = lock_for_app(db_path).map_err(|_| {
-        Error::new(ErrorKind::Storage, ErrorCode::StorageBusy, "Gatehouse is running on this database: close the app first, then restore")
-    })?;
+    let _lock = lock_for_app(db_path)
+        .map_err(|_| Error::new(ErrorKind::Storage, ErrorCode::StorageBusy, "Gatehouse is running on this database: close the app first, then restore"))?;
     stage(db_path, backup, keys, recovery)?;
     let applied = apply_staged_restore(db_path, keys)?.ok_or_else(|| Error::internal("the staged restore disappeared"))?;
     Ok(applied.report)
@@ -438,13 +441,15 @@ fn backups_in(folder: &Path) -> Result<Vec<(PathBuf, (String, u32))>> {
 fn folder_error(folder: &Path, err: &std::io::Error) -> Error {
     let shown = folder.display().to_string();
     match err.kind() {
-        std::io::ErrorKind::NotFound => Error::invalid(
-            "backup_dir",
-            ErrorCode::BackupFolderMissing,
-            "the backup folder does not exist: plug in the USB drive or choose another folder",
-        ),
-        std::io::ErrorKind::StorageFull => Error::invalid("backup_dir", ErrorCode::BackupDiskFull, "the backup drive is full: free some space or use another drive"),
-        _ => Error::invalid("backup_dir", ErrorCode::BackupFolderNotWritable, format!("cannot write into this folder ({err}): choose a folder you can write to")),
+        std::io::ErrorKind::NotFound => {
+            Error::invalid("backup_dir", ErrorCode::BackupFolderMissing, "the backup folder does not exist: plug in the USB drive or choose another folder")
+        }
+        std::io::ErrorKind::StorageFull => {
+            Error::invalid("backup_dir", ErrorCode::BackupDiskFull, "the backup drive is full: free some space or use another drive")
+        }
+        _ => {
+            Error::invalid("backup_dir", ErrorCode::BackupFolderNotWritable, format!("cannot write into this folder ({err}): choose a folder you can write to"))
+        }
     }
     .with_param("folder", shown)
 }
@@ -762,8 +767,7 @@ fn is_restore_leftover(db_name: &str, name: &str) -> bool {
         return true;
     }
     let Some(stamp) = rest.strip_prefix(BEFORE_RESTORE) else { return false };
-    stamp.len() == 15
-        && stamp.char_indices().all(|(i, c)| if i == 8 { c == '-' } else { c.is_ascii_digit() })
+    stamp.len() == 15 && stamp.char_indices().all(|(i, c)| if i == 8 { c == '-' } else { c.is_ascii_digit() })
 }
 
 /// Deletes the restore leftovers beside `db_path` last modified before `cutoff_ms` (Unix

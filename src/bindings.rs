@@ -220,9 +220,7 @@ fn form_rules() -> String {
          export const LUMA_WEIGHTS_PER_MILLE = [{}, {}, {}] as const;\n\
          /** The most of one item a handover may list (0 to this). */\n\
          export const HANDED_OVER_COUNT_MAX = {HANDED_OVER_COUNT_MAX};\n",
-        LUMA_WEIGHTS_PER_MILLE[0],
-        LUMA_WEIGHTS_PER_MILLE[1],
-        LUMA_WEIGHTS_PER_MILLE[2],
+        LUMA_WEIGHTS_PER_MILLE[0], LUMA_WEIGHTS_PER_MILLE[1], LUMA_WEIGHTS_PER_MILLE[2],
     )
 }
 

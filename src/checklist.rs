@@ -7,14 +7,13 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::validate;
-
 
 const LABEL_MAX: usize = 40;
 const NOTE_MAX: usize = 200;
@@ -84,9 +83,11 @@ pub(crate) fn seed_defaults(tx: &Tx<'_>) -> Result<()> {
 }
 
 fn item(conn: &Connection, id: i64) -> Result<ChecklistItem> {
-    conn.query_row("SELECT id, label, active FROM checklist_item WHERE id = ?1", [id], |r| Ok(ChecklistItem { id: r.get(0)?, label: r.get(1)?, active: r.get(2)? }))
-        .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::ChecklistItemNotFound, "no such checklist item"))
+    conn.query_row("SELECT id, label, active FROM checklist_item WHERE id = ?1", [id], |r| {
+        Ok(ChecklistItem { id: r.get(0)?, label: r.get(1)?, active: r.get(2)? })
+    })
+    .optional()?
+    .ok_or_else(|| Error::not_found(ErrorCode::ChecklistItemNotFound, "no such checklist item"))
 }
 
 /// The items of a list in order; active ones only unless `all` (supervisors editing it).
@@ -109,7 +110,8 @@ pub fn add_item(db: &Db, actor: &Actor, list: ChecklistKind, label: &str) -> Res
     let label = validate::required_text("label", label, LABEL_MAX)?;
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
-        let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM checklist_item WHERE list = ?1 AND label = ?2)", [list.as_str(), &label], |r| r.get(0))?;
+        let exists: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM checklist_item WHERE list = ?1 AND label = ?2)", [list.as_str(), &label], |r| r.get(0))?;
         if exists {
             return Err(Error::conflict(ErrorCode::ChecklistItemExists, "this item is already on the list").on_field("label"));
         }
@@ -123,7 +125,12 @@ pub fn set_item_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Result<
         guards::authorize(tx, actor, Role::Supervisor)?;
         if item(tx, id)?.active != active {
             tx.execute("UPDATE checklist_item SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
-            audit::record_change(tx, &catalogue::CHECKLIST_ITEM, id, Event::new(if active { "checklist_item_enabled" } else { "checklist_item_disabled" }, Some(actor)))?;
+            audit::record_change(
+                tx,
+                &catalogue::CHECKLIST_ITEM,
+                id,
+                Event::new(if active { "checklist_item_enabled" } else { "checklist_item_disabled" }, Some(actor)),
+            )?;
         }
         item(tx, id)
     })

@@ -26,10 +26,10 @@ use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::db::{self, Db, Tx};
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 
 /// More than this since the last retention run is a jump forward.

@@ -77,9 +77,7 @@ impl DatabaseKey {
         let digits: String = text
             .chars()
             .map(|c| match c {
-                '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF26}' | '\u{FF41}'..='\u{FF46}' => {
-                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-                }
+                '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF26}' | '\u{FF41}'..='\u{FF46}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
                 other => other,
             })
             .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}' | '\u{FF0D}' | '\t' | '\n' | '\r'))

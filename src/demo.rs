@@ -9,25 +9,25 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards;
-use crate::validate::cn_id;
-use crate::search::{self, SearchKind};
-use crate::{passes, site, staff};
 use crate::pii;
+use crate::search::{self, SearchKind};
+use crate::validate::cn_id;
+use crate::{passes, site, staff};
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐",
-    "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈",
-    "欧阳", "司马",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许",
+    "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "欧阳",
+    "司马",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "华", "飞",
-    "玉兰", "建华", "建国", "红", "鹏", "辉", "婷", "雪", "琳", "晨", "宇", "浩", "欣", "佳", "子涵", "思远", "梓轩", "雨桐",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "华", "飞", "玉兰",
+    "建华", "建国", "红", "鹏", "辉", "婷", "雪", "琳", "晨", "宇", "浩", "欣", "佳", "子涵", "思远", "梓轩", "雨桐",
 ];
 const PURPOSES: &[&str] = &["公务", "送货", "施工维修", "探访", "面试", "家长会", "送材料", "参观", "快递"];
 const ORGANISATIONS: &[&str] = &["示例物流", "示例建筑公司", "示例快递", "示例电力", "示例设备厂", "个人"];
@@ -75,7 +75,11 @@ const DUTY_TEXTS: &[(&str, &str)] = &[
 ];
 
 fn name(rng: &mut StdRng) -> String {
-    let given = if rng.gen_bool(0.4) { format!("{}{}", GIVEN[rng.gen_range(0..GIVEN.len())], GIVEN[rng.gen_range(0..GIVEN.len())]) } else { GIVEN[rng.gen_range(0..GIVEN.len())].to_string() };
+    let given = if rng.gen_bool(0.4) {
+        format!("{}{}", GIVEN[rng.gen_range(0..GIVEN.len())], GIVEN[rng.gen_range(0..GIVEN.len())])
+    } else {
+        GIVEN[rng.gen_range(0..GIVEN.len())].to_string()
+    };
     let full = format!("{}{}", SURNAMES[rng.gen_range(0..SURNAMES.len())], given);
     full.chars().take(4).collect()
 }
@@ -120,7 +124,8 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
             report.staff += 1;
         }
     }
-    let host_ids: Vec<i64> = db.read(|c| Ok(c.prepare("SELECT id FROM staff WHERE active = 1")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))?;
+    let host_ids: Vec<i64> =
+        db.read(|c| Ok(c.prepare("SELECT id FROM staff WHERE active = 1")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))?;
     let now = db.clock().now_ms();
     let span = days.max(1) * 86_400_000;
     const BATCH: u64 = 5_000;
@@ -151,7 +156,8 @@ pub fn generate(db: &Db, actor: &Actor, visits: u64, days: i64, seed: u64) -> Re
                 let companions: i64 = rng.gen_range(0..3);
                 let plate = rng.gen_bool(0.2).then(|| plate(&mut rng));
                 // Half the companions are named, from a generator of their own (added later).
-                let companion_names = (companions > 0 && party.gen_bool(0.5)).then(|| (0..companions).map(|_| self::name(&mut party)).collect::<Vec<_>>().join("、"));
+                let companion_names =
+                    (companions > 0 && party.gen_bool(0.5)).then(|| (0..companions).map(|_| self::name(&mut party)).collect::<Vec<_>>().join("、"));
                 let commitment = pii::commitment(
                     &salt,
                     &[("name", Some(&name)), ("id_number", Some(&id_number)), ("phone", Some(&phone)), ("companion_names", companion_names.as_deref())],
@@ -244,7 +250,8 @@ const DEMO_PASS_SCANS: u64 = 30;
 /// again, starting with the first: the gate scans both ways, so holders inside are counted.
 fn scan_some_passes(db: &Db, actor: &Actor, count: u64) -> Result<u64> {
     use crate::passes::scan::{self, Direction};
-    let codes: Vec<String> = db.read(|c| Ok(c.prepare("SELECT code FROM pass ORDER BY id LIMIT ?1")?.query_map([count as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))?;
+    let codes: Vec<String> =
+        db.read(|c| Ok(c.prepare("SELECT code FROM pass ORDER BY id LIMIT ?1")?.query_map([count as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))?;
     let mut scans = 0;
     for (i, code) in codes.iter().enumerate() {
         let directions: &[Direction] = if i % 3 == 0 { &[Direction::In, Direction::Out] } else { &[Direction::In] };

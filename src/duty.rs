@@ -20,22 +20,17 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::{site, validate};
-
-
-
 
 /// An item reopened by this many re-checks is a repeat problem (屡查屡犯): it was marked
 /// corrected, found not corrected, marked again and found again.
 pub const REPEAT_AFTER_REOPENINGS: i64 = 2;
-
-
 
 const TEXT_MAX: usize = 1000;
 const SHORT_MAX: usize = 50;
@@ -456,7 +451,8 @@ fn confirm_spot_check(db: &Db, supervisor_id: Option<i64>, pin: Option<&str>) ->
         _ => e.on_field("spot_check_pin"),
     })?;
     db.read(|conn| guards::authorize(conn, &supervisor, Role::Supervisor)).map_err(|e| {
-        Error::new(e.kind(), ErrorCode::NotASupervisor, "a spot check is confirmed by a supervisor: pick a supervisor from the list").on_field("spot_check_supervisor_id")
+        Error::new(e.kind(), ErrorCode::NotASupervisor, "a spot check is confirmed by a supervisor: pick a supervisor from the list")
+            .on_field("spot_check_supervisor_id")
     })?;
     Ok(supervisor)
 }
@@ -493,12 +489,14 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
     let category = new.incident_category.filter(|_| new.kind == EntryKind::Incident);
     let serious = category.is_some_and(IncidentCategory::is_serious);
     if serious && reported_to.is_none() {
-        return Err(Error::invalid("reported_to", ErrorCode::SeriousIncidentUnreported, "a serious incident must say whom it was reported to (保卫处值班室, 110, 119, 120 or a name)"));
+        return Err(Error::invalid(
+            "reported_to",
+            ErrorCode::SeriousIncidentUnreported,
+            "a serious incident must say whom it was reported to (保卫处值班室, 110, 119, 120 or a name)",
+        ));
     }
     let reported_at_ms = match (serious, new.reported_at_ms) {
-        (true, None) => {
-            return Err(Error::invalid("reported_at_ms", ErrorCode::SeriousIncidentUnreported, "a serious incident must say when it was reported"))
-        }
+        (true, None) => return Err(Error::invalid("reported_at_ms", ErrorCode::SeriousIncidentUnreported, "a serious incident must say when it was reported")),
         (_, Some(at)) if reported_to.is_some() => Some(reported_time("reported_at_ms", Some(at), now, Some(("occurred_at_ms", occurred)))?),
         _ => None,
     };
@@ -534,7 +532,9 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
                     return Err(Error::conflict(ErrorCode::FollowUpAwaitingReview, "this item is already marked corrected: a supervisor's re-check closes it")
                         .on_field("closes_item_id"))
                 }
-                FollowUpStatus::Closed => return Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed").on_field("closes_item_id")),
+                FollowUpStatus::Closed => {
+                    return Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed").on_field("closes_item_id"))
+                }
             }
         }
         let id = insert_entry(
@@ -590,7 +590,10 @@ pub fn review_follow_up(db: &Db, actor: &Actor, item_id: i64, outcome: ReviewOut
         ensure_awaiting_review(&follow_up_row(tx, item_id, today)?)?;
         let (action, stored) = match outcome {
             ReviewOutcome::Close => {
-                tx.execute("UPDATE follow_up SET closed_at_ms = ?2, closed_by = ?3 WHERE id = ?1", rusqlite::params![item_id, tx.now_ms(), supervisor.guard_id])?;
+                tx.execute(
+                    "UPDATE follow_up SET closed_at_ms = ?2, closed_by = ?3 WHERE id = ?1",
+                    rusqlite::params![item_id, tx.now_ms(), supervisor.guard_id],
+                )?;
                 ("follow_up_closed", "closed")
             }
             ReviewOutcome::Reopen => {
@@ -603,7 +606,12 @@ pub fn review_follow_up(db: &Db, actor: &Actor, item_id: i64, outcome: ReviewOut
             rusqlite::params![uuid::Uuid::now_v7().to_string(), item_id, stored, note, supervisor.guard_id, tx.now_ms()],
         )?;
         let review_id = tx.last_insert_rowid();
-        audit::record_change(tx, &catalogue::FOLLOW_UP_REVIEW, review_id, Event::new("follow_up_reviewed", Some(&supervisor)).detail(serde_json::json!({ "guard": actor.guard_uid })))?;
+        audit::record_change(
+            tx,
+            &catalogue::FOLLOW_UP_REVIEW,
+            review_id,
+            Event::new("follow_up_reviewed", Some(&supervisor)).detail(serde_json::json!({ "guard": actor.guard_uid })),
+        )?;
         audit::record_change(tx, &catalogue::FOLLOW_UP, item_id, Event::new(action, Some(&supervisor)))?;
         follow_up_row(tx, item_id, today)
     })

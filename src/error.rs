@@ -335,22 +335,16 @@ impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode as Sqlite;
         let (code, message) = match err.sqlite_error_code() {
-            Some(Sqlite::DiskFull) => (
-                ErrorCode::StorageFull,
-                "the disk is full: nothing was saved; free some space and try again".to_string(),
-            ),
-            Some(Sqlite::ReadOnly) | Some(Sqlite::CannotOpen) | Some(Sqlite::PermissionDenied) => (
-                ErrorCode::StorageReadOnly,
-                format!("the database cannot be written ({err}): check the file's permissions"),
-            ),
-            Some(Sqlite::NotADatabase) | Some(Sqlite::DatabaseCorrupt) => (
-                ErrorCode::StorageCorrupt,
-                "the database file is damaged or is not a Gatehouse database: restore the latest backup".to_string(),
-            ),
-            Some(Sqlite::DatabaseBusy) | Some(Sqlite::DatabaseLocked) => (
-                ErrorCode::StorageBusy,
-                "the database is in use by another program: close it and try again".to_string(),
-            ),
+            Some(Sqlite::DiskFull) => (ErrorCode::StorageFull, "the disk is full: nothing was saved; free some space and try again".to_string()),
+            Some(Sqlite::ReadOnly) | Some(Sqlite::CannotOpen) | Some(Sqlite::PermissionDenied) => {
+                (ErrorCode::StorageReadOnly, format!("the database cannot be written ({err}): check the file's permissions"))
+            }
+            Some(Sqlite::NotADatabase) | Some(Sqlite::DatabaseCorrupt) => {
+                (ErrorCode::StorageCorrupt, "the database file is damaged or is not a Gatehouse database: restore the latest backup".to_string())
+            }
+            Some(Sqlite::DatabaseBusy) | Some(Sqlite::DatabaseLocked) => {
+                (ErrorCode::StorageBusy, "the database is in use by another program: close it and try again".to_string())
+            }
             _ => (ErrorCode::Storage, format!("database error: {err}")),
         };
         Error::new(ErrorKind::Storage, code, message).with_source(err)
@@ -361,8 +355,7 @@ impl From<rusqlite_migration::Error> for Error {
     fn from(err: rusqlite_migration::Error) -> Self {
         match err {
             rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-            other => Error::new(ErrorKind::Storage, ErrorCode::Storage, format!("cannot migrate the database: {other}"))
-                .with_source(other),
+            other => Error::new(ErrorKind::Storage, ErrorCode::Storage, format!("cannot migrate the database: {other}")).with_source(other),
         }
     }
 }

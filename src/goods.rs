@@ -14,15 +14,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::validate;
-
-
 
 const TEXT_MAX: usize = 100;
 const MAX_ITEMS: usize = 50;
@@ -292,7 +290,12 @@ pub fn release_held_permit(db: &Db, actor: &Actor, permit_id: i64, approval: &Su
         if changed == 0 {
             return Err(Error::conflict(ErrorCode::PermitNotHeld, "these goods are not held"));
         }
-        audit::record_change(tx, &catalogue::EXIT_PERMIT, permit_id, Event::new("exit_permit_released", Some(&supervisor)).detail(json!({ "guard": actor.guard_uid })))?;
+        audit::record_change(
+            tx,
+            &catalogue::EXIT_PERMIT,
+            permit_id,
+            Event::new("exit_permit_released", Some(&supervisor)).detail(json!({ "guard": actor.guard_uid })),
+        )?;
         permit_row(tx, permit_id, today(db))
     })
 }
@@ -326,9 +329,7 @@ fn map_permit(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<ExitP
     let returnable: bool = r.get(5)?;
     let due_on = text(6)?;
     let returned_at_ms: Option<i64> = r.get(16)?;
-    let overdue = returnable
-        && returned_at_ms.is_none()
-        && NaiveDate::parse_from_str(&due_on, "%Y-%m-%d").is_ok_and(|due| today > due);
+    let overdue = returnable && returned_at_ms.is_none() && NaiveDate::parse_from_str(&due_on, "%Y-%m-%d").is_ok_and(|due| today > due);
     Ok(ExitPermitRow {
         id: r.get(0)?,
         permit_number: r.get(1)?,
@@ -362,7 +363,8 @@ pub fn list_out(db: &Db, actor: &Actor) -> Result<Vec<ExitPermitRow>> {
     let today = today(db);
     db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
-        let mut stmt = conn.prepare(&format!("{SELECT_PERMIT} WHERE p.returnable = 1 AND p.returned_at_ms IS NULL AND p.status = 'released' ORDER BY p.due_on, p.id"))?;
+        let mut stmt =
+            conn.prepare(&format!("{SELECT_PERMIT} WHERE p.returnable = 1 AND p.returned_at_ms IS NULL AND p.status = 'released' ORDER BY p.due_on, p.id"))?;
         let rows = stmt.query_map([], |r| map_permit(r, today))?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     })

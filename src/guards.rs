@@ -16,9 +16,9 @@
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rusqlite::{Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::actor::{Actor, Role};
@@ -28,7 +28,6 @@ use crate::clock::Clock;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
 use crate::validate;
-
 
 /// The guard's snapshot columns before schema 10, for `commit_pin_hashes_once`.
 const SNAPSHOT_COLUMNS_BEFORE_0010: &[&str] = &["id", "uid", "name", "role", "pin_hash", "active", "created_at_ms", "created_by"];
@@ -95,8 +94,8 @@ pub struct NewGuard {
 
 /// A new PIN hash at today's strength, as a PHC string (`$argon2id$v=19$m=65536,t=3,p=1$…`).
 pub(crate) fn hash_pin(pin: &str) -> Result<String> {
-    let params = Params::new(PIN_HASH_MEMORY_KIB, PIN_HASH_PASSES, PIN_HASH_LANES, None)
-        .map_err(|e| Error::internal(format!("bad PIN hash parameters: {e}")))?;
+    let params =
+        Params::new(PIN_HASH_MEMORY_KIB, PIN_HASH_PASSES, PIN_HASH_LANES, None).map_err(|e| Error::internal(format!("bad PIN hash parameters: {e}")))?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(pin.as_bytes(), &salt)
@@ -137,10 +136,7 @@ fn pin_hash_digest(pin_hash: &str) -> String {
 
 /// Stores a new hash for `guard_id` with its digest (the caller records the change).
 fn store_pin_hash(tx: &Tx<'_>, guard_id: i64, pin_hash: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE guard SET pin_hash = ?2, pin_hash_sha256 = ?3 WHERE id = ?1",
-        rusqlite::params![guard_id, pin_hash, pin_hash_digest(pin_hash)],
-    )?;
+    tx.execute("UPDATE guard SET pin_hash = ?2, pin_hash_sha256 = ?3 WHERE id = ?1", rusqlite::params![guard_id, pin_hash, pin_hash_digest(pin_hash)])?;
     Ok(())
 }
 
@@ -155,11 +151,19 @@ fn store_pin_hash(tx: &Tx<'_>, guard_id: i64, pin_hash: &str) -> Result<()> {
 /// keeps reporting it.
 pub(crate) fn commit_pin_hashes_once(conn: &mut Connection, clock: &Clock) -> Result<()> {
     let reason = "the snapshot holds the PIN hash's SHA-256 from schema 10 on";
-    audit::resnapshot_once(conn, clock.now_ms(), &catalogue::GUARD, SNAPSHOT_COLUMNS_BEFORE_0010, "pin_hash_sha256 IS NULL", ("guard_pin_committed", reason), |tx, id| {
-        let pin_hash: String = tx.query_row("SELECT pin_hash FROM guard WHERE id = ?1", [id], |r| r.get(0))?;
-        tx.execute("UPDATE guard SET pin_hash_sha256 = ?2 WHERE id = ?1", rusqlite::params![id, pin_hash_digest(&pin_hash)])?;
-        Ok(())
-    })
+    audit::resnapshot_once(
+        conn,
+        clock.now_ms(),
+        &catalogue::GUARD,
+        SNAPSHOT_COLUMNS_BEFORE_0010,
+        "pin_hash_sha256 IS NULL",
+        ("guard_pin_committed", reason),
+        |tx, id| {
+            let pin_hash: String = tx.query_row("SELECT pin_hash FROM guard WHERE id = ?1", [id], |r| r.get(0))?;
+            tx.execute("UPDATE guard SET pin_hash_sha256 = ?2 WHERE id = ?1", rusqlite::params![id, pin_hash_digest(&pin_hash)])?;
+            Ok(())
+        },
+    )
 }
 
 /// Inserts a guard (validated) and records it. Used by setup and by `add_guard`.
@@ -168,13 +172,22 @@ pub(crate) fn insert_guard(tx: &Tx<'_>, actor: Option<&Actor>, new: &NewGuard, f
     let pin = validate::pin("pin", &new.pin)?;
     let taken: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM guard WHERE name = ?1)", [&name], |r| r.get(0))?;
     if taken {
-        return Err(Error::new(ErrorKind::Conflict, ErrorCode::GuardNameTaken, "another guard already has this name: add a number or initial")
-            .on_field(field_prefix.0));
+        return Err(
+            Error::new(ErrorKind::Conflict, ErrorCode::GuardNameTaken, "another guard already has this name: add a number or initial").on_field(field_prefix.0)
+        );
     }
     let pin_hash = hash_pin(&pin)?;
     tx.execute(
         "INSERT INTO guard (uid, name, role, pin_hash, pin_hash_sha256, created_at_ms, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![uuid::Uuid::now_v7().to_string(), name, new.role.as_str(), pin_hash, pin_hash_digest(&pin_hash), tx.now_ms(), actor.map(|a| a.guard_id)],
+        rusqlite::params![
+            uuid::Uuid::now_v7().to_string(),
+            name,
+            new.role.as_str(),
+            pin_hash,
+            pin_hash_digest(&pin_hash),
+            tx.now_ms(),
+            actor.map(|a| a.guard_id)
+        ],
     )?;
     let id = tx.last_insert_rowid();
     audit::record_change(tx, &catalogue::GUARD, id, Event::new("guard_added", actor))?;
@@ -370,11 +383,7 @@ pub fn set_guard_active(db: &Db, actor: &Actor, guard_id: i64, active: bool) -> 
             return Ok(row);
         }
         if !active && row.role == Role::Supervisor {
-            let others: i64 = tx.query_row(
-                "SELECT count(*) FROM guard WHERE role = 'supervisor' AND active = 1 AND id != ?1",
-                [guard_id],
-                |r| r.get(0),
-            )?;
+            let others: i64 = tx.query_row("SELECT count(*) FROM guard WHERE role = 'supervisor' AND active = 1 AND id != ?1", [guard_id], |r| r.get(0))?;
             if others == 0 {
                 return Err(Error::conflict(ErrorCode::LastSupervisor, "this is the last active supervisor: add another supervisor first"));
             }

@@ -16,19 +16,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::checklist::{self, CheckResult, ChecklistKind};
 use crate::db::Db;
 use crate::duty::{self, FollowUpRow, NewFollowUp};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::{signature, site, validate};
 
 /// The most of one item a handover may list (the UI checks the same, from `form-rules.ts`).
 pub(crate) const HANDED_OVER_COUNT_MAX: i64 = 10_000;
-
 
 /// Something handed over, with how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -319,7 +318,11 @@ pub fn seal(db: &Db, actor: &Actor, input: &HandoverInput) -> Result<(HandoverRo
 
 /// A PIN error names which guard's PIN it was.
 fn on_pin(err: Error, field: &'static str) -> Error {
-    if err.field() == Some("pin") || err.field().is_none() { err.on_field(field) } else { err }
+    if err.field() == Some("pin") || err.field().is_none() {
+        err.on_field(field)
+    } else {
+        err
+    }
 }
 
 fn data_url(png: &[u8]) -> String {
@@ -360,7 +363,10 @@ fn handover_row(conn: &Connection, id: i64) -> Result<HandoverRow> {
                     outgoing: r.get(3)?,
                     incoming: r.get(4)?,
                     sealed_at_ms: r.get(5)?,
-                    summary: with_names_inside(conn, serde_json::from_str(&r.get::<_, String>(6)?).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?)?,
+                    summary: with_names_inside(
+                        conn,
+                        serde_json::from_str(&r.get::<_, String>(6)?).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+                    )?,
                     checklist: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
                     handed_over: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
                     notes: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
@@ -376,11 +382,10 @@ fn handover_row(conn: &Connection, id: i64) -> Result<HandoverRow> {
         )
         .optional()?
         .ok_or_else(|| Error::not_found(ErrorCode::HandoverNotFound, "there is no such handover"))?;
-    let (seq, hash): (i64, Vec<u8>) = conn.query_row(
-        "SELECT seq, hash FROM audit_event WHERE entity = 'handover' AND entity_uid = ?1 ORDER BY seq LIMIT 1",
-        [&row.uid],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (seq, hash): (i64, Vec<u8>) =
+        conn.query_row("SELECT seq, hash FROM audit_event WHERE entity = 'handover' AND entity_uid = ?1 ORDER BY seq LIMIT 1", [&row.uid], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     Ok(HandoverRow { seal_event_seq: seq, seal_fingerprint: hex::encode(hash)[..16].to_string(), ..row })
 }
 
@@ -397,7 +402,10 @@ pub fn record_print(db: &Db, actor: &Actor, id: i64) -> Result<HandoverRow> {
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Guard)?;
         let row = handover_row(tx, id)?;
-        tx.execute("INSERT INTO handover_print (handover_id, printed_at_ms, printed_by) VALUES (?1, ?2, ?3)", rusqlite::params![id, tx.now_ms(), actor.guard_id])?;
+        tx.execute(
+            "INSERT INTO handover_print (handover_id, printed_at_ms, printed_by) VALUES (?1, ?2, ?3)",
+            rusqlite::params![id, tx.now_ms(), actor.guard_id],
+        )?;
         let action = if row.prints == 0 { "handover_printed" } else { "handover_reprinted" };
         audit::append(tx, Event::new(action, Some(actor)).detail(json!({ "handover": row.uid })))?;
         handover_row(tx, id)
@@ -411,7 +419,9 @@ pub(crate) fn briefs_between(conn: &Connection, from_ms: i64, to_ms: i64) -> Res
          WHERE h.sealed_at_ms >= ?1 AND h.sealed_at_ms < ?2 ORDER BY h.sealed_at_ms DESC",
     )?;
     let rows = stmt
-        .query_map([from_ms, to_ms], |r| Ok(HandoverBrief { id: r.get(0)?, duty_day: r.get(1)?, outgoing: r.get(2)?, incoming: r.get(3)?, sealed_at_ms: r.get(4)? }))?
+        .query_map([from_ms, to_ms], |r| {
+            Ok(HandoverBrief { id: r.get(0)?, duty_day: r.get(1)?, outgoing: r.get(2)?, incoming: r.get(3)?, sealed_at_ms: r.get(4)? })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -14,13 +14,13 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::db::Db;
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards;
+use crate::site;
 use crate::validate::document;
 use crate::visits::mask_phone;
-use crate::site;
 
 /// The groups of the roster, in the order it lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

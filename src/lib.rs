@@ -4,8 +4,8 @@
 //! `gatehouse` CLI (`src/main.rs`) only call it. No Tauri, no WebKit in this crate.
 //! Start reading at `db` (the store), `audit` (the hash chain) and `session` (who is on duty).
 
-pub mod audit;
 pub mod actor;
+pub mod audit;
 pub mod backup;
 pub mod bindings;
 pub mod catalogue;
@@ -32,12 +32,12 @@ pub mod pickups;
 pub mod pii;
 pub mod qr;
 pub mod reports;
-pub mod search;
 pub mod retention;
 pub(crate) mod schema;
+pub mod search;
 pub mod session;
-pub mod signature;
 pub mod sheet;
+pub mod signature;
 pub mod site;
 pub mod slip;
 pub mod staff;

@@ -31,8 +31,8 @@ pub const KEPT_FILES: usize = 14;
 /// The state directory is XDG's place for logs (they outlive a restart but are not data to
 /// back up); `directories` only knows it on Linux, so elsewhere the data directory is used.
 pub fn logs_dir() -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "gatehouse")
-        .ok_or_else(|| Error::internal("cannot find the home directory for the log files: set HOME"))?;
+    let dirs =
+        directories::ProjectDirs::from("", "", "gatehouse").ok_or_else(|| Error::internal("cannot find the home directory for the log files: set HOME"))?;
     Ok(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).join("logs"))
 }
 
@@ -48,10 +48,7 @@ impl FormatTime for LocalSeconds {
 
 /// Our crates log at `info`, everything else (Tauri, WebKit's wrappers, D-Bus) only warnings.
 fn targets() -> Targets {
-    Targets::new()
-        .with_default(LevelFilter::WARN)
-        .with_target("gatehouse", LevelFilter::INFO)
-        .with_target("gatehouse_desktop", LevelFilter::INFO)
+    Targets::new().with_default(LevelFilter::WARN).with_target("gatehouse", LevelFilter::INFO).with_target("gatehouse_desktop", LevelFilter::INFO)
 }
 
 /// Sets the process's subscriber: daily files named after `program` in `dir`, and, when
@@ -68,17 +65,9 @@ pub fn init_in(dir: &Path, program: &str, echo_to_stderr: bool) -> Result<PathBu
         .build(dir)
         .map_err(|e| Error::internal(format!("cannot open a log file in {}: {e}", dir.display())))?;
     let file_layer = tracing_subscriber::fmt::layer().with_writer(files).with_ansi(false).with_timer(LocalSeconds).with_filter(targets());
-    let stderr_layer = echo_to_stderr.then(|| {
-        tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
-            .with_timer(LocalSeconds)
-            .with_filter(LevelFilter::WARN)
-    });
-    tracing_subscriber::registry()
-        .with(file_layer)
-        .with(stderr_layer)
-        .try_init()
-        .map_err(|e| Error::internal(format!("logging was already set up: {e}")))?;
+    let stderr_layer =
+        echo_to_stderr.then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_timer(LocalSeconds).with_filter(LevelFilter::WARN));
+    tracing_subscriber::registry().with(file_layer).with(stderr_layer).try_init().map_err(|e| Error::internal(format!("logging was already set up: {e}")))?;
     Ok(dir.to_path_buf())
 }
 

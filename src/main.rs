@@ -446,7 +446,8 @@ fn roster(path: &std::path::Path, keys: &KeyFile, json: bool) -> Result<ExitCode
     }
     let db = Db::open(path, Clock::System, keys)?;
     let roster = headcount::roster_as_admin(&db)?;
-    let local = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let local =
+        |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
     let mut out = std::io::stdout().lock();
     if json {
         let groups: Vec<serde_json::Value> = roster
@@ -456,8 +457,10 @@ fn roster(path: &std::path::Path, keys: &KeyFile, json: bool) -> Result<ExitCode
                 let rows: Vec<serde_json::Value> = g
                     .rows
                     .iter()
-                    .map(|r| serde_json::json!({ "id": r.id, "label": r.label, "names": r.names, "people": r.people, "detail": r.detail,
-                        "id_number_masked": r.id_number_masked, "phone_masked": r.phone_masked, "since_ms": r.since_ms }))
+                    .map(|r| {
+                        serde_json::json!({ "id": r.id, "label": r.label, "names": r.names, "people": r.people, "detail": r.detail,
+                        "id_number_masked": r.id_number_masked, "phone_masked": r.phone_masked, "since_ms": r.since_ms })
+                    })
                     .collect();
                 serde_json::json!({ "kind": g.kind.as_str(), "people": g.people, "rows": rows })
             })
@@ -466,7 +469,8 @@ fn roster(path: &std::path::Path, keys: &KeyFile, json: bool) -> Result<ExitCode
             "total_people": roster.total_people, "groups": groups });
         let _ = writeln!(out, "{doc}");
     } else {
-        let _ = writeln!(out, "{} · {}   {}   total people on site: {}", roster.site_name, roster.gate_name, local(roster.generated_at_ms), roster.total_people);
+        let _ =
+            writeln!(out, "{} · {}   {}   total people on site: {}", roster.site_name, roster.gate_name, local(roster.generated_at_ms), roster.total_people);
         for group in &roster.groups {
             let _ = writeln!(out, "\n{} ({} people)", group.kind.as_str(), group.people);
             for (n, row) in group.rows.iter().enumerate() {
@@ -504,9 +508,15 @@ fn local_ms(text: &str, end_of_day: bool) -> Result<i64, Error> {
     let text = text.trim();
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(if end_of_day { 23 } else { 0 }, if end_of_day { 59 } else { 0 }, 0)))
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(if end_of_day { 23 } else { 0 }, if end_of_day { 59 } else { 0 }, 0))
+        })
         .ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, format!("`{text}` is not a time like 2027-01-10 08:00")))?;
-    Local.from_local_datetime(&naive).single().map(|t| t.timestamp_millis()).ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, "not a valid local time"))
+    Local
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| Error::invalid("time", gatehouse::ErrorCode::DateFormat, "not a valid local time"))
 }
 
 fn search(path: &std::path::Path, keys: &KeyFile, text: String, kinds: &[String], from: Option<&str>, to: Option<&str>, json: bool) -> Result<ExitCode, Error> {
@@ -515,8 +525,9 @@ fn search(path: &std::path::Path, keys: &KeyFile, text: String, kinds: &[String]
     let kinds = kinds
         .iter()
         .map(|k| {
-            SearchKind::parse(k)
-                .ok_or_else(|| Error::invalid("kind", gatehouse::ErrorCode::InvalidChoice, format!("`{k}` is not a kind: use visit, pickup, vehicle, pass or duty")))
+            SearchKind::parse(k).ok_or_else(|| {
+                Error::invalid("kind", gatehouse::ErrorCode::InvalidChoice, format!("`{k}` is not a kind: use visit, pickup, vehicle, pass or duty"))
+            })
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let query = SearchQuery {
@@ -543,7 +554,9 @@ fn search(path: &std::path::Path, keys: &KeyFile, text: String, kinds: &[String]
         let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string(&rows).unwrap_or_default());
     } else {
         for hit in results.hits() {
-            let at = chrono::DateTime::from_timestamp_millis(hit.at_ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+            let at = chrono::DateTime::from_timestamp_millis(hit.at_ms)
+                .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
             let _ = writeln!(std::io::stdout().lock(), "{:<8} {at}  {}  {}", hit.kind.as_str(), hit.title, hit.subtitle);
         }
         println!("{} found{}", results.total, if results.truncated { " (more match: narrow the search)" } else { "" });
@@ -581,8 +594,9 @@ fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<
         PassCommand::Issue { kind, holder, department, from, to, gates, window, approved_by, pin, png } => {
             let db = Db::open(path, Clock::System, keys)?;
             let actor = supervisor(&db, &pin)?;
-            let kind = passes::PassKind::parse(&kind)
-                .ok_or_else(|| Error::invalid("kind", gatehouse::ErrorCode::InvalidChoice, "must be holiday_resident, staff, contractor or temporary_visitor"))?;
+            let kind = passes::PassKind::parse(&kind).ok_or_else(|| {
+                Error::invalid("kind", gatehouse::ErrorCode::InvalidChoice, "must be holiday_resident, staff, contractor or temporary_visitor")
+            })?;
             let new = passes::NewPass {
                 kind,
                 holder_name: holder,
@@ -630,7 +644,10 @@ fn pass(path: &std::path::Path, keys: &KeyFile, command: PassCommand) -> Result<
             let Some(fingerprint) = fingerprint else {
                 println!("key {} ({})", preview.key_id, preview.label);
                 println!("fingerprint {}", preview.fingerprint);
-                eprintln!("not imported: compare this fingerprint with the one printed at the other gate, then run again with --fingerprint \"{}\"", preview.fingerprint);
+                eprintln!(
+                    "not imported: compare this fingerprint with the one printed at the other gate, then run again with --fingerprint \"{}\"",
+                    preview.fingerprint
+                );
                 return Ok(ExitCode::from(2));
             };
             let approval = gatehouse::guards::SupervisorOverride { supervisor_id: actor.guard_id(), pin, reason: note };
@@ -703,7 +720,8 @@ fn import_pickers(path: &std::path::Path, keys: &KeyFile, file: &std::path::Path
 
 /// `KEY_ID  own|imported  LABEL  FINGERPRINT  STATE` (tab-separated; STATE: current, retired, verifies or distrusted with when, by whom and why).
 fn key_line(key: &gatehouse::passes::keys::PassKey) -> String {
-    let when = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let when =
+        |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
     let state = match (key.distrusted_at_ms, key.retired_at_ms) {
         (Some(at), _) => format!("distrusted {} by {}: {}", when(at), key.distrusted_by, key.distrust_reason),
         (None, _) if key.current => "current".to_string(),
@@ -760,13 +778,7 @@ fn verify(path: &std::path::Path, keys: &KeyFile, checkpoint: Option<&std::path:
                 let anchor = audit::Anchor { seq: report.head.seq, hash_prefix: report.head.hash_hex.clone() };
                 std::fs::write(file, serde_json::to_string(&anchor).unwrap_or_default())?;
             }
-            println!(
-                "ok: {} audit events and {} records verified; chain head #{} {}",
-                report.events,
-                report.records,
-                report.head.seq,
-                report.head.short()
-            );
+            println!("ok: {} audit events and {} records verified; chain head #{} {}", report.events, report.records, report.head.seq, report.head.short());
             Ok(ExitCode::SUCCESS)
         }
         Err(problem) => {

@@ -12,13 +12,12 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
-
 
 /// The guard on duty and since when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

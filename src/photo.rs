@@ -63,7 +63,9 @@ fn limited_reader<'a>(field: &'static str, bytes: &'a [u8], not_an_image: impl F
 pub fn check_camera_frame(bytes: &[u8]) -> Result<()> {
     const FIELD: &str = "camera";
     if bytes.len() > MAX_FRAME_BYTES {
-        return Err(Error::invalid(FIELD, ErrorCode::PhotoTooLarge, "the camera picture is larger than 8 MB: lower the camera's resolution").with_param("maxMb", 8));
+        return Err(
+            Error::invalid(FIELD, ErrorCode::PhotoTooLarge, "the camera picture is larger than 8 MB: lower the camera's resolution").with_param("maxMb", 8)
+        );
     }
     limited_reader(FIELD, bytes, || Error::invalid(FIELD, ErrorCode::PhotoInvalid, "the camera picture cannot be read")).map(|_| ())
 }

@@ -24,16 +24,15 @@ use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::staff::ImportProblem;
 use crate::validate::{self, cn_id, phone};
 use crate::{pii, sheet};
-
 
 /// The header of the template (Chinese, as the kindergarten fills it in).
 pub const TEMPLATE_HEADER: &str = "班级,幼儿姓名,接送人姓名,关系,电话,身份证后四位";
@@ -135,7 +134,11 @@ fn id_last4(input: &str) -> Result<String> {
     let chars: Vec<char> = text.chars().collect();
     let ok = chars.len() == 4 && chars[..3].iter().all(char::is_ascii_digit) && (chars[3].is_ascii_digit() || chars[3] == 'X');
     if !ok {
-        return Err(Error::invalid("id_last4", ErrorCode::PickerIdLast4Format, "must be the last four characters of the ID number: 4 digits, or 3 digits and X"));
+        return Err(Error::invalid(
+            "id_last4",
+            ErrorCode::PickerIdLast4Format,
+            "must be the last four characters of the ID number: 4 digits, or 3 digits and X",
+        ));
     }
     Ok(text)
 }
@@ -177,7 +180,11 @@ pub fn import(db: &Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> Result<P
         }
         match parse_row(cells) {
             Ok(row) if !seen.insert((row.class_name.clone(), row.child_name.clone(), row.picker_name.clone())) => {
-                let err = Error::invalid("picker_name", ErrorCode::PickerDuplicate, "this picker is already listed for this child higher up in the file: delete one of the rows");
+                let err = Error::invalid(
+                    "picker_name",
+                    ErrorCode::PickerDuplicate,
+                    "this picker is already listed for this child higher up in the file: delete one of the rows",
+                );
                 problems.push(ImportProblem::from_error(line, &err));
             }
             Ok(row) => valid.push(row),
@@ -214,12 +221,7 @@ fn insert(tx: &Tx<'_>, actor: &Actor, row: &Row) -> Result<i64> {
     let salt = pii::new_salt();
     let commitment = pii::commitment(
         &salt,
-        &[
-            ("child_name", Some(&row.child_name)),
-            ("picker_name", Some(&row.picker_name)),
-            ("phone", Some(&row.phone)),
-            ("id_last4", Some(&row.id_last4)),
-        ],
+        &[("child_name", Some(&row.child_name)), ("picker_name", Some(&row.picker_name)), ("phone", Some(&row.phone)), ("id_last4", Some(&row.id_last4))],
     );
     tx.execute(
         "INSERT INTO authorised_picker (uid, class_name, child_name, picker_name, relation, phone, id_last4, pii_salt, pii_commitment,
@@ -332,16 +334,7 @@ pub(crate) fn current_entry(conn: &Connection, id: i64) -> Result<Option<Entry>>
             "SELECT class_name, child_name, picker_name, relation, phone, id_last4 FROM authorised_picker
              WHERE id = ?1 AND removed_at_ms IS NULL AND pii_salt IS NOT NULL",
             [id],
-            |r| {
-                Ok(Entry {
-                    class_name: r.get(0)?,
-                    child_name: r.get(1)?,
-                    picker_name: r.get(2)?,
-                    relation: r.get(3)?,
-                    phone: r.get(4)?,
-                    id_last4: r.get(5)?,
-                })
-            },
+            |r| Ok(Entry { class_name: r.get(0)?, child_name: r.get(1)?, picker_name: r.get(2)?, relation: r.get(3)?, phone: r.get(4)?, id_last4: r.get(5)? }),
         )
         .optional()?;
     Ok(entry)

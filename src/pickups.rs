@@ -19,16 +19,15 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::validate::{self, cn_id, phone};
 use crate::watchlist::{self, ScreenQuery};
 use crate::{pickers, pii, site};
-
 
 /// How the class teacher confirmed a picker who is not on the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -168,8 +167,12 @@ fn listed_picker(db: &Db, new: &NewPickup, id: i64, class_name: &str, child_name
         typed => {
             let number = cn_id::parse(typed, today).map_err(|e| e.on_field("picker_id_number"))?.number;
             if !number.ends_with(&entry.id_last4) {
-                return Err(Error::invalid("picker_id_number", ErrorCode::PickerIdMismatch, "this ID number does not end in the four characters on the list: check the card, or record the picker as not on the list")
-                    .with_param("last4", &entry.id_last4));
+                return Err(Error::invalid(
+                    "picker_id_number",
+                    ErrorCode::PickerIdMismatch,
+                    "this ID number does not end in the four characters on the list: check the card, or record the picker as not on the list",
+                )
+                .with_param("last4", &entry.id_last4));
             }
             Some(number)
         }

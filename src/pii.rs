@@ -23,10 +23,8 @@ pub fn new_salt() -> Vec<u8> {
 /// fields are left out, so a later migration that adds a personal column (NULL in old rows)
 /// does not change the commitment of the rows written before it.
 pub fn commitment(salt: &[u8], fields: &[(&str, Option<&str>)]) -> String {
-    let canonical: serde_json::Map<String, serde_json::Value> = fields
-        .iter()
-        .filter_map(|(name, value)| value.map(|v| ((*name).to_string(), serde_json::Value::String(v.to_string()))))
-        .collect();
+    let canonical: serde_json::Map<String, serde_json::Value> =
+        fields.iter().filter_map(|(name, value)| value.map(|v| ((*name).to_string(), serde_json::Value::String(v.to_string())))).collect();
     let mut hasher = Sha256::new();
     hasher.update(DOMAIN);
     hasher.update(salt);

@@ -12,8 +12,7 @@ use crate::error::{Error, Result};
 
 /// An SVG QR code of `digits` as a `data:image/svg+xml;base64,…` URL.
 pub fn svg_data_url(digits: &str) -> Result<String> {
-    let code = QrCode::with_error_correction_level(digits.as_bytes(), EcLevel::Q)
-        .map_err(|e| Error::internal(format!("cannot make a QR code: {e}")))?;
+    let code = QrCode::with_error_correction_level(digits.as_bytes(), EcLevel::Q).map_err(|e| Error::internal(format!("cannot make a QR code: {e}")))?;
     let svg = code.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
     Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
 }

@@ -149,9 +149,7 @@ fn purge_batch(tx: &Tx<'_>, table: &Table, ended_before: &str, cutoff_ms: i64, l
     let pii_columns = table.pii_columns;
     let table = table.table;
     let ids: Vec<i64> = {
-        let mut stmt = tx.prepare(&format!(
-            "SELECT id FROM {table} WHERE pii_salt IS NOT NULL AND {ended_before} ORDER BY id LIMIT ?2"
-        ))?;
+        let mut stmt = tx.prepare(&format!("SELECT id FROM {table} WHERE pii_salt IS NOT NULL AND {ended_before} ORDER BY id LIMIT ?2"))?;
         let ids = stmt.query_map(rusqlite::params![cutoff_ms, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         ids
     };

@@ -54,10 +54,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::catalogue::{self, Table};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::validate::document;
 
@@ -272,9 +272,7 @@ pub fn reindex(tx: &rusqlite::Transaction<'_>, kind: SearchKind, record_id: i64)
 /// `reindex` for code that holds a `Tx` (it derefs to the connection).
 pub(crate) fn reindex_conn(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<()> {
     let existing: Option<(i64, Option<i64>)> = conn
-        .query_row("SELECT id, gate FROM search_entry WHERE kind = ?1 AND record_id = ?2", params![kind.as_str(), record_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row("SELECT id, gate FROM search_entry WHERE kind = ?1 AND record_id = ?2", params![kind.as_str(), record_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((entry_id, _)) = existing {
         remove_entry(conn, entry_id)?;
@@ -328,8 +326,14 @@ fn write_entry(
     idents: &[String],
     others: &[String],
 ) -> Result<()> {
-    conn.prepare_cached("INSERT INTO search_entry (id, kind, record_id, at_ms, gate, guard_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![entry_id, kind.as_str(), record_id, at_ms, gate, guard_id])?;
+    conn.prepare_cached("INSERT INTO search_entry (id, kind, record_id, at_ms, gate, guard_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
+        entry_id,
+        kind.as_str(),
+        record_id,
+        at_ms,
+        gate,
+        guard_id
+    ])?;
     let entry_id = conn.last_insert_rowid();
     let mut parts: Vec<String> = Vec::new();
     let mut grams: Vec<String> = Vec::new();
@@ -599,9 +603,7 @@ fn run(conn: &Connection, text: &str, query: &SearchQuery, cap: usize, reach: Re
         ))?;
         let mut serial_values = values.clone();
         serial_values[0] = text.to_string().into();
-        let rows = stmt.query_map(rusqlite::params_from_iter(serial_values.iter()), |r| {
-            Ok((SearchKind::Pass, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(serial_values.iter()), |r| Ok((SearchKind::Pass, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
         for row in rows {
             let row = row?;
             if !found.iter().any(|f| f.0 == row.0 && f.1 == row.1) {
@@ -746,50 +748,119 @@ impl SearchKind {
     fn described(self) -> &'static Described {
         use Shape::*;
         match self {
-            SearchKind::Visit => &Described { table: "visit", title: "name", at: "checked_in_at_ms", subtitle: ["r.host", "r.purpose"], fields: &[
-                &[
-                    Field("name", "name", Text), Field("id_number", "id_number", Masked), Field("phone", "phone", Phone),
-                    Field("organisation", "organisation", Text), Field("companions", "companions", Number),
-                    Field("companion_names", "companion_names", Text), Field("host", "host", Text), Field("purpose", "purpose", Text),
-                    Field("plate", "plate", Text), Field("items_in", "items_in", Text), Field("notes", "notes", Text),
+            SearchKind::Visit => &Described {
+                table: "visit",
+                title: "name",
+                at: "checked_in_at_ms",
+                subtitle: ["r.host", "r.purpose"],
+                fields: &[
+                    &[
+                        Field("name", "name", Text),
+                        Field("id_number", "id_number", Masked),
+                        Field("phone", "phone", Phone),
+                        Field("organisation", "organisation", Text),
+                        Field("companions", "companions", Number),
+                        Field("companion_names", "companion_names", Text),
+                        Field("host", "host", Text),
+                        Field("purpose", "purpose", Text),
+                        Field("plate", "plate", Text),
+                        Field("items_in", "items_in", Text),
+                        Field("notes", "notes", Text),
+                    ],
+                    CHECKED_IN_OUT,
+                    &[Field("items_out", "items_out", Text)],
                 ],
-                CHECKED_IN_OUT,
-                &[Field("items_out", "items_out", Text)],
-            ] },
-            SearchKind::Pickup => &Described { table: "pickup", title: "child_name", at: "picked_up_at_ms", subtitle: ["r.picker_name", "r.class_name"], fields: &[&[
-                Field("child_name", "child_name", Text), Field("class_name", "class_name", Text), Field("picker_name", "picker_name", Text),
-                Field("relation", "relation", Text), Field("id_number", "picker_id_number", Masked), Field("phone", "picker_phone", Phone),
-                Field("teacher", "teacher", Text), Field("picked_up_at", "picked_up_at_ms", Time), Field("recorded_by", "recorded_by", Guard),
-            ]] },
-            SearchKind::Vehicle => &Described { table: "vehicle_visit", title: "plate", at: "checked_in_at_ms", subtitle: ["r.driver_name", "r.purpose"], fields: &[
-                &[
-                    Field("plate", "plate", Text), Field("vehicle_type", "vehicle_type", Text), Field("colour", "colour", Text),
-                    Field("driver_name", "driver_name", Text), Field("id_number", "driver_id_number", Masked), Field("phone", "driver_phone", Phone),
-                    Field("organisation", "organisation", Text), Field("purpose", "purpose", Text), Field("passengers", "passengers", Number),
-                    Field("notes", "notes", Text),
+            },
+            SearchKind::Pickup => &Described {
+                table: "pickup",
+                title: "child_name",
+                at: "picked_up_at_ms",
+                subtitle: ["r.picker_name", "r.class_name"],
+                fields: &[&[
+                    Field("child_name", "child_name", Text),
+                    Field("class_name", "class_name", Text),
+                    Field("picker_name", "picker_name", Text),
+                    Field("relation", "relation", Text),
+                    Field("id_number", "picker_id_number", Masked),
+                    Field("phone", "picker_phone", Phone),
+                    Field("teacher", "teacher", Text),
+                    Field("picked_up_at", "picked_up_at_ms", Time),
+                    Field("recorded_by", "recorded_by", Guard),
+                ]],
+            },
+            SearchKind::Vehicle => &Described {
+                table: "vehicle_visit",
+                title: "plate",
+                at: "checked_in_at_ms",
+                subtitle: ["r.driver_name", "r.purpose"],
+                fields: &[
+                    &[
+                        Field("plate", "plate", Text),
+                        Field("vehicle_type", "vehicle_type", Text),
+                        Field("colour", "colour", Text),
+                        Field("driver_name", "driver_name", Text),
+                        Field("id_number", "driver_id_number", Masked),
+                        Field("phone", "driver_phone", Phone),
+                        Field("organisation", "organisation", Text),
+                        Field("purpose", "purpose", Text),
+                        Field("passengers", "passengers", Number),
+                        Field("notes", "notes", Text),
+                    ],
+                    CHECKED_IN_OUT,
                 ],
-                CHECKED_IN_OUT,
-            ] },
-            SearchKind::Pass => &Described { table: "pass", title: "holder_name", at: "issued_at_ms", subtitle: ["'#' || r.serial", "r.department"], fields: &[&[
-                Field("serial", "serial", Number), Field("pass_kind", "kind", Text), Field("holder_name", "holder_name", Text),
-                Field("id_number", "holder_id_number", Masked), Field("phone", "holder_phone", Phone), Field("department", "department", Text),
-                Field("valid_from", "valid_from_ms", Time), Field("valid_to", "valid_to_ms", Time), Field("approved_by", "approved_by", Text),
-                Field("issued_at", "issued_at_ms", Time), Field("issued_by", "issued_by", Guard), Field("revoked_at", "revoked_at_ms", Time),
-                Field("revoke_reason", "revoke_reason", Text),
-            ]] },
-            SearchKind::Duty => &Described { table: "duty_entry", title: "text", at: "occurred_at_ms", subtitle: ["r.place", "NULL"], fields: &[&[
-                Field("duty_day", "duty_day", Text), Field("entry_kind", "kind", Text), Field("occurred_at", "occurred_at_ms", Time),
-                Field("recorded_at", "recorded_at_ms", Time), Field("place", "place", Text), Field("text", "text", Text),
-                Field("reported_to", "reported_to", Text), Field("severity", "severity", Text), Field("spot_check_by", "spot_check_by", Text),
-                Field("replacement_guard", "replacement_guard", Text), Field("void_reason", "void_reason", Text), Field("guard", "guard_id", Guard),
-            ]] },
+            },
+            SearchKind::Pass => &Described {
+                table: "pass",
+                title: "holder_name",
+                at: "issued_at_ms",
+                subtitle: ["'#' || r.serial", "r.department"],
+                fields: &[&[
+                    Field("serial", "serial", Number),
+                    Field("pass_kind", "kind", Text),
+                    Field("holder_name", "holder_name", Text),
+                    Field("id_number", "holder_id_number", Masked),
+                    Field("phone", "holder_phone", Phone),
+                    Field("department", "department", Text),
+                    Field("valid_from", "valid_from_ms", Time),
+                    Field("valid_to", "valid_to_ms", Time),
+                    Field("approved_by", "approved_by", Text),
+                    Field("issued_at", "issued_at_ms", Time),
+                    Field("issued_by", "issued_by", Guard),
+                    Field("revoked_at", "revoked_at_ms", Time),
+                    Field("revoke_reason", "revoke_reason", Text),
+                ]],
+            },
+            SearchKind::Duty => &Described {
+                table: "duty_entry",
+                title: "text",
+                at: "occurred_at_ms",
+                subtitle: ["r.place", "NULL"],
+                fields: &[&[
+                    Field("duty_day", "duty_day", Text),
+                    Field("entry_kind", "kind", Text),
+                    Field("occurred_at", "occurred_at_ms", Time),
+                    Field("recorded_at", "recorded_at_ms", Time),
+                    Field("place", "place", Text),
+                    Field("text", "text", Text),
+                    Field("reported_to", "reported_to", Text),
+                    Field("severity", "severity", Text),
+                    Field("spot_check_by", "spot_check_by", Text),
+                    Field("replacement_guard", "replacement_guard", Text),
+                    Field("void_reason", "void_reason", Text),
+                    Field("guard", "guard_id", Guard),
+                ]],
+            },
         }
     }
 
     /// The title as listed and opened: a duty entry's text is cut to 40 characters.
     fn title(self, title: Option<String>) -> String {
         let title = title.unwrap_or_default();
-        if self == SearchKind::Duty { shortened(&title, 40) } else { title }
+        if self == SearchKind::Duty {
+            shortened(&title, 40)
+        } else {
+            title
+        }
     }
 }
 
@@ -798,9 +869,7 @@ fn hit(conn: &Connection, kind: SearchKind, id: i64, at_ms: i64, gate: Option<i6
     let Described { table, title, subtitle: [b, c], .. } = kind.described();
     let row = conn
         .prepare_cached(&format!("SELECT r.uid, r.{title}, {b}, {c} FROM {table} r WHERE r.id = ?1"))?
-        .query_row([id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
-        })
+        .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?)))
         .optional()?;
     let Some((uid, a, b, c)) = row else { return Ok(None) };
     Ok(Some(SearchHit { kind, id, uid, at_ms, title: kind.title(a), subtitle: joined(&[b, c]), gate, guard_name: guard_name(conn, guard_id)? }))

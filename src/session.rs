@@ -13,10 +13,10 @@ use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::on_duty::{self, AtLogin, OnDuty};
 use crate::site;
@@ -130,8 +130,12 @@ impl Session {
     pub fn hand_over(&mut self, db: &Db, input: &crate::handover::HandoverInput) -> Result<crate::handover::HandoverRow> {
         let actor = self.handover_actor(db)?;
         if let Some(on_duty) = db.read(on_duty::current)?.filter(|on_duty| on_duty.guard_id != input.outgoing_guard_id) {
-            return Err(Error::invalid("outgoing_guard_id", ErrorCode::NotOnDuty, format!("the outgoing guard must be the guard on duty, {}", on_duty.guard_name))
-                .with_param("name", on_duty.guard_name));
+            return Err(Error::invalid(
+                "outgoing_guard_id",
+                ErrorCode::NotOnDuty,
+                format!("the outgoing guard must be the guard on duty, {}", on_duty.guard_name),
+            )
+            .with_param("name", on_duty.guard_name));
         }
         let (row, incoming) = crate::handover::seal(db, &actor, input)?;
         db.write(|tx| audit::append(tx, Event::new("login", Some(&incoming)).detail(json!({ "by": "handover" }))))?;

@@ -57,7 +57,8 @@ pub fn check_shape(field: &'static str, rows: u64, columns: u64) -> Result<()> {
 /// The rows of a CSV text (UTF-8, BOM dropped), cells trimmed, within the limits.
 pub fn csv_rows(field: &'static str, text: &str) -> Result<Vec<Vec<String>>> {
     check_file_size(field, text.len())?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| Error::invalid(field, ErrorCode::ImportFileInvalid, "the file is not a readable CSV"))?;

@@ -92,13 +92,18 @@ pub fn normalise(field: &'static str, png: &[u8]) -> Result<Signature> {
     let x1 = (max_x + MARGIN).min(width - 1);
     let y1 = (max_y + MARGIN).min(height - 1);
     let cropped = image.crop_imm(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
-    let scaled = if cropped.width() > OUT_WIDTH || cropped.height() > OUT_HEIGHT { cropped.resize(OUT_WIDTH, OUT_HEIGHT, FilterType::Triangle) } else { cropped };
+    let scaled =
+        if cropped.width() > OUT_WIDTH || cropped.height() > OUT_HEIGHT { cropped.resize(OUT_WIDTH, OUT_HEIGHT, FilterType::Triangle) } else { cropped };
     // Ink becomes dark grey, everything else transparent: the pad's background colour and
     // any anti-aliasing noise do not survive.
     let rgba = scaled.to_rgba8();
     let clean = image::ImageBuffer::from_fn(rgba.width(), rgba.height(), |x, y| {
         let pixel = *rgba.get_pixel(x, y);
-        if is_ink(pixel) { LumaA([20u8, 255u8]) } else { LumaA([255u8, 0u8]) }
+        if is_ink(pixel) {
+            LumaA([20u8, 255u8])
+        } else {
+            LumaA([255u8, 0u8])
+        }
     });
     let mut out = Vec::new();
     DynamicImage::ImageLumaA8(clean)

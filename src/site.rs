@@ -10,15 +10,14 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, NameField, NewGuard};
 use crate::validate;
-
 
 const SITE_NAME_MAX: usize = 50;
 const PRIVACY_NOTICE_MAX: usize = 1000;
@@ -219,10 +218,7 @@ pub fn update_data_settings(db: &Db, actor: &Actor, new: &DataSettings) -> Resul
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let before = read_data_settings(tx)?;
-        tx.execute(
-            "UPDATE site SET retention_days = ?1, backup_dir = ?2, backup_keep = ?3 WHERE id = 1",
-            rusqlite::params![retention, backup_dir, keep],
-        )?;
+        tx.execute("UPDATE site SET retention_days = ?1, backup_dir = ?2, backup_keep = ?3 WHERE id = 1", rusqlite::params![retention, backup_dir, keep])?;
         let after = read_data_settings(tx)?;
         if after != before {
             audit::record_change(tx, &catalogue::SITE, 1, Event::new("data_settings_changed", Some(actor)))?;
@@ -233,18 +229,14 @@ pub fn update_data_settings(db: &Db, actor: &Actor, new: &DataSettings) -> Resul
 
 pub fn language(db: &Db) -> Result<Language> {
     db.read(|conn| {
-        let value: Option<String> =
-            conn.query_row("SELECT value FROM preference WHERE key = 'language'", [], |r| r.get(0)).optional()?;
+        let value: Option<String> = conn.query_row("SELECT value FROM preference WHERE key = 'language'", [], |r| r.get(0)).optional()?;
         Ok(if value.as_deref() == Some("en") { Language::En } else { Language::ZhCn })
     })
 }
 
 pub fn set_language(db: &Db, language: Language) -> Result<()> {
     db.write(|tx| {
-        tx.execute(
-            "INSERT INTO preference (key, value) VALUES ('language', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [language.as_str()],
-        )?;
+        tx.execute("INSERT INTO preference (key, value) VALUES ('language', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [language.as_str()])?;
         Ok(())
     })
 }

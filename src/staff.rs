@@ -8,14 +8,13 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::validate;
-
 
 const NAME_MAX: usize = 50;
 const DEPARTMENT_MAX: usize = 50;
@@ -173,7 +172,13 @@ pub fn import_csv(db: &Db, actor: &Actor, csv_text: &str) -> Result<ImportReport
         let record = match record {
             Ok(record) => record,
             Err(err) => {
-                problems.push(ImportProblem { row: line, field: "row".into(), code: ErrorCode::ImportRow, params: Default::default(), message: err.to_string() });
+                problems.push(ImportProblem {
+                    row: line,
+                    field: "row".into(),
+                    code: ErrorCode::ImportRow,
+                    params: Default::default(),
+                    message: err.to_string(),
+                });
                 continue;
             }
         };

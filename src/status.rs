@@ -6,10 +6,10 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::clock_trust::{self, ClockDoubt};
 use crate::db::Db;
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards::{self, FailedLogins};
 use crate::headcount::{self, HeadcountTally};
 use crate::on_duty::{self, OnDuty, Takeover};

@@ -11,19 +11,17 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::checklist::{self, CheckResult, ChecklistKind};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::validate::plate::{self, Plate, PlateKind};
 use crate::validate::{self, cn_id, phone};
 use crate::watchlist::{self, ScreenQuery, Screening};
 use crate::{photo, pii};
-
-
 
 const TEXT_MAX: usize = 100;
 const NOTES_MAX: usize = 500;
@@ -333,8 +331,9 @@ pub fn pass_registered(db: &Db, actor: &Actor, pass: &RegisteredPass) -> Result<
     let vehicle = db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
         ensure_not_inside(conn, &plate.plate)?;
-        let vehicle = registered_by_plate(conn, &plate.plate, today)?
-            .ok_or_else(|| Error::not_found(ErrorCode::VehicleNotRegistered, "this plate is not registered: register the vehicle at the gate").on_field("plate"))?;
+        let vehicle = registered_by_plate(conn, &plate.plate, today)?.ok_or_else(|| {
+            Error::not_found(ErrorCode::VehicleNotRegistered, "this plate is not registered: register the vehicle at the gate").on_field("plate")
+        })?;
         if !vehicle.valid_today {
             return Err(Error::conflict(ErrorCode::RegistrationExpired, "this vehicle's registration is not valid today: register it at the gate")
                 .on_field("plate")
@@ -374,7 +373,9 @@ pub fn pass_registered(db: &Db, actor: &Actor, pass: &RegisteredPass) -> Result<
 
 fn ensure_not_inside(conn: &Connection, plate: &str) -> Result<()> {
     match inside_id(conn, plate)? {
-        Some(_) => Err(Error::conflict(ErrorCode::VehicleAlreadyInside, "this vehicle is already inside: check it out first").on_field("plate").with_param("plate", plate)),
+        Some(_) => Err(Error::conflict(ErrorCode::VehicleAlreadyInside, "this vehicle is already inside: check it out first")
+            .on_field("plate")
+            .with_param("plate", plate)),
         None => Ok(()),
     }
 }
@@ -391,13 +392,19 @@ pub fn check_out(db: &Db, actor: &Actor, vehicle_visit_id: i64) -> Result<Vehicl
         if let Some(permit) = row.held_permits.first() {
             return Err(Error::conflict(
                 ErrorCode::GoodsHeld,
-                format!("the goods on exit permit {} are held: a supervisor must release them (PIN and reason) before this vehicle leaves", permit.permit_number),
+                format!(
+                    "the goods on exit permit {} are held: a supervisor must release them (PIN and reason) before this vehicle leaves",
+                    permit.permit_number
+                ),
             )
             .with_param("plate", &row.plate)
             .with_param("permit", &permit.permit_number)
             .with_param("permitId", permit.id));
         }
-        tx.execute("UPDATE vehicle_visit SET checked_out_at_ms = ?2, checked_out_by = ?3 WHERE id = ?1", rusqlite::params![vehicle_visit_id, tx.now_ms(), actor.guard_id])?;
+        tx.execute(
+            "UPDATE vehicle_visit SET checked_out_at_ms = ?2, checked_out_by = ?3 WHERE id = ?1",
+            rusqlite::params![vehicle_visit_id, tx.now_ms(), actor.guard_id],
+        )?;
         audit::record_change(tx, &catalogue::VEHICLE_VISIT, vehicle_visit_id, Event::new("vehicle_checked_out", Some(actor)))?;
         vehicle_row(tx, vehicle_visit_id, db, tx.now_ms())
     })
@@ -453,7 +460,8 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VehicleRow> {
 }
 
 fn complete(conn: &Connection, db: &Db, now_ms: i64, mut row: VehicleRow) -> Result<VehicleRow> {
-    let mut stmt = conn.prepare("SELECT coalesce(v.name, '') FROM vehicle_visitor l JOIN visit v ON v.id = l.visit_id WHERE l.vehicle_visit_id = ?1 ORDER BY v.id")?;
+    let mut stmt =
+        conn.prepare("SELECT coalesce(v.name, '') FROM vehicle_visitor l JOIN visit v ON v.id = l.visit_id WHERE l.vehicle_visit_id = ?1 ORDER BY v.id")?;
     row.linked_visitors = stmt.query_map([row.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     row.overnight = row.checked_out_at_ms.is_none() && db.clock().local(row.checked_in_at_ms).date_naive() < db.clock().local(now_ms).date_naive();
     let mut held = conn.prepare_cached("SELECT id, permit_number FROM exit_permit WHERE vehicle_visit_id = ?1 AND status = 'held' ORDER BY id")?;
@@ -488,7 +496,8 @@ pub fn list_registered(db: &Db, actor: &Actor) -> Result<Vec<RegisteredVehicle>>
     let today = today(db);
     db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
-        let ids: Vec<i64> = conn.prepare("SELECT id FROM registered_vehicle ORDER BY active DESC, plate")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<i64> =
+            conn.prepare("SELECT id FROM registered_vehicle ORDER BY active DESC, plate")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         ids.into_iter().map(|id| registered(conn, id, today)).collect()
     })
 }
@@ -523,7 +532,12 @@ pub fn set_registered_active(db: &Db, actor: &Actor, id: i64, active: bool) -> R
         guards::authorize(tx, actor, Role::Supervisor)?;
         if registered(tx, id, today)?.active != active {
             tx.execute("UPDATE registered_vehicle SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
-            audit::record_change(tx, &catalogue::REGISTERED_VEHICLE, id, Event::new(if active { "registered_vehicle_enabled" } else { "registered_vehicle_disabled" }, Some(actor)))?;
+            audit::record_change(
+                tx,
+                &catalogue::REGISTERED_VEHICLE,
+                id,
+                Event::new(if active { "registered_vehicle_enabled" } else { "registered_vehicle_disabled" }, Some(actor)),
+            )?;
         }
         registered(tx, id, today)
     })

@@ -14,17 +14,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::validate::document::{self, DocType};
 use crate::validate::{self, phone};
 use crate::watchlist::{self, ScreenQuery};
 use crate::{photo, pii, site, slip, staff};
-
 
 pub const NAME_MAX: usize = 50;
 const HOST_MAX: usize = 50;
@@ -342,9 +341,9 @@ pub fn check_out(db: &Db, actor: &Actor, request: &CheckOut) -> Result<VisitRow>
 fn ensure_on_site(row: &VisitRow) -> Result<()> {
     match row.checked_out_at_ms {
         None => Ok(()),
-        Some(at) => Err(Error::conflict(ErrorCode::AlreadyCheckedOut, "this visitor has already checked out")
-            .with_param("name", &row.name)
-            .with_param("atMs", at)),
+        Some(at) => {
+            Err(Error::conflict(ErrorCode::AlreadyCheckedOut, "this visitor has already checked out").with_param("name", &row.name).with_param("atMs", at))
+        }
     }
 }
 

@@ -22,19 +22,18 @@
 
 use pinyin::{ToPinyin, ToPinyinMulti};
 use rusqlite::{Connection, OptionalExtension};
-use serde_json::json;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, ErrorKind, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::pii;
 use crate::validate::{self, cn_id};
-
 
 /// The snapshot columns before schema 15, when names and ID numbers were in it in clear,
 /// for `audit::commit_personal_data_once`.
@@ -213,7 +212,14 @@ pub(crate) fn screen_conn(conn: &Connection, query: &ScreenQuery) -> Result<Vec<
          WHERE active = 1 AND (id_number = ?1 OR name IS NOT NULL OR plate = ?2)",
     )?;
     let candidates = stmt.query_map(rusqlite::params![id_number, plate], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?, r.get::<_, WatchAction>(5)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, WatchAction>(5)?,
+        ))
     })?;
     let mut hits = Vec::new();
     for candidate in candidates {
@@ -264,7 +270,10 @@ impl Cleared {
     pub fn record_override(&self, tx: &Tx<'_>, guard: &Actor) -> Result<()> {
         if let Some((supervisor, reason)) = &self.approval {
             let entries: Vec<i64> = self.hits.iter().map(|h| h.entry_id).collect();
-            audit::append(tx, Event::new("watchlist_override", Some(supervisor)).detail(json!({ "entries": entries, "reason": reason, "guard": guard.guard_uid })))?;
+            audit::append(
+                tx,
+                Event::new("watchlist_override", Some(supervisor)).detail(json!({ "entries": entries, "reason": reason, "guard": guard.guard_uid })),
+            )?;
         }
         Ok(())
     }
@@ -280,13 +289,7 @@ fn log_hits(db: &Db, actor: &Actor, hits: &[WatchHit], outcome: &str) -> Result<
 /// Lets an entry through the watchlist: every hit must be in `acknowledged`, and a `deny`
 /// hit needs a supervisor's `approval` (checked here, in its own transaction). A refusal is
 /// logged before it is returned. Call before the check-in's write.
-pub(crate) fn clear_for_entry(
-    db: &Db,
-    actor: &Actor,
-    query: &ScreenQuery,
-    acknowledged: &[i64],
-    approval: Option<&SupervisorOverride>,
-) -> Result<Cleared> {
+pub(crate) fn clear_for_entry(db: &Db, actor: &Actor, query: &ScreenQuery, acknowledged: &[i64], approval: Option<&SupervisorOverride>) -> Result<Cleared> {
     let hits = db.read(|conn| screen_conn(conn, query))?;
     if hits.iter().any(|h| !acknowledged.contains(&h.entry_id)) {
         log_hits(db, actor, &hits, "not_acknowledged")?;
@@ -297,7 +300,11 @@ pub(crate) fn clear_for_entry(
         (_, false) => None,
         (None, true) => {
             log_hits(db, actor, &hits, "denied")?;
-            return Err(Error::new(ErrorKind::Forbidden, ErrorCode::WatchlistDenied, "the watchlist says this may not enter: a supervisor can override with PIN and reason"));
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                ErrorCode::WatchlistDenied,
+                "the watchlist says this may not enter: a supervisor can override with PIN and reason",
+            ));
         }
         (Some(approval), true) => Some(guards::approve_override(db, approval)?),
     };
@@ -349,8 +356,7 @@ pub fn add(db: &Db, actor: &Actor, new: &NewWatchEntry) -> Result<WatchEntry> {
     let action = new.action.ok_or_else(|| Error::required("action"))?;
     let name_pinyin = name.as_deref().map(name_sound);
     let salt = pii::new_salt();
-    let commitment =
-        pii::commitment(&salt, &[("name", name.as_deref()), ("name_pinyin", name_pinyin.as_deref()), ("id_number", id_number.as_deref())]);
+    let commitment = pii::commitment(&salt, &[("name", name.as_deref()), ("name_pinyin", name_pinyin.as_deref()), ("id_number", id_number.as_deref())]);
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         tx.execute(

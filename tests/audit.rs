@@ -13,7 +13,13 @@ fn fixture_with_visits() -> (Fixture, Vec<i64>) {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let new = NewVisit { name: (*name).into(), id_number: valid_id("19850101", i as u32), host: "陈老师".into(), purpose: "送材料".into(), ..Default::default() };
+            let new = NewVisit {
+                name: (*name).into(),
+                id_number: valid_id("19850101", i as u32),
+                host: "陈老师".into(),
+                purpose: "送材料".into(),
+                ..Default::default()
+            };
             visits::check_in(&fx.db, &guard, &new).unwrap().id
         })
         .collect();
@@ -135,9 +141,7 @@ fn events_are_sealed_by_triggers() {
 #[test]
 fn rewriting_an_event_body_is_caught_even_without_triggers() {
     let (fx, _) = fixture_with_visits();
-    fx.sqlite_around_triggers(
-        "UPDATE audit_event SET body = replace(body, '\"at\":', '\"at\":1') WHERE seq = 5;",
-    );
+    fx.sqlite_around_triggers("UPDATE audit_event SET body = replace(body, '\"at\":', '\"at\":1') WHERE seq = 5;");
     let p = problem(&fx);
     assert_eq!(p.record, "audit event #5", "{p}");
 }
@@ -168,6 +172,9 @@ fn every_write_appends_exactly_one_record_event() {
         .unwrap();
     assert_eq!(events, vec!["visit_checked_in", "visit_checked_out"]);
     // Personal data never enters the chain.
-    let leaked: i64 = fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE body LIKE '%张伟%' OR body LIKE ?1", [format!("%{}%", new.id_number)], |r| r.get(0))?)).unwrap();
+    let leaked: i64 = fx
+        .db
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE body LIKE '%张伟%' OR body LIKE ?1", [format!("%{}%", new.id_number)], |r| r.get(0))?))
+        .unwrap();
     assert_eq!(leaked, 0);
 }

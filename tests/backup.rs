@@ -25,7 +25,8 @@ fn a_backup_restored_on_another_path_verifies_and_holds_the_same_records() {
     let elsewhere = fx.dir.path().join("other").join("gatehouse.db");
     backup::restore(&elsewhere, &file, &fx.keys, None).unwrap();
     let restored = Db::open(&elsewhere, Clock::fixed(crate::util::T0_MS), &fx.keys).unwrap();
-    let names: Vec<String> = restored.read(|c| Ok(c.prepare("SELECT name FROM visit")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
+    let names: Vec<String> =
+        restored.read(|c| Ok(c.prepare("SELECT name FROM visit")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
     assert_eq!(names, vec!["张伟".to_string()]);
     assert!(restored.read(gatehouse::audit::verify).unwrap().is_ok());
 }
@@ -67,7 +68,8 @@ use gatehouse::ErrorKind;
 
 fn set_folder(fx: &Fixture, folder: &std::path::Path, keep: u32) {
     let supervisor = fx.supervisor();
-    site::update_data_settings(&fx.db, &supervisor, &DataSettings { retention_days: 180, backup_dir: folder.display().to_string(), backup_keep: keep }).unwrap();
+    site::update_data_settings(&fx.db, &supervisor, &DataSettings { retention_days: 180, backup_dir: folder.display().to_string(), backup_keep: keep })
+        .unwrap();
 }
 
 fn names_in(folder: &std::path::Path) -> Vec<String> {
@@ -126,10 +128,7 @@ fn backups_older_than_the_retention_period_are_deleted_however_many_are_kept() {
     gatehouse::retention::purge_due(&fx.db).unwrap();
     fx.clock.set_ms(crate::util::T0_MS + 400 * DAY);
     backup::backup_now(&fx.db, &supervisor).unwrap();
-    assert_eq!(
-        names_in(&usb),
-        vec!["gatehouse-backup-20261218-100000.db", "gatehouse-backup-20270112-100000.db", "gatehouse-backup-20280102-100000.db"]
-    );
+    assert_eq!(names_in(&usb), vec!["gatehouse-backup-20261218-100000.db", "gatehouse-backup-20270112-100000.db", "gatehouse-backup-20280102-100000.db"]);
     // Set back a day behind what was recorded: paused too.
     fx.clock.set_ms(crate::util::T0_MS + 399 * DAY);
     backup::backup_now(&fx.db, &supervisor).unwrap();

@@ -15,7 +15,9 @@ fn gatehouse(args: &[&str]) -> std::process::Output {
             let dir = std::path::Path::new(db).parent().unwrap();
             command.env("GATEHOUSE_KEY_FILE", crate::util::keys_in(dir).path()).env("XDG_STATE_HOME", dir.join("state"))
         }
-        None => command.env("GATEHOUSE_KEY_FILE", "/nonexistent/gatehouse-test.key").env("XDG_STATE_HOME", std::env::temp_dir().join("gatehouse-cli-test-state")),
+        None => {
+            command.env("GATEHOUSE_KEY_FILE", "/nonexistent/gatehouse-test.key").env("XDG_STATE_HOME", std::env::temp_dir().join("gatehouse-cli-test-state"))
+        }
     };
     command.output().expect("run gatehouse")
 }
@@ -82,7 +84,13 @@ fn the_cli_logs_a_failure_by_its_code_and_never_what_was_typed() {
 fn verify_names_a_visit_edited_with_sqlite() {
     let fx = Fixture::new();
     let guard = fx.guard();
-    let new = gatehouse::visits::NewVisit { name: "张伟".into(), id_number: valid_id("19900307", 5), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
+    let new = gatehouse::visits::NewVisit {
+        name: "张伟".into(),
+        id_number: valid_id("19900307", 5),
+        host: "陈老师".into(),
+        purpose: "面试".into(),
+        ..Default::default()
+    };
     let row = gatehouse::visits::check_in(&fx.db, &guard, &new).unwrap();
     fx.sqlite(&format!("UPDATE visit SET checked_in_at_ms = checked_in_at_ms - 3600000 WHERE id = {}", row.id));
     let out = gatehouse(&["--db", fx.path().to_str().unwrap(), "verify"]);
@@ -116,7 +124,8 @@ fn demo_data_verifies_and_backup_restore_round_trips_through_the_cli() {
     let out = gatehouse(&["--db", db, "demo", "--visits", "2000", "--pin", "246810"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let conn = crate::util::raw(std::path::Path::new(db), &crate::util::keys_in(dir.path()));
-    let (visits, inside): (i64, i64) = conn.query_row("SELECT count(*), count(*) FILTER (WHERE checked_out_at_ms IS NULL) FROM visit", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (visits, inside): (i64, i64) =
+        conn.query_row("SELECT count(*), count(*) FILTER (WHERE checked_out_at_ms IS NULL) FROM visit", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((visits, inside), (2000, 30));
     drop(conn);
     assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
@@ -136,7 +145,8 @@ fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin
     let fx = Fixture::new();
     let guard = fx.guard();
     let id = valid_id("19900307", 5);
-    let new = gatehouse::visits::NewVisit { name: "张伟".into(), id_number: id.clone(), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
+    let new =
+        gatehouse::visits::NewVisit { name: "张伟".into(), id_number: id.clone(), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
     gatehouse::visits::check_in(&fx.db, &guard, &new).unwrap();
     let db = fx.path();
     let db = db.to_str().unwrap();
@@ -163,10 +173,40 @@ fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin
     assert!(cells.contains(&"证件号码".to_string()) && cells.contains(&"张伟".to_string()));
     assert!(cells.contains(&format!("**************{}", &id[14..])) && !cells.contains(&id));
 
-    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", csv.to_str().unwrap(), "--full-ids"]);
+    let out = gatehouse(&[
+        "--db",
+        db,
+        "export",
+        "visits",
+        "--from",
+        "2026-11-27",
+        "--to",
+        "2026-11-29",
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().unwrap(),
+        "--full-ids",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("pin: --full-ids needs a supervisor's --pin"));
-    let out = gatehouse(&["--db", db, "export", "visits", "--from", "2026-11-27", "--to", "2026-11-29", "--format", "csv", "--out", csv.to_str().unwrap(), "--full-ids", "--pin", "246810"]);
+    let out = gatehouse(&[
+        "--db",
+        db,
+        "export",
+        "visits",
+        "--from",
+        "2026-11-27",
+        "--to",
+        "2026-11-29",
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().unwrap(),
+        "--full-ids",
+        "--pin",
+        "246810",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read_to_string(&csv).unwrap().contains(&id));
 
@@ -186,12 +226,9 @@ fn export_visits_writes_masked_csv_and_xlsx_and_full_ids_need_the_supervisor_pin
     // the full one as the supervisor; the chain still verifies.
     let conn = fx.conn();
     let mut stmt = conn.prepare("SELECT body FROM audit_event WHERE action = 'visits_exported' ORDER BY seq").unwrap();
-    let bodies: Vec<serde_json::Value> =
-        stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|b| serde_json::from_str(&b.unwrap()).unwrap()).collect();
-    let seen: Vec<(bool, bool, &str)> = bodies
-        .iter()
-        .map(|b| (b["actor"].is_null(), b["detail"]["logged_in"].as_bool().unwrap(), b["detail"]["id_numbers"].as_str().unwrap()))
-        .collect();
+    let bodies: Vec<serde_json::Value> = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|b| serde_json::from_str(&b.unwrap()).unwrap()).collect();
+    let seen: Vec<(bool, bool, &str)> =
+        bodies.iter().map(|b| (b["actor"].is_null(), b["detail"]["logged_in"].as_bool().unwrap(), b["detail"]["id_numbers"].as_str().unwrap())).collect();
     assert_eq!(seen, vec![(true, false, "masked"), (true, false, "masked"), (false, true, "full")]);
     assert_eq!(gatehouse(&["--db", db, "verify"]).status.code(), Some(0));
 }
@@ -202,7 +239,13 @@ fn purge_removes_old_personal_data_and_verify_still_exits_zero() {
     // Years before any plausible "now" of the machine running the test.
     fx.clock.set_ms(crate::util::T0_MS - 3000 * 86_400_000);
     let guard = fx.guard();
-    let new = gatehouse::visits::NewVisit { name: "鑫淼焱".into(), id_number: valid_id("19900307", 6), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
+    let new = gatehouse::visits::NewVisit {
+        name: "鑫淼焱".into(),
+        id_number: valid_id("19900307", 6),
+        host: "陈老师".into(),
+        purpose: "面试".into(),
+        ..Default::default()
+    };
     let row = gatehouse::visits::check_in(&fx.db, &guard, &new).unwrap();
     gatehouse::visits::check_out(&fx.db, &guard, &gatehouse::visits::CheckOut { visit_id: row.id, ..Default::default() }).unwrap();
     let db = fx.path();

@@ -31,12 +31,8 @@ fn fifty_sigkills_during_check_ins_lose_nothing_reported_saved() {
     let mut saved = Vec::new();
     let mut rng = rand::thread_rng();
     for _ in 0..50 {
-        let mut child = gatehouse(&path)
-            .args(["stress", "--visits", "1000000", "--pin", SUPERVISOR_PIN])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child =
+            gatehouse(&path).args(["stress", "--visits", "1000000", "--pin", SUPERVISOR_PIN]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         // The kill falls 60-400 ms into the check-ins, counted from the first one reported
         // saved: the start before it (open, the PIN's Argon2id hash at log-in) is no part of
@@ -97,7 +93,13 @@ fn cutting_the_chain_tail_is_caught_by_the_checkpoint_file() {
 
 /// Rewrites every hash from `from_seq` on, as an attacker who knows the algorithm would.
 fn rewrite_chain(conn: &rusqlite::Connection, from_seq: i64) {
-    let rows: Vec<(i64, String)> = conn.prepare("SELECT seq, body FROM audit_event ORDER BY seq").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let rows: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, body FROM audit_event ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     let mut prev = vec![0u8; 32];
     for (seq, body) in rows {
         let body = if seq == from_seq { body.replace("\"detail\":{}", "\"detail\":{\"forged\":1}") } else { body };
@@ -154,7 +156,13 @@ fn demo_and_stress_refuse_a_database_with_records_made_at_a_gate() {
 
     // One visitor registered at the desk makes it a gate's database.
     let guard = fx.guard();
-    let new = NewVisit { name: "张伟".into(), id_number: crate::util::valid_id("19900307", 123), host: "陈老师".into(), purpose: "家长会".into(), ..Default::default() };
+    let new = NewVisit {
+        name: "张伟".into(),
+        id_number: crate::util::valid_id("19900307", 123),
+        host: "陈老师".into(),
+        purpose: "家长会".into(),
+        ..Default::default()
+    };
     visits::check_in(&fx.db, &guard, &new).unwrap();
     let err = gatehouse::demo::generate(&fx.db, &supervisor, 40, 5, 3).unwrap_err();
     assert_eq!(err.code(), ErrorCode::DemoOnLiveDatabase);

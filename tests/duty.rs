@@ -41,7 +41,10 @@ fn each_kind_asks_for_its_own_facts() {
     assert_eq!(err.params().get("startField").map(String::as_str), Some("replacement_from_ms"), "the message can name the start field");
     assert_eq!(field(entry(EntryKind::Patrol, "巡逻")), Some("patrol_stops"));
     assert_eq!(field(entry(EntryKind::Other, "  ")), Some("text"));
-    let spot = NewEntry { spot_check_by: Some("保卫处刘科长".into()), spot_check_mode: Some(SpotCheckMode::Phone), ..entry(EntryKind::SpotCheck, "电话查岗，在岗") };
+    let spot =
+        NewEntry {
+            spot_check_by: Some("保卫处刘科长".into()), spot_check_mode: Some(SpotCheckMode::Phone), ..entry(EntryKind::SpotCheck, "电话查岗，在岗")
+        };
     let row = duty::add_entry(&fx.db, &guard, &spot).unwrap();
     assert_eq!((row.spot_check_by.as_str(), row.spot_check_mode), ("保卫处刘科长", Some(SpotCheckMode::Phone)));
 }

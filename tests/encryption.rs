@@ -9,7 +9,14 @@ use gatehouse::{Clock, DatabaseKey, Db, ErrorCode, KeyFile};
 use crate::util::{keys_in, raw, valid_id, without_triggers, Fixture, T0_MS};
 
 fn visitor(name: &str, seq: u32) -> NewVisit {
-    NewVisit { name: name.into(), id_number: valid_id("19900307", seq), phone: Some("13812345678".into()), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() }
+    NewVisit {
+        name: name.into(),
+        id_number: valid_id("19900307", seq),
+        phone: Some("13812345678".into()),
+        host: "陈老师".into(),
+        purpose: "面试".into(),
+        ..Default::default()
+    }
 }
 
 fn contains(bytes: &[u8], needle: &str) -> bool {
@@ -273,7 +280,8 @@ fn an_interrupted_upgrade_from_plaintext_is_finished_at_the_next_open() {
     let keys = keys_in(dir.path());
     let db = Db::open(&path, Clock::fixed(T0_MS), &keys).unwrap();
     assert!(db.read(gatehouse::audit::verify).unwrap().is_ok());
-    let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with("old.db")).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with("old.db")).collect();
     assert!(names.iter().all(|n| !n.contains("plaintext") && !n.contains("encrypting")), "{names:?}");
     assert!(!plain_sqlite_reads(&path));
 }

@@ -61,10 +61,7 @@ fn give_old_strength_hash(fx: &Fixture, name: &str, pin: &str) -> String {
     use sha2::Digest;
     let old = argon2::Argon2::default().hash_password(pin.as_bytes(), &SaltString::generate(&mut OsRng)).unwrap().to_string();
     assert!(old.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{old}");
-    fx.sqlite(&format!(
-        "UPDATE guard SET pin_hash = '{old}', pin_hash_sha256 = '{}' WHERE name = '{name}'",
-        hex::encode(sha2::Sha256::digest(old.as_bytes()))
-    ));
+    fx.sqlite(&format!("UPDATE guard SET pin_hash = '{old}', pin_hash_sha256 = '{}' WHERE name = '{name}'", hex::encode(sha2::Sha256::digest(old.as_bytes()))));
     old
 }
 
@@ -74,7 +71,11 @@ fn pin_hash_of(fx: &Fixture, name: &str) -> String {
 
 fn rehash_events(fx: &Fixture) -> Vec<String> {
     fx.db
-        .read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE action = 'pin_rehashed' ORDER BY seq")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))
+        .read(|c| {
+            Ok(c.prepare("SELECT body FROM audit_event WHERE action = 'pin_rehashed' ORDER BY seq")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        })
         .unwrap()
 }
 

@@ -1,9 +1,9 @@
 //! Shift handover: both guards sign with their own PIN, the handover is sealed for good,
 //! a joint-check problem becomes an open item, the slip carries the chain fingerprint.
 
+use gatehouse::actor::Actor;
 use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::duty::{self, EntryKind, NewEntry};
-use gatehouse::actor::Actor;
 use gatehouse::handover::{self, HandedOver, HandoverInput, ProblemFollowUp};
 use gatehouse::session::Session;
 use gatehouse::ErrorCode;
@@ -153,7 +153,13 @@ fn names_of_people_inside_are_not_sealed_and_leave_the_handover_with_the_retenti
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
     let (mut session, guard) = on_duty(&fx);
-    let new = NewVisit { name: "鑫淼焱".into(), id_number: crate::util::valid_id("19850312", 3), host: "陈老师".into(), purpose: "面试".into(), ..Default::default() };
+    let new = NewVisit {
+        name: "鑫淼焱".into(),
+        id_number: crate::util::valid_id("19850312", 3),
+        host: "陈老师".into(),
+        purpose: "面试".into(),
+        ..Default::default()
+    };
     let visit = visits::check_in(&fx.db, &guard, &new).unwrap();
     let row = session.hand_over(&fx.db, &input(&fx, &guard, &supervisor)).unwrap();
     assert_eq!(row.summary.people_inside, vec!["鑫淼焱".to_string()], "the slip shows who is inside");

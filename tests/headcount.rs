@@ -100,7 +100,14 @@ fn an_absurd_companion_or_passenger_count_is_refused_at_its_field() {
         assert_eq!((err.field(), err.code()), (Some("companions"), code), "{companions}");
     }
     for (passengers, code) in [(-1, ErrorCode::OutOfRange), (101, ErrorCode::OutOfRange)] {
-        let van = NewVehicleVisit { plate: "京A12345".into(), driver_name: "赵师傅".into(), driver_phone: "13912345678".into(), purpose: "送货".into(), passengers, ..Default::default() };
+        let van = NewVehicleVisit {
+            plate: "京A12345".into(),
+            driver_name: "赵师傅".into(),
+            driver_phone: "13912345678".into(),
+            purpose: "送货".into(),
+            passengers,
+            ..Default::default()
+        };
         let err = vehicles::check_in(&fx.db, &guard, &van).unwrap_err();
         assert_eq!((err.field(), err.code()), (Some("passengers"), code), "{passengers}");
     }

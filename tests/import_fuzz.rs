@@ -102,11 +102,7 @@ fn check_staff_import(fx: &Fixture, actor: &Actor, text: &str) -> Result<(), Tes
 fn staff_import_of_arbitrary_bytes_never_panics_and_is_all_or_nothing() {
     let fx = Fixture::new();
     let actor = fx.supervisor();
-    runner(CASES)
-        .run(&prop::collection::vec(any::<u8>(), 0..2048), |bytes| {
-            check_staff_import(&fx, &actor, &String::from_utf8_lossy(&bytes))
-        })
-        .unwrap();
+    runner(CASES).run(&prop::collection::vec(any::<u8>(), 0..2048), |bytes| check_staff_import(&fx, &actor, &String::from_utf8_lossy(&bytes))).unwrap();
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
 }
 
@@ -120,8 +116,7 @@ fn staff_import_of_hostile_csv_never_panics_and_is_all_or_nothing() {
 
 // ---- bulk pass issue --------------------------------------------------------------------
 
-const GOOD_ROW: [&str; 11] =
-    ["留校学生", "张伟", "计算机学院", "13812345678", "", "2026-11-28", "2027-01-31", "06:00-22:00", "1", "", "学工处"];
+const GOOD_ROW: [&str; 11] = ["留校学生", "张伟", "计算机学院", "13812345678", "", "2026-11-28", "2027-01-31", "06:00-22:00", "1", "", "学工处"];
 
 fn check_pass_import(fx: &Fixture, actor: &Actor, file_name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     let (rows_before, events_before) = fx.counts("pass");

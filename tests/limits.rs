@@ -27,7 +27,9 @@ fn one_pass_xlsx() -> Vec<u8> {
     for (column, text) in pass_import::TEMPLATE_HEADER.split(',').enumerate() {
         sheet.write_string(0, column as u16, text).unwrap();
     }
-    for (column, text) in ["留校学生", "张三", "计算机学院", "13800000000", "", "2027-01-10 00:00", "2027-02-20 23:59", "06:00-22:00", "1", "", "学工处"].iter().enumerate() {
+    for (column, text) in
+        ["留校学生", "张三", "计算机学院", "13800000000", "", "2027-01-10 00:00", "2027-02-20 23:59", "06:00-22:00", "1", "", "学工处"].iter().enumerate()
+    {
         sheet.write_string(1, column as u16, *text).unwrap();
     }
     book.save_to_buffer().unwrap()

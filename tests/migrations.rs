@@ -14,7 +14,8 @@ fn all_migrations_apply_to_an_empty_database_and_reopen_cleanly() {
     let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap().count() as i64;
     assert_eq!(version, files);
     let db = Db::open(&path, Clock::fixed(0), &keys).unwrap();
-    let tables: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'audit_event'", [], |r| r.get(0))?)).unwrap();
+    let tables: i64 =
+        db.read(|c| Ok(c.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'audit_event'", [], |r| r.get(0))?)).unwrap();
     assert_eq!(tables, 1);
 }
 
@@ -47,7 +48,11 @@ fn a_database_from_the_first_release_is_encrypted_migrates_and_still_verifies() 
     let bytes = std::fs::read(&path).unwrap();
     assert!(!bytes.starts_with(b"SQLite format 3"), "encrypted in place");
     assert!(!bytes.windows("李娜".len()).any(|w| w == "李娜".as_bytes()), "no visitor name in the encrypted file");
-    let leftovers: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains("plaintext") || n.contains("encrypting")).collect();
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("plaintext") || n.contains("encrypting"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let plain = rusqlite::Connection::open(&path).unwrap();
     assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err(), "plain SQLite cannot read it");
@@ -57,7 +62,13 @@ fn a_database_from_the_first_release_is_encrypted_migrates_and_still_verifies() 
     // it with the hash's digest (the old events keep the old hashes: a chain is not rewritten).
     let count = |db: &Db, sql: &str| -> i64 { db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap() };
     assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed'"), 2);
-    assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed' AND body NOT LIKE '%$argon2%' AND body LIKE '%\"pin_hash_sha256\":\"%'"), 2);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed' AND body NOT LIKE '%$argon2%' AND body LIKE '%\"pin_hash_sha256\":\"%'"
+        ),
+        2
+    );
     drop(db);
     let db = Db::open(&path, Clock::fixed(1_795_831_200_000 + 3_600_000), &keys).unwrap();
     assert_eq!(count(&db, "SELECT count(*) FROM audit_event WHERE action = 'guard_pin_committed'"), 2, "once only");
@@ -95,7 +106,11 @@ fn a_pin_hash_swapped_in_an_old_database_is_not_laundered_by_the_upgrade() {
     let problem = db.read(gatehouse::audit::verify).unwrap().expect_err("the swap is caught");
     assert!(problem.record.starts_with("guard ") && problem.record.ends_with("(id 2)") && problem.reason.contains("`pin_hash"), "{problem}");
     let committed: Vec<String> = db
-        .read(|c| Ok(c.prepare("SELECT entity_uid FROM audit_event WHERE action = 'guard_pin_committed'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))
+        .read(|c| {
+            Ok(c.prepare("SELECT entity_uid FROM audit_event WHERE action = 'guard_pin_committed'")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        })
         .unwrap();
     let supervisor_uid: String = db.read(|c| Ok(c.query_row("SELECT uid FROM guard WHERE id = 1", [], |r| r.get(0))?)).unwrap();
     assert_eq!(committed, vec![supervisor_uid]);

@@ -218,8 +218,7 @@ fn a_camera_frame_of_the_card_decodes_to_the_code_and_a_blank_frame_to_nothing()
 
 /// The secret half of a key, as a forger holding a copy of it would use it.
 fn secret_of(fx: &Fixture, key_id: u32) -> ed25519_dalek::SigningKey {
-    let secret: Vec<u8> =
-        fx.db.read(|c| Ok(c.query_row("SELECT secret_key FROM pass_key WHERE key_id = ?1", [key_id], |r| r.get(0))?)).unwrap();
+    let secret: Vec<u8> = fx.db.read(|c| Ok(c.query_row("SELECT secret_key FROM pass_key WHERE key_id = ?1", [key_id], |r| r.get(0))?)).unwrap();
     ed25519_dalek::SigningKey::from_bytes(&secret.try_into().unwrap())
 }
 
@@ -316,7 +315,8 @@ fn a_pass_forged_with_a_retired_keys_secret_is_refused() {
     let supervisor = fx.supervisor();
     // Issued before the rotation, some of it in advance (valid from ten days on).
     let before = passes::issue(&fx.db, &supervisor, &new_pass("张伟")).unwrap();
-    let in_advance = passes::issue(&fx.db, &supervisor, &NewPass { valid_from_ms: T0_MS + 10 * DAY, valid_to_ms: T0_MS + 20 * DAY, ..new_pass("李娜") }).unwrap();
+    let in_advance =
+        passes::issue(&fx.db, &supervisor, &NewPass { valid_from_ms: T0_MS + 10 * DAY, valid_to_ms: T0_MS + 20 * DAY, ..new_pass("李娜") }).unwrap();
     let old_key_id = before.pass.key_id;
     let stolen = secret_of(&fx, old_key_id);
     keys::rotate(&fx.db, &supervisor).unwrap();
@@ -526,7 +526,8 @@ fn another_gates_key_is_imported_only_after_a_supervisor_confirms_its_fingerprin
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::UnknownKey);
 
     // Typed as read out on the phone: full-width digits and dashes are fine.
-    let typed: String = at_a.replace(' ', "-").chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() } else { c }).collect();
+    let typed: String =
+        at_a.replace(' ', "-").chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() } else { c }).collect();
     let key = keys::import_public(&site_b.db, &supervisor_b, &key_json, &confirm(&typed, SUPERVISOR_PIN)).unwrap();
     assert_eq!((key.own, key.fingerprint.as_str()), (false, at_a.as_str()));
     assert_eq!(outcome(&site_b, &guard_b, &card.code, Direction::In), Outcome::Valid);
@@ -563,8 +564,10 @@ fn a_scan_keeps_the_holder_hint_out_of_the_chain_and_stays_sealed_but_for_its_pu
     let guard = fx.guard();
     let refused = scan::scan(&fx.db, &guard, &card.code, Direction::In).unwrap();
     scan::override_refusal(&fx.db, &guard, refused.scan_id, &approval(&fx, SUPERVISOR_PIN)).unwrap();
-    let bodies: Vec<String> =
-        fx.db.read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE entity = 'pass_scan'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
+    let bodies: Vec<String> = fx
+        .db
+        .read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE entity = 'pass_scan'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))
+        .unwrap();
     assert_eq!(bodies.len(), 2);
     assert!(bodies.iter().all(|b| !b.contains("犇骉") && b.contains("pii_commitment")), "{bodies:?}");
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());

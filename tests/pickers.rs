@@ -65,10 +65,7 @@ fn a_class_import_lists_each_child_with_masked_phones_and_is_audited() {
     let fx = Fixture::new();
     let report = import_csv(&fx, LISTS);
     assert!(report.problems.is_empty());
-    assert_eq!(
-        report.classes.iter().map(|c| (c.class_name.as_str(), c.added, c.removed)).collect::<Vec<_>>(),
-        vec![("大二班", 1, 0), ("小一班", 3, 0)]
-    );
+    assert_eq!(report.classes.iter().map(|c| (c.class_name.as_str(), c.added, c.removed)).collect::<Vec<_>>(), vec![("大二班", 1, 0), ("小一班", 3, 0)]);
     let guard = fx.guard();
     let xiaoming = child(&fx, &guard, "张小明");
     assert_eq!(xiaoming.class_name, "小一班");
@@ -95,7 +92,10 @@ fn importing_a_class_again_replaces_only_that_class_and_the_old_entries_are_kept
     import_csv(&fx, LISTS);
     let guard = fx.guard();
     let old_zhangwei = child(&fx, &guard, "张小明").pickers[0].id;
-    let report = import_csv(&fx, "班级,幼儿姓名,接送人姓名,关系,电话,身份证后四位\n小一班,张小明,张伟,父亲,13812340000,123X\n小一班,陈小美,陈刚,父亲,13800008888,4321\n");
+    let report = import_csv(
+        &fx,
+        "班级,幼儿姓名,接送人姓名,关系,电话,身份证后四位\n小一班,张小明,张伟,父亲,13812340000,123X\n小一班,陈小美,陈刚,父亲,13800008888,4321\n",
+    );
     assert_eq!(report.classes.iter().map(|c| (c.class_name.as_str(), c.added, c.removed)).collect::<Vec<_>>(), vec![("小一班", 2, 3)]);
     let xiaoming = child(&fx, &guard, "张小明");
     assert_eq!(xiaoming.pickers.iter().map(|p| (p.picker_name.as_str(), p.phone_masked.as_str())).collect::<Vec<_>>(), vec![("张伟", "138****0000")]);
@@ -103,10 +103,16 @@ fn importing_a_class_again_replaces_only_that_class_and_the_old_entries_are_kept
     assert_eq!(child(&fx, &guard, "李小刚").pickers.len(), 1, "大二班 was not in the file: untouched");
     assert_eq!(events(&fx, "authorised_picker_removed").len(), 3);
     // The old entries stay in the table (marked removed), so nothing in the chain dangles.
-    let (all, removed): (i64, i64) = fx.db.read(|c| Ok(c.query_row("SELECT count(*), count(removed_at_ms) FROM authorised_picker", [], |r| Ok((r.get(0)?, r.get(1)?)))?)).unwrap();
+    let (all, removed): (i64, i64) =
+        fx.db.read(|c| Ok(c.query_row("SELECT count(*), count(removed_at_ms) FROM authorised_picker", [], |r| Ok((r.get(0)?, r.get(1)?)))?)).unwrap();
     assert_eq!((all, removed), (6, 3));
     // A pick-up that names a replaced entry is refused: the desk must look the child up again.
-    let err = pickups::record(&fx.db, &guard, &NewPickup { child_name: "张小明".into(), class_name: "小一班".into(), authorised_picker_id: Some(old_zhangwei), ..Default::default() }).unwrap_err();
+    let err = pickups::record(
+        &fx.db,
+        &guard,
+        &NewPickup { child_name: "张小明".into(), class_name: "小一班".into(), authorised_picker_id: Some(old_zhangwei), ..Default::default() },
+    )
+    .unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::Conflict, ErrorCode::PickerNotFound));
     assert!(fx.db.read(audit::verify).unwrap().is_ok());
 }
@@ -236,7 +242,10 @@ fn a_picker_not_on_the_list_is_stopped_until_the_teacher_confirms_by_name_and_ho
     // Audited: the event's snapshot names the teacher and how.
     let recorded = events(&fx, "pickup_recorded");
     let snapshot = &recorded.last().unwrap()["snapshot"];
-    assert_eq!((snapshot["teacher"].as_str(), snapshot["teacher_confirmation"].as_str(), snapshot["authorised_picker_id"].as_i64()), (Some("刘老师"), Some("phone"), None));
+    assert_eq!(
+        (snapshot["teacher"].as_str(), snapshot["teacher_confirmation"].as_str(), snapshot["authorised_picker_id"].as_i64()),
+        (Some("刘老师"), Some("phone"), None)
+    );
     // A picker not on the list shows a full, valid ID number.
     let err = pickups::record(&fx.db, &guard, &NewPickup { picker_id_number: String::new(), ..confirmed }).unwrap_err();
     assert_eq!(err.field(), Some("picker_id_number"));
@@ -250,7 +259,12 @@ fn a_picker_on_the_watchlist_is_handled_as_a_visitor_is() {
     let supervisor = fx.supervisor();
     // 增伟 on the watchlist sounds like 曾伟 (surname 曾: zeng or ceng), who is on a list.
     import_csv(&fx, "班级,幼儿姓名,接送人姓名,关系,电话,身份证后四位\n中三班,曾小宝,曾伟,父亲,13811112222,1111\n");
-    let alert = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("增伟".into()), reason: "抚养权纠纷，注意核实".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    let alert = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { name: Some("增伟".into()), reason: "抚养权纠纷，注意核实".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
     let guard = fx.guard();
     let new = listed(&fx, &guard, "曾小宝", "曾伟");
     let err = pickups::record(&fx.db, &guard, &new).unwrap_err();
@@ -260,14 +274,28 @@ fn a_picker_on_the_watchlist_is_handled_as_a_visitor_is() {
     assert_eq!(events(&fx, "pickup_recorded").last().unwrap()["detail"]["watchlist_acknowledged"], serde_json::json!([alert.id]));
 
     // A deny hit needs a supervisor's PIN and reason, recorded on the pick-up.
-    let deny = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("赵大妈".into()), reason: "法院禁止令".into(), action: Some(WatchAction::Deny), ..Default::default() }).unwrap();
-    let confirmed = NewPickup { teacher: "刘老师".into(), teacher_confirmation: Some(TeacherConfirmation::InPerson), acknowledged_watchlist: vec![deny.id], ..unlisted("张小明", "小一班") };
+    let deny = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { name: Some("赵大妈".into()), reason: "法院禁止令".into(), action: Some(WatchAction::Deny), ..Default::default() },
+    )
+    .unwrap();
+    let confirmed = NewPickup {
+        teacher: "刘老师".into(),
+        teacher_confirmation: Some(TeacherConfirmation::InPerson),
+        acknowledged_watchlist: vec![deny.id],
+        ..unlisted("张小明", "小一班")
+    };
     let err = pickups::record(&fx.db, &guard, &confirmed).unwrap_err();
     assert_eq!((err.kind(), err.code()), (ErrorKind::Forbidden, ErrorCode::WatchlistDenied));
     let approval = SupervisorOverride { supervisor_id: fx.guard_id("王主管"), pin: SUPERVISOR_PIN.into(), reason: "园长当面核实".into() };
     pickups::record(&fx.db, &guard, &NewPickup { watchlist_override: Some(approval), ..confirmed }).unwrap();
-    let (by, reason): (Option<i64>, Option<String>) =
-        fx.db.read(|c| Ok(c.query_row("SELECT watchlist_override_by, watchlist_override_reason FROM pickup ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?)).unwrap();
+    let (by, reason): (Option<i64>, Option<String>) = fx
+        .db
+        .read(|c| {
+            Ok(c.query_row("SELECT watchlist_override_by, watchlist_override_reason FROM pickup ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?)
+        })
+        .unwrap();
     assert_eq!((by, reason.as_deref()), (Some(fx.guard_id("王主管")), Some("园长当面核实")));
     assert_eq!(events(&fx, "watchlist_override").len(), 1);
     assert!(events(&fx, "watchlist_hit").len() >= 2, "each refusal at the gate is logged");

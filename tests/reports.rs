@@ -77,7 +77,13 @@ fn known() -> Known {
     vehicles::add_registered(
         &fx.db,
         &supervisor,
-        &NewRegisteredVehicle { plate: "粤B12345F".into(), owner: "陈老师".into(), department: "教务处".into(), valid_until: "2027-06-30".into(), ..Default::default() },
+        &NewRegisteredVehicle {
+            plate: "粤B12345F".into(),
+            owner: "陈老师".into(),
+            department: "教务处".into(),
+            valid_until: "2027-06-30".into(),
+            ..Default::default()
+        },
     )
     .unwrap();
     visit(&fx, &guard, "2026-11-27 07:59", 1, "外人", "外事", 0); // F: duty day 11-26
@@ -129,10 +135,7 @@ fn visitor_statistics_count_each_duty_day_hour_host_and_purpose_exactly() {
     let k = known();
     let stats = reports::visitors::stats(&k.fx.db, &k.guard, &range("2026-11-27", "2026-11-28")).unwrap();
     assert_eq!((stats.total, stats.companions, stats.checked_out, stats.still_inside), (5, 2, 1, 4));
-    assert_eq!(
-        stats.per_day,
-        vec![DayCount { day: "2026-11-27".into(), count: 2 }, DayCount { day: "2026-11-28".into(), count: 3 }]
-    );
+    assert_eq!(stats.per_day, vec![DayCount { day: "2026-11-27".into(), count: 2 }, DayCount { day: "2026-11-28".into(), count: 3 }]);
     let mut hours = vec![0i64; 24];
     hours[7] = 2;
     hours[9] = 3;

@@ -3,11 +3,11 @@
 //! stay, and every purge is one audit event with its counts.
 
 use gatehouse::actor::Actor;
+use gatehouse::clock_trust::ClockDoubt;
 use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::site::{self, DataSettings};
 use gatehouse::vehicles::{self, NewVehicleVisit, VehicleType};
 use gatehouse::visits::{self, CheckOut, NewVisit};
-use gatehouse::clock_trust::ClockDoubt;
 use gatehouse::{audit, checklist, clock_trust, duty, retention, ErrorCode, ErrorKind};
 
 use crate::util::{valid_id, Fixture, T0_MS};
@@ -102,7 +102,8 @@ fn a_purge_after_200_days_leaves_no_old_personal_data_in_the_file_and_the_chain_
     let old = visits::check_in(&fx.db, &guard, &NewVisit { photo: Some(noisy_png()), ..visitor("鑫淼焱", 901) }).unwrap();
     let photo = visits::photo(&fx.db, &guard, old.id).unwrap().unwrap();
     visits::check_out(&fx.db, &guard, &CheckOut { visit_id: old.id, ..Default::default() }).unwrap();
-    let van = vehicles::check_in(&fx.db, &guard, &NewVehicleVisit { linked_visit_ids: vec![], ..vehicle(&fx, &guard, "京A12345", "犇骉驫", "13600009999") }).unwrap();
+    let van =
+        vehicles::check_in(&fx.db, &guard, &NewVehicleVisit { linked_visit_ids: vec![], ..vehicle(&fx, &guard, "京A12345", "犇骉驫", "13600009999") }).unwrap();
     vehicles::check_out(&fx.db, &guard, van.id).unwrap();
     pickups::record(&fx.db, &guard, &pickup("垚垚", "燚鑫", 902)).unwrap();
     // Old but still on site: never purged.
@@ -129,7 +130,19 @@ fn a_purge_after_200_days_leaves_no_old_personal_data_in_the_file_and_the_chain_
     let old_companion = "鑫淼焱伴".to_string();
     let picker_id = valid_id("19880808", 902);
     let driver_id = valid_id("19750505", 77);
-    for needle in ["鑫淼焱", old_companion.as_str(), old_id.as_str(), "13700000901", "犇骉驫", "13600009999", driver_id.as_str(), "垚垚", "燚鑫", picker_id.as_str(), "15900000902"] {
+    for needle in [
+        "鑫淼焱",
+        old_companion.as_str(),
+        old_id.as_str(),
+        "13700000901",
+        "犇骉驫",
+        "13600009999",
+        driver_id.as_str(),
+        "垚垚",
+        "燚鑫",
+        picker_id.as_str(),
+        "15900000902",
+    ] {
         assert!(!contains(&after, needle.as_bytes()), "{needle} is still in the database file or its WAL");
     }
     let window = &photo[photo.len() / 2..photo.len() / 2 + 64];
@@ -366,7 +379,8 @@ fn pass_holders_are_purged_after_their_pass_ended_plus_the_period_and_scans_keep
     assert!(scan::scan(&fx.db, &guard, &expiring.code, scan::Direction::In).unwrap().accepted);
     assert_eq!(scan::scan(&fx.db, &guard, &revoked.code, scan::Direction::In).unwrap().outcome, scan::Outcome::Revoked);
     assert_eq!(scan::scan(&fx.db, &guard, &foreign.code, scan::Direction::In).unwrap().outcome, scan::Outcome::UnknownKey);
-    let search = |text: &str| gatehouse::search::search_as_admin(&fx.db, &gatehouse::search::SearchQuery { text: text.into(), ..Default::default() }).unwrap().total;
+    let search =
+        |text: &str| gatehouse::search::search_as_admin(&fx.db, &gatehouse::search::SearchQuery { text: text.into(), ..Default::default() }).unwrap().total;
     assert_eq!((search("鑫垚"), search("淼焱")), (1, 1), "the search finds both holders before");
     let hints = || -> Vec<Option<String>> {
         fx.db.read(|c| Ok(c.prepare("SELECT holder_hint FROM pass_scan ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap()
@@ -433,7 +447,11 @@ fn a_clock_jump_or_a_clock_behind_pauses_the_purge_until_a_supervisor_confirms_t
     let guard = fx.guard();
     let visit = visits::check_in(&fx.db, &guard, &visitor("张伟", 5)).unwrap();
     visits::check_out(&fx.db, &guard, &CheckOut { visit_id: visit.id, ..Default::default() }).unwrap();
-    assert_eq!(retention::purge_due(&fx.db).unwrap(), retention::PurgeReport { cutoff_ms: T0_MS - 180 * DAY_MS, retention_days: 180, ..Default::default() }, "the first run finds nothing and dates itself");
+    assert_eq!(
+        retention::purge_due(&fx.db).unwrap(),
+        retention::PurgeReport { cutoff_ms: T0_MS - 180 * DAY_MS, retention_days: 180, ..Default::default() },
+        "the first run finds nothing and dates itself"
+    );
 
     // The clock jumps a year ahead: the visit would be purged, but the run pauses.
     fx.clock.set_ms(T0_MS + 365 * DAY_MS);
@@ -445,7 +463,8 @@ fn a_clock_jump_or_a_clock_behind_pauses_the_purge_until_a_supervisor_confirms_t
     assert_eq!(name.as_deref(), Some("张伟"));
 
     // A guard cannot confirm the date; a supervisor can, and the purge runs.
-    let by_guard = gatehouse::guards::SupervisorOverride { supervisor_id: fx.guard_id("李保安"), pin: crate::util::GUARD_PIN.into(), reason: "核对".into() };
+    let by_guard =
+        gatehouse::guards::SupervisorOverride { supervisor_id: fx.guard_id("李保安"), pin: crate::util::GUARD_PIN.into(), reason: "核对".into() };
     assert!(clock_trust::confirm_date(&fx.db, &guard, &by_guard).is_err());
     assert!(clock_trust::doubt(&fx.db).unwrap().is_some());
     fx.confirm_date();

@@ -3,9 +3,9 @@
 
 use std::process::Command;
 
+use gatehouse::actor::Actor;
 use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::duty::{self, EntryKind, NewEntry, Severity};
-use gatehouse::actor::Actor;
 use gatehouse::passes::{self, NewPass};
 use gatehouse::pickups::{self, NewPickup, TeacherConfirmation};
 use gatehouse::search::{self, SearchKind, SearchNotice, SearchQuery, SearchResults};

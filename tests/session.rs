@@ -60,9 +60,13 @@ fn status_bar_shows_duty_day_and_people_on_site() {
 /// Adds a second guard, 赵保安, for the desk's change of hands.
 fn second_guard(fx: &Fixture) -> i64 {
     let supervisor = fx.supervisor();
-    gatehouse::guards::add_guard(&fx.db, &supervisor, &gatehouse::guards::NewGuard { name: "赵保安".into(), role: gatehouse::actor::Role::Guard, pin: "112233".into() })
-        .unwrap()
-        .id
+    gatehouse::guards::add_guard(
+        &fx.db,
+        &supervisor,
+        &gatehouse::guards::NewGuard { name: "赵保安".into(), role: gatehouse::actor::Role::Guard, pin: "112233".into() },
+    )
+    .unwrap()
+    .id
 }
 
 #[test]
@@ -102,7 +106,10 @@ fn the_first_guard_goes_on_duty_and_another_must_take_over_first() {
     assert_eq!(desk.actor(&fx.db).unwrap().name(), "赵保安");
     // It is flagged on the status bar (the dashboard) and on the day's duty report.
     let bar = status::status(&fx.db, &desk.actor(&fx.db).unwrap()).unwrap();
-    assert_eq!(bar.takeovers.iter().map(|t| (t.guard.as_str(), t.previous_guard.as_str(), t.approved_by.as_str(), t.reason.as_str())).collect::<Vec<_>>(), [("赵保安", "李保安", "王主管", "李保安急病送医")]);
+    assert_eq!(
+        bar.takeovers.iter().map(|t| (t.guard.as_str(), t.previous_guard.as_str(), t.approved_by.as_str(), t.reason.as_str())).collect::<Vec<_>>(),
+        [("赵保安", "李保安", "王主管", "李保安急病送医")]
+    );
     let report = gatehouse::duty::report(&fx.db, &desk.actor(&fx.db).unwrap(), &bar.duty_day).unwrap();
     assert_eq!(report.takeovers.len(), 1);
     // Now 李保安 is the one who must take over; a second takeover by 赵保安 is refused.
@@ -125,7 +132,11 @@ fn a_guard_who_must_take_over_does_so_through_the_handover_from_the_guard_on_dut
     Session::new().log_in(&fx.db, first.guard_id(), GUARD_PIN).unwrap();
     let mut desk = Session::new();
     assert!(desk.log_in(&fx.db, second, "112233").unwrap().handover_required);
-    let checks = checklist::items(&fx.db, &first, ChecklistKind::Handover, false).unwrap().into_iter().map(|i| CheckResult { item: i.label, ok: true, note: None }).collect();
+    let checks = checklist::items(&fx.db, &first, ChecklistKind::Handover, false)
+        .unwrap()
+        .into_iter()
+        .map(|i| CheckResult { item: i.label, ok: true, note: None })
+        .collect();
     let input = HandoverInput {
         outgoing_guard_id: first.guard_id(),
         outgoing_pin: GUARD_PIN.into(),

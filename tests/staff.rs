@@ -32,7 +32,14 @@ fn a_good_import_saves_every_row_once_and_the_host_picker_finds_them() {
     assert!(staff::search(&fx.db, &guard, "%").unwrap().is_empty(), "LIKE wildcards are literal");
 
     let host = &staff::search(&fx.db, &guard, "陈").unwrap()[0];
-    let new = NewVisit { name: "张伟".into(), id_number: valid_id("19900101", 3), host_staff_id: Some(host.id), host: "ignored".into(), purpose: "送材料".into(), ..Default::default() };
+    let new = NewVisit {
+        name: "张伟".into(),
+        id_number: valid_id("19900101", 3),
+        host_staff_id: Some(host.id),
+        host: "ignored".into(),
+        purpose: "送材料".into(),
+        ..Default::default()
+    };
     let row = visits::check_in(&fx.db, &guard, &new).unwrap();
     assert_eq!((row.host.as_str(), row.host_department.as_str()), ("陈老师", "教务处"));
 }

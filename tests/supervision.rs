@@ -57,7 +57,10 @@ fn a_handover_whose_joint_check_failed_seals_only_when_every_problem_is_followed
     };
     assert_eq!(refused(&mut session, without(|p| p.reported_to = " ".into())), (Some("problem_reported_to"), ErrorCode::Required, gate.clone()));
     assert_eq!(refused(&mut session, without(|p| p.reported_at_ms = None)), (Some("problem_reported_at_ms"), ErrorCode::Required, gate.clone()));
-    assert_eq!(refused(&mut session, without(|p| p.reported_at_ms = Some(T0_MS + 3_600_000))), (Some("problem_reported_at_ms"), ErrorCode::EntryInFuture, gate.clone()));
+    assert_eq!(
+        refused(&mut session, without(|p| p.reported_at_ms = Some(T0_MS + 3_600_000))),
+        (Some("problem_reported_at_ms"), ErrorCode::EntryInFuture, gate.clone())
+    );
     assert_eq!(refused(&mut session, without(|p| p.deadline = String::new())).0, Some("problem_deadline"));
 
     // Nothing was saved by the refusals, and the outgoing guard is still on duty.
@@ -69,7 +72,10 @@ fn a_handover_whose_joint_check_failed_seals_only_when_every_problem_is_followed
     let items = duty::open_items(&fx.db, &supervisor).unwrap();
     assert_eq!(items.len(), 2);
     for item in &items {
-        assert_eq!((item.reported_to.as_str(), item.reported_at_ms, item.deadline.as_str(), item.owner.as_str()), ("保卫处值班室", Some(T0_MS - 60_000), "2026-11-30", "王主管"));
+        assert_eq!(
+            (item.reported_to.as_str(), item.reported_at_ms, item.deadline.as_str(), item.owner.as_str()),
+            ("保卫处值班室", Some(T0_MS - 60_000), "2026-11-30", "王主管")
+        );
         assert_eq!(item.status, FollowUpStatus::Open);
     }
     assert_eq!(row.checklist.iter().filter(|c| !c.ok).count(), 2);
@@ -226,7 +232,12 @@ fn an_item_closed_before_rechecks_existed_stays_closed() {
 // ---- Item 7: serious incidents ----
 
 fn incident(category: IncidentCategory) -> NewEntry {
-    NewEntry { severity: Some(Severity::High), incident_category: Some(category), place: Some("东门".into()), ..entry(EntryKind::Incident, "东门有人强行闯入，已拦下") }
+    NewEntry {
+        severity: Some(Severity::High),
+        incident_category: Some(category),
+        place: Some("东门".into()),
+        ..entry(EntryKind::Incident, "东门有人强行闯入，已拦下")
+    }
 }
 
 #[test]
@@ -239,8 +250,16 @@ fn a_serious_incident_is_not_saved_without_whom_it_was_reported_to_and_when() {
     };
     for category in [IncidentCategory::Fire, IncidentCategory::Fight, IncidentCategory::ForcedEntry, IncidentCategory::Injury, IncidentCategory::Theft] {
         assert!(category.is_serious());
-        assert_eq!(refused(NewEntry { reported_at_ms: Some(T0_MS), ..incident(category) }), (Some("reported_to"), ErrorCode::SeriousIncidentUnreported), "{category:?}");
-        assert_eq!(refused(NewEntry { reported_to: Some("110".into()), ..incident(category) }), (Some("reported_at_ms"), ErrorCode::SeriousIncidentUnreported), "{category:?}");
+        assert_eq!(
+            refused(NewEntry { reported_at_ms: Some(T0_MS), ..incident(category) }),
+            (Some("reported_to"), ErrorCode::SeriousIncidentUnreported),
+            "{category:?}"
+        );
+        assert_eq!(
+            refused(NewEntry { reported_to: Some("110".into()), ..incident(category) }),
+            (Some("reported_at_ms"), ErrorCode::SeriousIncidentUnreported),
+            "{category:?}"
+        );
     }
     let reported = |at| NewEntry { reported_to: Some("110".into()), reported_at_ms: Some(at), ..incident(IncidentCategory::ForcedEntry) };
     assert_eq!(refused(reported(T0_MS + 60_000)), (Some("reported_at_ms"), ErrorCode::EntryInFuture));

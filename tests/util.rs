@@ -40,16 +40,8 @@ impl Fixture {
         let clock = Clock::fixed(T0_MS);
         let keys = keys_in(dir.path());
         let db = Db::open(dir.path().join("gatehouse.db"), clock.clone(), &keys).expect("open");
-        site::set_up(
-            &db,
-            &SiteSetup {
-                site_name: "示例学校".into(),
-                gate_name: "东门".into(),
-                supervisor_name: "王主管".into(),
-                pin: SUPERVISOR_PIN.into(),
-            },
-        )
-        .expect("setup");
+        site::set_up(&db, &SiteSetup { site_name: "示例学校".into(), gate_name: "东门".into(), supervisor_name: "王主管".into(), pin: SUPERVISOR_PIN.into() })
+            .expect("setup");
         Fixture { dir, db, clock, keys }
     }
 
@@ -85,7 +77,10 @@ impl Fixture {
     /// 王主管 confirms the PC's date (`clock_trust`): needed after a test moves the clock
     /// more than a day past the last retention run.
     pub fn confirm_date(&self) {
-        let approval = gatehouse::guards::SupervisorOverride { supervisor_id: self.guard_id("王主管"), pin: SUPERVISOR_PIN.into(), reason: "已与手机网络时间核对".into() };
+        let approval =
+            gatehouse::guards::SupervisorOverride {
+                supervisor_id: self.guard_id("王主管"), pin: SUPERVISOR_PIN.into(), reason: "已与手机网络时间核对".into()
+            };
         gatehouse::clock_trust::confirm_date(&self.db, &self.supervisor(), &approval).unwrap();
     }
 
@@ -141,10 +136,7 @@ pub fn decrypted_pages(path: &std::path::Path, keys: &KeyFile) -> Vec<u8> {
         let start = if index == 0 { 16 } else { 0 };
         let mut content = page[start..PAGE - RESERVED].to_vec();
         let iv = &page[PAGE - RESERVED..PAGE - RESERVED + 16];
-        cbc::Decryptor::<aes::Aes256>::new_from_slices(&key, iv)
-            .unwrap()
-            .decrypt_padded_mut::<aes::cipher::block_padding::NoPadding>(&mut content)
-            .unwrap();
+        cbc::Decryptor::<aes::Aes256>::new_from_slices(&key, iv).unwrap().decrypt_padded_mut::<aes::cipher::block_padding::NoPadding>(&mut content).unwrap();
         out.extend_from_slice(&content);
     }
     out
@@ -152,8 +144,13 @@ pub fn decrypted_pages(path: &std::path::Path, keys: &KeyFile) -> Vec<u8> {
 
 /// Runs `f` with every trigger of the database dropped, then re-creates them as they were.
 pub fn without_triggers(conn: &rusqlite::Connection, f: impl FnOnce(&rusqlite::Connection)) {
-    let triggers: Vec<(String, String)> =
-        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let triggers: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     for (name, _) in &triggers {
         conn.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
     }

@@ -1,9 +1,9 @@
 //! Vehicles and goods at the gate: check-in with inspection, registered vehicles, exit
 //! permits with discrepancies, returnable goods.
 
+use gatehouse::actor::Actor;
 use gatehouse::checklist::{self, CheckResult, ChecklistKind};
 use gatehouse::goods::{self, NewDelivery, NewExitPermit, PermitItemCheck, PermitStatus};
-use gatehouse::actor::Actor;
 use gatehouse::guards::SupervisorOverride;
 use gatehouse::validate::plate::PlateKind;
 use gatehouse::vehicles::{self, NewRegisteredVehicle, NewVehicleVisit, RegisteredPass, VehicleType};
@@ -55,7 +55,10 @@ fn a_truck_delivers_and_leaves_with_a_permit_missing_an_item() {
     let visit = vehicles::check_in(&fx.db, &guard, &truck(&fx, &guard, "京a 12345")).unwrap();
     assert_eq!((visit.plate.as_str(), visit.plate_kind), ("京A12345", PlateKind::Standard));
     assert_eq!(vehicles::list_on_site(&fx.db, &guard).unwrap().len(), 1);
-    let delivery = NewDelivery { vehicle_visit_id: Some(visit.id), description: "办公桌".into(), quantity: "12".into(), unit: "张".into(), recipient: "总务处".into() };
+    let delivery =
+        NewDelivery {
+            vehicle_visit_id: Some(visit.id), description: "办公桌".into(), quantity: "12".into(), unit: "张".into(), recipient: "总务处".into()
+        };
     assert_eq!(goods::record_delivery(&fx.db, &guard, &delivery).unwrap().plate, "京A12345");
 
     let new = NewExitPermit {
@@ -99,7 +102,13 @@ fn a_truck_delivers_and_leaves_with_a_permit_missing_an_item() {
 fn a_registered_staff_car_passes_with_one_action() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
-    let reg = NewRegisteredVehicle { plate: "粤B12345F".into(), owner: "陈老师".into(), department: "教务处".into(), valid_until: "2027-06-30".into(), ..Default::default() };
+    let reg = NewRegisteredVehicle {
+        plate: "粤B12345F".into(),
+        owner: "陈老师".into(),
+        department: "教务处".into(),
+        valid_until: "2027-06-30".into(),
+        ..Default::default()
+    };
     vehicles::add_registered(&fx.db, &supervisor, &reg).unwrap();
     let guard = fx.guard();
     let check = vehicles::check_plate(&fx.db, &guard, "粤b12345f", false).unwrap();
@@ -187,7 +196,12 @@ fn bad_vehicle_input_names_the_field() {
 fn a_watchlisted_plate_raises_the_banner_and_overnight_vehicles_stand_out() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
-    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { plate: Some("京A12345".into()), reason: "曾强行闯入".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    let entry = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { plate: Some("京A12345".into()), reason: "曾强行闯入".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
     let guard = fx.guard();
     assert_eq!(vehicles::check_plate(&fx.db, &guard, "京A12345", false).unwrap().watchlist.hits.len(), 1);
     let err = vehicles::check_in(&fx.db, &guard, &truck(&fx, &guard, "京A12345")).unwrap_err();

@@ -182,9 +182,11 @@ fn school_mode_needs_the_signed_slip_or_a_supervisor() {
     assert_eq!(err.kind(), ErrorKind::Forbidden);
     assert!(visits::list_on_site(&fx.db, &guard).unwrap().iter().any(|v| v.id == a.id), "refused exits change nothing");
 
-    let approval = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: crate::util::SUPERVISOR_PIN.into(), reason: "回执遗失，已电话核实".into() };
+    let approval =
+        SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: crate::util::SUPERVISOR_PIN.into(), reason: "回执遗失，已电话核实".into() };
     visits::check_out(&fx.db, &guard, &CheckOut { visit_id: a.id, exit_override: Some(approval), ..Default::default() }).unwrap();
-    visits::check_out(&fx.db, &guard, &CheckOut { visit_id: b.id, slip_returned: Some(true), items_out: Some("资料一袋".into()), ..Default::default() }).unwrap();
+    visits::check_out(&fx.db, &guard, &CheckOut { visit_id: b.id, slip_returned: Some(true), items_out: Some("资料一袋".into()), ..Default::default() })
+        .unwrap();
     let overrides: i64 = fx.db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = 'exit_override'", [], |r| r.get(0))?)).unwrap();
     assert_eq!(overrides, 1);
     assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());

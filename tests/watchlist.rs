@@ -21,12 +21,21 @@ fn a_name_that_sounds_the_same_or_an_exact_id_is_a_hit() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
     let banned_id = valid_id("19800101", 7);
-    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("张伟".into()), reason: "曾冒充家长".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
-    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { id_number: Some(banned_id.to_lowercase()), reason: "法院禁止令".into(), action: Some(WatchAction::Deny), ..Default::default() }).unwrap();
+    watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { name: Some("张伟".into()), reason: "曾冒充家长".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
+    watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { id_number: Some(banned_id.to_lowercase()), reason: "法院禁止令".into(), action: Some(WatchAction::Deny), ..Default::default() },
+    )
+    .unwrap();
     let guard = fx.guard();
-    let screen = |name: &str, id: &str| {
-        watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), id_number: Some(id.into()), plate: None }).unwrap()
-    };
+    let screen =
+        |name: &str, id: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), id_number: Some(id.into()), plate: None }).unwrap();
     // What each screening needs is said by the core, as the save enforces it.
     assert_eq!(screen("章伟", &valid_id("19900101", 1)).needs, WatchNeeds::Acknowledge);
     assert_eq!(screen("张伟", &banned_id).needs, WatchNeeds::Override);
@@ -43,7 +52,12 @@ fn a_name_that_sounds_the_same_or_an_exact_id_is_a_hit() {
 fn an_alert_must_be_acknowledged_before_check_in() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
-    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("张伟".into()), reason: "注意核实身份".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    let entry = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { name: Some("张伟".into()), reason: "注意核实身份".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
     let guard = fx.guard();
     let new = visitor("章伟", &valid_id("19900101", 1));
     let err = visits::check_in(&fx.db, &guard, &new).unwrap_err();
@@ -58,7 +72,12 @@ fn deny_blocks_check_in_unless_a_supervisor_overrides_with_pin_and_reason() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
     let banned = valid_id("19800101", 7);
-    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { id_number: Some(banned.clone()), reason: "禁止入校".into(), action: Some(WatchAction::Deny), ..Default::default() }).unwrap();
+    let entry = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { id_number: Some(banned.clone()), reason: "禁止入校".into(), action: Some(WatchAction::Deny), ..Default::default() },
+    )
+    .unwrap();
     let guard = fx.guard();
     let new = NewVisit { acknowledged_watchlist: vec![entry.id], ..visitor("李明", &banned) };
     let err = visits::check_in(&fx.db, &guard, &new).unwrap_err();
@@ -80,7 +99,12 @@ fn deny_blocks_check_in_unless_a_supervisor_overrides_with_pin_and_reason() {
 fn a_disabled_entry_no_longer_matches_and_only_supervisors_keep_the_list() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
-    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { plate: Some("京A 12345".into()), reason: "欠费车辆".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    let entry = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { plate: Some("京A 12345".into()), reason: "欠费车辆".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(entry.plate.as_deref(), Some("京A12345"));
     let guard = fx.guard();
     let query = ScreenQuery { plate: Some("京a12345".into()), ..Default::default() };
@@ -111,7 +135,12 @@ fn a_surname_with_several_readings_matches_by_every_reading() {
         ("区伟", &["欧伟", "驱伟"]),
     ];
     for (listed, _) in pairs {
-        watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some(listed.into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+        watchlist::add(
+            &fx.db,
+            &supervisor,
+            &NewWatchEntry { name: Some(listed.into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() },
+        )
+        .unwrap();
     }
     for (listed, visitors) in pairs {
         for visitor in visitors {
@@ -124,7 +153,12 @@ fn a_surname_with_several_readings_matches_by_every_reading() {
         }
     }
     // The other way round: the list has the plain character, the visitor the ambiguous one.
-    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("增强".into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { name: Some("增强".into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(screen("曾强").iter().map(|h| h.name.as_deref()).collect::<Vec<_>>(), vec![Some("增强")]);
     // A different given name is not a hit, whatever the surname's readings.
     assert!(screen("曾明").is_empty());
@@ -135,7 +169,12 @@ fn a_surname_with_a_single_reading_matches_only_that_sound() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
     let guard = fx.guard();
-    watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("张芳".into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { name: Some("张芳".into()), reason: "测试".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
     let screen = |name: &str| watchlist::screen(&fx.db, &guard, &ScreenQuery { name: Some(name.into()), ..Default::default() }).unwrap().hits;
     assert_eq!(watchlist::name_sounds("张芳"), vec!["zhang fang"]);
     assert_eq!(screen("章芳")[0].matched_by, MatchKind::NameSound);
@@ -152,8 +191,24 @@ fn names_and_id_numbers_on_the_watchlist_never_enter_the_audit_chain() {
     let fx = Fixture::new();
     let supervisor = fx.supervisor();
     let banned = valid_id("19800101", 7);
-    let entry = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { name: Some("犇骉".into()), id_number: Some(banned.clone()), reason: "法院禁止令".into(), action: Some(WatchAction::Deny), ..Default::default() }).unwrap();
-    let plate = watchlist::add(&fx.db, &supervisor, &NewWatchEntry { plate: Some("京A12345".into()), reason: "欠费车辆".into(), action: Some(WatchAction::Alert), ..Default::default() }).unwrap();
+    let entry = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry {
+            name: Some("犇骉".into()),
+            id_number: Some(banned.clone()),
+            reason: "法院禁止令".into(),
+            action: Some(WatchAction::Deny),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let plate = watchlist::add(
+        &fx.db,
+        &supervisor,
+        &NewWatchEntry { plate: Some("京A12345".into()), reason: "欠费车辆".into(), action: Some(WatchAction::Alert), ..Default::default() },
+    )
+    .unwrap();
     watchlist::set_active(&fx.db, &supervisor, plate.id, false).unwrap();
     let guard = fx.guard();
     let new = NewVisit { acknowledged_watchlist: vec![entry.id], ..visitor("犇骉", &banned) };
@@ -161,7 +216,10 @@ fn names_and_id_numbers_on_the_watchlist_never_enter_the_audit_chain() {
     let approval = SupervisorOverride { supervisor_id: supervisor.guard_id(), pin: SUPERVISOR_PIN.into(), reason: "校长批准参加听证".into() };
     visits::check_in(&fx.db, &guard, &NewVisit { watchlist_override: Some(approval), ..new }).unwrap();
 
-    let bodies: Vec<String> = fx.db.read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE body LIKE '%watchlist%'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)).unwrap();
+    let bodies: Vec<String> = fx
+        .db
+        .read(|c| Ok(c.prepare("SELECT body FROM audit_event WHERE body LIKE '%watchlist%'")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?))
+        .unwrap();
     assert!(bodies.len() >= 5, "added twice, disabled, hit, override: {}", bodies.len());
     for body in &bodies {
         for needle in ["犇骉", "ben biao", banned.as_str()] {

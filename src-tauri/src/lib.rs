@@ -209,7 +209,9 @@ fn log_start_up(desk: &state::Desk) {
 #[cfg(target_os = "linux")]
 fn webkit_version() -> String {
     // SAFETY: plain getters of compile-time constants of the loaded library.
-    unsafe { format!("{}.{}.{}", webkit2gtk_sys::webkit_get_major_version(), webkit2gtk_sys::webkit_get_minor_version(), webkit2gtk_sys::webkit_get_micro_version()) }
+    unsafe {
+        format!("{}.{}.{}", webkit2gtk_sys::webkit_get_major_version(), webkit2gtk_sys::webkit_get_minor_version(), webkit2gtk_sys::webkit_get_micro_version())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]

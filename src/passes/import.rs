@@ -13,9 +13,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{NewPass, PassKind, PassRow};
+use crate::actor::{Actor, Role};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::sheet;
 use crate::staff::ImportProblem;
@@ -43,12 +43,17 @@ fn local_ms(db: &Db, field: &'static str, text: &str, end_of_day: bool) -> Resul
         .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| if end_of_day { d.and_hms_opt(23, 59, 0) } else { d.and_hms_opt(0, 0, 0) }))
         .ok_or_else(|| Error::invalid(field, ErrorCode::DateFormat, "must be a date and time like 2027-01-10 08:00"))?;
     let offset = db.clock().offset_at(db.clock().now_ms());
-    naive.and_local_timezone(offset).single().map(|t| t.timestamp_millis()).ok_or_else(|| Error::invalid(field, ErrorCode::DateFormat, "is not a valid local time"))
+    naive
+        .and_local_timezone(offset)
+        .single()
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| Error::invalid(field, ErrorCode::DateFormat, "is not a valid local time"))
 }
 
 fn parse_row(db: &Db, cells: &[String]) -> Result<NewPass> {
     let cell = |i: usize| cells.get(i).map(String::as_str).unwrap_or("").trim().to_string();
-    let kind = PassKind::parse(&cell(0)).ok_or_else(|| Error::invalid("kind", ErrorCode::InvalidChoice, "must be 留校学生, 教职工, 外来施工人员 or 临时访客"))?;
+    let kind =
+        PassKind::parse(&cell(0)).ok_or_else(|| Error::invalid("kind", ErrorCode::InvalidChoice, "must be 留校学生, 教职工, 外来施工人员 or 临时访客"))?;
     let gates = cell(8)
         .split([',', '，', ' '])
         .filter(|g| !g.is_empty())
@@ -89,7 +94,11 @@ pub fn import(db: &Db, actor: &Actor, file_name: &str, bytes: &[u8]) -> Result<P
     let mut problems = Vec::new();
     for (index, cells) in rows.iter().enumerate() {
         let row = index as u64 + 1;
-        if cells.iter().all(|c| c.trim().is_empty()) || (row == 1 && PassKind::parse(cells.first().map(String::as_str).unwrap_or("")).is_none() && cells.first().is_some_and(|c| c.contains("类型") || c.eq_ignore_ascii_case("kind"))) {
+        if cells.iter().all(|c| c.trim().is_empty())
+            || (row == 1
+                && PassKind::parse(cells.first().map(String::as_str).unwrap_or("")).is_none()
+                && cells.first().is_some_and(|c| c.contains("类型") || c.eq_ignore_ascii_case("kind")))
+        {
             continue;
         }
         match parse_row(db, cells).and_then(|new| super::validate_new(&new, today)) {

@@ -26,14 +26,13 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::{site, validate};
-
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -149,7 +148,11 @@ fn new_key(tx: &Tx<'_>, actor: Option<&Actor>, label: &str) -> Result<(u32, Sign
         }
     };
     tx.execute("UPDATE pass_key SET current = 0, retired_at_ms = ?1 WHERE current = 1", [tx.now_ms()])?;
-    for id in tx.prepare("SELECT id FROM pass_key WHERE retired_at_ms = ?1")?.query_map([tx.now_ms()], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()? {
+    for id in tx
+        .prepare("SELECT id FROM pass_key WHERE retired_at_ms = ?1")?
+        .query_map([tx.now_ms()], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+    {
         audit::record_change(tx, &catalogue::PASS_KEY, id, Event::new("pass_key_retired", actor))?;
     }
     tx.execute(
@@ -163,8 +166,8 @@ fn new_key(tx: &Tx<'_>, actor: Option<&Actor>, label: &str) -> Result<(u32, Sign
 
 /// The key that signs new passes, made on first use.
 pub(crate) fn current_signing_key(tx: &Tx<'_>, actor: &Actor) -> Result<(u32, SigningKey)> {
-    let found: Option<(u32, Vec<u8>)> =
-        tx.query_row("SELECT key_id, secret_key FROM pass_key WHERE current = 1 AND secret_key IS NOT NULL AND distrusted_at_ms IS NULL", [], |r| {
+    let found: Option<(u32, Vec<u8>)> = tx
+        .query_row("SELECT key_id, secret_key FROM pass_key WHERE current = 1 AND secret_key IS NOT NULL AND distrusted_at_ms IS NULL", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
@@ -252,7 +255,12 @@ pub fn preview_import(db: &Db, actor: &Actor, json: &str) -> Result<KeyImportPre
     db.read(|conn| {
         guards::authorize(conn, actor, Role::Supervisor)?;
         let existing: Option<Vec<u8>> = conn.query_row("SELECT public_key FROM pass_key WHERE key_id = ?1", [export.key_id], |r| r.get(0)).optional()?;
-        Ok(KeyImportPreview { key_id: export.key_id, label, fingerprint: fingerprint(export.key_id, &bytes), already_imported: existing.is_some_and(|p| p == bytes) })
+        Ok(KeyImportPreview {
+            key_id: export.key_id,
+            label,
+            fingerprint: fingerprint(export.key_id, &bytes),
+            already_imported: existing.is_some_and(|p| p == bytes),
+        })
     })
 }
 
@@ -280,8 +288,11 @@ pub fn import_public(db: &Db, actor: &Actor, json: &str, confirmation: &KeyImpor
         let distrusted: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM pass_key WHERE key_id = ?1 AND distrusted_at_ms IS NOT NULL)", [export.key_id], |r| r.get(0))?;
         if distrusted {
-            return Err(Error::conflict(ErrorCode::KeyAlreadyDistrusted, "this key was distrusted here, and distrust is permanent: it cannot be imported again")
-                .on_field("key_file"));
+            return Err(Error::conflict(
+                ErrorCode::KeyAlreadyDistrusted,
+                "this key was distrusted here, and distrust is permanent: it cannot be imported again",
+            )
+            .on_field("key_file"));
         }
         match existing {
             Some(public) if public == bytes => {}
@@ -311,9 +322,7 @@ pub fn distrust(db: &Db, actor: &Actor, key_id: u32, reason: &str) -> Result<Dis
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let found: Option<(i64, bool, bool)> = tx
-            .query_row("SELECT id, current, distrusted_at_ms IS NOT NULL FROM pass_key WHERE key_id = ?1", [key_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row("SELECT id, current, distrusted_at_ms IS NOT NULL FROM pass_key WHERE key_id = ?1", [key_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let Some((id, current, already)) = found else {
             return Err(Error::not_found(ErrorCode::KeyNotFound, "there is no pass key with this id: check the id in the key list").on_field("key_id"));

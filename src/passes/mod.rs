@@ -18,15 +18,14 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::validate::{self, cn_id, phone};
 use crate::{photo, pii, qr};
-
 
 /// Longest validity a pass may have: a school year. The gate refuses a longer one as a
 /// misused key (`scan`), since no gate signs it.
@@ -245,13 +244,7 @@ pub(crate) fn validate_new(new: &NewPass, today: chrono::NaiveDate) -> Result<Va
     let holder_name = validate::person_name("holder_name", &new.holder_name, 50)?;
     let department = validate::required_text("department", &new.department, 50)?;
     let phone = new.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|p| phone::parse("phone", p)).transpose()?;
-    let id_number = new
-        .id_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|n| cn_id::parse(n, today).map(|id| id.number))
-        .transpose()?;
+    let id_number = new.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|n| cn_id::parse(n, today).map(|id| id.number)).transpose()?;
     let photo = new.photo.as_deref().map(|b| photo::normalise("photo", b)).transpose()?;
     let valid_from_ms = code::to_minute(new.valid_from_ms);
     let valid_to_ms = code::to_minute(new.valid_to_ms);
@@ -449,7 +442,11 @@ pub fn qr_png(digits: &str, module_px: u32) -> Result<Vec<u8>> {
     let colors = code.to_colors();
     let image = image::GrayImage::from_fn(size, size, |x, y| {
         let (mx, my) = (x / module_px, y / module_px);
-        let dark = mx >= quiet && my >= quiet && mx < width + quiet && my < width + quiet && colors[((my - quiet) * width + (mx - quiet)) as usize] == qrcode::Color::Dark;
+        let dark = mx >= quiet
+            && my >= quiet
+            && mx < width + quiet
+            && my < width + quiet
+            && colors[((my - quiet) * width + (mx - quiet)) as usize] == qrcode::Color::Dark;
         image::Luma([if dark { 0 } else { 255 }])
     });
     let mut out = Vec::new();

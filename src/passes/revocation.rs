@@ -40,10 +40,10 @@ use serde_json::json;
 use ts_rs::TS;
 
 use super::keys;
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 
 const FORMAT: &str = "gatehouse-revocations/2";
@@ -150,10 +150,13 @@ pub fn export(db: &Db, actor: &Actor) -> Result<RevocationFile> {
         for key_id in key_ids {
             let key = keys::signing_key_by_id(tx, key_id)?.ok_or_else(|| Error::tampered("a pass signing key is damaged"))?;
             let entries: Vec<RevokedEntry> = tx
-                .prepare("SELECT key_id, serial, revoke_reason, revoked_at_ms FROM pass WHERE key_id = ?1 AND revoked_at_ms IS NOT NULL ORDER BY revoked_at_ms, id")?
+                .prepare(
+                    "SELECT key_id, serial, revoke_reason, revoked_at_ms FROM pass WHERE key_id = ?1 AND revoked_at_ms IS NOT NULL ORDER BY revoked_at_ms, id",
+                )?
                 .query_map([key_id], |r| Ok(RevokedEntry { key_id: r.get(0)?, serial: r.get(1)?, reason: r.get(2)?, revoked_at_ms: r.get(3)? }))?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut list = RevocationList { issuer_key_id: key_id, number: next_number(tx, key_id)?, issued_at_ms: tx.now_ms(), entries, signature: String::new() };
+            let mut list =
+                RevocationList { issuer_key_id: key_id, number: next_number(tx, key_id)?, issued_at_ms: tx.now_ms(), entries, signature: String::new() };
             list.signature = hex::encode(key.sign(&signed_bytes(&list)).to_bytes());
             lists.push(list);
         }
@@ -188,7 +191,10 @@ pub fn import(db: &Db, actor: &Actor, text: &str) -> Result<RevocationImport> {
             return Err(Error::invalid(
                 "revocation_file",
                 ErrorCode::RevocationEntryForeign,
-                format!("the list of key #{} revokes a pass of key #{}: a gate can only revoke its own passes; nothing was imported", list.issuer_key_id, foreign.key_id),
+                format!(
+                    "the list of key #{} revokes a pass of key #{}: a gate can only revoke its own passes; nothing was imported",
+                    list.issuer_key_id, foreign.key_id
+                ),
             )
             .with_param("key", foreign.key_id));
         }
@@ -215,10 +221,13 @@ pub fn import(db: &Db, actor: &Actor, text: &str) -> Result<RevocationImport> {
             let seen: Option<i64> =
                 tx.query_row("SELECT list_number FROM revocation_list_seen WHERE issuer_key_id = ?1", [list.issuer_key_id], |r| r.get(0)).optional()?;
             if let Some(seen) = seen.filter(|seen| list.number <= *seen) {
-                return Err(Error::conflict(ErrorCode::RevocationListOld, "this list is not newer than the one already imported: import the gate's latest list")
-                    .on_field("revocation_file")
-                    .with_param("number", list.number)
-                    .with_param("seen", seen));
+                return Err(Error::conflict(
+                    ErrorCode::RevocationListOld,
+                    "this list is not newer than the one already imported: import the gate's latest list",
+                )
+                .on_field("revocation_file")
+                .with_param("number", list.number)
+                .with_param("seen", seen));
             }
             accepted.push(list);
         }
@@ -244,7 +253,10 @@ pub fn import(db: &Db, actor: &Actor, text: &str) -> Result<RevocationImport> {
             )?;
         }
         let entries: usize = accepted.iter().map(|l| l.entries.len()).sum();
-        let detail: Vec<_> = accepted.iter().map(|l| json!({ "issuer": l.issuer_key_id, "number": l.number, "issuedAtMs": l.issued_at_ms, "entries": l.entries.len() })).collect();
+        let detail: Vec<_> = accepted
+            .iter()
+            .map(|l| json!({ "issuer": l.issuer_key_id, "number": l.number, "issuedAtMs": l.issued_at_ms, "entries": l.entries.len() }))
+            .collect();
         audit::append(tx, Event::new("revocation_list_imported", Some(actor)).detail(json!({ "lists": detail, "skipped": unknown + distrusted })))?;
         Ok(RevocationImport {
             number: accepted[0].number,

@@ -27,14 +27,13 @@ use ts_rs::TS;
 
 use super::code::{self, DecodeError};
 use super::{keys, PassKind};
+use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards::{self, SupervisorOverride};
 use crate::pii;
-
 
 /// The snapshot columns before schema 15, when the holder hint was in the snapshot in clear,
 /// for `audit::commit_personal_data_once`.
@@ -188,11 +187,10 @@ fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms:
         return refuse(Outcome::KeyDistrusted);
     }
     let revoked_here = local_holder(conn, p.key_id, p.serial)?.is_some_and(|h| h.3.is_some());
-    let revoked_elsewhere: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM imported_revocation WHERE key_id = ?1 AND serial = ?2)",
-        rusqlite::params![p.key_id, p.serial],
-        |r| r.get(0),
-    )?;
+    let revoked_elsewhere: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM imported_revocation WHERE key_id = ?1 AND serial = ?2)", rusqlite::params![p.key_id, p.serial], |r| {
+            r.get(0)
+        })?;
     if revoked_here || revoked_elsewhere {
         return refuse(Outcome::Revoked);
     }
@@ -261,11 +259,10 @@ pub(crate) fn gate_number(conn: &Connection) -> Result<u16> {
 }
 
 fn result_of(conn: &Connection, scan_id: i64) -> Result<ScanResult> {
-    let (key_id, serial, outcome, accepted, direction, scanned_at_ms, hint): (Option<u32>, Option<u32>, String, bool, String, i64, Option<String>) = conn.query_row(
-        "SELECT key_id, serial, outcome, accepted, direction, scanned_at_ms, holder_hint FROM pass_scan WHERE id = ?1",
-        [scan_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-    )?;
+    let (key_id, serial, outcome, accepted, direction, scanned_at_ms, hint): (Option<u32>, Option<u32>, String, bool, String, i64, Option<String>) = conn
+        .query_row("SELECT key_id, serial, outcome, accepted, direction, scanned_at_ms, holder_hint FROM pass_scan WHERE id = ?1", [scan_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?;
     let outcome: Outcome = serde_json::from_value(json!(outcome)).unwrap_or(Outcome::Malformed);
     let holder = match (key_id, serial) {
         (Some(k), Some(s)) => local_holder(conn, k, s)?,
@@ -378,9 +375,7 @@ pub fn scan(db: &Db, actor: &Actor, input: &str, direction: Direction) -> Result
 /// The digits of the first QR code in a camera frame (JPEG or PNG), decoded with rqrr;
 /// `None` when the frame holds no readable code (the guard holds the card up again).
 pub fn decode_frame(bytes: &[u8]) -> Result<Option<String>> {
-    let frame = image::load_from_memory(bytes)
-        .map_err(|_| Error::invalid("camera", ErrorCode::PhotoInvalid, "the camera picture cannot be read"))?
-        .to_luma8();
+    let frame = image::load_from_memory(bytes).map_err(|_| Error::invalid("camera", ErrorCode::PhotoInvalid, "the camera picture cannot be read"))?.to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(frame);
     Ok(prepared.detect_grids().iter().find_map(|grid| grid.decode().ok()).map(|(_, content)| content))
 }

@@ -45,7 +45,6 @@ pub enum ReportKind {
     RefusedScans,
 }
 
-
 // ---- what is exported ----------------------------------------------------------------
 
 fn range_title(language: Language, what_zh: &str, what_en: &str, range: &DateRange) -> String {
@@ -188,9 +187,9 @@ pub fn report_table(db: &Db, actor: &Actor, kind: ReportKind, range: &DateRange)
                     vec![l("合计", "Total").into(), l("仍在场", "Still inside").into(), stats.still_inside.into()],
                 ];
                 rows.extend(stats.per_day.iter().map(|d| vec![l("按日", "Per day").into(), d.day.as_str().into(), d.count.into()]));
-                rows.extend(stats.per_hour.iter().enumerate().map(|(h, n)| {
-                    vec![l("按小时", "Per hour").into(), format!("{h:02}:00-{h:02}:59").into(), (*n).into()]
-                }));
+                rows.extend(
+                    stats.per_hour.iter().enumerate().map(|(h, n)| vec![l("按小时", "Per hour").into(), format!("{h:02}:00-{h:02}:59").into(), (*n).into()]),
+                );
                 rows.extend(stats.per_host.iter().map(|h| vec![l("按被访人", "Per host").into(), h.name.as_str().into(), h.count.into()]));
                 rows.extend(stats.per_purpose.iter().map(|p| vec![l("按事由", "Per purpose").into(), p.name.as_str().into(), p.count.into()]));
                 Table {
@@ -203,11 +202,8 @@ pub fn report_table(db: &Db, actor: &Actor, kind: ReportKind, range: &DateRange)
             }
             ReportKind::VehicleStats => {
                 let stats = vehicles::stats_conn(conn, &window)?;
-                let mut rows: Vec<Vec<Cell>> = stats
-                    .per_day
-                    .iter()
-                    .map(|d| vec![d.day.as_str().into(), d.vehicles_in.into(), d.vehicles_out.into(), d.overnight.into()])
-                    .collect();
+                let mut rows: Vec<Vec<Cell>> =
+                    stats.per_day.iter().map(|d| vec![d.day.as_str().into(), d.vehicles_in.into(), d.vehicles_out.into(), d.overnight.into()]).collect();
                 rows.push(vec![l("合计", "Total").into(), stats.total_in.into(), stats.total_out.into(), stats.overnight.into()]);
                 rows.push(vec![Cell::Empty]);
                 rows.push(vec![l("登记车辆", "Registered vehicles").into(), stats.registered.into()]);

@@ -28,16 +28,16 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::{Actor, Role};
 use crate::db::Db;
 use crate::error::{Error, ErrorCode, Result};
-use crate::actor::{Actor, Role};
 use crate::guards;
 use crate::{site, validate};
 
 pub use export::{export_report, export_visits, export_visits_unattended, IdNumbers, ReportKind};
-pub use table::{ExportReport, Format};
 pub use scans::{RefusedScan, RefusedScans};
 pub use supervision::{RepeatItem, SpotCheckCounts, SupervisionStats};
+pub use table::{ExportReport, Format};
 pub use vehicles::{VehicleDay, VehicleStats};
 pub use visitors::VisitorStats;
 
@@ -71,8 +71,12 @@ impl DateRange {
         }
         let days = (to - from).num_days() + 1;
         if days > MAX_RANGE_DAYS {
-            return Err(Error::invalid("to", ErrorCode::RangeTooLong, format!("the range is {days} days long; at most {MAX_RANGE_DAYS} days are allowed: choose a shorter range"))
-                .with_param("max", MAX_RANGE_DAYS));
+            return Err(Error::invalid(
+                "to",
+                ErrorCode::RangeTooLong,
+                format!("the range is {days} days long; at most {MAX_RANGE_DAYS} days are allowed: choose a shorter range"),
+            )
+            .with_param("max", MAX_RANGE_DAYS));
         }
         Ok(DateRange { from, to })
     }
@@ -176,9 +180,8 @@ impl Window {
     /// Every day of the range with its count (zero where nothing happened).
     pub(crate) fn fill_days(&self, counts: &[(i64, i64)]) -> Vec<DayCount> {
         let first = self.first_day_number();
-        let mut out: Vec<DayCount> = (0..(self.to - self.from).num_days() + 1)
-            .map(|i| DayCount { day: (self.from + Duration::days(i)).to_string(), count: 0 })
-            .collect();
+        let mut out: Vec<DayCount> =
+            (0..(self.to - self.from).num_days() + 1).map(|i| DayCount { day: (self.from + Duration::days(i)).to_string(), count: 0 }).collect();
         for &(number, count) in counts {
             if let Some(slot) = usize::try_from(number - first).ok().and_then(|i| out.get_mut(i)) {
                 slot.count += count;

@@ -10,9 +10,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{DateRange, Window};
+use crate::actor::{Actor, Role};
 use crate::db::Db;
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards;
 
 /// How many refused scans the screen lists (the export has them all).
@@ -88,12 +88,9 @@ pub(crate) fn refused_conn(conn: &Connection, _db: &Db, window: &Window, limit: 
         "SELECT outcome, count(*) AS n FROM pass_scan WHERE accepted = 0 AND scanned_at_ms >= ?1 AND scanned_at_ms < ?2
          GROUP BY outcome ORDER BY n DESC, outcome",
     )?;
-    let per_outcome: Vec<super::NamedCount> = stmt
-        .query_map([window.start_ms, window.end_ms], |r| Ok(super::NamedCount { name: r.get(0)?, count: r.get(1)? }))?
-        .collect::<rusqlite::Result<_>>()?;
+    let per_outcome: Vec<super::NamedCount> =
+        stmt.query_map([window.start_ms, window.end_ms], |r| Ok(super::NamedCount { name: r.get(0)?, count: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(&format!("{SELECT_REFUSED} ORDER BY s.scanned_at_ms DESC, s.id DESC LIMIT ?3"))?;
-    let rows = stmt
-        .query_map(rusqlite::params![window.start_ms, window.end_ms, limit as i64], map_refused)?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map(rusqlite::params![window.start_ms, window.end_ms, limit as i64], map_refused)?.collect::<rusqlite::Result<_>>()?;
     Ok(RefusedScans { total: per_outcome.iter().map(|o| o.count).sum(), rows, per_outcome })
 }

@@ -82,7 +82,11 @@ pub enum Cell {
 
 impl From<String> for Cell {
     fn from(text: String) -> Cell {
-        if text.is_empty() { Cell::Empty } else { Cell::Text(text) }
+        if text.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(text)
+        }
     }
 }
 impl From<&str> for Cell {
@@ -202,7 +206,11 @@ impl Target {
             _ => Path::new("."),
         };
         if !folder.is_dir() {
-            return Err(Error::invalid("out", ErrorCode::ExportFolderMissing, format!("the folder {} does not exist: plug in the drive or choose another folder", folder.display())));
+            return Err(Error::invalid(
+                "out",
+                ErrorCode::ExportFolderMissing,
+                format!("the folder {} does not exist: plug in the drive or choose another folder", folder.display()),
+            ));
         }
         let file = tempfile::Builder::new().prefix(".gatehouse-export-").suffix(".partial").tempfile_in(folder).map_err(file_error)?;
         Ok(Target::Temp { file, dest: path.to_path_buf() })

@@ -10,9 +10,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{DateRange, NamedCount, Window, DAY_MS};
+use crate::actor::{Actor, Role};
 use crate::db::Db;
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards;
 
 /// One duty day of vehicle traffic.
@@ -77,8 +77,7 @@ pub(crate) fn stats_conn(conn: &Connection, window: &Window) -> Result<VehicleSt
         "SELECT {} AS d, count(*) FROM vehicle_visit WHERE checked_out_at_ms >= ?1 AND checked_out_at_ms < ?2 GROUP BY d",
         window.day_sql("checked_out_at_ms")
     ))?;
-    let departures: Vec<(i64, i64)> =
-        stmt.query_map([window.start_ms, window.end_ms], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let departures: Vec<(i64, i64)> = stmt.query_map([window.start_ms, window.end_ms], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
 
     let ins = window.fill_days(&arrivals.iter().map(|a| (a.0, a.1)).collect::<Vec<_>>());
     let outs = window.fill_days(&departures);
@@ -96,9 +95,8 @@ pub(crate) fn stats_conn(conn: &Connection, window: &Window) -> Result<VehicleSt
         "SELECT vehicle_type, count(*) AS n FROM vehicle_visit WHERE checked_in_at_ms >= ?1 AND checked_in_at_ms < ?2
          GROUP BY vehicle_type ORDER BY n DESC, vehicle_type",
     )?;
-    let per_type = stmt
-        .query_map([window.start_ms, window.end_ms], |r| Ok(NamedCount { name: r.get(0)?, count: r.get(1)? }))?
-        .collect::<rusqlite::Result<_>>()?;
+    let per_type =
+        stmt.query_map([window.start_ms, window.end_ms], |r| Ok(NamedCount { name: r.get(0)?, count: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
     Ok(VehicleStats {
         total_in,
         total_out: departures.iter().map(|d| d.1).sum(),

@@ -11,9 +11,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{DateRange, DayCount, NamedCount, Window, DAY_MS, HOUR_MS};
+use crate::actor::{Actor, Role};
 use crate::db::Db;
 use crate::error::Result;
-use crate::actor::{Actor, Role};
 use crate::guards;
 
 /// Visitors of a range. Every visit counts once, on the duty day and hour it checked in;

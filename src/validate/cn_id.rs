@@ -13,10 +13,8 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// First two digits of the area code that are in use (GB/T 2260 provinces, plus 71 Taiwan,
 /// 81 Hong Kong, 82 Macau, 83 Taiwan residents' residence permits).
-const PROVINCES: &[u32] = &[
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
-    63, 64, 65, 71, 81, 82, 83,
-];
+const PROVINCES: &[u32] =
+    &[11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83];
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -69,8 +67,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<CnId> {
         15 if !number.contains('X') => {}
         18 | 15 => return Err(characters_error()),
         length => {
-            return Err(Error::invalid(FIELD, ErrorCode::IdNumberLength, "must have 18 characters (or 15 digits for an old card)")
-                .with_param("length", length));
+            return Err(Error::invalid(FIELD, ErrorCode::IdNumberLength, "must have 18 characters (or 15 digits for an old card)").with_param("length", length));
         }
     }
     let widened_from_15 = number.len() == 15;
@@ -85,8 +82,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<CnId> {
         .ok()
         .filter(|d| *d >= NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default())
         .ok_or_else(|| {
-            Error::invalid(FIELD, ErrorCode::IdNumberBirthDate, "digits 7-14 are not a real birth date: check the number")
-                .with_param("birth", &first17[6..14])
+            Error::invalid(FIELD, ErrorCode::IdNumberBirthDate, "digits 7-14 are not a real birth date: check the number").with_param("birth", &first17[6..14])
         })?;
     if birth_date > today {
         return Err(Error::invalid(FIELD, ErrorCode::IdNumberBirthFuture, "the birth date (digits 7-14) is in the future: check the number")

@@ -38,8 +38,7 @@ pub fn person_name(field: &'static str, input: &str, max: usize) -> Result<Strin
     let name = required_text(field, input, max)?;
     let name: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(bad) = name.chars().find(|c| !c.is_alphabetic() && !NAME_PUNCTUATION.contains(c)) {
-        return Err(Error::invalid(field, ErrorCode::NameCharacters, format!("may hold only letters, spaces and · (found `{bad}`)"))
-            .with_param("char", bad));
+        return Err(Error::invalid(field, ErrorCode::NameCharacters, format!("may hold only letters, spaces and · (found `{bad}`)")).with_param("char", bad));
     }
     Ok(name)
 }
@@ -65,9 +64,7 @@ pub fn pin(field: &'static str, input: &str) -> Result<String> {
         return Err(Error::required(field));
     }
     if !(6..=12).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::invalid(field, ErrorCode::PinFormat, "must be 6 to 12 digits")
-            .with_param("min", 6)
-            .with_param("max", 12));
+        return Err(Error::invalid(field, ErrorCode::PinFormat, "must be 6 to 12 digits").with_param("min", 6).with_param("max", 12));
     }
     Ok(pin)
 }
@@ -105,9 +102,7 @@ pub fn in_range(field: &'static str, value: i64, min: i64, max: i64) -> Result<i
     if (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(Error::invalid(field, ErrorCode::OutOfRange, format!("must be between {min} and {max}"))
-            .with_param("min", min)
-            .with_param("max", max))
+        Err(Error::invalid(field, ErrorCode::OutOfRange, format!("must be between {min} and {max}")).with_param("min", min).with_param("max", max))
     }
 }
 

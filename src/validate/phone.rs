@@ -20,7 +20,9 @@ pub fn parse(field: &'static str, input: &str) -> Result<String> {
     if cleaned.is_empty() {
         return Err(Error::required(field));
     }
-    let bad = || Error::invalid(field, ErrorCode::PhoneFormat, "is not a mobile number (11 digits starting 13-19) or a landline with its area code (e.g. 010-12345678)");
+    let bad = || {
+        Error::invalid(field, ErrorCode::PhoneFormat, "is not a mobile number (11 digits starting 13-19) or a landline with its area code (e.g. 010-12345678)")
+    };
     let digits_only = cleaned.strip_prefix("+86").or_else(|| cleaned.strip_prefix("0086")).unwrap_or(&cleaned);
     let plain: String = digits_only.chars().filter(|c| *c != '-').collect();
     if !plain.chars().all(|c| c.is_ascii_digit()) {

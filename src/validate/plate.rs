@@ -112,7 +112,10 @@ fn civil_kind(chars: &[char]) -> Option<PlateKind> {
 
 fn plate_error(field: &'static str, chars: &[char], civil: bool, corrected: bool, plate: &str) -> Error {
     let (code, message) = if !civil {
-        (ErrorCode::PlateNotCivil, "does not start with a province character (e.g. 京, 粤): if it is a special plate (警, 使, WJ, military), confirm it as special")
+        (
+            ErrorCode::PlateNotCivil,
+            "does not start with a province character (e.g. 京, 粤): if it is a special plate (警, 使, WJ, military), confirm it as special",
+        )
     } else if chars.len() < 7 {
         (ErrorCode::PlateTooShort, "is too short: a plate has 7 characters (8 for new-energy vehicles)")
     } else if chars.len() > 8 {
@@ -123,7 +126,11 @@ fn plate_error(field: &'static str, chars: &[char], civil: bool, corrected: bool
         (ErrorCode::PlateFormat, "is not a valid plate: check each character, or confirm it as a special plate")
     };
     let err = Error::invalid(field, code, message).with_param("plate", plate);
-    if corrected { err.with_param("corrected", "1") } else { err }
+    if corrected {
+        err.with_param("corrected", "1")
+    } else {
+        err
+    }
 }
 
 #[cfg(test)]
@@ -152,7 +159,10 @@ mod tests {
         let plate = parse("plate", "京AO12I4", false).unwrap();
         assert_eq!((plate.plate.as_str(), plate.corrected), ("京A01214", true));
         let err = parse("plate", "京I12345", false).unwrap_err();
-        assert_eq!((err.code(), err.params()["plate"].as_str(), err.params().get("corrected").map(String::as_str)), (ErrorCode::PlateLetter, "京112345", Some("1")));
+        assert_eq!(
+            (err.code(), err.params()["plate"].as_str(), err.params().get("corrected").map(String::as_str)),
+            (ErrorCode::PlateLetter, "京112345", Some("1"))
+        );
     }
 
     #[test]

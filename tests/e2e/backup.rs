@@ -10,15 +10,13 @@ use crate::harness::{artifacts_dir, e2e_test, App};
 /// settings page is long; a button at the window's edge may sit under the status bar).
 async fn click_centered(app: &App, id: &str) -> Result<()> {
     app.el(id).await?;
-    app.js(&format!(r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'center', inline: 'nearest'}});"#))
-        .await?;
+    app.js(&format!(r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'center', inline: 'nearest'}});"#)).await?;
     app.click(id).await
 }
 
 async fn scroll_to(app: &App, id: &str) -> Result<()> {
     app.el(id).await?;
-    app.js(&format!(r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'center', inline: 'nearest'}});"#))
-        .await?;
+    app.js(&format!(r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'center', inline: 'nearest'}});"#)).await?;
     Ok(())
 }
 
@@ -67,9 +65,7 @@ fn a_backup_folder_set_in_settings_and_backup_now_show_success_on_the_dashboard(
             app.wait_for("a backup file in the folder", || {
                 let usb = usb.clone();
                 async move {
-                    let found = std::fs::read_dir(&usb)?
-                        .filter_map(|e| e.ok())
-                        .any(|e| e.file_name().to_string_lossy().starts_with("gatehouse-backup-"));
+                    let found = std::fs::read_dir(&usb)?.filter_map(|e| e.ok()).any(|e| e.file_name().to_string_lossy().starts_with("gatehouse-backup-"));
                     Ok(found.then_some(()))
                 }
             })
@@ -81,8 +77,7 @@ fn a_backup_folder_set_in_settings_and_backup_now_show_success_on_the_dashboard(
 
             app.step("dashboard-success");
             app.click("nav-dashboard").await?;
-            app.wait_for("the dashboard's backup line to turn ok", || async { Ok((tone(&app).await? == "ok").then_some(())) })
-                .await?;
+            app.wait_for("the dashboard's backup line to turn ok", || async { Ok((tone(&app).await? == "ok").then_some(())) }).await?;
             ensure!(!app.visible_now("dashboard-backup-warning").await?, "a warning after a good backup");
             let last = app.text("dashboard-backup-last").await?;
             ensure!(last.chars().any(|c| c.is_ascii_digit()), "dashboard-backup-last is {last:?}, want the time");
@@ -212,8 +207,7 @@ fn a_restore_is_checked_then_the_app_restarts_on_the_backup_keeping_the_old_data
             app.wait_for("the staged restore to be applied", || {
                 let dir = dir.clone();
                 async move {
-                    let names: Vec<String> =
-                        std::fs::read_dir(&dir)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+                    let names: Vec<String> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
                     let staged = names.iter().any(|n| n == "gatehouse.db.restore");
                     let kept = names.iter().any(|n| n.starts_with("gatehouse.db.before-restore-"));
                     Ok((!staged && kept).then_some(()))

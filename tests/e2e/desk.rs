@@ -86,10 +86,7 @@ fn a_supervisor_turns_on_start_on_boot_and_full_screen_for_this_pc() {
 
         app.step("english");
         app.select("lang-switch", "en").await?;
-        app.wait_for("the English panel", || async {
-            Ok(app.text("desk-settings").await?.contains("Start when the computer starts").then_some(()))
-        })
-        .await?;
+        app.wait_for("the English panel", || async { Ok(app.text("desk-settings").await?.contains("Start when the computer starts").then_some(())) }).await?;
         show_panel(&app).await?;
         app.screen_png("desk-settings-en")?;
 

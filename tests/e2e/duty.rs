@@ -71,10 +71,7 @@ async fn open_duty(app: &App) -> Result<()> {
 /// scrolling `.content`); its click then lands on the status bar without any error.
 async fn click_centered(app: &App, id: &str) -> Result<()> {
     app.el(id).await?;
-    app.js(&format!(
-        r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'center', inline: 'nearest'}});"#
-    ))
-    .await?;
+    app.js(&format!(r#"document.querySelector('[data-testid="{id}"]').scrollIntoView({{block: 'center', inline: 'nearest'}});"#)).await?;
     app.click(id).await
 }
 
@@ -147,27 +144,15 @@ async fn pad_in_view(app: &App, pad: &str) -> Result<(fantoccini::elements::Elem
 async fn draw_signature(app: &App, pad: &str) -> Result<()> {
     let (el, w, h) = pad_in_view(app, pad).await?;
     // Offsets from the pad's centre, as fractions of its size.
-    const PATH: [(f64, f64); 10] = [
-        (-0.40, 0.10),
-        (-0.32, -0.28),
-        (-0.24, 0.25),
-        (-0.15, -0.20),
-        (-0.05, 0.28),
-        (0.05, -0.25),
-        (0.14, 0.22),
-        (0.23, -0.15),
-        (0.32, 0.20),
-        (0.40, -0.05),
-    ];
+    const PATH: [(f64, f64); 10] =
+        [(-0.40, 0.10), (-0.32, -0.28), (-0.24, 0.25), (-0.15, -0.20), (-0.05, 0.28), (0.05, -0.25), (0.14, 0.22), (0.23, -0.15), (0.32, 0.20), (0.40, -0.05)];
     let at = |(fx, fy): (f64, f64), ms: u64| PointerAction::MoveToElement {
         element: el.clone(),
         duration: Some(Duration::from_millis(ms)),
         x: (fx * w).round(),
         y: (fy * h).round(),
     };
-    let mut mouse = MouseActions::new("signing-hand".into())
-        .then(at(PATH[0], 0))
-        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+    let mut mouse = MouseActions::new("signing-hand".into()).then(at(PATH[0], 0)).then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
     for p in &PATH[1..] {
         mouse = mouse.then(at(*p, 60));
     }
@@ -309,295 +294,243 @@ async fn click_deadline(app: &App, days: u32) -> Result<()> {
 
 #[test]
 fn handover_signed_by_two_guards_is_sealed_and_its_slip_pdf_has_the_fingerprint() {
-    e2e_test(
-        "handover_signed_by_two_guards_is_sealed_and_its_slip_pdf_has_the_fingerprint",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("handover_signed_by_two_guards_is_sealed_and_its_slip_pdf_has_the_fingerprint", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("add-guard");
-            add_guard(&app, GUARD, GUARD_PIN).await?;
+        app.step("add-guard");
+        add_guard(&app, GUARD, GUARD_PIN).await?;
 
-            app.step("duty-entry");
-            open_duty(&app).await?;
-            app.select("entry-kind", "call").await?;
-            app.type_into("entry-place", "门卫室").await?;
-            submit_entry(&app, "保卫处来电询问东门夜间值守情况").await?;
+        app.step("duty-entry");
+        open_duty(&app).await?;
+        app.select("entry-kind", "call").await?;
+        app.type_into("entry-place", "门卫室").await?;
+        submit_entry(&app, "保卫处来电询问东门夜间值守情况").await?;
 
-            app.step("summary");
-            open_handover(&app).await?;
-            let entries = app.text("summary-duty-entries").await?;
-            ensure!(entries.trim() == "1", "summary-duty-entries is {entries:?}, want 1");
+        app.step("summary");
+        open_handover(&app).await?;
+        let entries = app.text("summary-duty-entries").await?;
+        ensure!(entries.trim() == "1", "summary-duty-entries is {entries:?}, want 1");
 
-            app.step("check-and-items");
-            wizard_to_sign(&app).await?;
+        app.step("check-and-items");
+        wizard_to_sign(&app).await?;
 
-            app.step("sign");
-            let outgoing = app.value("handover-outgoing-guard").await?;
-            let incoming_choices = option_values(&app, "handover-incoming-guard").await?;
-            ensure!(
-                !incoming_choices.contains(&outgoing),
-                "the outgoing guard ({outgoing}) is offered as incoming: {incoming_choices:?}"
-            );
-            sign_both(&app, GUARD, GUARD_PIN).await?;
+        app.step("sign");
+        let outgoing = app.value("handover-outgoing-guard").await?;
+        let incoming_choices = option_values(&app, "handover-incoming-guard").await?;
+        ensure!(!incoming_choices.contains(&outgoing), "the outgoing guard ({outgoing}) is offered as incoming: {incoming_choices:?}");
+        sign_both(&app, GUARD, GUARD_PIN).await?;
 
-            app.step("seal");
-            let fingerprint = seal(&app, GUARD).await?;
-            // Independently of the app: the first 16 hex digits of the seal's audit event.
-            let db = app.db().to_path_buf();
-            let chain = sqlite(
-                &db,
-                "SELECT lower(hex(hash)) FROM audit_event WHERE entity = 'handover' ORDER BY seq LIMIT 1;",
-            )?;
-            ensure!(
-                chain.starts_with(&fingerprint),
-                "slip fingerprint {fingerprint} is not the seal event's hash {chain}"
-            );
-            let slip = app.text("handover-slip").await?;
-            ensure!(slip.contains(SUPERVISOR) && slip.contains(GUARD), "slip lacks the guards: {slip:?}");
-            for img in ["handover-signature-outgoing", "handover-signature-incoming"] {
-                let src = app.el(img).await?.attr("src").await?.unwrap_or_default();
-                ensure!(src.starts_with("data:image/png"), "{img} src is {:?}", &src[..src.len().min(40)]);
-            }
+        app.step("seal");
+        let fingerprint = seal(&app, GUARD).await?;
+        // Independently of the app: the first 16 hex digits of the seal's audit event.
+        let db = app.db().to_path_buf();
+        let chain = sqlite(&db, "SELECT lower(hex(hash)) FROM audit_event WHERE entity = 'handover' ORDER BY seq LIMIT 1;")?;
+        ensure!(chain.starts_with(&fingerprint), "slip fingerprint {fingerprint} is not the seal event's hash {chain}");
+        let slip = app.text("handover-slip").await?;
+        ensure!(slip.contains(SUPERVISOR) && slip.contains(GUARD), "slip lacks the guards: {slip:?}");
+        for img in ["handover-signature-outgoing", "handover-signature-incoming"] {
+            let src = app.el(img).await?.attr("src").await?.unwrap_or_default();
+            ensure!(src.starts_with("data:image/png"), "{img} src is {:?}", &src[..src.len().min(40)]);
+        }
 
-            app.step("incoming-on-duty");
-            wait_status_guard(&app, GUARD).await?;
+        app.step("incoming-on-duty");
+        wait_status_guard(&app, GUARD).await?;
 
-            app.step("save-pdf");
-            app.click("handover-save-pdf").await?;
-            let toast = wait_toast(&app, ".pdf").await?;
-            let exports = db.parent().context("db dir")?.join("exports");
-            let pdf = app
-                .wait_for("the handover PDF under exports/", || {
-                    let exports = exports.clone();
-                    async move {
-                        let Ok(dir) = std::fs::read_dir(&exports) else { return Ok(None) };
-                        for e in dir.flatten() {
-                            let name = e.file_name().to_string_lossy().into_owned();
-                            if name.starts_with("handover") && name.ends_with(".pdf") && e.metadata()?.len() > 0 {
-                                return Ok(Some(e.path()));
-                            }
+        app.step("save-pdf");
+        app.click("handover-save-pdf").await?;
+        let toast = wait_toast(&app, ".pdf").await?;
+        let exports = db.parent().context("db dir")?.join("exports");
+        let pdf = app
+            .wait_for("the handover PDF under exports/", || {
+                let exports = exports.clone();
+                async move {
+                    let Ok(dir) = std::fs::read_dir(&exports) else { return Ok(None) };
+                    for e in dir.flatten() {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        if name.starts_with("handover") && name.ends_with(".pdf") && e.metadata()?.len() > 0 {
+                            return Ok(Some(e.path()));
                         }
-                        Ok(None)
                     }
-                })
-                .await?;
-            ensure!(
-                toast.contains(&*pdf.file_name().unwrap().to_string_lossy()),
-                "toast {toast:?} does not name {}",
-                pdf.display()
-            );
-            let out = std::process::Command::new("pdftotext")
-                .arg(&pdf)
-                .arg("-")
-                .output()
-                .context("run pdftotext (install poppler-utils)")?;
-            ensure!(out.status.success(), "pdftotext failed on {}", pdf.display());
-            let text = String::from_utf8_lossy(&out.stdout);
-            ensure!(
-                text.to_lowercase().contains(&fingerprint),
-                "the PDF {} does not contain the fingerprint {fingerprint}; its text: {text:?}",
-                pdf.display()
-            );
-            let prints = app.el("handover-prints").await?.attr("data-prints").await?.unwrap_or_default();
-            ensure!(prints == "1", "handover-prints data-prints is {prints:?} after one PDF");
-            Ok(())
-        },
-    );
+                    Ok(None)
+                }
+            })
+            .await?;
+        ensure!(toast.contains(&*pdf.file_name().unwrap().to_string_lossy()), "toast {toast:?} does not name {}", pdf.display());
+        let out = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().context("run pdftotext (install poppler-utils)")?;
+        ensure!(out.status.success(), "pdftotext failed on {}", pdf.display());
+        let text = String::from_utf8_lossy(&out.stdout);
+        ensure!(text.to_lowercase().contains(&fingerprint), "the PDF {} does not contain the fingerprint {fingerprint}; its text: {text:?}", pdf.display());
+        let prints = app.el("handover-prints").await?.attr("data-prints").await?.unwrap_or_default();
+        ensure!(prints == "1", "handover-prints data-prints is {prints:?} after one PDF");
+        Ok(())
+    });
 }
 
 #[test]
 fn handover_refuses_a_blank_or_dotted_signature_the_same_guard_and_a_wrong_pin() {
-    e2e_test(
-        "handover_refuses_a_blank_or_dotted_signature_the_same_guard_and_a_wrong_pin",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
-            add_guard(&app, GUARD, GUARD_PIN).await?;
+    e2e_test("handover_refuses_a_blank_or_dotted_signature_the_same_guard_and_a_wrong_pin", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        add_guard(&app, GUARD, GUARD_PIN).await?;
 
-            app.step("to-sign");
-            open_handover(&app).await?;
-            wizard_to_sign(&app).await?;
+        app.step("to-sign");
+        open_handover(&app).await?;
+        wizard_to_sign(&app).await?;
 
-            app.step("blank-outgoing");
-            // Everything but the outgoing guard's signature.
-            app.type_into("handover-outgoing-pin", PIN).await?;
-            select_by_text(&app, "handover-incoming-guard", GUARD).await?;
-            app.type_into("handover-incoming-pin", GUARD_PIN).await?;
-            draw_signature(&app, "signature-incoming").await?;
-            app.click("handover-next").await?;
-            let msg = app.text("error-outgoing_signature").await?;
-            ensure!(has_cjk(&msg), "error-outgoing_signature is {msg:?}");
-            wait_step(&app, "sign").await?;
-            ensure!(!app.visible_now("error-incoming_signature").await?, "the signed pad shows an error");
-            // Jumping straight to the seal step is stopped at the same place.
-            app.el("handover-step").await?;
-            let seal_step = app
-                .client()
-                .find(Locator::Css("[data-testid=\"handover-step\"][data-step=\"seal\"]"))
-                .await?;
-            seal_step.click().await?;
-            wait_step(&app, "sign").await?;
-            app.el("error-outgoing_signature").await?;
+        app.step("blank-outgoing");
+        // Everything but the outgoing guard's signature.
+        app.type_into("handover-outgoing-pin", PIN).await?;
+        select_by_text(&app, "handover-incoming-guard", GUARD).await?;
+        app.type_into("handover-incoming-pin", GUARD_PIN).await?;
+        draw_signature(&app, "signature-incoming").await?;
+        app.click("handover-next").await?;
+        let msg = app.text("error-outgoing_signature").await?;
+        ensure!(has_cjk(&msg), "error-outgoing_signature is {msg:?}");
+        wait_step(&app, "sign").await?;
+        ensure!(!app.visible_now("error-incoming_signature").await?, "the signed pad shows an error");
+        // Jumping straight to the seal step is stopped at the same place.
+        app.el("handover-step").await?;
+        let seal_step = app.client().find(Locator::Css("[data-testid=\"handover-step\"][data-step=\"seal\"]")).await?;
+        seal_step.click().await?;
+        wait_step(&app, "sign").await?;
+        app.el("error-outgoing_signature").await?;
 
-            app.step("dot-outgoing");
-            dot_on_pad(&app, "signature-outgoing").await?;
-            app.click("handover-next").await?;
-            wait_step(&app, "sign").await?;
-            app.el("error-outgoing_signature").await.context("a one-dot signature was accepted")?;
+        app.step("dot-outgoing");
+        dot_on_pad(&app, "signature-outgoing").await?;
+        app.click("handover-next").await?;
+        wait_step(&app, "sign").await?;
+        app.el("error-outgoing_signature").await.context("a one-dot signature was accepted")?;
 
-            app.step("same-guard");
-            // The incoming choice never offers the outgoing guard...
-            let outgoing = app.value("handover-outgoing-guard").await?;
-            ensure!(
-                !option_values(&app, "handover-incoming-guard").await?.contains(&outgoing),
-                "the outgoing guard is offered as incoming"
-            );
-            // ...and switching the outgoing guard to the one already chosen as incoming is refused.
-            draw_signature(&app, "signature-outgoing").await?;
-            ensure!(!app.visible_now("error-outgoing_signature").await?, "error stays after signing");
-            let guard_id = select_by_text(&app, "handover-outgoing-guard", GUARD).await?;
-            ensure!(
-                !option_values(&app, "handover-incoming-guard").await?.contains(&guard_id),
-                "{GUARD} is offered on both sides"
-            );
-            app.click("handover-next").await?;
-            wait_step(&app, "sign").await?;
-            let msg = app.text("error-incoming_guard_id").await?;
-            ensure!(has_cjk(&msg), "error-incoming_guard_id is {msg:?}");
+        app.step("same-guard");
+        // The incoming choice never offers the outgoing guard...
+        let outgoing = app.value("handover-outgoing-guard").await?;
+        ensure!(!option_values(&app, "handover-incoming-guard").await?.contains(&outgoing), "the outgoing guard is offered as incoming");
+        // ...and switching the outgoing guard to the one already chosen as incoming is refused.
+        draw_signature(&app, "signature-outgoing").await?;
+        ensure!(!app.visible_now("error-outgoing_signature").await?, "error stays after signing");
+        let guard_id = select_by_text(&app, "handover-outgoing-guard", GUARD).await?;
+        ensure!(!option_values(&app, "handover-incoming-guard").await?.contains(&guard_id), "{GUARD} is offered on both sides");
+        app.click("handover-next").await?;
+        wait_step(&app, "sign").await?;
+        let msg = app.text("error-incoming_guard_id").await?;
+        ensure!(has_cjk(&msg), "error-incoming_guard_id is {msg:?}");
 
-            app.step("wrong-pin");
-            // Back to the right sides, but the incoming guard mistypes the PIN: the core
-            // refuses it at the seal, the wizard returns to the sign step and clears that PIN.
-            select_by_text(&app, "handover-outgoing-guard", SUPERVISOR).await?;
-            app.type_into("handover-outgoing-pin", PIN).await?;
-            select_by_text(&app, "handover-incoming-guard", GUARD).await?;
-            app.type_into("handover-incoming-pin", "194628").await?;
-            app.click("handover-next").await?;
-            wait_step(&app, "seal").await?;
-            app.click("handover-seal").await?;
-            wait_step(&app, "sign").await?;
-            let msg = app.text("error-incoming_pin").await?;
-            ensure!(has_cjk(&msg), "error-incoming_pin is {msg:?}");
-            ensure!(app.value("handover-incoming-pin").await?.is_empty(), "the wrong PIN was kept");
+        app.step("wrong-pin");
+        // Back to the right sides, but the incoming guard mistypes the PIN: the core
+        // refuses it at the seal, the wizard returns to the sign step and clears that PIN.
+        select_by_text(&app, "handover-outgoing-guard", SUPERVISOR).await?;
+        app.type_into("handover-outgoing-pin", PIN).await?;
+        select_by_text(&app, "handover-incoming-guard", GUARD).await?;
+        app.type_into("handover-incoming-pin", "194628").await?;
+        app.click("handover-next").await?;
+        wait_step(&app, "seal").await?;
+        app.click("handover-seal").await?;
+        wait_step(&app, "sign").await?;
+        let msg = app.text("error-incoming_pin").await?;
+        ensure!(has_cjk(&msg), "error-incoming_pin is {msg:?}");
+        ensure!(app.value("handover-incoming-pin").await?.is_empty(), "the wrong PIN was kept");
 
-            app.step("nothing-sealed");
-            ensure!(!app.visible_now("handover-view").await?, "a handover was sealed");
-            let n = sqlite(app.db(), "SELECT count(*) FROM handover;")?;
-            ensure!(n == "0", "{n} handovers in the database after refusals");
-            let guard = app.text("status-guard").await?;
-            ensure!(guard.contains(SUPERVISOR), "status-guard is {guard:?}: the shift changed hands");
-            Ok(())
-        },
-    );
+        app.step("nothing-sealed");
+        ensure!(!app.visible_now("handover-view").await?, "a handover was sealed");
+        let n = sqlite(app.db(), "SELECT count(*) FROM handover;")?;
+        ensure!(n == "0", "{n} handovers in the database after refusals");
+        let guard = app.text("status-guard").await?;
+        ensure!(guard.contains(SUPERVISOR), "status-guard is {guard:?}: the shift changed hands");
+        Ok(())
+    });
 }
 
 #[test]
 fn spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it() {
-    e2e_test(
-        "spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
-            add_guard(&app, GUARD, GUARD_PIN).await?;
+    e2e_test("spot_check_and_an_open_item_survive_a_handover_and_the_next_shift_closes_it", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        add_guard(&app, GUARD, GUARD_PIN).await?;
 
-            app.step("spot-check");
-            open_duty(&app).await?;
-            app.select("entry-kind", "spot_check").await?;
-            app.select("entry-spot-check-mode", "phone").await?;
-            app.type_into("entry-spot-check-by", "保卫处张科长").await?;
-            let spot = submit_entry(&app, "查岗：人员在岗，登记本记录完整").await?;
-            ensure!(
-                spot.attr("data-kind").await?.as_deref() == Some("spot_check"),
-                "the spot check entry has kind {:?}",
-                spot.attr("data-kind").await?
-            );
-            let text = spot.text().await?;
-            ensure!(text.contains("保卫处张科长"), "spot check entry lacks who checked: {text:?}");
-            let badge = spot.find(Locator::Css("[data-testid=\"entry-spot-check-verified\"]")).await?;
-            ensure!(badge.attr("data-verified").await?.as_deref() == Some("false"), "a phone check is not marked unverified");
+        app.step("spot-check");
+        open_duty(&app).await?;
+        app.select("entry-kind", "spot_check").await?;
+        app.select("entry-spot-check-mode", "phone").await?;
+        app.type_into("entry-spot-check-by", "保卫处张科长").await?;
+        let spot = submit_entry(&app, "查岗：人员在岗，登记本记录完整").await?;
+        ensure!(spot.attr("data-kind").await?.as_deref() == Some("spot_check"), "the spot check entry has kind {:?}", spot.attr("data-kind").await?);
+        let text = spot.text().await?;
+        ensure!(text.contains("保卫处张科长"), "spot check entry lacks who checked: {text:?}");
+        let badge = spot.find(Locator::Css("[data-testid=\"entry-spot-check-verified\"]")).await?;
+        ensure!(badge.attr("data-verified").await?.as_deref() == Some("false"), "a phone check is not marked unverified");
 
-            app.step("open-item");
-            app.select("entry-kind", "equipment_check").await?;
-            app.type_into("entry-place", "东门岗亭").await?;
-            app.type_into("follow-up-title", "3号摄像头画面模糊").await?;
-            app.type_into("follow-up-owner", "后勤处").await?;
-            click_deadline(&app, 3).await?;
-            ensure!(!app.value("follow-up-deadline").await?.is_empty(), "no deadline after 3 天内");
-            submit_entry(&app, "检查监控：3号摄像头画面模糊，已报后勤处").await?;
-            let item = wait_row(&app, "open-item", "3号摄像头画面模糊").await?;
-            let item_id = item.attr("data-item-id").await?.context("open-item without data-item-id")?;
+        app.step("open-item");
+        app.select("entry-kind", "equipment_check").await?;
+        app.type_into("entry-place", "东门岗亭").await?;
+        app.type_into("follow-up-title", "3号摄像头画面模糊").await?;
+        app.type_into("follow-up-owner", "后勤处").await?;
+        click_deadline(&app, 3).await?;
+        ensure!(!app.value("follow-up-deadline").await?.is_empty(), "no deadline after 3 天内");
+        submit_entry(&app, "检查监控：3号摄像头画面模糊，已报后勤处").await?;
+        let item = wait_row(&app, "open-item", "3号摄像头画面模糊").await?;
+        let item_id = item.attr("data-item-id").await?.context("open-item without data-item-id")?;
 
-            app.step("handover-lists-item");
-            open_handover(&app).await?;
-            let open = app.text("summary-open-items").await?;
-            ensure!(open.contains("3号摄像头画面模糊"), "summary-open-items is {open:?}");
-            wizard_to_sign(&app).await?;
-            sign_both(&app, GUARD, GUARD_PIN).await?;
-            seal(&app, GUARD).await?;
-            let slip = app.text("handover-slip").await?;
-            ensure!(slip.contains("3号摄像头画面模糊"), "the slip does not list the open item: {slip:?}");
-            wait_status_guard(&app, GUARD).await?;
+        app.step("handover-lists-item");
+        open_handover(&app).await?;
+        let open = app.text("summary-open-items").await?;
+        ensure!(open.contains("3号摄像头画面模糊"), "summary-open-items is {open:?}");
+        wizard_to_sign(&app).await?;
+        sign_both(&app, GUARD, GUARD_PIN).await?;
+        seal(&app, GUARD).await?;
+        let slip = app.text("handover-slip").await?;
+        ensure!(slip.contains("3号摄像头画面模糊"), "the slip does not list the open item: {slip:?}");
+        wait_status_guard(&app, GUARD).await?;
 
-            app.step("next-shift-sees-item");
-            open_duty(&app).await?;
-            let row = wait_row(&app, "open-item", "3号摄像头画面模糊").await?;
-            ensure!(row.attr("data-item-id").await?.as_deref() == Some(item_id.as_str()), "another item id");
+        app.step("next-shift-sees-item");
+        open_duty(&app).await?;
+        let row = wait_row(&app, "open-item", "3号摄像头画面模糊").await?;
+        ensure!(row.attr("data-item-id").await?.as_deref() == Some(item_id.as_str()), "another item id");
 
-            app.step("close-item");
-            app.select("entry-kind", "equipment_check").await?;
-            row.find(Locator::Css("[data-testid=\"open-item-close\"]")).await?.click().await?;
-            app.wait_for("the item in entry-closes-item", || async {
-                Ok((app.value("entry-closes-item").await? == item_id).then_some(()))
+        app.step("close-item");
+        app.select("entry-kind", "equipment_check").await?;
+        row.find(Locator::Css("[data-testid=\"open-item-close\"]")).await?.click().await?;
+        app.wait_for("the item in entry-closes-item", || async { Ok((app.value("entry-closes-item").await? == item_id).then_some(())) }).await?;
+        let closing = submit_entry(&app, "3号摄像头已由后勤处修复，画面清晰").await?;
+        let text = closing.text().await?;
+        ensure!(text.contains(GUARD), "the closing entry is not by {GUARD}: {text:?}");
+
+        // The correction waits for a supervisor's re-check (复查): the guard cannot close it.
+        app.step("item-awaits-recheck");
+        let css = format!("[data-testid=\"open-item\"][data-item-id=\"{item_id}\"][data-status=\"done\"]");
+        let waiting = app
+            .wait_for("the item marked corrected", || {
+                let css = css.clone();
+                let c = app.client();
+                async move { Ok(c.find_all(Locator::Css(&css)).await?.into_iter().next()) }
             })
             .await?;
-            let closing = submit_entry(&app, "3号摄像头已由后勤处修复，画面清晰").await?;
-            let text = closing.text().await?;
-            ensure!(text.contains(GUARD), "the closing entry is not by {GUARD}: {text:?}");
+        ensure!(waiting.find_all(Locator::Css("[data-testid=\"open-item-close\"]")).await?.is_empty(), "a corrected item can be corrected again");
+        scroll_to(&app, "open-items").await?;
+        app.screen_png("open-item-awaiting-recheck")?;
+        waiting.find(Locator::Css("[data-testid=\"open-item-review-close\"]")).await?.click().await?;
+        app.el("override-dialog").await?;
+        app.screen_png("recheck-dialog")?;
+        approve_override(&app, PIN, "现场复查，画面清晰").await?;
+        app.wait_gone("override-dialog").await?;
 
-            // The correction waits for a supervisor's re-check (复查): the guard cannot close it.
-            app.step("item-awaits-recheck");
-            let css = format!("[data-testid=\"open-item\"][data-item-id=\"{item_id}\"][data-status=\"done\"]");
-            let waiting = app
-                .wait_for("the item marked corrected", || {
-                    let css = css.clone();
-                    let c = app.client();
-                    async move { Ok(c.find_all(Locator::Css(&css)).await?.into_iter().next()) }
-                })
-                .await?;
-            ensure!(waiting.find_all(Locator::Css("[data-testid=\"open-item-close\"]")).await?.is_empty(), "a corrected item can be corrected again");
-            scroll_to(&app, "open-items").await?;
-            app.screen_png("open-item-awaiting-recheck")?;
-            waiting.find(Locator::Css("[data-testid=\"open-item-review-close\"]")).await?.click().await?;
-            app.el("override-dialog").await?;
-            app.screen_png("recheck-dialog")?;
-            approve_override(&app, PIN, "现场复查，画面清晰").await?;
-            app.wait_gone("override-dialog").await?;
+        app.step("item-gone");
+        wait_no_row(&app, "open-item", "data-item-id", &item_id).await?;
+        app.el("open-items-empty").await?;
+        let n = sqlite(app.db(), &format!("SELECT count(*) FROM duty_entry WHERE closes_item_id = {item_id};"))?;
+        ensure!(n == "1", "{n} entries close item {item_id}");
 
-            app.step("item-gone");
-            wait_no_row(&app, "open-item", "data-item-id", &item_id).await?;
-            app.el("open-items-empty").await?;
-            let n = sqlite(
-                app.db(),
-                &format!("SELECT count(*) FROM duty_entry WHERE closes_item_id = {item_id};"),
-            )?;
-            ensure!(n == "1", "{n} entries close item {item_id}");
-
-            app.step("reports");
-            app.click("nav-reports").await?;
-            scroll_to(&app, "reports-supervision-panel").await?;
-            let figures = app.text("reports-supervision").await?;
-            ensure!(figures.contains("电话查岗（未核实）"), "reports-supervision is {figures:?}");
-            app.screen_png("reports-supervision")?;
-            to_english(&app).await?;
-            scroll_to(&app, "reports-supervision-panel").await?;
-            app.screen_png("reports-supervision-en")?;
-            Ok(())
-        },
-    );
+        app.step("reports");
+        app.click("nav-reports").await?;
+        scroll_to(&app, "reports-supervision-panel").await?;
+        let figures = app.text("reports-supervision").await?;
+        ensure!(figures.contains("电话查岗（未核实）"), "reports-supervision is {figures:?}");
+        app.screen_png("reports-supervision")?;
+        to_english(&app).await?;
+        scroll_to(&app, "reports-supervision-panel").await?;
+        app.screen_png("reports-supervision-en")?;
+        Ok(())
+    });
 }
 
 #[test]
@@ -643,10 +576,7 @@ fn a_voided_entry_stays_visible_marked_with_its_correction() {
         voided.find(Locator::Css("[data-testid=\"entry-voided\"]")).await.context("voided badge")?;
         let note = voided.find(Locator::Css("[data-testid=\"entry-void-note\"]")).await?.text().await?;
         ensure!(note.contains(reason), "entry-void-note {note:?} lacks the reason");
-        ensure!(
-            voided.find_all(Locator::Css("[data-testid=\"entry-void\"]")).await?.is_empty(),
-            "a voided entry can be voided again"
-        );
+        ensure!(voided.find_all(Locator::Css("[data-testid=\"entry-void\"]")).await?.is_empty(), "a voided entry can be voided again");
 
         // The correction: a new entry that names the voided one; the note names it back.
         let mut correction = None;
@@ -659,10 +589,7 @@ fn a_voided_entry_stays_visible_marked_with_its_correction() {
         let correction = correction.context("no entry-correction on the timeline")?;
         let cid = correction.attr("data-entry-id").await?.unwrap_or_default();
         ensure!(cid != entry_id, "the correction is the voided entry itself");
-        ensure!(
-            correction.attr("data-voided").await?.as_deref() == Some("false"),
-            "the correction is voided"
-        );
+        ensure!(correction.attr("data-voided").await?.as_deref() == Some("false"), "the correction is voided");
         let line = correction.find(Locator::Css("[data-testid=\"entry-correction\"]")).await?.text().await?;
         ensure!(line.contains(&entry_id), "entry-correction {line:?} does not name entry {entry_id}");
         ensure!(note.contains(&cid), "entry-void-note {note:?} does not name the correction {cid}");
@@ -885,7 +812,8 @@ fn a_failed_joint_check_leads_to_each_problems_follow_up_before_the_seal() {
         seal(&app, GUARD).await?;
 
         app.step("item-reported");
-        let stored = sqlite(app.db(), "SELECT reported_to || '/' || (reported_at_ms IS NOT NULL) || '/' || (opened_by_handover_id IS NOT NULL) FROM follow_up;")?;
+        let stored =
+            sqlite(app.db(), "SELECT reported_to || '/' || (reported_at_ms IS NOT NULL) || '/' || (opened_by_handover_id IS NOT NULL) FROM follow_up;")?;
         ensure!(stored == "保卫处值班室/1/1", "follow-up stored as {stored:?} for {label:?}");
         Ok(())
     });

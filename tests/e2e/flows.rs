@@ -41,12 +41,7 @@ pub fn run_cli_with_key(key: &Path, args: &[&str]) -> Result<String> {
     let out = cli().env("GATEHOUSE_KEY_FILE", key).args(args).output().context("run the gatehouse CLI")?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
-        bail!(
-            "`gatehouse {}` exited {}\nstdout: {stdout}\nstderr: {}",
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("`gatehouse {}` exited {}\nstdout: {stdout}\nstderr: {}", args.join(" "), out.status, String::from_utf8_lossy(&out.stderr));
     }
     Ok(stdout)
 }
@@ -55,9 +50,7 @@ pub fn run_cli_with_key(key: &Path, args: &[&str]) -> Result<String> {
 /// the setup screen start at the login screen.
 pub fn init_db(db: &Path) -> Result<()> {
     let db = db.to_str().context("temp path is not UTF-8")?;
-    run_cli(&[
-        "--db", db, "init", "--site", SITE, "--gate", GATE, "--supervisor", SUPERVISOR, "--pin", PIN,
-    ])?;
+    run_cli(&["--db", db, "init", "--site", SITE, "--gate", GATE, "--supervisor", SUPERVISOR, "--pin", PIN])?;
     Ok(())
 }
 
@@ -66,11 +59,7 @@ pub fn gb11643_check(first17: &str) -> char {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     assert_eq!(first17.len(), 17, "need 17 digits");
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("digits only") * w)
-        .sum();
+    let sum: u32 = first17.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).expect("digits only") * w).sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -240,11 +229,7 @@ pub fn sqlite(db: &Path, sql: &str) -> Result<String> {
 /// The stock sqlite3 tool must not read the encrypted database: its stderr says "not a
 /// database". (`select 1` reads no page, so ask for the schema.)
 pub fn stock_sqlite3_cannot_read(db: &Path) -> Result<()> {
-    let out = Command::new("sqlite3")
-        .arg(db)
-        .arg("SELECT count(*) FROM sqlite_master;")
-        .output()
-        .context("run sqlite3 (install the sqlite3 package)")?;
+    let out = Command::new("sqlite3").arg(db).arg("SELECT count(*) FROM sqlite_master;").output().context("run sqlite3 (install the sqlite3 package)")?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     ensure!(
         !out.status.success() && stderr.contains("not a database"),
@@ -280,15 +265,9 @@ pub async fn shown_recovery_key(app: &App) -> Result<String> {
 /// security office" and continue (the button stays disabled until then). Returns the key.
 pub async fn confirm_recovery_key(app: &App) -> Result<String> {
     let key = shown_recovery_key(app).await?;
-    ensure!(
-        !app.el("recovery-continue").await?.is_enabled().await?,
-        "continue is enabled before the recovery key was confirmed"
-    );
+    ensure!(!app.el("recovery-continue").await?.is_enabled().await?, "continue is enabled before the recovery key was confirmed");
     app.click("recovery-confirm").await?;
-    app.wait_for("continue enabled after the confirmation", || async {
-        Ok(app.el("recovery-continue").await?.is_enabled().await?.then_some(()))
-    })
-    .await?;
+    app.wait_for("continue enabled after the confirmation", || async { Ok(app.el("recovery-continue").await?.is_enabled().await?.then_some(())) }).await?;
     app.click("recovery-continue").await?;
     Ok(key)
 }
@@ -307,16 +286,25 @@ pub fn slip_code(visit_id: i64) -> String {
         .rev()
         .map(|c| c.to_digit(10).expect("digits"))
         .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { let d2 = d * 2; if d2 > 9 { d2 - 9 } else { d2 } } else { d })
+        .map(|(i, d)| {
+            if i % 2 == 0 {
+                let d2 = d * 2;
+                if d2 > 9 {
+                    d2 - 9
+                } else {
+                    d2
+                }
+            } else {
+                d
+            }
+        })
         .sum();
     format!("{body}{}", (10 - sum % 10) % 10)
 }
 
 /// The `data-testid` of the element that has the keyboard focus ("" when it has none).
 pub async fn focused_testid(app: &App) -> Result<String> {
-    let v = app
-        .js("const e = document.activeElement; return e && e.dataset ? (e.dataset.testid || '') : '';")
-        .await?;
+    let v = app.js("const e = document.activeElement; return e && e.dataset ? (e.dataset.testid || '') : '';").await?;
     Ok(v.as_str().unwrap_or_default().to_string())
 }
 
@@ -341,10 +329,7 @@ pub async fn wait_focus(app: &App, id: &str) -> Result<()> {
 pub async fn press(app: &App, keys: &str) -> Result<()> {
     crate::harness::note_typed(keys);
     let focused = app.client().active_element().await.context("the focused element")?;
-    focused
-        .send_keys(keys)
-        .await
-        .with_context(|| format!("send keys {keys:?} to the focused element"))
+    focused.send_keys(keys).await.with_context(|| format!("send keys {keys:?} to the focused element"))
 }
 
 /// The first visible element with `data-testid=id` whose text contains `needle`.
@@ -448,9 +433,7 @@ pub fn duty_day_today() -> chrono::NaiveDate {
 /// `bind:value` keeps the old text: `type_into(id, "")` alone does not empty the form state.
 pub async fn clear_by_keys(app: &App, id: &str) -> Result<()> {
     let e = app.el(id).await?;
-    e.send_keys("\u{E009}a\u{E000}\u{E003}")
-        .await
-        .with_context(|| format!("Ctrl+A, Backspace in [data-testid={id}]"))?;
+    e.send_keys("\u{E009}a\u{E000}\u{E003}").await.with_context(|| format!("Ctrl+A, Backspace in [data-testid={id}]"))?;
     let value = e.prop("value").await?.unwrap_or_default();
     ensure!(value.is_empty(), "[data-testid={id}] still holds {value:?}");
     Ok(())

@@ -28,10 +28,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 /// How long an explicit wait polls before it gives up. Generous because a debug build of a
 /// WebKit app on 2 busy cores can take seconds to render; override with E2E_TIMEOUT_SECS.
 pub fn wait_timeout() -> Duration {
-    let secs = std::env::var("E2E_TIMEOUT_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
+    let secs = std::env::var("E2E_TIMEOUT_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     Duration::from_secs(secs)
 }
 
@@ -87,10 +84,7 @@ pub fn desktop_bin() -> Result<PathBuf> {
         Some(p) => PathBuf::from(p),
         None => {
             let exe = std::env::current_exe().context("current_exe")?;
-            let profile_dir = exe
-                .parent()
-                .and_then(Path::parent)
-                .ok_or_else(|| anyhow!("unexpected test binary path {}", exe.display()))?;
+            let profile_dir = exe.parent().and_then(Path::parent).ok_or_else(|| anyhow!("unexpected test binary path {}", exe.display()))?;
             profile_dir.join("gatehouse-desktop")
         }
     };
@@ -105,9 +99,7 @@ pub fn desktop_bin() -> Result<PathBuf> {
 }
 
 fn require_on_path(tool: &str, package: &str) -> Result<()> {
-    let found = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
-        .unwrap_or(false);
+    let found = std::env::var_os("PATH").map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file())).unwrap_or(false);
     if !found {
         bail!("`{tool}` is not on PATH: install {package} (`make deps` does)");
     }
@@ -142,9 +134,7 @@ impl Proc {
                 Ok(())
             });
         }
-        let child = cmd
-            .spawn()
-            .with_context(|| format!("start {name} ({:?})", cmd.get_program()))?;
+        let child = cmd.spawn().with_context(|| format!("start {name} ({:?})", cmd.get_program()))?;
         Ok(Self { name, child, grace })
     }
 
@@ -198,17 +188,12 @@ impl Xvfb {
     fn start(log: &Path) -> Result<Self> {
         require_on_path("Xvfb", "xvfb")?;
         let mut cmd = Command::new("Xvfb");
-        cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log_file(log)?);
+        cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(log_file(log)?);
         let mut proc = Proc::spawn("Xvfb", cmd, Duration::from_secs(2))?;
         let stdout = proc.child.stdout.take().expect("piped stdout");
         let mut line = String::new();
         // Blocks until Xvfb is ready or dies (EOF): no timeout needed.
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .context("read display number from Xvfb")?;
+        BufReader::new(stdout).read_line(&mut line).context("read display number from Xvfb")?;
         let number = line.trim();
         if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
             bail!("Xvfb did not start (printed {line:?}); see {}", log.display());
@@ -218,11 +203,7 @@ impl Xvfb {
 }
 
 fn log_file(path: &Path) -> Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("open log {}", path.display()))
+    std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| format!("open log {}", path.display()))
 }
 
 /// A private D-Bus session bus: the single-instance plugin finds a running app on it, as it
@@ -377,10 +358,7 @@ where
     Fut: Future<Output = Result<()>>,
 {
     let _serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
 
     let app = match App::start(app_bin, test, prepare, &rt) {
         Ok(app) => app,
@@ -388,12 +366,7 @@ where
     };
     // A WebDriver call can hang for ever when the app wedges; bound the whole test so that
     // it fails with evidence instead of blocking CI.
-    let limit = Duration::from_secs(
-        std::env::var("E2E_TEST_TIMEOUT_SECS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(180),
-    );
+    let limit = Duration::from_secs(std::env::var("E2E_TEST_TIMEOUT_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(180));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         rt.block_on(async {
             match tokio::time::timeout(limit, body(app.clone())).await {
@@ -405,22 +378,15 @@ where
     let failure = match outcome {
         Ok(Ok(())) => None,
         Ok(Err(e)) => Some(format!("{e:#}")),
-        Err(panic) => Some(
-            panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "panic".into()),
-        ),
+        Err(panic) => {
+            Some(panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_else(|| "panic".into()))
+        }
     };
     if let Some(msg) = failure {
         let step = app.current_step();
         let evidence = rt.block_on(app.save_evidence(&step));
         app.shutdown(&rt);
-        panic!(
-            "e2e {test} failed at step `{step}`: {msg}\n{evidence}\nlog: {}",
-            app.0.log.display()
-        );
+        panic!("e2e {test} failed at step `{step}`: {msg}\n{evidence}\nlog: {}", app.0.log.display());
     }
     app.shutdown(&rt);
 }
@@ -436,9 +402,7 @@ impl App {
         // A fresh log per run: the previous run's lines would only mislead.
         let _ = std::fs::remove_file(&log);
 
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("gatehouse-e2e-{test}-"))
-            .tempdir()?;
+        let dir = tempfile::Builder::new().prefix(&format!("gatehouse-e2e-{test}-")).tempdir()?;
         let db = dir.path().join("gatehouse.db");
         prepare(&db).context("prepare")?;
 
@@ -495,16 +459,9 @@ impl App {
         let url = self.0.driver_url.lock().unwrap().clone();
         // Extra arguments for the binary: only needed to check the harness itself against
         // another WebKitGTK program (MiniBrowser wants `--automation`); Tauri apps take none.
-        let args: Vec<String> = std::env::var("E2E_APP_ARGS")
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(String::from)
-            .collect();
+        let args: Vec<String> = std::env::var("E2E_APP_ARGS").unwrap_or_default().split_whitespace().map(String::from).collect();
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": self.0.app_bin, "args": args }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": self.0.app_bin, "args": args }));
         // The app starts during this call; a minute covers a cold debug start on a busy
         // machine, and a hang here must fail the test rather than block CI.
         let mut builder = ClientBuilder::new(HttpConnector::new());
@@ -519,12 +476,7 @@ impl App {
     }
 
     pub fn client(&self) -> Client {
-        self.0
-            .client
-            .lock()
-            .unwrap()
-            .clone()
-            .expect("no WebDriver session")
+        self.0.client.lock().unwrap().clone().expect("no WebDriver session")
     }
 
     /// The database the app was started with (`GATEHOUSE_DB`).
@@ -776,18 +728,11 @@ impl App {
 
     /// Wait until no visible element has `data-testid=id`.
     pub async fn wait_gone(&self, id: &str) -> Result<()> {
-        self.wait_for(&format!("[data-testid={id}] to disappear"), || async move {
-            Ok(if self.visible_now(id).await? { None } else { Some(()) })
-        })
-        .await
+        self.wait_for(&format!("[data-testid={id}] to disappear"), || async move { Ok(if self.visible_now(id).await? { None } else { Some(()) }) }).await
     }
 
     pub async fn click(&self, id: &str) -> Result<()> {
-        self.el(id)
-            .await?
-            .click()
-            .await
-            .with_context(|| format!("click [data-testid={id}]"))
+        self.el(id).await?.click().await.with_context(|| format!("click [data-testid={id}]"))
     }
 
     /// Visible text of the element, waiting for it and for the text to be non-empty (text
@@ -807,9 +752,7 @@ impl App {
         let e = self.el(id).await?;
         e.clear().await.with_context(|| format!("clear [data-testid={id}]"))?;
         if !text.is_empty() {
-            e.send_keys(text)
-                .await
-                .with_context(|| format!("type into [data-testid={id}]"))?;
+            e.send_keys(text).await.with_context(|| format!("type into [data-testid={id}]"))?;
         }
         let value = e.prop("value").await?.unwrap_or_default();
         if value != text {
@@ -824,11 +767,7 @@ impl App {
 
     /// Pick an option of a `<select>` by its value.
     pub async fn select(&self, id: &str, value: &str) -> Result<()> {
-        self.el(id)
-            .await?
-            .select_by_value(value)
-            .await
-            .with_context(|| format!("select {value:?} in [data-testid={id}]"))
+        self.el(id).await?.select_by_value(value).await.with_context(|| format!("select {value:?} in [data-testid={id}]"))
     }
 
     /// Run JavaScript in the page and return its result.
@@ -840,7 +779,6 @@ impl App {
     pub async fn alert_open(&self) -> bool {
         self.client().get_alert_text().await.is_ok()
     }
-
 }
 
 /// Where the database key of the test's database `db` is kept: the app's own
@@ -871,7 +809,10 @@ fn app_env(dir: &Path, db: &Path, display: &str, bus: &str) -> Result<Vec<(Strin
         ("XDG_CACHE_HOME".into(), sub("cache")?),
         ("XDG_RUNTIME_DIR".into(), runtime),
         // The logs of the whole run in one place, for the check after the suite (logs.rs).
-        ("XDG_STATE_HOME".into(), { std::fs::create_dir_all(state_dir())?; state_dir().display().to_string() }),
+        ("XDG_STATE_HOME".into(), {
+            std::fs::create_dir_all(state_dir())?;
+            state_dir().display().to_string()
+        }),
         ("DBUS_SESSION_BUS_ADDRESS".into(), bus.into()),
         // No accessibility bus here: without this GTK may wait for one at startup.
         ("NO_AT_BRIDGE".into(), "1".into()),

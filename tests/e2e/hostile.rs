@@ -26,16 +26,14 @@ const ENTRY: &str = r#"<img src=x onerror="window.__gatehouse_pwned='entry'"><a 
 /// set is still undefined.
 async fn nothing_injected(app: &App, whence: &str) -> Result<()> {
     let found = app
-        .js(
-            r#"return {
+        .js(r#"return {
                  img: document.querySelectorAll('img[src="x"]').length,
                  svg: document.querySelectorAll('svg[onload]').length,
                  js: document.querySelectorAll('a[href^="javascript:"]').length,
                  handlers: document.querySelectorAll('[onerror], [onclick], [onload]').length,
                  script: [...document.scripts].filter(s => s.textContent.includes('__gatehouse_pwned')).length,
                  flag: typeof window.__gatehouse_pwned,
-               };"#,
-        )
+               };"#)
         .await?;
     let want = serde_json::json!({ "img": 0, "svg": 0, "js": 0, "handlers": 0, "script": 0, "flag": "undefined" });
     ensure!(found == want, "{whence}: markup became elements or ran: {found}");
@@ -49,45 +47,41 @@ async fn text_in(scope: &Element, id: &str) -> Result<String> {
 
 #[test]
 fn markup_in_organisation_host_and_items_shows_as_text_on_the_board_and_at_check_out() {
-    e2e_test(
-        "markup_in_organisation_host_and_items_shows_as_text_on_the_board_and_at_check_out",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("markup_in_organisation_host_and_items_shows_as_text_on_the_board_and_at_check_out", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("fill");
-            open_visitor_form(&app).await?;
-            app.type_into("visitor-name", "赵敏").await?;
-            app.type_into("visitor-id-number", &valid_id("531")).await?;
-            app.type_into("visitor-organisation", ORGANISATION).await?;
-            app.type_into("visitor-host", HOST).await?;
-            app.type_into("visitor-purpose", "送材料").await?;
-            app.type_into("visitor-items", ITEMS).await?;
-            app.click("visitor-submit").await?;
-            let toast = app.text("toast").await.context("success toast after check-in")?;
-            ensure!(!toast.trim().is_empty(), "empty toast");
+        app.step("fill");
+        open_visitor_form(&app).await?;
+        app.type_into("visitor-name", "赵敏").await?;
+        app.type_into("visitor-id-number", &valid_id("531")).await?;
+        app.type_into("visitor-organisation", ORGANISATION).await?;
+        app.type_into("visitor-host", HOST).await?;
+        app.type_into("visitor-purpose", "送材料").await?;
+        app.type_into("visitor-items", ITEMS).await?;
+        app.click("visitor-submit").await?;
+        let toast = app.text("toast").await.context("success toast after check-in")?;
+        ensure!(!toast.trim().is_empty(), "empty toast");
 
-            app.step("board");
-            let row = wait_on_site_row(&app, "赵敏").await?;
-            let text = row.text().await?;
-            ensure!(text.contains(ORGANISATION), "row {text:?} does not show the organisation literally");
-            ensure!(text.contains(HOST), "row {text:?} does not show the host literally");
-            nothing_injected(&app, "on-site board").await?;
+        app.step("board");
+        let row = wait_on_site_row(&app, "赵敏").await?;
+        let text = row.text().await?;
+        ensure!(text.contains(ORGANISATION), "row {text:?} does not show the organisation literally");
+        ensure!(text.contains(HOST), "row {text:?} does not show the host literally");
+        nothing_injected(&app, "on-site board").await?;
 
-            app.step("check-out-dialog");
-            // The board's list scrolls inside its panel: bring the button into view first.
-            app.js(r#"document.querySelector('[data-testid="check-out"]').scrollIntoView({block: 'center'}); return null;"#).await?;
-            row.find(Locator::Css("[data-testid=\"check-out\"]")).await?.click().await?;
-            let dialog = app.el("checkout-dialog").await?;
-            let items = text_in(&dialog, "checkout-items-in").await?;
-            ensure!(items.trim() == ITEMS, "checkout-items-in is {items:?}, want the typed text");
-            nothing_injected(&app, "check-out dialog").await?;
-            app.click("checkout-cancel").await?;
-            app.wait_gone("checkout-dialog").await?;
-            Ok(())
-        },
-    );
+        app.step("check-out-dialog");
+        // The board's list scrolls inside its panel: bring the button into view first.
+        app.js(r#"document.querySelector('[data-testid="check-out"]').scrollIntoView({block: 'center'}); return null;"#).await?;
+        row.find(Locator::Css("[data-testid=\"check-out\"]")).await?.click().await?;
+        let dialog = app.el("checkout-dialog").await?;
+        let items = text_in(&dialog, "checkout-items-in").await?;
+        ensure!(items.trim() == ITEMS, "checkout-items-in is {items:?}, want the typed text");
+        nothing_injected(&app, "check-out dialog").await?;
+        app.click("checkout-cancel").await?;
+        app.wait_gone("checkout-dialog").await?;
+        Ok(())
+    });
 }
 
 #[test]

@@ -23,8 +23,8 @@ mod pickups;
 mod recovery;
 mod reports;
 mod search;
-mod visitors;
 mod vehicles;
+mod visitors;
 
 use anyhow::{ensure, Context, Result};
 use fantoccini::Locator;
@@ -40,101 +40,87 @@ async fn html_lang(app: &App) -> Result<String> {
 
 #[test]
 fn first_run_setup_then_login_shows_the_shell() {
-    e2e_test("first_run_setup_then_login_shows_the_shell", |_| Ok(()), |app| async move {
-        app.step("setup-screen");
-        // A fresh database: the app must ask for the site before anything else.
-        app.el("setup-site-name").await?;
-        ensure!(!app.visible_now("login-pin").await?, "login shown before setup");
-        ensure!(!app.visible_now("nav-dashboard").await?, "shell shown before setup");
+    e2e_test(
+        "first_run_setup_then_login_shows_the_shell",
+        |_| Ok(()),
+        |app| async move {
+            app.step("setup-screen");
+            // A fresh database: the app must ask for the site before anything else.
+            app.el("setup-site-name").await?;
+            ensure!(!app.visible_now("login-pin").await?, "login shown before setup");
+            ensure!(!app.visible_now("nav-dashboard").await?, "shell shown before setup");
 
-        app.step("fill-setup");
-        fill_setup(&app).await?;
+            app.step("fill-setup");
+            fill_setup(&app).await?;
 
-        app.step("recovery-key");
-        // Issue 13: the recovery key comes first, and only a confirmation leads on.
-        ensure!(!app.visible_now("login-pin").await?, "login shown before the recovery key was confirmed");
-        confirm_recovery_key(&app).await?;
+            app.step("recovery-key");
+            // Issue 13: the recovery key comes first, and only a confirmation leads on.
+            ensure!(!app.visible_now("login-pin").await?, "login shown before the recovery key was confirmed");
+            confirm_recovery_key(&app).await?;
 
-        app.step("login-screen");
-        app.el("login-pin").await.context("login screen after setup")?;
-        ensure!(!app.visible_now("setup-site-name").await?, "setup still shown");
+            app.step("login-screen");
+            app.el("login-pin").await.context("login screen after setup")?;
+            ensure!(!app.visible_now("setup-site-name").await?, "setup still shown");
 
-        app.step("login");
-        login(&app, SUPERVISOR, PIN).await?;
+            app.step("login");
+            login(&app, SUPERVISOR, PIN).await?;
 
-        app.step("shell");
-        for nav in ["nav-dashboard", "nav-visitors", "nav-settings"] {
-            app.el(nav).await?;
-        }
-        // The status bar names the site and the guard that were just set up.
-        let site = app.text("status-site").await?;
-        ensure!(site.contains(SITE), "status-site shows {site:?}, want {SITE:?}");
-        let guard = app.text("status-guard").await?;
-        ensure!(guard.contains(SUPERVISOR), "status-guard shows {guard:?}, want {SUPERVISOR:?}");
-        Ok(())
-    });
+            app.step("shell");
+            for nav in ["nav-dashboard", "nav-visitors", "nav-settings"] {
+                app.el(nav).await?;
+            }
+            // The status bar names the site and the guard that were just set up.
+            let site = app.text("status-site").await?;
+            ensure!(site.contains(SITE), "status-site shows {site:?}, want {SITE:?}");
+            let guard = app.text("status-guard").await?;
+            ensure!(guard.contains(SUPERVISOR), "status-guard shows {guard:?}, want {SUPERVISOR:?}");
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn visitor_check_in_shows_masked_id_then_check_out_removes_the_row() {
-    e2e_test(
-        "visitor_check_in_shows_masked_id_then_check_out_removes_the_row",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("visitor_check_in_shows_masked_id_then_check_out_removes_the_row", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("check-in");
-            let id = valid_id("123");
-            check_in(
-                &app,
-                &Visitor { name: "张伟", id_number: &id, host: "李老师", purpose: "送材料" },
-            )
-            .await?;
+        app.step("check-in");
+        let id = valid_id("123");
+        check_in(&app, &Visitor { name: "张伟", id_number: &id, host: "李老师", purpose: "送材料" }).await?;
 
-            app.step("on-site-row");
-            let row = wait_on_site_row(&app, "张伟").await?;
-            let text = row.text().await?;
-            let last4 = &id[14..];
-            ensure!(text.contains(last4), "row {text:?} lacks the last 4 of the ID ({last4})");
-            // Only the last four may show: not the whole number, not the region or birth date.
-            ensure!(!text.contains(&id), "row shows the full ID number: {text:?}");
-            ensure!(!text.contains("110101"), "row shows the region code: {text:?}");
-            ensure!(!text.contains("19900307"), "row shows the birth date: {text:?}");
-            let masked = text
-                .split_whitespace()
-                .find(|w| w.ends_with(last4))
-                .with_context(|| format!("no masked ID in {text:?}"))?;
-            let shown = masked.chars().filter(|c| c.is_ascii_digit() || *c == 'X').count();
-            ensure!(shown == 4, "masked ID {masked:?} shows {shown} digits, want 4");
-            ensure!(text.contains("李老师"), "row lacks the host: {text:?}");
-            let visit_id = row
-                .attr("data-visit-id")
-                .await?
-                .context("on-site-row without data-visit-id")?;
+        app.step("on-site-row");
+        let row = wait_on_site_row(&app, "张伟").await?;
+        let text = row.text().await?;
+        let last4 = &id[14..];
+        ensure!(text.contains(last4), "row {text:?} lacks the last 4 of the ID ({last4})");
+        // Only the last four may show: not the whole number, not the region or birth date.
+        ensure!(!text.contains(&id), "row shows the full ID number: {text:?}");
+        ensure!(!text.contains("110101"), "row shows the region code: {text:?}");
+        ensure!(!text.contains("19900307"), "row shows the birth date: {text:?}");
+        let masked = text.split_whitespace().find(|w| w.ends_with(last4)).with_context(|| format!("no masked ID in {text:?}"))?;
+        let shown = masked.chars().filter(|c| c.is_ascii_digit() || *c == 'X').count();
+        ensure!(shown == 4, "masked ID {masked:?} shows {shown} digits, want 4");
+        ensure!(text.contains("李老师"), "row lacks the host: {text:?}");
+        let visit_id = row.attr("data-visit-id").await?.context("on-site-row without data-visit-id")?;
 
-            app.step("check-out");
-            row.find(Locator::Css("[data-testid=\"check-out\"]"))
-                .await
-                .context("check-out button in the row")?
-                .click()
-                .await?;
-            app.el("confirm-dialog").await?;
-            app.click("confirm-ok").await?;
+        app.step("check-out");
+        row.find(Locator::Css("[data-testid=\"check-out\"]")).await.context("check-out button in the row")?.click().await?;
+        app.el("confirm-dialog").await?;
+        app.click("confirm-ok").await?;
 
-            app.step("row-gone");
-            let css = format!("[data-testid=\"on-site-row\"][data-visit-id=\"{visit_id}\"]");
-            app.wait_for("the checked-out row to leave the list", || {
-                let css = css.clone();
-                let c = app.client();
-                async move { Ok(c.find_all(Locator::Css(&css)).await?.is_empty().then_some(())) }
-            })
-            .await?;
-            app.wait_gone("confirm-dialog").await?;
-            app.el("on-site-empty").await.context("empty-list message after the only visitor left")?;
-            Ok(())
-        },
-    );
+        app.step("row-gone");
+        let css = format!("[data-testid=\"on-site-row\"][data-visit-id=\"{visit_id}\"]");
+        app.wait_for("the checked-out row to leave the list", || {
+            let css = css.clone();
+            let c = app.client();
+            async move { Ok(c.find_all(Locator::Css(&css)).await?.is_empty().then_some(())) }
+        })
+        .await?;
+        app.wait_gone("confirm-dialog").await?;
+        app.el("on-site-empty").await.context("empty-list message after the only visitor left")?;
+        Ok(())
+    });
 }
 
 #[test]
@@ -150,8 +136,7 @@ fn language_switch_to_english_and_back() {
 
         app.step("to-english");
         app.select("lang-switch", "en").await?;
-        app.wait_for("<html lang=en>", || async { Ok((html_lang(&app).await? == "en").then_some(())) })
-            .await?;
+        app.wait_for("<html lang=en>", || async { Ok((html_lang(&app).await? == "en").then_some(())) }).await?;
         let visitors = app.text("nav-visitors").await?;
         ensure!(visitors.trim() == "Visitors", "nav-visitors is {visitors:?}");
         let settings = app.text("nav-settings").await?;
@@ -162,10 +147,7 @@ fn language_switch_to_english_and_back() {
 
         app.step("back-to-chinese");
         app.select("lang-switch", "zh-CN").await?;
-        app.wait_for("<html lang=zh-CN>", || async {
-            Ok((html_lang(&app).await? == "zh-CN").then_some(()))
-        })
-        .await?;
+        app.wait_for("<html lang=zh-CN>", || async { Ok((html_lang(&app).await? == "zh-CN").then_some(())) }).await?;
         let nav = app.text("nav-visitors").await?;
         ensure!(has_cjk(&nav) && !nav.contains("Visitors"), "nav-visitors is {nav:?}");
         let title = app.text("page-title").await?;
@@ -195,83 +177,64 @@ fn wrong_pin_shows_an_error_and_stays_on_login() {
 
 #[test]
 fn invalid_visitor_input_shows_field_errors_and_markup_is_never_run() {
-    e2e_test(
-        "invalid_visitor_input_shows_field_errors_and_markup_is_never_run",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("invalid_visitor_input_shows_field_errors_and_markup_is_never_run", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("empty-name");
-            let bad_id = wrong_check_id("456");
-            fill_and_submit_visitor(
-                &app,
-                &Visitor { name: "", id_number: &bad_id, host: "李老师", purpose: "面试" },
-            )
-            .await?;
-            let empty_name_msg = app.text("error-name").await?;
-            ensure!(has_cjk(&empty_name_msg), "error-name is {empty_name_msg:?}");
-            ensure!(app.value("visitor-id-number").await? == bad_id, "ID number not kept");
-            ensure!(app.value("visitor-host").await? == "李老师", "host not kept");
-            ensure!(app.value("visitor-purpose").await? == "面试", "purpose not kept");
+        app.step("empty-name");
+        let bad_id = wrong_check_id("456");
+        fill_and_submit_visitor(&app, &Visitor { name: "", id_number: &bad_id, host: "李老师", purpose: "面试" }).await?;
+        let empty_name_msg = app.text("error-name").await?;
+        ensure!(has_cjk(&empty_name_msg), "error-name is {empty_name_msg:?}");
+        ensure!(app.value("visitor-id-number").await? == bad_id, "ID number not kept");
+        ensure!(app.value("visitor-host").await? == "李老师", "host not kept");
+        ensure!(app.value("visitor-purpose").await? == "面试", "purpose not kept");
 
-            app.step("bad-check-digit");
-            // The core names one field per error, so with the name fixed the ID's turn comes
-            // (a UI that shows both at once passes too).
-            if !app.visible_now("error-id_number").await? {
-                app.type_into("visitor-name", "赵敏").await?;
-                app.click("visitor-submit").await?;
-            }
-            let msg = app.text("error-id_number").await?;
-            ensure!(has_cjk(&msg), "error-id_number is {msg:?}");
-            ensure!(app.value("visitor-id-number").await? == bad_id, "ID number not kept");
-            ensure!(!app.visible_now("toast").await?, "a toast after a rejected check-in");
+        app.step("bad-check-digit");
+        // The core names one field per error, so with the name fixed the ID's turn comes
+        // (a UI that shows both at once passes too).
+        if !app.visible_now("error-id_number").await? {
+            app.type_into("visitor-name", "赵敏").await?;
+            app.click("visitor-submit").await?;
+        }
+        let msg = app.text("error-id_number").await?;
+        ensure!(has_cjk(&msg), "error-id_number is {msg:?}");
+        ensure!(app.value("visitor-id-number").await? == bad_id, "ID number not kept");
+        ensure!(!app.visible_now("toast").await?, "a toast after a rejected check-in");
 
-            app.step("nothing-added");
-            app.click("nav-dashboard").await?;
-            app.el("dashboard-people").await?;
-            app.el("on-site-empty").await.context("on-site list should still be empty")?;
-            ensure!(app.all_now("on-site-row").await?.is_empty(), "a row was added");
+        app.step("nothing-added");
+        app.click("nav-dashboard").await?;
+        app.el("dashboard-people").await?;
+        app.el("on-site-empty").await.context("on-site list should still be empty")?;
+        ensure!(app.all_now("on-site-row").await?.is_empty(), "a row was added");
 
-            app.step("markup-name");
-            // The core refuses markup in a person's name (it is never a real name): that must
-            // come back as a field error, not run.
-            let script = "<script>alert(1)</script>";
-            fill_and_submit_visitor(
-                &app,
-                &Visitor { name: script, id_number: &valid_id("789"), host: "李老师", purpose: "面试" },
-            )
-            .await?;
-            let msg = app.text("error-name").await?;
-            ensure!(has_cjk(&msg), "error-name is {msg:?}");
-            // A different mistake gets different words: the same text for both would mean the
-            // UI fell back to its generic message instead of saying what is wrong.
-            ensure!(msg != empty_name_msg, "same message for an empty name and for markup: {msg:?}");
-            ensure!(app.value("visitor-name").await? == script, "name not kept");
-            ensure!(!app.alert_open().await, "an alert is open: the name ran as script");
+        app.step("markup-name");
+        // The core refuses markup in a person's name (it is never a real name): that must
+        // come back as a field error, not run.
+        let script = "<script>alert(1)</script>";
+        fill_and_submit_visitor(&app, &Visitor { name: script, id_number: &valid_id("789"), host: "李老师", purpose: "面试" }).await?;
+        let msg = app.text("error-name").await?;
+        ensure!(has_cjk(&msg), "error-name is {msg:?}");
+        // A different mistake gets different words: the same text for both would mean the
+        // UI fell back to its generic message instead of saying what is wrong.
+        ensure!(msg != empty_name_msg, "same message for an empty name and for markup: {msg:?}");
+        ensure!(app.value("visitor-name").await? == script, "name not kept");
+        ensure!(!app.alert_open().await, "an alert is open: the name ran as script");
 
-            app.step("markup-purpose");
-            // Free text is stored as typed and must be shown as text. An <img onerror> would
-            // run if it reached innerHTML (a <script> inserted that way would not).
-            let markup = "<img src=x onerror=alert(1)><b>面试</b>";
-            check_in(
-                &app,
-                &Visitor { name: "赵敏", id_number: &valid_id("789"), host: "李老师", purpose: markup },
-            )
-            .await?;
-            let row = wait_on_site_row(&app, "赵敏").await?;
-            let text = row.text().await?;
-            ensure!(text.contains(markup), "row {text:?} does not show the purpose literally");
-            for tag in ["img", "b", "script"] {
-                ensure!(
-                    row.find_all(Locator::Css(tag)).await?.is_empty(),
-                    "the purpose became a <{tag}> element"
-                );
-            }
-            ensure!(!app.alert_open().await, "an alert is open: the purpose ran as script");
-            Ok(())
-        },
-    );
+        app.step("markup-purpose");
+        // Free text is stored as typed and must be shown as text. An <img onerror> would
+        // run if it reached innerHTML (a <script> inserted that way would not).
+        let markup = "<img src=x onerror=alert(1)><b>面试</b>";
+        check_in(&app, &Visitor { name: "赵敏", id_number: &valid_id("789"), host: "李老师", purpose: markup }).await?;
+        let row = wait_on_site_row(&app, "赵敏").await?;
+        let text = row.text().await?;
+        ensure!(text.contains(markup), "row {text:?} does not show the purpose literally");
+        for tag in ["img", "b", "script"] {
+            ensure!(row.find_all(Locator::Css(tag)).await?.is_empty(), "the purpose became a <{tag}> element");
+        }
+        ensure!(!app.alert_open().await, "an alert is open: the purpose ran as script");
+        Ok(())
+    });
 }
 
 #[test]
@@ -282,8 +245,7 @@ fn check_in_survives_sigkill_of_the_app() {
 
         app.step("check-in");
         let id = valid_id("246");
-        check_in(&app, &Visitor { name: "孙丽", id_number: &id, host: "周老师", purpose: "开会" })
-            .await?;
+        check_in(&app, &Visitor { name: "孙丽", id_number: &id, host: "周老师", purpose: "开会" }).await?;
 
         app.step("sigkill");
         // Right after the toast: the UI said "saved", so the row must be committed already.
@@ -375,10 +337,7 @@ fn wrong_pins_say_how_long_to_wait_and_show_on_the_supervisors_dashboard() {
             ensure!(panel.contains(GUARD) && panel.contains('5'), "dashboard-failed-logins is {panel:?}");
             app.screen_png("dashboard-failed-logins-zh")?;
             app.select("lang-switch", "en").await?;
-            app.wait_for("English panel", || async {
-                Ok(app.text("dashboard-failed-logins").await?.contains("wrong PINs").then_some(()))
-            })
-            .await?;
+            app.wait_for("English panel", || async { Ok(app.text("dashboard-failed-logins").await?.contains("wrong PINs").then_some(())) }).await?;
             app.screen_png("dashboard-failed-logins-en")?;
             Ok(())
         },

@@ -20,11 +20,7 @@ fn deb_path() -> Result<PathBuf> {
     let arch = output(Command::new("dpkg").arg("--print-architecture"))?;
     // `make test` makes it from the test build (GATEHOUSE_PACKAGE_PROFILE=debug), `make package` in release.
     let profile = std::env::var("GATEHOUSE_PACKAGE_PROFILE").unwrap_or_else(|_| "release".into());
-    let deb = repo_root()
-        .join("target")
-        .join(profile)
-        .join("bundle/deb")
-        .join(format!("{PACKAGE}_{}_{}.deb", env!("CARGO_PKG_VERSION"), arch.trim()));
+    let deb = repo_root().join("target").join(profile).join("bundle/deb").join(format!("{PACKAGE}_{}_{}.deb", env!("CARGO_PKG_VERSION"), arch.trim()));
     ensure!(deb.is_file(), "{} not found: run `make package` first", deb.display());
     Ok(deb)
 }
@@ -34,7 +30,13 @@ fn deb_path() -> Result<PathBuf> {
 fn as_root(program: &str) -> Command {
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    let mut cmd = if root { Command::new(program) } else { let mut c = Command::new("sudo"); c.args(["-n", program]); c };
+    let mut cmd = if root {
+        Command::new(program)
+    } else {
+        let mut c = Command::new("sudo");
+        c.args(["-n", program]);
+        c
+    };
     cmd.env("DEBIAN_FRONTEND", "noninteractive").stdin(std::process::Stdio::null());
     cmd
 }
@@ -68,19 +70,24 @@ fn the_installed_package_starts_to_the_set_up_screen_and_leaves_data_on_removal(
         panic!("{e:#}");
     }
 
-    e2e_test_of(Path::new("/usr/bin/gatehouse-desktop"), "installed_package", |_| Ok(()), |app| async move {
-        app.step("setup-screen");
-        app.el("setup-site-name").await?;
-        app.screen_png("installed-package-setup-screen")?;
+    e2e_test_of(
+        Path::new("/usr/bin/gatehouse-desktop"),
+        "installed_package",
+        |_| Ok(()),
+        |app| async move {
+            app.step("setup-screen");
+            app.el("setup-site-name").await?;
+            app.screen_png("installed-package-setup-screen")?;
 
-        app.step("remove");
-        // The app made its database and key at start; removing the package keeps both.
-        ensure!(app.db().is_file() && app.key_file().is_file(), "no database or key file after the first start");
-        output(as_root("apt-get").args(["remove", "-y", "-q", PACKAGE]))?;
-        ensure!(!Path::new("/usr/bin/gatehouse-desktop").exists() && !Path::new("/usr/bin/gatehouse").exists(), "programs left after apt-get remove");
-        ensure!(app.db().is_file() && app.key_file().is_file(), "apt-get remove took the database or the key file");
-        Ok(())
-    });
+            app.step("remove");
+            // The app made its database and key at start; removing the package keeps both.
+            ensure!(app.db().is_file() && app.key_file().is_file(), "no database or key file after the first start");
+            output(as_root("apt-get").args(["remove", "-y", "-q", PACKAGE]))?;
+            ensure!(!Path::new("/usr/bin/gatehouse-desktop").exists() && !Path::new("/usr/bin/gatehouse").exists(), "programs left after apt-get remove");
+            ensure!(app.db().is_file() && app.key_file().is_file(), "apt-get remove took the database or the key file");
+            Ok(())
+        },
+    );
     drop(installed);
 }
 

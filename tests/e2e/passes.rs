@@ -26,17 +26,28 @@ fn validity() -> (String, String) {
 fn cli_issue_pass(db: &Path, holder: &str) -> Result<String> {
     let (from, to) = validity();
     let out = run_cli(&[
-        "--db", &db_arg(db)?, "pass", "issue", "--kind", "staff", "--holder", holder, "--department", "教务处",
-        "--from", &from, "--to", &to, "--pin", PIN,
+        "--db",
+        &db_arg(db)?,
+        "pass",
+        "issue",
+        "--kind",
+        "staff",
+        "--holder",
+        holder,
+        "--department",
+        "教务处",
+        "--from",
+        &from,
+        "--to",
+        &to,
+        "--pin",
+        PIN,
     ])?;
     let mut lines = out.lines().map(str::trim).filter(|l| !l.is_empty());
     let serial = lines.next().unwrap_or_default();
     ensure!(serial.starts_with("serial "), "`pass issue` printed {out:?}");
     let digits = lines.next().context("no code digits after the serial")?.to_string();
-    ensure!(
-        digits.len() > 50 && digits.chars().all(|c| c.is_ascii_digit()),
-        "code is not digits: {digits:?}"
-    );
+    ensure!(digits.len() > 50 && digits.chars().all(|c| c.is_ascii_digit()), "code is not digits: {digits:?}");
     Ok(digits)
 }
 
@@ -85,10 +96,7 @@ async fn scan(app: &App, digits: &str) -> Result<Element> {
         app.wait_gone("pass-result").await?;
     }
     press(app, digits).await?;
-    app.wait_for("the scanned digits in pass-scan-input", || async {
-        Ok((app.value("pass-scan-input").await? == digits).then_some(()))
-    })
-    .await?;
+    app.wait_for("the scanned digits in pass-scan-input", || async { Ok((app.value("pass-scan-input").await? == digits).then_some(())) }).await?;
     wait_focus(app, "pass-scan-input").await?;
     press(app, ENTER).await.context("Enter after the digits")?;
     app.el("pass-result").await.context("the full-screen answer")
@@ -118,10 +126,7 @@ async fn wait_log_rows(app: &App, n: usize) -> Result<Vec<(String, String)>> {
         }
         let mut out = Vec::new();
         for r in rows {
-            out.push((
-                r.attr("data-outcome").await?.unwrap_or_default(),
-                r.attr("data-accepted").await?.unwrap_or_default(),
-            ));
+            out.push((r.attr("data-outcome").await?.unwrap_or_default(), r.attr("data-accepted").await?.unwrap_or_default()));
         }
         Ok(Some(out))
     })
@@ -245,10 +250,7 @@ fn a_code_signed_with_another_sites_key_is_unknown_key() {
         // Another site: its own database and so its own signing key.
         let other = tempfile::Builder::new().prefix("gatehouse-e2e-other-site-").tempdir()?;
         let other_db = other.path().join("other.db");
-        run_cli(&[
-            "--db", &db_arg(&other_db)?, "init", "--site", "另一所学校", "--gate", "北门", "--supervisor", "赵主管",
-            "--pin", PIN,
-        ])?;
+        run_cli(&["--db", &db_arg(&other_db)?, "init", "--site", "另一所学校", "--gate", "北门", "--supervisor", "赵主管", "--pin", PIN])?;
         let foreign = cli_issue_pass(&other_db, "周同学")?;
 
         app.step("login");
@@ -272,56 +274,43 @@ fn a_code_signed_with_another_sites_key_is_unknown_key() {
 
 #[test]
 fn malformed_scans_are_refused_and_the_log_lists_the_refused_scans() {
-    e2e_test(
-        "malformed_scans_are_refused_and_the_log_lists_the_refused_scans",
-        init_db_with_pass,
-        |app| async move {
-            let digits = std::fs::read_to_string(code_file(app.db()))?;
+    e2e_test("malformed_scans_are_refused_and_the_log_lists_the_refused_scans", init_db_with_pass, |app| async move {
+        let digits = std::fs::read_to_string(code_file(app.db()))?;
 
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
-            open_scan(&app).await?;
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        open_scan(&app).await?;
 
-            app.step("valid");
-            scan_expect(&app, &digits, "valid", true).await?;
+        app.step("valid");
+        scan_expect(&app, &digits, "valid", true).await?;
 
-            app.step("random-digits");
-            scan_expect(&app, "31415926535897932384", "malformed", false).await?;
+        app.step("random-digits");
+        scan_expect(&app, "31415926535897932384", "malformed", false).await?;
 
-            app.step("truncated");
-            // A real code cut short (a scan that stopped half-way) is refused too.
-            let result = scan(&app, &digits[..digits.len() - 7]).await?;
-            let (outcome, accepted, _) = verdict(&result).await?;
-            ensure!(accepted == "false", "a truncated code was accepted ({outcome})");
-            ensure!(
-                outcome == "malformed" || outcome == "forged",
-                "a truncated code answered {outcome:?}"
-            );
+        app.step("truncated");
+        // A real code cut short (a scan that stopped half-way) is refused too.
+        let result = scan(&app, &digits[..digits.len() - 7]).await?;
+        let (outcome, accepted, _) = verdict(&result).await?;
+        ensure!(accepted == "false", "a truncated code was accepted ({outcome})");
+        ensure!(outcome == "malformed" || outcome == "forged", "a truncated code answered {outcome:?}");
 
-            app.step("log-all");
-            app.click("pass-result-dismiss").await?;
-            app.wait_gone("pass-result").await?;
-            let rows = wait_log_rows(&app, 3).await?;
-            ensure!(rows[0] == (outcome.clone(), "false".into()), "newest log row {:?}", rows[0]);
-            ensure!(rows[1] == ("malformed".into(), "false".into()), "second log row {:?}", rows[1]);
-            ensure!(rows[2] == ("valid".into(), "true".into()), "oldest log row {:?}", rows[2]);
+        app.step("log-all");
+        app.click("pass-result-dismiss").await?;
+        app.wait_gone("pass-result").await?;
+        let rows = wait_log_rows(&app, 3).await?;
+        ensure!(rows[0] == (outcome.clone(), "false".into()), "newest log row {:?}", rows[0]);
+        ensure!(rows[1] == ("malformed".into(), "false".into()), "second log row {:?}", rows[1]);
+        ensure!(rows[2] == ("valid".into(), "true".into()), "oldest log row {:?}", rows[2]);
 
-            app.step("log-refused-only");
-            app.click("scan-log-refused-only").await?;
-            let rows = wait_log_rows(&app, 2).await?;
-            ensure!(
-                rows.iter().all(|(_, acc)| acc == "false"),
-                "refused-only log shows {rows:?}"
-            );
-            ensure!(
-                rows.iter().any(|(o, _)| o == "malformed"),
-                "refused-only log lacks the malformed scan: {rows:?}"
-            );
-            // The scan input still has the focus after the toggle.
-            wait_focus(&app, "pass-scan-input").await?;
-            Ok(())
-        },
-    );
+        app.step("log-refused-only");
+        app.click("scan-log-refused-only").await?;
+        let rows = wait_log_rows(&app, 2).await?;
+        ensure!(rows.iter().all(|(_, acc)| acc == "false"), "refused-only log shows {rows:?}");
+        ensure!(rows.iter().any(|(o, _)| o == "malformed"), "refused-only log lacks the malformed scan: {rows:?}");
+        // The scan input still has the focus after the toggle.
+        wait_focus(&app, "pass-scan-input").await?;
+        Ok(())
+    });
 }
 
 /// Issue 15 item 8: another gate's public key file chosen on the keys tab shows its
@@ -443,9 +432,7 @@ fn a_clock_set_back_turns_the_bar_red_and_holds_passes_until_a_supervisor_confir
         ensure!(doubt.attr("data-kind").await?.as_deref() == Some("behind"), "the warning is not the 'behind' one");
         let text = doubt.text().await?;
         ensure!(text.contains("小时") && text.contains("主管"), "the warning reads {text:?}");
-        let background: String = serde_json::from_value(
-            app.js("return getComputedStyle(document.querySelector('footer.status')).backgroundColor;").await?,
-        )?;
+        let background: String = serde_json::from_value(app.js("return getComputedStyle(document.querySelector('footer.status')).backgroundColor;").await?)?;
         ensure!(background == "rgb(155, 28, 28)", "the status bar is {background}, not red");
         for lang in ["en", "zh-CN"] {
             app.select("lang-switch", lang).await?;

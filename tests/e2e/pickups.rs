@@ -115,11 +115,7 @@ fn an_unknown_picker_is_stopped_then_let_through_after_the_teachers_confirmation
         ensure!(app.all_now("pickup-row").await?.is_empty(), "still nothing recorded");
 
         app.step("confirmed-by-phone");
-        app.client()
-            .find(Locator::Css(r#"[data-testid="pickup-confirmation"][data-confirmation="phone"]"#))
-            .await?
-            .click()
-            .await?;
+        app.client().find(Locator::Css(r#"[data-testid="pickup-confirmation"][data-confirmation="phone"]"#)).await?.click().await?;
         app.click("pickup-submit").await?;
         let row = wait_row(&app, "pickup-row", "赵大妈").await?;
         ensure!(row.attr("data-on-list").await?.as_deref() == Some("false"), "the pick-up is marked not on the list");

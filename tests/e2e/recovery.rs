@@ -29,10 +29,7 @@ fn recovery_text(key_file: &Path) -> Result<String> {
 
 /// Names of the files in the folder of `db` (the staged restore and kept copies live there).
 fn names_beside(db: &Path) -> Result<Vec<String>> {
-    Ok(std::fs::read_dir(db.parent().context("db dir")?)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect())
+    Ok(std::fs::read_dir(db.parent().context("db dir")?)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
 }
 
 #[test]
@@ -61,22 +58,17 @@ fn set_up_shows_the_key_files_recovery_key_once_and_login_waits_for_the_confirma
             // the core) without an error, and nothing may be saved beside the database.
             // window.print() does nothing under WebDriver: stand in for it and keep a copy of
             // the sheet as it was at print time, shown on screen for a screenshot.
-            app.js(
-                "window.print = () => {
+            app.js("window.print = () => {
                    const root = document.querySelector('#recovery-print-root');
                    const copy = document.createElement('div');
                    copy.id = 'sheet-preview';
                    copy.style.cssText = 'position:fixed;inset:0;overflow:auto;background:#fff;z-index:9999;padding:12mm;';
                    copy.innerHTML = root.innerHTML;
                    document.body.appendChild(copy);
-                 };",
-            )
-            .await?;
+                 };")
+                .await?;
             app.click("recovery-print").await?;
-            app.wait_for("the print button back", || async {
-                Ok(app.el("recovery-print").await?.is_enabled().await?.then_some(()))
-            })
-            .await?;
+            app.wait_for("the print button back", || async { Ok(app.el("recovery-print").await?.is_enabled().await?.then_some(())) }).await?;
             ensure!(!app.visible_now("recovery-print-error").await?, "printing the recovery sheet failed");
             let sheet_text = app.text("recovery-sheet").await.context("the sheet at print time")?;
             for want in [SITE, GATE] {
@@ -151,10 +143,7 @@ fn old_pc_backup(db: &Path) -> Result<()> {
     std::fs::create_dir_all(old_db.parent().context("old db dir")?)?;
     std::fs::create_dir_all(beside_db(db, "usb"))?;
     let old = db_arg(&old_db)?;
-    run_cli_with_key(
-        &old_key,
-        &["--db", &old, "init", "--site", OLD_SITE, "--gate", GATE, "--supervisor", OLD_SUPERVISOR, "--pin", PIN],
-    )?;
+    run_cli_with_key(&old_key, &["--db", &old, "init", "--site", OLD_SITE, "--gate", GATE, "--supervisor", OLD_SUPERVISOR, "--pin", PIN])?;
     run_cli_with_key(&old_key, &["--db", &old, "stress", "--visits", "1", "--pin", PIN])?;
     run_cli_with_key(&old_key, &["--db", &old, "backup", &db_arg(&beside_db(db, "usb/old-pc-backup.db"))?])?;
     Ok(())
@@ -162,120 +151,111 @@ fn old_pc_backup(db: &Path) -> Result<()> {
 
 #[test]
 fn restore_at_set_up_on_a_new_pc_needs_the_recovery_key_and_restarts_on_the_backup() {
-    e2e_test(
-        "restore_at_set_up_on_a_new_pc_needs_the_recovery_key_and_restarts_on_the_backup",
-        old_pc_backup,
-        |app| async move {
-            let backup = beside_db(app.db(), "usb/old-pc-backup.db");
-            let old_key = recovery_text(&beside_db(app.db(), "old-pc-config/database.key"))?;
-            // The backup is encrypted: the stock tool cannot read it either.
-            stock_sqlite3_cannot_read(&backup)?;
+    e2e_test("restore_at_set_up_on_a_new_pc_needs_the_recovery_key_and_restarts_on_the_backup", old_pc_backup, |app| async move {
+        let backup = beside_db(app.db(), "usb/old-pc-backup.db");
+        let old_key = recovery_text(&beside_db(app.db(), "old-pc-config/database.key"))?;
+        // The backup is encrypted: the stock tool cannot read it either.
+        stock_sqlite3_cannot_read(&backup)?;
 
-            app.step("open-restore");
-            app.el("setup-site-name").await?;
-            app.click("setup-restore-open").await?;
-            app.el("setup-restore").await?;
-            app.type_into("setup-restore-file", backup.to_str().context("utf-8")?).await?;
-            let fresh_key = std::fs::read(app.key_file()).context("the new PC's own key file")?;
+        app.step("open-restore");
+        app.el("setup-site-name").await?;
+        app.click("setup-restore-open").await?;
+        app.el("setup-restore").await?;
+        app.type_into("setup-restore-file", backup.to_str().context("utf-8")?).await?;
+        let fresh_key = std::fs::read(app.key_file()).context("the new PC's own key file")?;
 
-            app.step("no-key");
-            app.click("setup-restore-submit").await?;
-            let no_key = app.text("error-recovery_key").await?;
-            ensure!(has_cjk(&no_key), "error-recovery_key without a key is {no_key:?}");
+        app.step("no-key");
+        app.click("setup-restore-submit").await?;
+        let no_key = app.text("error-recovery_key").await?;
+        ensure!(has_cjk(&no_key), "error-recovery_key without a key is {no_key:?}");
 
-            app.step("wrong-key");
-            // Well-formed, but not the key this backup was made with.
-            let wrong = "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF-0123-4567-89AB-CDEF-0123-4567-89AB-CDEF";
-            app.type_into("setup-restore-key", wrong).await?;
-            app.click("setup-restore-submit").await?;
-            let wrong_msg = app
-                .wait_for("the wrong-key message", || async {
-                    let t = app.text("error-recovery_key").await?;
-                    Ok((t != no_key).then_some(t))
-                })
-                .await?;
-            ensure!(has_cjk(&wrong_msg), "error-recovery_key for a wrong key is {wrong_msg:?}");
-            ensure!(!app.visible_now("error-backup_file").await?, "a wrong key shown at the file");
-            screenshot(&app, "restore-at-setup-wrong-key-zh").await?;
-            ensure!(std::fs::read(app.key_file())? == fresh_key, "a wrong key changed the key file");
-            let names = names_beside(app.db())?;
-            ensure!(!names.iter().any(|n| n.ends_with(".restore")), "a wrong key staged a restore: {names:?}");
-
-            app.step("english");
-            app.select("lang-switch", "en").await?;
-            let english = app
-                .wait_for("the English message", || async {
-                    let t = app.text("error-recovery_key").await?;
-                    Ok((!has_cjk(&t)).then_some(t))
-                })
-                .await?;
-            ensure!(english.contains("another key"), "error-recovery_key in English is {english:?}");
-            screenshot(&app, "restore-at-setup-wrong-key-en").await?;
-            app.select("lang-switch", "zh-CN").await?;
-            app.wait_for("Chinese again", || async {
-                Ok(has_cjk(&app.text("error-recovery_key").await?).then_some(()))
+        app.step("wrong-key");
+        // Well-formed, but not the key this backup was made with.
+        let wrong = "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF-0123-4567-89AB-CDEF-0123-4567-89AB-CDEF";
+        app.type_into("setup-restore-key", wrong).await?;
+        app.click("setup-restore-submit").await?;
+        let wrong_msg = app
+            .wait_for("the wrong-key message", || async {
+                let t = app.text("error-recovery_key").await?;
+                Ok((t != no_key).then_some(t))
             })
             .await?;
+        ensure!(has_cjk(&wrong_msg), "error-recovery_key for a wrong key is {wrong_msg:?}");
+        ensure!(!app.visible_now("error-backup_file").await?, "a wrong key shown at the file");
+        screenshot(&app, "restore-at-setup-wrong-key-zh").await?;
+        ensure!(std::fs::read(app.key_file())? == fresh_key, "a wrong key changed the key file");
+        let names = names_beside(app.db())?;
+        ensure!(!names.iter().any(|n| n.ends_with(".restore")), "a wrong key staged a restore: {names:?}");
 
-            app.step("malformed-key");
-            app.type_into("setup-restore-key", "1234").await?;
-            app.click("setup-restore-submit").await?;
-            let format_msg = app
-                .wait_for("the format message", || async {
-                    let t = app.text("error-recovery_key").await?;
-                    Ok((t != wrong_msg).then_some(t))
-                })
-                .await?;
-            ensure!(has_cjk(&format_msg), "error-recovery_key for a malformed key is {format_msg:?}");
-
-            app.step("right-key");
-            // As a person types it from the sheet: lower case, spaces instead of dashes.
-            let typed = old_key.to_lowercase().replace('-', " ");
-            app.type_into("setup-restore-key", &typed).await?;
-            app.click("setup-restore-submit").await?;
-            let msg = app.text("setup-restore-restarting").await?;
-            ensure!(has_cjk(&msg), "setup-restore-restarting is {msg:?}");
-
-            app.step("restarted-on-the-backup");
-            // The app restarts by itself (outside WebDriver's session) and puts the staged
-            // file in place at open; the key file now holds the old PC's key.
-            let db = app.db().to_path_buf();
-            app.wait_for("the staged restore to be applied", || {
-                let db = db.clone();
-                async move {
-                    let names = names_beside(&db)?;
-                    Ok((!names.iter().any(|n| n.ends_with(".restore"))).then_some(()))
-                }
+        app.step("english");
+        app.select("lang-switch", "en").await?;
+        let english = app
+            .wait_for("the English message", || async {
+                let t = app.text("error-recovery_key").await?;
+                Ok((!has_cjk(&t)).then_some(t))
             })
             .await?;
-            ensure!(recovery_text(&app.key_file())? == old_key, "the key file does not hold the backup's key");
-            app.wait_for("the restored site in the database", || async {
-                Ok(sqlite(app.db(), "SELECT site_name FROM site").ok().filter(|s| s == OLD_SITE))
+        ensure!(english.contains("another key"), "error-recovery_key in English is {english:?}");
+        screenshot(&app, "restore-at-setup-wrong-key-en").await?;
+        app.select("lang-switch", "zh-CN").await?;
+        app.wait_for("Chinese again", || async { Ok(has_cjk(&app.text("error-recovery_key").await?).then_some(())) }).await?;
+
+        app.step("malformed-key");
+        app.type_into("setup-restore-key", "1234").await?;
+        app.click("setup-restore-submit").await?;
+        let format_msg = app
+            .wait_for("the format message", || async {
+                let t = app.text("error-recovery_key").await?;
+                Ok((t != wrong_msg).then_some(t))
             })
             .await?;
-            stock_sqlite3_cannot_read(app.db())?;
+        ensure!(has_cjk(&format_msg), "error-recovery_key for a malformed key is {format_msg:?}");
 
-            app.step("relaunch-under-webdriver");
-            // The restarted window is not WebDriver's: end it and start the app again.
-            app.wait_for("the restarted app", || async { Ok((!app.app_pids().is_empty()).then_some(())) }).await?;
-            app.kill_app_hard().await?;
-            app.relaunch().await?;
+        app.step("right-key");
+        // As a person types it from the sheet: lower case, spaces instead of dashes.
+        let typed = old_key.to_lowercase().replace('-', " ");
+        app.type_into("setup-restore-key", &typed).await?;
+        app.click("setup-restore-submit").await?;
+        let msg = app.text("setup-restore-restarting").await?;
+        ensure!(has_cjk(&msg), "setup-restore-restarting is {msg:?}");
 
-            app.step("login-restored-site");
-            app.el("login-pin").await.context("the login screen of the restored site")?;
-            ensure!(!app.visible_now("setup-site-name").await?, "set-up shown after the restore");
-            let select = app.el("login-guard").await?;
-            let mut names = Vec::new();
-            for opt in select.find_all(Locator::Css("option")).await? {
-                names.push(opt.text().await?);
+        app.step("restarted-on-the-backup");
+        // The app restarts by itself (outside WebDriver's session) and puts the staged
+        // file in place at open; the key file now holds the old PC's key.
+        let db = app.db().to_path_buf();
+        app.wait_for("the staged restore to be applied", || {
+            let db = db.clone();
+            async move {
+                let names = names_beside(&db)?;
+                Ok((!names.iter().any(|n| n.ends_with(".restore"))).then_some(()))
             }
-            ensure!(names.iter().any(|n| n.contains(OLD_SUPERVISOR)), "login offers {names:?}");
-            login(&app, OLD_SUPERVISOR, PIN).await?;
-            let site = app.text("status-site").await?;
-            ensure!(site.contains(OLD_SITE), "status-site shows {site:?}");
-            let out = run_cli(&["--db", &db_arg(app.db())?, "verify"])?;
-            ensure!(out.starts_with("ok"), "verify printed {out:?}");
-            Ok(())
-        },
-    );
+        })
+        .await?;
+        ensure!(recovery_text(&app.key_file())? == old_key, "the key file does not hold the backup's key");
+        app.wait_for("the restored site in the database", || async { Ok(sqlite(app.db(), "SELECT site_name FROM site").ok().filter(|s| s == OLD_SITE)) })
+            .await?;
+        stock_sqlite3_cannot_read(app.db())?;
+
+        app.step("relaunch-under-webdriver");
+        // The restarted window is not WebDriver's: end it and start the app again.
+        app.wait_for("the restarted app", || async { Ok((!app.app_pids().is_empty()).then_some(())) }).await?;
+        app.kill_app_hard().await?;
+        app.relaunch().await?;
+
+        app.step("login-restored-site");
+        app.el("login-pin").await.context("the login screen of the restored site")?;
+        ensure!(!app.visible_now("setup-site-name").await?, "set-up shown after the restore");
+        let select = app.el("login-guard").await?;
+        let mut names = Vec::new();
+        for opt in select.find_all(Locator::Css("option")).await? {
+            names.push(opt.text().await?);
+        }
+        ensure!(names.iter().any(|n| n.contains(OLD_SUPERVISOR)), "login offers {names:?}");
+        login(&app, OLD_SUPERVISOR, PIN).await?;
+        let site = app.text("status-site").await?;
+        ensure!(site.contains(OLD_SITE), "status-site shows {site:?}");
+        let out = run_cli(&["--db", &db_arg(app.db())?, "verify"])?;
+        ensure!(out.starts_with("ok"), "verify printed {out:?}");
+        Ok(())
+    });
 }

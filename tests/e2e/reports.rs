@@ -35,10 +35,7 @@ fn reports_count_todays_visitors_draw_the_chart_and_export_a_masked_csv() {
         app.el("reports-page").await?;
         let title = app.text("page-title").await?;
         ensure!(title.contains("统计报表"), "page-title is {title:?}");
-        app.wait_for("3 visitors counted", || async {
-            Ok((app.text("reports-visitors-total").await?.trim() == "3").then_some(()))
-        })
-        .await?;
+        app.wait_for("3 visitors counted", || async { Ok((app.text("reports-visitors-total").await?.trim() == "3").then_some(())) }).await?;
 
         app.step("chart");
         let chart = app.el("hour-chart").await?;
@@ -111,10 +108,7 @@ fn reports_count_todays_visitors_draw_the_chart_and_export_a_masked_csv() {
         app.click("logout-button").await?;
         login(&app, "李保安", "582947").await?;
         app.click("nav-reports").await?;
-        app.wait_for("3 visitors counted for the guard", || async {
-            Ok((app.text("reports-visitors-total").await?.trim() == "3").then_some(()))
-        })
-        .await?;
+        app.wait_for("3 visitors counted for the guard", || async { Ok((app.text("reports-visitors-total").await?.trim() == "3").then_some(())) }).await?;
         app.el("reports-export-csv").await?;
         ensure!(!app.visible_now("reports-full-ids").await?, "a guard sees the full-ID choice");
 

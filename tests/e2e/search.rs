@@ -20,88 +20,81 @@ async fn shot(app: &App, name: &str) -> Result<()> {
 
 #[test]
 fn a_two_character_name_fragment_finds_the_visitor_and_opens_the_masked_record() {
-    e2e_test(
-        "a_two_character_name_fragment_finds_the_visitor_and_opens_the_masked_record",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("a_two_character_name_fragment_finds_the_visitor_and_opens_the_masked_record", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("register");
-            let id = valid_id("527");
-            check_in(&app, &Visitor { name: "欧阳娜娜", id_number: &id, host: "李老师", purpose: "送材料" }).await?;
-            check_in(&app, &Visitor { name: "张伟", id_number: &valid_id("528"), host: "李老师", purpose: "面试" }).await?;
+        app.step("register");
+        let id = valid_id("527");
+        check_in(&app, &Visitor { name: "欧阳娜娜", id_number: &id, host: "李老师", purpose: "送材料" }).await?;
+        check_in(&app, &Visitor { name: "张伟", id_number: &valid_id("528"), host: "李老师", purpose: "面试" }).await?;
 
-            app.step("box-focused");
-            app.click("nav-search").await?;
-            wait_focus(&app, "search-input").await?;
-            app.el("search-idle").await?;
+        app.step("box-focused");
+        app.click("nav-search").await?;
+        wait_focus(&app, "search-input").await?;
+        app.el("search-idle").await?;
 
-            app.step("one-character-refused");
-            press(&app, &format!("阳{ENTER}")).await?;
-            let msg = app.text("error-query").await?;
-            ensure!(has_cjk(&msg) && msg.contains('2'), "error-query is {msg:?}");
-            ensure!(app.value("search-input").await? == "阳", "the typed text was not kept");
+        app.step("one-character-refused");
+        press(&app, &format!("阳{ENTER}")).await?;
+        let msg = app.text("error-query").await?;
+        ensure!(has_cjk(&msg) && msg.contains('2'), "error-query is {msg:?}");
+        ensure!(app.value("search-input").await? == "阳", "the typed text was not kept");
 
-            app.step("punctuation-refused");
-            clear_by_keys(&app, "search-input").await?;
-            press(&app, &format!("%_'\"{ENTER}")).await?;
-            app.el("error-query").await?;
+        app.step("punctuation-refused");
+        clear_by_keys(&app, "search-input").await?;
+        press(&app, &format!("%_'\"{ENTER}")).await?;
+        app.el("error-query").await?;
 
-            app.step("two-characters-found");
-            clear_by_keys(&app, "search-input").await?;
-            press(&app, &format!("阳娜{ENTER}")).await?;
-            let first = app.el("search-hit-0").await?;
-            let text = first.text().await?;
-            ensure!(text.contains("欧阳娜娜"), "first result is {text:?}");
-            ensure!(!text.contains(&id) && !text.contains(&id[14..]), "the result line shows the ID number: {text:?}");
-            ensure!(app.all_now("search-hit-1").await?.is_empty(), "张伟 matched 阳娜");
-            let count = app.text("search-count-visit").await?;
-            ensure!(count.contains('1'), "visit count is {count:?}");
-            ensure!(!app.visible_now("error-query").await?, "the error stayed after a good search");
-            shot(&app, "results-zh").await?;
+        app.step("two-characters-found");
+        clear_by_keys(&app, "search-input").await?;
+        press(&app, &format!("阳娜{ENTER}")).await?;
+        let first = app.el("search-hit-0").await?;
+        let text = first.text().await?;
+        ensure!(text.contains("欧阳娜娜"), "first result is {text:?}");
+        ensure!(!text.contains(&id) && !text.contains(&id[14..]), "the result line shows the ID number: {text:?}");
+        ensure!(app.all_now("search-hit-1").await?.is_empty(), "张伟 matched 阳娜");
+        let count = app.text("search-count-visit").await?;
+        ensure!(count.contains('1'), "visit count is {count:?}");
+        ensure!(!app.visible_now("error-query").await?, "the error stayed after a good search");
+        shot(&app, "results-zh").await?;
 
-            app.step("open-by-keyboard");
-            press(&app, ARROW_DOWN).await?;
-            wait_focus(&app, "search-hit-0").await?;
-            press(&app, ENTER).await?;
-            app.el("search-detail").await?;
-            wait_focus(&app, "search-back").await?;
-            let title = app.text("search-detail-title").await?;
-            ensure!(title.contains("欧阳娜娜"), "detail title is {title:?}");
-            let shown = app.text("search-field-id_number").await?;
-            let shown = shown.trim();
-            ensure!(shown.ends_with(&id[14..]) && shown.starts_with("**") && !shown.contains(&id[..6]), "ID shown as {shown:?}");
-            let host = app.text("search-field-host").await?;
-            ensure!(host.contains("李老师"), "host is {host:?}");
-            shot(&app, "record-zh").await?;
+        app.step("open-by-keyboard");
+        press(&app, ARROW_DOWN).await?;
+        wait_focus(&app, "search-hit-0").await?;
+        press(&app, ENTER).await?;
+        app.el("search-detail").await?;
+        wait_focus(&app, "search-back").await?;
+        let title = app.text("search-detail-title").await?;
+        ensure!(title.contains("欧阳娜娜"), "detail title is {title:?}");
+        let shown = app.text("search-field-id_number").await?;
+        let shown = shown.trim();
+        ensure!(shown.ends_with(&id[14..]) && shown.starts_with("**") && !shown.contains(&id[..6]), "ID shown as {shown:?}");
+        let host = app.text("search-field-host").await?;
+        ensure!(host.contains("李老师"), "host is {host:?}");
+        shot(&app, "record-zh").await?;
 
-            app.step("back-with-escape");
-            press(&app, "\u{E00C}").await?;
-            wait_focus(&app, "search-hit-0").await?;
+        app.step("back-with-escape");
+        press(&app, "\u{E00C}").await?;
+        wait_focus(&app, "search-hit-0").await?;
 
-            app.step("english");
-            app.select("lang-switch", "en").await?;
-            app.wait_for("English search page", || async {
-                Ok(app.text("search-total").await?.contains("found").then_some(()))
-            })
-            .await?;
-            shot(&app, "results-en").await?;
-            app.click("search-hit-0").await?;
-            let title = app.text("search-detail-title").await?;
-            ensure!(title.contains("record") && title.contains("欧阳娜娜"), "English detail title is {title:?}");
-            shot(&app, "record-en").await?;
+        app.step("english");
+        app.select("lang-switch", "en").await?;
+        app.wait_for("English search page", || async { Ok(app.text("search-total").await?.contains("found").then_some(())) }).await?;
+        shot(&app, "results-en").await?;
+        app.click("search-hit-0").await?;
+        let title = app.text("search-detail-title").await?;
+        ensure!(title.contains("record") && title.contains("欧阳娜娜"), "English detail title is {title:?}");
+        shot(&app, "record-en").await?;
 
-            app.step("nothing-found");
-            app.click("search-back").await?;
-            clear_by_keys(&app, "search-input").await?;
-            app.type_into("search-input", "不存在的人").await?;
-            app.click("search-submit").await?;
-            let empty = app.text("search-empty").await?;
-            ensure!(empty.contains("不存在的人"), "empty state is {empty:?}");
-            Ok(())
-        },
-    );
+        app.step("nothing-found");
+        app.click("search-back").await?;
+        clear_by_keys(&app, "search-input").await?;
+        app.type_into("search-input", "不存在的人").await?;
+        app.click("search-submit").await?;
+        let empty = app.text("search-empty").await?;
+        ensure!(empty.contains("不存在的人"), "empty state is {empty:?}");
+        Ok(())
+    });
 }
 
 #[test]
@@ -149,11 +142,8 @@ fn demo_data_is_found_across_kinds_grouped_with_counts_and_a_vehicle_opens() {
             shot(&app, "demo-results-zh").await?;
 
             app.step("open-vehicle");
-            let vehicle = app
-                .client()
-                .find(fantoccini::Locator::Css("[data-testid^=\"search-hit-\"][data-kind=\"vehicle\"]"))
-                .await
-                .context("a vehicle result")?;
+            let vehicle =
+                app.client().find(fantoccini::Locator::Css("[data-testid^=\"search-hit-\"][data-kind=\"vehicle\"]")).await.context("a vehicle result")?;
             vehicle.click().await?;
             app.el("search-detail").await?;
             let plate = app.text("search-field-plate").await?;
@@ -241,10 +231,7 @@ fn a_guards_id_fragment_search_says_why_it_found_nothing_and_a_supervisors_finds
             ensure!(logged.contains("logged"), "notice is {logged:?}");
             shot(&app, "fragment-supervisor-en").await?;
             app.select("lang-switch", "zh-CN").await?;
-            app.wait_for("zh notice", || async {
-                Ok(has_cjk(&app.text("search-notice-identifier_fragment_search_logged").await?).then_some(()))
-            })
-            .await?;
+            app.wait_for("zh notice", || async { Ok(has_cjk(&app.text("search-notice-identifier_fragment_search_logged").await?).then_some(())) }).await?;
             shot(&app, "fragment-supervisor-zh").await?;
             let events = sqlite(app.db(), "SELECT count(*) FROM audit_event WHERE action = 'search_identifier_fragment'")?;
             ensure!(events.trim() == "1", "fragment search events: {events:?}");

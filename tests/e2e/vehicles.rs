@@ -14,10 +14,7 @@ use crate::harness::{e2e_test, App};
 
 /// `[data-testid=id]` inside `scope`.
 async fn inside(scope: &Element, id: &str) -> Result<Element> {
-    scope
-        .find(Locator::Css(&format!("[data-testid=\"{id}\"]")))
-        .await
-        .with_context(|| format!("[data-testid={id}] inside the row"))
+    scope.find(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.with_context(|| format!("[data-testid={id}] inside the row"))
 }
 
 /// Wait until `[data-testid=id]` has attribute `attr` = `want`.
@@ -77,11 +74,7 @@ async fn fill_permit_line(app: &App, line: usize, description: &str, quantity: &
             async move { Ok(c.find_all(Locator::Css(&css)).await?.into_iter().next()) }
         })
         .await?;
-    for (id, text) in [
-        ("permit-item-description", description),
-        ("permit-item-quantity", quantity),
-        ("permit-item-unit", unit),
-    ] {
+    for (id, text) in [("permit-item-description", description), ("permit-item-quantity", quantity), ("permit-item-unit", unit)] {
         let input = inside(&row, id).await?;
         input.clear().await?;
         crate::harness::note_typed(text);
@@ -94,140 +87,124 @@ async fn fill_permit_line(app: &App, line: usize, description: &str, quantity: &
 
 #[test]
 fn a_truck_enters_with_a_delivery_and_a_missing_item_holds_its_exit_permit() {
-    e2e_test(
-        "a_truck_enters_with_a_delivery_and_a_missing_item_holds_its_exit_permit",
-        init_db,
-        |app| async move {
-            const PLATE: &str = "京A12345";
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("a_truck_enters_with_a_delivery_and_a_missing_item_holds_its_exit_permit", init_db, |app| async move {
+        const PLATE: &str = "京A12345";
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("plate-desk");
-            open_outside_form(&app, PLATE).await?;
-            let normalised = app.text("plate-normalised").await?;
-            ensure!(normalised.trim() == PLATE, "plate-normalised is {normalised:?}");
-            wait_attr(&app, "plate-kind", "data-kind", "standard").await?;
+        app.step("plate-desk");
+        open_outside_form(&app, PLATE).await?;
+        let normalised = app.text("plate-normalised").await?;
+        ensure!(normalised.trim() == PLATE, "plate-normalised is {normalised:?}");
+        wait_attr(&app, "plate-kind", "data-kind", "standard").await?;
 
-            app.step("outside-vehicle-form");
-            app.select("vehicle-type", "truck").await?;
-            app.type_into("vehicle-driver-name", "赵大勇").await?;
-            app.type_into("vehicle-driver-phone", "13912345678").await?;
-            app.type_into("vehicle-organisation", "示例物流").await?;
-            app.type_into("vehicle-purpose", "送货").await?;
-            let items = app.all_now("inspection-item").await?;
-            ensure!(!items.is_empty(), "no vehicle checklist items to inspect");
-            for item in &items {
-                inside(item, "inspection-ok").await?.click().await?;
-            }
-            for item in &items {
-                let label = item.attr("data-item").await?.unwrap_or_default();
-                let answer = item.attr("data-answer").await?.unwrap_or_default();
-                ensure!(answer == "ok", "inspection item {label:?} answered {answer:?}");
-            }
-            app.click("vehicle-submit").await?;
-            wait_toast(&app, PLATE).await?;
-            let row = wait_row(&app, "vehicle-row", PLATE).await?;
-            let vehicle_id = row.attr("data-vehicle-id").await?.context("vehicle-row without data-vehicle-id")?;
-            let saved = sqlite(
-                app.db(),
-                &format!(
-                    "SELECT plate, vehicle_type, driver_name, driver_phone, purpose, checked_out_at_ms IS NULL, \
+        app.step("outside-vehicle-form");
+        app.select("vehicle-type", "truck").await?;
+        app.type_into("vehicle-driver-name", "赵大勇").await?;
+        app.type_into("vehicle-driver-phone", "13912345678").await?;
+        app.type_into("vehicle-organisation", "示例物流").await?;
+        app.type_into("vehicle-purpose", "送货").await?;
+        let items = app.all_now("inspection-item").await?;
+        ensure!(!items.is_empty(), "no vehicle checklist items to inspect");
+        for item in &items {
+            inside(item, "inspection-ok").await?.click().await?;
+        }
+        for item in &items {
+            let label = item.attr("data-item").await?.unwrap_or_default();
+            let answer = item.attr("data-answer").await?.unwrap_or_default();
+            ensure!(answer == "ok", "inspection item {label:?} answered {answer:?}");
+        }
+        app.click("vehicle-submit").await?;
+        wait_toast(&app, PLATE).await?;
+        let row = wait_row(&app, "vehicle-row", PLATE).await?;
+        let vehicle_id = row.attr("data-vehicle-id").await?.context("vehicle-row without data-vehicle-id")?;
+        let saved = sqlite(
+            app.db(),
+            &format!(
+                "SELECT plate, vehicle_type, driver_name, driver_phone, purpose, checked_out_at_ms IS NULL, \
                      (SELECT count(*) FROM json_each(inspection) WHERE json_extract(value, '$.ok') = 1) = \
                      json_array_length(inspection) FROM vehicle_visit WHERE id = {vehicle_id}"
-                ),
-            )?;
-            ensure!(
-                saved == format!("{PLATE}|truck|赵大勇|13912345678|送货|1|1"),
-                "saved vehicle visit is {saved:?}"
-            );
+            ),
+        )?;
+        ensure!(saved == format!("{PLATE}|truck|赵大勇|13912345678|送货|1|1"), "saved vehicle visit is {saved:?}");
 
-            app.step("delivery");
-            app.click("vehicles-tab-goods").await?;
-            app.type_into("delivery-description", "办公用品").await?;
-            app.type_into("delivery-quantity", "20").await?;
-            app.type_into("delivery-unit", "箱").await?;
-            app.type_into("delivery-recipient", "总务处").await?;
-            app.select("delivery-vehicle", &vehicle_id).await?;
-            app.click("delivery-submit").await?;
-            let row = wait_row(&app, "delivery-row", "办公用品").await?;
-            let text = row.text().await?;
-            ensure!(text.contains(PLATE), "delivery row {text:?} does not name the truck");
-            let qty = inside(&row, "delivery-quantity-shown").await?.text().await?;
-            ensure!(qty.contains("20") && qty.contains("箱"), "delivery quantity shown as {qty:?}");
-            let saved = sqlite(app.db(), "SELECT description, quantity, unit, recipient, vehicle_visit_id FROM delivery")?;
-            ensure!(saved == format!("办公用品|20.0|箱|总务处|{vehicle_id}"), "saved delivery is {saved:?}");
+        app.step("delivery");
+        app.click("vehicles-tab-goods").await?;
+        app.type_into("delivery-description", "办公用品").await?;
+        app.type_into("delivery-quantity", "20").await?;
+        app.type_into("delivery-unit", "箱").await?;
+        app.type_into("delivery-recipient", "总务处").await?;
+        app.select("delivery-vehicle", &vehicle_id).await?;
+        app.click("delivery-submit").await?;
+        let row = wait_row(&app, "delivery-row", "办公用品").await?;
+        let text = row.text().await?;
+        ensure!(text.contains(PLATE), "delivery row {text:?} does not name the truck");
+        let qty = inside(&row, "delivery-quantity-shown").await?.text().await?;
+        ensure!(qty.contains("20") && qty.contains("箱"), "delivery quantity shown as {qty:?}");
+        let saved = sqlite(app.db(), "SELECT description, quantity, unit, recipient, vehicle_visit_id FROM delivery")?;
+        ensure!(saved == format!("办公用品|20.0|箱|总务处|{vehicle_id}"), "saved delivery is {saved:?}");
 
-            app.step("exit-permit");
-            app.click("vehicles-tab-permits").await?;
-            app.type_into("permit-number", "CZ-0418").await?;
-            app.type_into("permit-department", "总务处").await?;
-            app.type_into("permit-issued-by", "李主任").await?;
-            app.select("permit-vehicle", &vehicle_id).await?;
-            let line1 = fill_permit_line(&app, 1, "旧电脑", "2", "台").await?;
-            inside(&line1, "permit-item-matched").await?.click().await?;
-            wait_attr(&app, "permit-verdict", "data-verdict", "release").await?;
-            app.click("permit-add-item").await?;
-            let line2 = fill_permit_line(&app, 2, "显示器", "3", "台").await?;
-            let note = inside(&line2, "permit-item-note").await?;
-            note.send_keys("车上只有2台").await?;
-            wait_attr(&app, "permit-verdict", "data-verdict", "hold").await?;
-            app.type_into("permit-discrepancy-note", "少一台显示器，已联系总务处").await?;
-            app.click("permit-submit").await?;
+        app.step("exit-permit");
+        app.click("vehicles-tab-permits").await?;
+        app.type_into("permit-number", "CZ-0418").await?;
+        app.type_into("permit-department", "总务处").await?;
+        app.type_into("permit-issued-by", "李主任").await?;
+        app.select("permit-vehicle", &vehicle_id).await?;
+        let line1 = fill_permit_line(&app, 1, "旧电脑", "2", "台").await?;
+        inside(&line1, "permit-item-matched").await?.click().await?;
+        wait_attr(&app, "permit-verdict", "data-verdict", "release").await?;
+        app.click("permit-add-item").await?;
+        let line2 = fill_permit_line(&app, 2, "显示器", "3", "台").await?;
+        let note = inside(&line2, "permit-item-note").await?;
+        note.send_keys("车上只有2台").await?;
+        wait_attr(&app, "permit-verdict", "data-verdict", "hold").await?;
+        app.type_into("permit-discrepancy-note", "少一台显示器，已联系总务处").await?;
+        app.click("permit-submit").await?;
 
-            app.step("held");
-            wait_attr(&app, "permit-result", "data-status", "held").await?;
-            let result = app.text("permit-result").await?;
-            ensure!(result.contains("扣留"), "permit-result is {result:?}, want 扣留");
-            ensure!(result.contains("车上只有2台"), "permit-result {result:?} lacks the missing item's note");
-            let row = wait_row(&app, "permit-row", "CZ-0418").await?;
-            ensure!(row.attr("data-status").await?.as_deref() == Some("held"), "permit-row not held");
-            let saved = sqlite(
-                app.db(),
-                "SELECT outcome, status, discrepancy_note, vehicle_visit_id, \
+        app.step("held");
+        wait_attr(&app, "permit-result", "data-status", "held").await?;
+        let result = app.text("permit-result").await?;
+        ensure!(result.contains("扣留"), "permit-result is {result:?}, want 扣留");
+        ensure!(result.contains("车上只有2台"), "permit-result {result:?} lacks the missing item's note");
+        let row = wait_row(&app, "permit-row", "CZ-0418").await?;
+        ensure!(row.attr("data-status").await?.as_deref() == Some("held"), "permit-row not held");
+        let saved = sqlite(
+            app.db(),
+            "SELECT outcome, status, discrepancy_note, vehicle_visit_id, \
                  json_extract(items, '$[1].matched'), json_extract(items, '$[1].note') FROM exit_permit",
-            )?;
-            ensure!(
-                saved == format!("discrepancy|held|少一台显示器，已联系总务处|{vehicle_id}|0|车上只有2台"),
-                "saved permit is {saved:?}"
-            );
+        )?;
+        ensure!(saved == format!("discrepancy|held|少一台显示器，已联系总务处|{vehicle_id}|0|车上只有2台"), "saved permit is {saved:?}");
 
-            app.step("held-at-check-out");
-            // The held truck is marked on the on-site list and refused a plain check-out: the
-            // desk offers only the supervisor's release.
-            open_desk(&app).await?;
-            let row = wait_row(&app, "vehicle-row", PLATE).await?;
-            let badge = inside(&row, "vehicle-goods-held").await?.text().await?;
-            ensure!(badge.contains("CZ-0418"), "vehicle-goods-held is {badge:?}");
-            enter_plate(&app, PLATE).await?;
-            let held = app.text("plate-goods-held").await?;
-            ensure!(held.contains("扣留") && held.contains("CZ-0418"), "plate-goods-held is {held:?}");
-            app.el("vehicle-check-out").await?;
-            press(&app, ENTER).await?;
-            app.el("override-dialog").await.context("check-out of a held truck asks for a supervisor")?;
-            let inside_still = sqlite(app.db(), &format!("SELECT checked_out_at_ms IS NULL FROM vehicle_visit WHERE id = {vehicle_id}"))?;
-            ensure!(inside_still == "1", "the held truck left before the release");
+        app.step("held-at-check-out");
+        // The held truck is marked on the on-site list and refused a plain check-out: the
+        // desk offers only the supervisor's release.
+        open_desk(&app).await?;
+        let row = wait_row(&app, "vehicle-row", PLATE).await?;
+        let badge = inside(&row, "vehicle-goods-held").await?.text().await?;
+        ensure!(badge.contains("CZ-0418"), "vehicle-goods-held is {badge:?}");
+        enter_plate(&app, PLATE).await?;
+        let held = app.text("plate-goods-held").await?;
+        ensure!(held.contains("扣留") && held.contains("CZ-0418"), "plate-goods-held is {held:?}");
+        app.el("vehicle-check-out").await?;
+        press(&app, ENTER).await?;
+        app.el("override-dialog").await.context("check-out of a held truck asks for a supervisor")?;
+        let inside_still = sqlite(app.db(), &format!("SELECT checked_out_at_ms IS NULL FROM vehicle_visit WHERE id = {vehicle_id}"))?;
+        ensure!(inside_still == "1", "the held truck left before the release");
 
-            app.step("release-by-supervisor");
-            approve_override(&app, PIN, "差额已核实，补开出门证").await?;
-            app.wait_gone("override-dialog").await?;
-            wait_toast(&app, PLATE).await?;
-            let saved = sqlite(
-                app.db(),
-                "SELECT p.status, g.name, p.release_reason FROM exit_permit p JOIN guard g ON g.id = p.released_by",
-            )?;
-            ensure!(saved == format!("released|{SUPERVISOR}|差额已核实，补开出门证"), "released permit is {saved:?}");
+        app.step("release-by-supervisor");
+        approve_override(&app, PIN, "差额已核实，补开出门证").await?;
+        app.wait_gone("override-dialog").await?;
+        wait_toast(&app, PLATE).await?;
+        let saved = sqlite(app.db(), "SELECT p.status, g.name, p.release_reason FROM exit_permit p JOIN guard g ON g.id = p.released_by")?;
+        ensure!(saved == format!("released|{SUPERVISOR}|差额已核实，补开出门证"), "released permit is {saved:?}");
 
-            app.step("checked-out");
-            wait_no_row(&app, "vehicle-row", "data-vehicle-id", &vehicle_id).await?;
-            app.el("vehicle-empty").await?;
-            let out = sqlite(
-                app.db(),
-                &format!("SELECT checked_out_at_ms IS NOT NULL FROM vehicle_visit WHERE id = {vehicle_id}"),
-            )?;
-            ensure!(out == "1", "the truck is not checked out in the database ({out:?})");
-            Ok(())
-        },
-    );
+        app.step("checked-out");
+        wait_no_row(&app, "vehicle-row", "data-vehicle-id", &vehicle_id).await?;
+        app.el("vehicle-empty").await?;
+        let out = sqlite(app.db(), &format!("SELECT checked_out_at_ms IS NOT NULL FROM vehicle_visit WHERE id = {vehicle_id}"))?;
+        ensure!(out == "1", "the truck is not checked out in the database ({out:?})");
+        Ok(())
+    });
 }
 
 #[test]
@@ -261,8 +238,7 @@ fn a_registered_staff_car_passes_with_one_action() {
         let text = row.text().await?;
         ensure!(text.contains("陈老师"), "vehicle row {text:?} does not name the owner");
         // The desk is ready for the next car.
-        app.wait_for("the desk to clear", || async { Ok(app.value("plate-input").await?.is_empty().then_some(())) })
-            .await?;
+        app.wait_for("the desk to clear", || async { Ok(app.value("plate-input").await?.is_empty().then_some(())) }).await?;
         let saved = sqlite(
             app.db(),
             "SELECT v.plate, r.owner FROM vehicle_visit v JOIN registered_vehicle r ON r.id = v.registered_vehicle_id \
@@ -273,10 +249,7 @@ fn a_registered_staff_car_passes_with_one_action() {
         app.step("dashboard");
         app.click("nav-dashboard").await?;
         wait_row(&app, "vehicle-row", PLATE).await?;
-        app.wait_for("dashboard-vehicles = 1", || async {
-            Ok((app.text("dashboard-vehicles").await?.trim() == "1").then_some(()))
-        })
-        .await?;
+        app.wait_for("dashboard-vehicles = 1", || async { Ok((app.text("dashboard-vehicles").await?.trim() == "1").then_some(())) }).await?;
         Ok(())
     });
 }
@@ -329,10 +302,7 @@ fn returnable_goods_past_their_due_date_show_as_overdue() {
         ensure!(late.attr("data-overdue").await?.as_deref() == Some("true"), "JC-0001 is not overdue");
         inside(&late, "goods-overdue").await.context("overdue badge on JC-0001")?;
         ensure!(on_time.attr("data-overdue").await?.as_deref() == Some("false"), "JC-0002 is overdue");
-        ensure!(
-            on_time.find_all(Locator::Css("[data-testid=\"goods-overdue\"]")).await?.is_empty(),
-            "overdue badge on JC-0002"
-        );
+        ensure!(on_time.find_all(Locator::Css("[data-testid=\"goods-overdue\"]")).await?.is_empty(), "overdue badge on JC-0002");
         let text = late.text().await?;
         ensure!(text.contains(&day(-3)), "JC-0001 row {text:?} does not show its due date");
         // Overdue first.
@@ -429,65 +399,55 @@ async fn wait_linked(app: &App, n: usize) -> Result<Vec<i64>> {
 
 #[test]
 fn a_visitor_beyond_the_first_fifty_is_found_by_the_filter_and_linked_to_the_vehicle() {
-    e2e_test(
-        "a_visitor_beyond_the_first_fifty_is_found_by_the_filter_and_linked_to_the_vehicle",
-        init_db_with_120_on_site,
-        |app| async move {
-            const PLATE: &str = "京C55555";
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("a_visitor_beyond_the_first_fifty_is_found_by_the_filter_and_linked_to_the_vehicle", init_db_with_120_on_site, |app| async move {
+        const PLATE: &str = "京C55555";
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("outside-vehicle-form");
-            open_outside_form(&app, PLATE).await?;
-            app.type_into("vehicle-driver-name", "孙师傅").await?;
-            app.type_into("vehicle-driver-phone", "13812345678").await?;
-            app.type_into("vehicle-purpose", "接人").await?;
+        app.step("outside-vehicle-form");
+        open_outside_form(&app, PLATE).await?;
+        app.type_into("vehicle-driver-name", "孙师傅").await?;
+        app.type_into("vehicle-driver-phone", "13812345678").await?;
+        app.type_into("vehicle-purpose", "接人").await?;
 
-            app.step("first window");
-            let first = wait_linked(&app, 50).await?;
-            ensure!(first[0] == 120, "the newest visitor (120) should lead the list, got {first:?}");
-            ensure!(!first.contains(&1), "visit 1 (the oldest) should be beyond the window");
-            let more = app.text("vehicle-linked-more").await?;
-            ensure!(more.contains("70"), "show-more should say 70 are not shown, got {more:?}");
+        app.step("first window");
+        let first = wait_linked(&app, 50).await?;
+        ensure!(first[0] == 120, "the newest visitor (120) should lead the list, got {first:?}");
+        ensure!(!first.contains(&1), "visit 1 (the oldest) should be beyond the window");
+        let more = app.text("vehicle-linked-more").await?;
+        ensure!(more.contains("70"), "show-more should say 70 are not shown, got {more:?}");
 
-            app.step("filter finds visit 1");
-            // Visit 1 (the oldest): the stress ID of i = 0 ends in 000 + its check character.
-            let last4 = format!("000{}", gb11643_check("11010119600101000"));
-            app.type_into("vehicle-linked-filter", &last4).await?;
-            let found = wait_linked(&app, 1).await?;
-            ensure!(found == vec![1], "filtering by {last4:?} should show visit 1 alone, got {found:?}");
-            ensure!(!app.visible_now("vehicle-linked-more").await?, "no show-more for one match");
-            app.click("vehicle-linked-visit").await?;
-            ensure!(
-                app.el("vehicle-linked-visit").await?.prop("checked").await?.as_deref() == Some("true"),
-                "visit 1 is not ticked after the click"
-            );
+        app.step("filter finds visit 1");
+        // Visit 1 (the oldest): the stress ID of i = 0 ends in 000 + its check character.
+        let last4 = format!("000{}", gb11643_check("11010119600101000"));
+        app.type_into("vehicle-linked-filter", &last4).await?;
+        let found = wait_linked(&app, 1).await?;
+        ensure!(found == vec![1], "filtering by {last4:?} should show visit 1 alone, got {found:?}");
+        ensure!(!app.visible_now("vehicle-linked-more").await?, "no show-more for one match");
+        app.click("vehicle-linked-visit").await?;
+        ensure!(app.el("vehicle-linked-visit").await?.prop("checked").await?.as_deref() == Some("true"), "visit 1 is not ticked after the click");
 
-            app.step("ticked stays first whatever the filter");
-            app.type_into("vehicle-linked-filter", "没有这个人").await?;
-            app.el("vehicle-linked-no-match").await?;
-            ensure!(wait_linked(&app, 1).await? == vec![1], "the ticked visitor left the list under a filter");
-            clear_by_keys(&app, "vehicle-linked-filter").await?;
-            let all = wait_linked(&app, 51).await?;
-            ensure!(all[0] == 1 && all[1] == 120, "ticked visit 1 should come first, then 120..: {all:?}");
-            screenshot_at(&app, "vehicle-linked-more", "vehicle-linked-window-zh").await?;
+        app.step("ticked stays first whatever the filter");
+        app.type_into("vehicle-linked-filter", "没有这个人").await?;
+        app.el("vehicle-linked-no-match").await?;
+        ensure!(wait_linked(&app, 1).await? == vec![1], "the ticked visitor left the list under a filter");
+        clear_by_keys(&app, "vehicle-linked-filter").await?;
+        let all = wait_linked(&app, 51).await?;
+        ensure!(all[0] == 1 && all[1] == 120, "ticked visit 1 should come first, then 120..: {all:?}");
+        screenshot_at(&app, "vehicle-linked-more", "vehicle-linked-window-zh").await?;
 
-            app.step("english");
-            app.select("lang-switch", "en").await?;
-            let more = app.text("vehicle-linked-more").await?;
-            ensure!(more.contains("Show 50 more") && more.contains("69 not shown"), "English show-more reads {more:?}");
-            screenshot_at(&app, "vehicle-linked-filter", "vehicle-linked-window-en").await?;
+        app.step("english");
+        app.select("lang-switch", "en").await?;
+        let more = app.text("vehicle-linked-more").await?;
+        ensure!(more.contains("Show 50 more") && more.contains("69 not shown"), "English show-more reads {more:?}");
+        screenshot_at(&app, "vehicle-linked-filter", "vehicle-linked-window-en").await?;
 
-            app.step("save");
-            app.click("inspection-all-ok").await?;
-            app.click("vehicle-submit").await?;
-            wait_toast(&app, PLATE).await?;
-            let linked = sqlite(
-                app.db(),
-                "SELECT l.visit_id FROM vehicle_visitor l JOIN vehicle_visit v ON v.id = l.vehicle_visit_id",
-            )?;
-            ensure!(linked == "1", "the vehicle should be linked to visit 1 alone, got {linked:?}");
-            Ok(())
-        },
-    );
+        app.step("save");
+        app.click("inspection-all-ok").await?;
+        app.click("vehicle-submit").await?;
+        wait_toast(&app, PLATE).await?;
+        let linked = sqlite(app.db(), "SELECT l.visit_id FROM vehicle_visitor l JOIN vehicle_visit v ON v.id = l.vehicle_visit_id")?;
+        ensure!(linked == "1", "the vehicle should be linked to visit 1 alone, got {linked:?}");
+        Ok(())
+    });
 }

@@ -17,10 +17,7 @@ use crate::harness::{e2e_test, App};
 
 /// `[data-testid=id]` inside `scope`.
 async fn inside(scope: &Element, id: &str) -> Result<Element> {
-    scope
-        .find(Locator::Css(&format!("[data-testid=\"{id}\"]")))
-        .await
-        .with_context(|| format!("[data-testid={id}] inside the row"))
+    scope.find(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.with_context(|| format!("[data-testid={id}] inside the row"))
 }
 
 /// A masked ID as shown on the board must show exactly the last four characters of the
@@ -52,147 +49,135 @@ async fn type_here(app: &App, id: &str, text: &str) -> Result<()> {
 
 #[test]
 fn registration_by_keyboard_alone_shows_the_visitor_with_a_masked_id() {
-    e2e_test(
-        "registration_by_keyboard_alone_shows_the_visitor_with_a_masked_id",
-        init_db_with_staff,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("registration_by_keyboard_alone_shows_the_visitor_with_a_masked_id", init_db_with_staff, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("focus-starts-in-name");
-            app.click("nav-visitors").await?;
-            app.el("visitor-name").await?;
-            wait_focus(&app, "visitor-name").await?;
+        app.step("focus-starts-in-name");
+        app.click("nav-visitors").await?;
+        app.el("visitor-name").await?;
+        wait_focus(&app, "visitor-name").await?;
 
-            app.step("type-with-tab-only");
-            let id = valid_id("315");
-            type_here(&app, "visitor-name", "刘洋").await?;
-            tab_to(&app, "visitor-doc-type").await?;
-            ensure!(app.value("visitor-doc-type").await? == "resident_id", "doc type is not 居民身份证");
-            tab_to(&app, "visitor-id-number").await?;
-            type_here(&app, "visitor-id-number", &id).await?;
-            tab_to(&app, "visitor-phone").await?;
-            type_here(&app, "visitor-phone", "13812345678").await?;
-            tab_to(&app, "visitor-organisation").await?;
-            type_here(&app, "visitor-organisation", "示例物流").await?;
-            tab_to(&app, "visitor-host").await?;
+        app.step("type-with-tab-only");
+        let id = valid_id("315");
+        type_here(&app, "visitor-name", "刘洋").await?;
+        tab_to(&app, "visitor-doc-type").await?;
+        ensure!(app.value("visitor-doc-type").await? == "resident_id", "doc type is not 居民身份证");
+        tab_to(&app, "visitor-id-number").await?;
+        type_here(&app, "visitor-id-number", &id).await?;
+        tab_to(&app, "visitor-phone").await?;
+        type_here(&app, "visitor-phone", "13812345678").await?;
+        tab_to(&app, "visitor-organisation").await?;
+        type_here(&app, "visitor-organisation", "示例物流").await?;
+        tab_to(&app, "visitor-host").await?;
 
-            app.step("host-typeahead");
-            // 王老师 and 陈老师 both match: the second suggestion proves ↓ moves.
-            type_here(&app, "visitor-host", "老师").await?;
-            let options = app
-                .wait_for("two host suggestions", || async {
-                    let mut shown = Vec::new();
-                    for o in app.all_now("host-option").await? {
-                        if o.is_displayed().await.unwrap_or(false) {
-                            shown.push(o);
-                        }
+        app.step("host-typeahead");
+        // 王老师 and 陈老师 both match: the second suggestion proves ↓ moves.
+        type_here(&app, "visitor-host", "老师").await?;
+        let options = app
+            .wait_for("two host suggestions", || async {
+                let mut shown = Vec::new();
+                for o in app.all_now("host-option").await? {
+                    if o.is_displayed().await.unwrap_or(false) {
+                        shown.push(o);
                     }
-                    Ok((shown.len() >= 2).then_some(shown))
-                })
-                .await?;
-            let mut names = Vec::new();
-            for o in &options {
-                let text = o.text().await?;
-                // "陈老师 教务处 · 分机 8001": the name comes first.
-                names.push(text.split_whitespace().next().unwrap_or_default().to_string());
-            }
-            ensure!(
-                names.iter().all(|n| n.contains("老师")),
-                "suggestions for 老师 are {names:?}"
-            );
-            let second = options[1].clone();
-            let second_id = second.attr("data-staff-id").await?.context("host-option without data-staff-id")?;
-            press(&app, ARROW_DOWN).await?;
-            app.wait_for("↓ to select the second suggestion", || {
-                let second = second.clone();
-                async move { Ok((second.attr("aria-selected").await?.as_deref() == Some("true")).then_some(())) }
+                }
+                Ok((shown.len() >= 2).then_some(shown))
             })
             .await?;
-            press(&app, ENTER).await?;
-            let want_host = names[1].clone();
-            app.wait_for("Enter to pick the host", || {
-                let want = want_host.clone();
-                let app = &app;
-                async move { Ok((app.value("visitor-host").await? == want).then_some(())) }
-            })
-            .await?;
-            app.wait_gone("host-option").await?;
-            // Enter picked the host and did not save the form.
-            ensure!(app.value("visitor-name").await? == "刘洋", "Enter in the host list cleared the form");
-            let department = match want_host.as_str() {
-                "王老师" => "学生处",
-                "陈老师" => "教务处",
-                other => bail!("unexpected host {other:?}"),
-            };
-            let details = app.text("host-details").await?;
-            ensure!(details.contains(department), "host-details is {details:?}, want {department:?}");
+        let mut names = Vec::new();
+        for o in &options {
+            let text = o.text().await?;
+            // "陈老师 教务处 · 分机 8001": the name comes first.
+            names.push(text.split_whitespace().next().unwrap_or_default().to_string());
+        }
+        ensure!(names.iter().all(|n| n.contains("老师")), "suggestions for 老师 are {names:?}");
+        let second = options[1].clone();
+        let second_id = second.attr("data-staff-id").await?.context("host-option without data-staff-id")?;
+        press(&app, ARROW_DOWN).await?;
+        app.wait_for("↓ to select the second suggestion", || {
+            let second = second.clone();
+            async move { Ok((second.attr("aria-selected").await?.as_deref() == Some("true")).then_some(())) }
+        })
+        .await?;
+        press(&app, ENTER).await?;
+        let want_host = names[1].clone();
+        app.wait_for("Enter to pick the host", || {
+            let want = want_host.clone();
+            let app = &app;
+            async move { Ok((app.value("visitor-host").await? == want).then_some(())) }
+        })
+        .await?;
+        app.wait_gone("host-option").await?;
+        // Enter picked the host and did not save the form.
+        ensure!(app.value("visitor-name").await? == "刘洋", "Enter in the host list cleared the form");
+        let department = match want_host.as_str() {
+            "王老师" => "学生处",
+            "陈老师" => "教务处",
+            other => bail!("unexpected host {other:?}"),
+        };
+        let details = app.text("host-details").await?;
+        ensure!(details.contains(department), "host-details is {details:?}, want {department:?}");
 
-            app.step("rest-of-the-form");
-            tab_to(&app, "visitor-purpose").await?;
-            type_here(&app, "visitor-purpose", "送材料").await?;
-            tab_to(&app, "visitor-companions").await?;
-            type_here(&app, "visitor-companions", "1").await?;
-            tab_to(&app, "visitor-companion-names").await?;
-            type_here(&app, "visitor-companion-names", "王芳").await?;
-            tab_to(&app, "visitor-items").await?;
-            type_here(&app, "visitor-items", "笔记本电脑一台").await?;
-            tab_to(&app, "visitor-plate").await?;
-            type_here(&app, "visitor-plate", "京A12345").await?;
-            tab_to(&app, "visitor-expected").await?;
-            type_here(&app, "visitor-expected", "2h").await?;
-            tab_to(&app, "visitor-notes").await?;
-            type_here(&app, "visitor-notes", "走东门").await?;
-            tab_to(&app, "visitor-host-confirmed").await?;
-            press(&app, " ").await?;
-            app.el("visitor-host-confirmed-by").await.context("space ticks 被访人已电话确认")?;
-            tab_to(&app, "visitor-host-confirmed-by").await?;
+        app.step("rest-of-the-form");
+        tab_to(&app, "visitor-purpose").await?;
+        type_here(&app, "visitor-purpose", "送材料").await?;
+        tab_to(&app, "visitor-companions").await?;
+        type_here(&app, "visitor-companions", "1").await?;
+        tab_to(&app, "visitor-companion-names").await?;
+        type_here(&app, "visitor-companion-names", "王芳").await?;
+        tab_to(&app, "visitor-items").await?;
+        type_here(&app, "visitor-items", "笔记本电脑一台").await?;
+        tab_to(&app, "visitor-plate").await?;
+        type_here(&app, "visitor-plate", "京A12345").await?;
+        tab_to(&app, "visitor-expected").await?;
+        type_here(&app, "visitor-expected", "2h").await?;
+        tab_to(&app, "visitor-notes").await?;
+        type_here(&app, "visitor-notes", "走东门").await?;
+        tab_to(&app, "visitor-host-confirmed").await?;
+        press(&app, " ").await?;
+        app.el("visitor-host-confirmed-by").await.context("space ticks 被访人已电话确认")?;
+        tab_to(&app, "visitor-host-confirmed-by").await?;
 
-            app.step("save-with-enter");
-            ensure!(!app.visible_now("toast").await?, "a toast before saving");
-            press(&app, ENTER).await?;
-            let toast = wait_toast(&app, "刘洋").await?;
-            ensure!(has_cjk(&toast), "toast is {toast:?}");
-            // The form is ready for the next visitor, focus back in the name.
-            app.wait_for("the form to clear", || async {
-                Ok((app.value("visitor-name").await?.is_empty()).then_some(()))
-            })
-            .await?;
-            wait_focus(&app, "visitor-name").await?;
+        app.step("save-with-enter");
+        ensure!(!app.visible_now("toast").await?, "a toast before saving");
+        press(&app, ENTER).await?;
+        let toast = wait_toast(&app, "刘洋").await?;
+        ensure!(has_cjk(&toast), "toast is {toast:?}");
+        // The form is ready for the next visitor, focus back in the name.
+        app.wait_for("the form to clear", || async { Ok((app.value("visitor-name").await?.is_empty()).then_some(())) }).await?;
+        wait_focus(&app, "visitor-name").await?;
 
-            app.step("saved-fields");
-            // Every field typed above reached the database, not only the four of issue 2.
-            let row = sqlite(
-                app.db(),
-                "SELECT name, doc_type, phone, organisation, host, host_staff_id, purpose, companions, \
+        app.step("saved-fields");
+        // Every field typed above reached the database, not only the four of issue 2.
+        let row = sqlite(
+            app.db(),
+            "SELECT name, doc_type, phone, organisation, host, host_staff_id, purpose, companions, \
                  companion_names, items_in, plate, expected_minutes, notes, host_confirmed_at_ms IS NOT NULL, \
                  checked_out_at_ms IS NULL FROM visit",
-            )?;
-            let want = format!(
-                "刘洋|resident_id|13812345678|示例物流|{want_host}|{second_id}|送材料|1|王芳|笔记本电脑一台|京A12345|120|走东门|1|1"
-            );
-            ensure!(row == want, "saved visit is\n  {row}\nwant\n  {want}");
+        )?;
+        let want = format!("刘洋|resident_id|13812345678|示例物流|{want_host}|{second_id}|送材料|1|王芳|笔记本电脑一台|京A12345|120|走东门|1|1");
+        ensure!(row == want, "saved visit is\n  {row}\nwant\n  {want}");
 
-            app.step("masked-id-beside-the-form");
-            let row = wait_row(&app, "on-site-row", "刘洋").await?;
-            let shown = inside(&row, "on-site-id").await?.text().await?;
-            check_masked(&shown, &id)?;
-            ensure!(shown.trim() == format!("****{}", &id[14..]), "compact board shows {shown:?}");
+        app.step("masked-id-beside-the-form");
+        let row = wait_row(&app, "on-site-row", "刘洋").await?;
+        let shown = inside(&row, "on-site-id").await?.text().await?;
+        check_masked(&shown, &id)?;
+        ensure!(shown.trim() == format!("****{}", &id[14..]), "compact board shows {shown:?}");
 
-            app.step("masked-id-on-today");
-            let row = wait_on_site_row(&app, "刘洋").await?;
-            let text = row.text().await?;
-            let shown = inside(&row, "on-site-id").await?.text().await?;
-            check_masked(&shown, &id)?;
-            ensure!(!text.contains(&id), "the board shows the full ID: {text:?}");
-            ensure!(!text.contains("19900307"), "the board shows the birth date: {text:?}");
-            ensure!(text.contains(&want_host) && text.contains(department), "row {text:?} lacks the host");
-            // 刘洋 and the one companion typed above: people, not records.
-            let people = app.text("dashboard-people").await?;
-            ensure!(people.trim() == "2", "dashboard-people is {people:?}");
-            Ok(())
-        },
-    );
+        app.step("masked-id-on-today");
+        let row = wait_on_site_row(&app, "刘洋").await?;
+        let text = row.text().await?;
+        let shown = inside(&row, "on-site-id").await?.text().await?;
+        check_masked(&shown, &id)?;
+        ensure!(!text.contains(&id), "the board shows the full ID: {text:?}");
+        ensure!(!text.contains("19900307"), "the board shows the birth date: {text:?}");
+        ensure!(text.contains(&want_host) && text.contains(department), "row {text:?} lacks the host");
+        // 刘洋 and the one companion typed above: people, not records.
+        let people = app.text("dashboard-people").await?;
+        ensure!(people.trim() == "2", "dashboard-people is {people:?}");
+        Ok(())
+    });
 }
 
 /// Add a watchlist entry in 设置; returns its entry id.
@@ -234,82 +219,67 @@ fn visits_named(app: &App, name: &str) -> Result<String> {
 
 #[test]
 fn watchlist_hit_by_sound_needs_acknowledging_and_a_deny_needs_the_supervisor() {
-    e2e_test(
-        "watchlist_hit_by_sound_needs_acknowledging_and_a_deny_needs_the_supervisor",
-        init_db,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
+    e2e_test("watchlist_hit_by_sound_needs_acknowledging_and_a_deny_needs_the_supervisor", init_db, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
 
-            app.step("add-watchlist-entries");
-            open_settings(&app, "watch-add-name").await?;
-            let alert_id = add_watch_entry(&app, "张伟", "曾冒充快递员进入", "alert").await?;
-            let deny_id = add_watch_entry(&app, "李强", "已被学校禁止入内", "deny").await?;
-            ensure!(alert_id != deny_id, "both entries got id {alert_id}");
+        app.step("add-watchlist-entries");
+        open_settings(&app, "watch-add-name").await?;
+        let alert_id = add_watch_entry(&app, "张伟", "曾冒充快递员进入", "alert").await?;
+        let deny_id = add_watch_entry(&app, "李强", "已被学校禁止入内", "deny").await?;
+        ensure!(alert_id != deny_id, "both entries got id {alert_id}");
 
-            app.step("alert-banner");
-            // 章伟 is not 张伟, but sounds the same (zhang wei).
-            fill_and_submit_visitor(
-                &app,
-                &Visitor { name: "章伟", id_number: &valid_id("401"), host: "陈老师", purpose: "送材料" },
-            )
-            .await?;
-            expect_banner(&app, "alert", &alert_id).await?;
-            wait_focus(&app, "watchlist-ack").await?;
-            ensure!(visits_named(&app, "章伟")? == "0", "saved before the hit was acknowledged");
-            ensure!(!toast_says(&app, "章伟").await?, "a success toast before acknowledging");
+        app.step("alert-banner");
+        // 章伟 is not 张伟, but sounds the same (zhang wei).
+        fill_and_submit_visitor(&app, &Visitor { name: "章伟", id_number: &valid_id("401"), host: "陈老师", purpose: "送材料" }).await?;
+        expect_banner(&app, "alert", &alert_id).await?;
+        wait_focus(&app, "watchlist-ack").await?;
+        ensure!(visits_named(&app, "章伟")? == "0", "saved before the hit was acknowledged");
+        ensure!(!toast_says(&app, "章伟").await?, "a success toast before acknowledging");
 
-            app.step("acknowledge-alert");
-            app.click("watchlist-ack").await?;
-            wait_toast(&app, "章伟").await?;
-            ensure!(visits_named(&app, "章伟")? == "1", "章伟 not saved after acknowledging");
-            wait_row(&app, "on-site-row", "章伟").await?;
+        app.step("acknowledge-alert");
+        app.click("watchlist-ack").await?;
+        wait_toast(&app, "章伟").await?;
+        ensure!(visits_named(&app, "章伟")? == "1", "章伟 not saved after acknowledging");
+        wait_row(&app, "on-site-row", "章伟").await?;
 
-            app.step("deny-banner");
-            // 黎强 sounds like 李强 (li qiang), a `deny` entry.
-            fill_and_submit_visitor(
-                &app,
-                &Visitor { name: "黎强", id_number: &valid_id("402"), host: "陈老师", purpose: "面试" },
-            )
-            .await?;
-            expect_banner(&app, "deny", &deny_id).await?;
-            wait_focus(&app, "watchlist-ack").await?;
-            app.click("watchlist-ack").await?;
+        app.step("deny-banner");
+        // 黎强 sounds like 李强 (li qiang), a `deny` entry.
+        fill_and_submit_visitor(&app, &Visitor { name: "黎强", id_number: &valid_id("402"), host: "陈老师", purpose: "面试" }).await?;
+        expect_banner(&app, "deny", &deny_id).await?;
+        wait_focus(&app, "watchlist-ack").await?;
+        app.click("watchlist-ack").await?;
 
-            app.step("override-wrong-pin");
-            // The supervisor's approval dialog opens at once after the acknowledgement.
-            app.el("override-dialog").await?;
-            approve_override(&app, WRONG_PIN, "本人持校长批条前来办理").await?;
-            let msg = app.text("error-pin").await?;
-            ensure!(has_cjk(&msg), "error-pin is {msg:?}");
-            app.el("override-dialog").await.context("the dialog stays open after a wrong PIN")?;
-            ensure!(visits_named(&app, "黎强")? == "0", "saved with a wrong supervisor PIN");
+        app.step("override-wrong-pin");
+        // The supervisor's approval dialog opens at once after the acknowledgement.
+        app.el("override-dialog").await?;
+        approve_override(&app, WRONG_PIN, "本人持校长批条前来办理").await?;
+        let msg = app.text("error-pin").await?;
+        ensure!(has_cjk(&msg), "error-pin is {msg:?}");
+        app.el("override-dialog").await.context("the dialog stays open after a wrong PIN")?;
+        ensure!(visits_named(&app, "黎强")? == "0", "saved with a wrong supervisor PIN");
 
-            app.step("override-empty-reason");
-            app.type_into("override-pin", PIN).await?;
-            clear_by_keys(&app, "override-reason").await?;
-            app.click("override-ok").await?;
-            let msg = app.text("error-override_reason").await?;
-            ensure!(has_cjk(&msg), "error-override_reason is {msg:?}");
-            ensure!(visits_named(&app, "黎强")? == "0", "saved without a reason");
+        app.step("override-empty-reason");
+        app.type_into("override-pin", PIN).await?;
+        clear_by_keys(&app, "override-reason").await?;
+        app.click("override-ok").await?;
+        let msg = app.text("error-override_reason").await?;
+        ensure!(has_cjk(&msg), "error-override_reason is {msg:?}");
+        ensure!(visits_named(&app, "黎强")? == "0", "saved without a reason");
 
-            app.step("override-ok");
-            approve_override(&app, PIN, "本人持校长批条前来办理").await?;
-            app.wait_gone("override-dialog").await?;
-            wait_toast(&app, "黎强").await?;
-            wait_row(&app, "on-site-row", "黎强").await?;
-            let saved = sqlite(
-                app.db(),
-                "SELECT g.name, v.watchlist_override_reason FROM visit v JOIN guard g ON g.id = v.watchlist_override_by \
+        app.step("override-ok");
+        approve_override(&app, PIN, "本人持校长批条前来办理").await?;
+        app.wait_gone("override-dialog").await?;
+        wait_toast(&app, "黎强").await?;
+        wait_row(&app, "on-site-row", "黎强").await?;
+        let saved = sqlite(
+            app.db(),
+            "SELECT g.name, v.watchlist_override_reason FROM visit v JOIN guard g ON g.id = v.watchlist_override_by \
                  WHERE v.name = '黎强'",
-            )?;
-            ensure!(
-                saved == format!("{SUPERVISOR}|本人持校长批条前来办理"),
-                "override saved as {saved:?}"
-            );
-            Ok(())
-        },
-    );
+        )?;
+        ensure!(saved == format!("{SUPERVISOR}|本人持校长批条前来办理"), "override saved as {saved:?}");
+        Ok(())
+    });
 }
 
 #[test]
@@ -322,12 +292,7 @@ fn typing_the_slip_digits_and_enter_checks_the_visitor_out() {
         let id = valid_id("503");
         check_in(&app, &Visitor { name: "孙丽", id_number: &id, host: "周老师", purpose: "开会" }).await?;
         let row = wait_on_site_row(&app, "孙丽").await?;
-        let visit_id: i64 = row
-            .attr("data-visit-id")
-            .await?
-            .context("on-site-row without data-visit-id")?
-            .parse()
-            .context("data-visit-id is not a number")?;
+        let visit_id: i64 = row.attr("data-visit-id").await?.context("on-site-row without data-visit-id")?.parse().context("data-visit-id is not a number")?;
         let code = slip_code(visit_id);
 
         app.step("slip-dialog-shows-the-code");
@@ -387,11 +352,7 @@ fn typing_the_slip_digits_and_enter_checks_the_visitor_out() {
 fn contains_loosely(text: &str, want: &str) -> bool {
     let want: Vec<char> = want.chars().collect();
     let text: Vec<char> = text.chars().collect();
-    text.windows(want.len()).any(|w| {
-        w.iter()
-            .zip(&want)
-            .all(|(got, want)| got == want || ('\u{2E80}'..='\u{2FDF}').contains(got))
-    })
+    text.windows(want.len()).any(|w| w.iter().zip(&want).all(|(got, want)| got == want || ('\u{2E80}'..='\u{2FDF}').contains(got)))
 }
 
 #[test]
@@ -434,22 +395,12 @@ fn evacuation_roster_saved_as_pdf_lists_the_masked_ids() {
         ensure!(!path.is_empty(), "no path in the toast {toast:?}");
         let path = PathBuf::from(path);
         let exports = app.db().parent().context("db dir")?.join("exports");
-        ensure!(
-            path.parent() == Some(exports.as_path()),
-            "PDF saved at {}, want it under {}",
-            path.display(),
-            exports.display()
-        );
+        ensure!(path.parent() == Some(exports.as_path()), "PDF saved at {}, want it under {}", path.display(), exports.display());
 
         app.step("read-pdf");
         let bytes = std::fs::read(&path).with_context(|| format!("read {}", path.display()))?;
         ensure!(bytes.starts_with(b"%PDF"), "{} is not a PDF", path.display());
-        let out = Command::new("pdftotext")
-            .args(["-layout"])
-            .arg(&path)
-            .arg("-")
-            .output()
-            .context("run pdftotext (install poppler-utils)")?;
+        let out = Command::new("pdftotext").args(["-layout"]).arg(&path).arg("-").output().context("run pdftotext (install poppler-utils)")?;
         if !out.status.success() {
             bail!("pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
         }
@@ -475,58 +426,54 @@ async fn wait_board_rows(app: &App, n: usize) -> Result<Vec<i64>> {
 
 #[test]
 fn a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_on_request() {
-    e2e_test(
-        "a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_on_request",
-        init_db_with_120_on_site,
-        |app| async move {
-            app.step("login");
-            login(&app, SUPERVISOR, PIN).await?;
-            app.click("nav-dashboard").await?;
-            let count = app.text("on-site-count").await?;
-            ensure!(count.contains("120"), "the count should be everyone on site, got {count:?}");
-            ensure!(app.text("dashboard-people").await?.trim() == "120", "dashboard-people is not 120");
+    e2e_test("a_long_on_site_board_renders_a_window_finds_anyone_by_filter_and_shows_more_on_request", init_db_with_120_on_site, |app| async move {
+        app.step("login");
+        login(&app, SUPERVISOR, PIN).await?;
+        app.click("nav-dashboard").await?;
+        let count = app.text("on-site-count").await?;
+        ensure!(count.contains("120"), "the count should be everyone on site, got {count:?}");
+        ensure!(app.text("dashboard-people").await?.trim() == "120", "dashboard-people is not 120");
 
-            app.step("first window");
-            let first = wait_board_rows(&app, 50).await?;
-            let mut sorted = first.clone();
-            sorted.sort_unstable_by(|a, b| b.cmp(a));
-            ensure!(first == sorted, "the window should be the newest first: {first:?}");
-            ensure!(first[0] == 120, "the newest visit (120) should lead the board, got {}", first[0]);
-            ensure!(app.text("on-site-more").await?.contains("70"), "show-more should say 70 are not shown");
-            screenshot_at(&app, "on-site-more", "on-site-window-zh").await?;
+        app.step("first window");
+        let first = wait_board_rows(&app, 50).await?;
+        let mut sorted = first.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        ensure!(first == sorted, "the window should be the newest first: {first:?}");
+        ensure!(first[0] == 120, "the newest visit (120) should lead the board, got {}", first[0]);
+        ensure!(app.text("on-site-more").await?.contains("70"), "show-more should say 70 are not shown");
+        screenshot_at(&app, "on-site-more", "on-site-window-zh").await?;
 
-            app.step("filter finds a row outside the window");
-            // Visit 1 (the oldest, not rendered yet): the stress ID of i = 0 ends in 000 + check.
-            let first17 = "11010119600101000";
-            let last4 = format!("000{}", gb11643_check(first17));
-            app.type_into("on-site-filter", &last4).await?;
-            let found = wait_board_rows(&app, 1).await?;
-            ensure!(found == vec![1], "filtering by {last4:?} should show visit 1 alone, got {found:?}");
-            ensure!(!app.visible_now("on-site-more").await?, "no show-more for one match");
-            app.type_into("on-site-filter", "没有这个人").await?;
-            app.el("on-site-no-match").await?;
-            ensure!(app.all_now("on-site-row").await?.is_empty(), "rows shown for a filter nobody matches");
-            clear_by_keys(&app, "on-site-filter").await?;
+        app.step("filter finds a row outside the window");
+        // Visit 1 (the oldest, not rendered yet): the stress ID of i = 0 ends in 000 + check.
+        let first17 = "11010119600101000";
+        let last4 = format!("000{}", gb11643_check(first17));
+        app.type_into("on-site-filter", &last4).await?;
+        let found = wait_board_rows(&app, 1).await?;
+        ensure!(found == vec![1], "filtering by {last4:?} should show visit 1 alone, got {found:?}");
+        ensure!(!app.visible_now("on-site-more").await?, "no show-more for one match");
+        app.type_into("on-site-filter", "没有这个人").await?;
+        app.el("on-site-no-match").await?;
+        ensure!(app.all_now("on-site-row").await?.is_empty(), "rows shown for a filter nobody matches");
+        clear_by_keys(&app, "on-site-filter").await?;
 
-            app.step("show more");
-            wait_board_rows(&app, 50).await?;
-            app.click("on-site-more").await?;
-            wait_board_rows(&app, 100).await?;
-            app.el("on-site-more").await?.send_keys(ENTER).await?;
-            let all = wait_board_rows(&app, 120).await?;
-            ensure!(all.iter().rev().copied().eq(1..=120), "after show more the board should list 120..1");
-            ensure!(!app.visible_now("on-site-more").await?, "show-more left after everything is shown");
+        app.step("show more");
+        wait_board_rows(&app, 50).await?;
+        app.click("on-site-more").await?;
+        wait_board_rows(&app, 100).await?;
+        app.el("on-site-more").await?.send_keys(ENTER).await?;
+        let all = wait_board_rows(&app, 120).await?;
+        ensure!(all.iter().rev().copied().eq(1..=120), "after show more the board should list 120..1");
+        ensure!(!app.visible_now("on-site-more").await?, "show-more left after everything is shown");
 
-            app.step("english");
-            app.select("lang-switch", "en").await?;
-            app.type_into("on-site-filter", "压力").await?;
-            wait_board_rows(&app, 50).await?;
-            let more = app.text("on-site-more").await?;
-            ensure!(more.contains("Show 50 more") && more.contains("70 not shown"), "English show-more reads {more:?}");
-            screenshot_at(&app, "on-site-filter", "on-site-window-en").await?;
-            Ok(())
-        },
-    );
+        app.step("english");
+        app.select("lang-switch", "en").await?;
+        app.type_into("on-site-filter", "压力").await?;
+        wait_board_rows(&app, 50).await?;
+        let more = app.text("on-site-more").await?;
+        ensure!(more.contains("Show 50 more") && more.contains("70 not shown"), "English show-more reads {more:?}");
+        screenshot_at(&app, "on-site-filter", "on-site-window-en").await?;
+        Ok(())
+    });
 }
 
 /// Issue 15: a command that fails leaves the form as the guard typed it. 300 companions pass

@@ -19,7 +19,5 @@ pub fn get_app_state(desk: State<'_, Desk>) -> CommandResult<AppState> {
 
 #[tauri::command(async)]
 pub fn setup_site(desk: State<'_, Desk>, setup: SiteSetup) -> CommandResult<SetUpDone> {
-    guarded("setup_site", || {
-        Ok(site::set_up(desk.db()?, &setup)?)
-    })
+    guarded("setup_site", || Ok(site::set_up(desk.db()?, &setup)?))
 }

@@ -29,8 +29,10 @@ pub type CommandResult<T> = Result<T, AppError>;
 /// (it may quote what was typed, such as an ID number).
 fn panicked(name: &'static str) -> AppError {
     AppError::from(
-        gatehouse::Error::internal(format!("an internal error stopped `{name}`; it may not have been completed: check, try again, and tell the administrator if it happens again"))
-            .with_param("command", name),
+        gatehouse::Error::internal(format!(
+            "an internal error stopped `{name}`; it may not have been completed: check, try again, and tell the administrator if it happens again"
+        ))
+        .with_param("command", name),
     )
 }
 
@@ -50,11 +52,12 @@ pub fn guarded<T>(name: &'static str, body: impl FnOnce() -> CommandResult<T>) -
 /// `guarded` for an async command body.
 pub async fn guarded_async<T>(name: &'static str, body: impl std::future::Future<Output = CommandResult<T>>) -> CommandResult<T> {
     let mut body = std::pin::pin!(body);
-    let result = std::future::poll_fn(move |cx| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| std::future::Future::poll(body.as_mut(), cx))) {
-        Ok(poll) => poll,
-        Err(_) => std::task::Poll::Ready(Err(panicked(name))),
-    })
-    .await;
+    let result =
+        std::future::poll_fn(move |cx| match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| std::future::Future::poll(body.as_mut(), cx))) {
+            Ok(poll) => poll,
+            Err(_) => std::task::Poll::Ready(Err(panicked(name))),
+        })
+        .await;
     logged(name, result)
 }
 

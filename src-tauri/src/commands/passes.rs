@@ -29,9 +29,7 @@ pub fn import_passes(desk: State<'_, Desk>, file_name: String, bytes: Vec<u8>) -
 
 #[tauri::command(async)]
 pub fn get_pass_import_template() -> CommandResult<String> {
-    guarded("get_pass_import_template", || {
-        Ok(import::template_csv())
-    })
+    guarded("get_pass_import_template", || Ok(import::template_csv()))
 }
 
 #[tauri::command(async)]

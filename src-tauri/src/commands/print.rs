@@ -26,7 +26,11 @@ fn print_error(message: impl Into<String>) -> AppError {
 fn safe_file_name(name: &str) -> String {
     let cleaned: String = name.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')).take(80).collect();
     let cleaned = cleaned.trim_start_matches('.').to_string();
-    if cleaned.is_empty() { "export.txt".into() } else { cleaned }
+    if cleaned.is_empty() {
+        "export.txt".into()
+    } else {
+        cleaned
+    }
 }
 
 /// Writes `text` as `exports/<file_name>` (a timestamp is added if the name is taken);

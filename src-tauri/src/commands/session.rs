@@ -10,9 +10,7 @@ use crate::state::Desk;
 
 #[tauri::command(async)]
 pub fn list_login_guards(desk: State<'_, Desk>) -> CommandResult<Vec<LoginGuard>> {
-    guarded("list_login_guards", || {
-        Ok(guards::list_login_guards(desk.db()?)?)
-    })
+    guarded("list_login_guards", || Ok(guards::list_login_guards(desk.db()?)?))
 }
 
 #[tauri::command(async)]

@@ -1,8 +1,8 @@
 //! Visitor registration: check-in and check-out, the on-site board, slips, returning
 //! visitors, ID reveal, photos and the evacuation roster.
 
-use gatehouse::validate::document::DocType;
 use gatehouse::headcount::{self, Roster};
+use gatehouse::validate::document::DocType;
 use gatehouse::visits::{self, CheckOut, NewVisit, ReturningVisitor, VisitRow, VisitSlip};
 use tauri::State;
 
