@@ -2,8 +2,9 @@
 # whatever is missing (scripts/deps.sh), so they work on a fresh Debian 12 / Ubuntu 22.04+.
 #
 #   make run     install what is missing, build the UI and the app, start it
-#   make test    install what is missing, then: cargo tests (core + shell), UI unit tests and
-#                type check and format check, real-window tests; stops at the first failure
+#   make test    install what is missing, then: lint, cargo tests (core + shell), UI unit tests
+#                and type check, real-window tests, the .deb; stops at the first failure
+#   make lint    rustfmt and clippy (warnings are errors), the UI's formatter
 #   make e2e     only the real-window tests (tests/e2e); evidence in test-artifacts/e2e/
 #   make bench   the benchmarks: core figures, then the release app's start and memory
 #   make package the .deb for a guard post: target/release/bundle/deb/gatehouse_<version>_<arch>.deb
@@ -38,7 +39,7 @@ DESKTOP_BIN := target/debug/gatehouse-desktop
 UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
 	$(wildcard ui/index.html ui/vite.config.* ui/svelte.config.* ui/tsconfig*.json ui/package.json)
 
-.PHONY: help deps deps-run deps-package run check-display ui test cargo-build-tests cargo-test ui-test \
+.PHONY: help deps deps-run deps-package run check-display ui lint test cargo-build-tests cargo-test ui-test \
 	e2e e2e-run bench package lint-package package-test icons clean
 
 help:
@@ -95,10 +96,20 @@ cargo-build-tests: ui
 cargo-test: cargo-build-tests
 	$(CARGO) test --workspace
 
+# ---- lint --------------------------------------------------------------------------------
+
+# One style and no clippy warnings (issue 17): rustfmt (rustfmt.toml), clippy with warnings as
+# errors over every target, and the UI's formatter (Prettier). `cargo fmt --all` and
+# `cd ui && npm run format` fix the style. Clippy reads ui/dist through the shell's
+# generate_context!, so the UI is built first.
+lint: deps ui
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	cd ui && $(NPM) run format:check
+
 ui-test: ui/node_modules/.package-lock.json
 	cd ui && $(NPM) test
 	cd ui && $(NPM) run check
-	cd ui && $(NPM) run format:check
 
 # The window tests are serial (each starts Xvfb, tauri-driver and the app); the harness
 # serialises them anyway, --test-threads=1 keeps their output in order. Every app and CLI of
@@ -119,7 +130,7 @@ package-test: lint-package
 	GATEHOUSE_PACKAGE_PROFILE=$(PACKAGE_PROFILE) $(CARGO) test --workspace --test e2e -- --ignored --exact --test-threads=1 \
 		package::the_installed_package_starts_to_the_set_up_screen_and_leaves_data_on_removal
 
-test: deps cargo-test ui-test e2e-run package-test
+test: deps lint cargo-test ui-test e2e-run package-test
 
 # `make test` installs a package made from its own (debug) build: a cold release build of the
 # Tauri stack would take CI past its time limit (see scripts/package.sh). `make package`

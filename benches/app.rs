@@ -485,7 +485,7 @@ fn main() -> Result<()> {
     let (_xvfb, display) = start_xvfb()?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let figures = rt.block_on(measure(&bin, &display, runs))?;
-    println!("{:<48} {:>22}  {}", "figure", "value", "target");
+    println!("{:<48} {:>22}  target", "figure", "value");
     for f in &figures {
         println!("{:<48} {:>22}  {}", f.name, f.value, f.target);
     }

@@ -610,7 +610,7 @@ mod tests {
         assert!(gone.is_empty(), "catalogued tables that the schema does not have: {gone:?}");
         for table in in_schema.iter().filter(|t| columns_of(&conn, t).contains("uid")) {
             let said_why = NOT_RECORDS.iter().any(|(t, _)| t == table);
-            assert!(ALL.iter().any(|t| &t.table == table) || said_why, "`{table}` has a uid (it looks like a record) but is not in catalogue::ALL");
+            assert!(ALL.iter().any(|t| t.table == table) || said_why, "`{table}` has a uid (it looks like a record) but is not in catalogue::ALL");
         }
     }
 

@@ -32,6 +32,19 @@ pub fn commitment(salt: &[u8], fields: &[(&str, Option<&str>)]) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// A personal column's value as the commitment sees it: text as is, a blob (a photo) as
+/// the hex SHA-256 of its bytes, NULL as absent.
+pub fn value_text(value: rusqlite::types::ValueRef<'_>) -> Option<String> {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Null => None,
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Some(hex::encode(Sha256::digest(b))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,18 +58,5 @@ mod tests {
         assert_ne!(base, commitment(b"salt", &[("name", None), ("id_number", None)]));
         assert_eq!(base, commitment(b"salt", &[("id_number", None), ("name", Some("张伟"))]));
         assert_eq!(base, commitment(b"salt", &[("name", Some("张伟"))]), "an absent field is left out");
-    }
-}
-
-/// A personal column's value as the commitment sees it: text as is, a blob (a photo) as
-/// the hex SHA-256 of its bytes, NULL as absent.
-pub fn value_text(value: rusqlite::types::ValueRef<'_>) -> Option<String> {
-    use rusqlite::types::ValueRef;
-    match value {
-        ValueRef::Null => None,
-        ValueRef::Integer(n) => Some(n.to_string()),
-        ValueRef::Real(x) => Some(x.to_string()),
-        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Some(hex::encode(Sha256::digest(b))),
     }
 }

@@ -241,7 +241,7 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
 
     db.write(|tx| {
         let salt = pii::new_salt();
-        let photo_text = valid.photo.as_deref().map(|b| pii::value_text(rusqlite::types::ValueRef::Blob(b))).flatten();
+        let photo_text = valid.photo.as_deref().and_then(|b| pii::value_text(rusqlite::types::ValueRef::Blob(b)));
         let commitment = pii::commitment(
             &salt,
             &[

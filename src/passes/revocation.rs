@@ -18,6 +18,7 @@
 //! - every number in `revocation_list_seen`, own and other gates', + 1 (the persisted
 //!   counter, which also keeps two lists made in the same millisecond apart);
 //! - the issue time in milliseconds.
+//!
 //! The issue time is the floor a restore cannot roll back: a list sent before the restore
 //! carries a number at most its own issue time plus the lists made in the same millisecond,
 //! so a list made later is above it. Other gates' numbers are issue times too, which lifts

@@ -145,12 +145,21 @@ struct Decision {
     payload: Option<code::Payload>,
 }
 
-fn local_holder(conn: &Connection, key_id: u32, serial: u32) -> Result<Option<(String, String, Option<Vec<u8>>, Option<i64>, String)>> {
+/// A pass this database issued, as a scan shows it.
+struct LocalHolder {
+    name: String,
+    department: String,
+    photo: Option<Vec<u8>>,
+    revoked_at_ms: Option<i64>,
+    revoke_reason: String,
+}
+
+fn local_holder(conn: &Connection, key_id: u32, serial: u32) -> Result<Option<LocalHolder>> {
     Ok(conn
         .query_row(
             "SELECT coalesce(holder_name, ''), department, photo, revoked_at_ms, coalesce(revoke_reason, '') FROM pass WHERE key_id = ?1 AND serial = ?2",
             rusqlite::params![key_id, serial],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok(LocalHolder { name: r.get(0)?, department: r.get(1)?, photo: r.get(2)?, revoked_at_ms: r.get(3)?, revoke_reason: r.get(4)? }),
         )
         .optional()?)
 }
@@ -186,7 +195,7 @@ fn decide(conn: &Connection, db: &Db, input: &str, direction: Direction, now_ms:
     if key.distrusted {
         return refuse(Outcome::KeyDistrusted);
     }
-    let revoked_here = local_holder(conn, p.key_id, p.serial)?.is_some_and(|h| h.3.is_some());
+    let revoked_here = local_holder(conn, p.key_id, p.serial)?.is_some_and(|h| h.revoked_at_ms.is_some());
     let revoked_elsewhere: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM imported_revocation WHERE key_id = ?1 AND serial = ?2)", rusqlite::params![p.key_id, p.serial], |r| {
             r.get(0)
@@ -278,7 +287,7 @@ fn result_of(conn: &Connection, scan_id: i64) -> Result<ScanResult> {
         _ => (None, None),
     };
     let (holder_name, department, photo, revoke_reason) = match holder {
-        Some((name, department, photo, _, reason)) => (name, department, photo, reason),
+        Some(h) => (h.name, h.department, h.photo, h.revoke_reason),
         None => (hint.unwrap_or_default(), String::new(), None, String::new()),
     };
     Ok(ScanResult {

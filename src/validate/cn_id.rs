@@ -89,7 +89,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<CnId> {
             .with_param("birth", birth_date));
     }
     let expected = check_char(&first17).ok_or_else(characters_error)?;
-    if !widened_from_15 && number.chars().last() != Some(expected) {
+    if !widened_from_15 && !number.ends_with(expected) {
         return Err(Error::invalid(FIELD, ErrorCode::IdNumberCheckDigit, "the last character does not match the others: a digit was mistyped"));
     }
     Ok(CnId { number: format!("{first17}{expected}"), birth_date, widened_from_15 })

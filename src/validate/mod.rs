@@ -75,7 +75,7 @@ const QUANTITY_MAX: f64 = 999_999_999.0;
 /// A quantity of goods: a positive number (decimals allowed, e.g. 2.5 吨), typed as text so a
 /// word like "lots" gets a clear message instead of being lost in a number field.
 pub fn quantity(field: &'static str, input: &str) -> Result<f64> {
-    let text = input.trim().replace('，', ".").replace('．', ".");
+    let text = input.trim().replace(['，', '．'], ".");
     if text.is_empty() {
         return Err(Error::required(field));
     }

@@ -3,8 +3,8 @@
 //! Normalising: upper case, full-width letters and digits to half-width, spaces, dots and
 //! hyphens dropped. Plates never use the letters I and O, so after the province character
 //! `O` is read as `0` and `I` as `1`, and the guard is told (`corrected`).
-//! Standard plates have 7 characters (province + letter + 5), new-energy plates 8 (province
-//! + letter + 6, with D or F first (small) or last (large)). Anything else (警, 学, 挂, 港, 澳,
+//! Standard plates have 7 characters (province, letter and 5 more), new-energy plates 8
+//! (province, letter and 6 more, with D or F first (small) or last (large)). Anything else (警, 学, 挂, 港, 澳,
 //! 使, 领, 应急, WJ, military) is a `special` plate the guard must confirm.
 //! Called by: `vehicles`, `watchlist`, `visits`.
 

@@ -100,8 +100,8 @@ fn print_to_pdf(webview: tauri::webview::PlatformWebview, path: &std::path::Path
     settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI, Some(&uri));
     let page = gtk::PageSetup::new();
     let size = match paper {
-        Paper::A4 => gtk::PaperSize::new(Some(&gtk::PAPER_NAME_A4)),
-        Paper::A5 => gtk::PaperSize::new(Some(&gtk::PAPER_NAME_A5)),
+        Paper::A4 => gtk::PaperSize::new(Some(gtk::PAPER_NAME_A4)),
+        Paper::A5 => gtk::PaperSize::new(Some(gtk::PAPER_NAME_A5)),
         Paper::A6 => gtk::PaperSize::new(Some("iso_a6")),
         Paper::Cr80 => gtk::PaperSize::new_custom("cr80", "CR80", 85.6, 54.0, gtk::Unit::Mm),
     };
