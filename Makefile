@@ -5,7 +5,7 @@
 #   make test    install what is missing, then: lint, cargo tests (core + shell), UI unit tests
 #                and type check, real-window tests, the .deb; stops at the first failure
 #   make lint    rustfmt and clippy (warnings are errors), the UI's formatter
-#   make e2e     only the real-window tests (tests/e2e); evidence in test-artifacts/e2e/
+#   make e2e     only the real-window tests (e2e/tests); evidence in test-artifacts/e2e/
 #   make bench   the benchmarks: core figures, then the release app's start and memory
 #   make package the .deb for a guard post: target/release/bundle/deb/gatehouse_<version>_<arch>.deb
 #   make icons   remake the app's icons (src-tauri/icons) from assets/icon.svg
@@ -114,7 +114,7 @@ ui-test: ui/node_modules/.package-lock.json
 # The window tests are serial (each starts Xvfb, tauri-driver and the app); the harness
 # serialises them anyway, --test-threads=1 keeps their output in order. Every app and CLI of
 # the run logs into E2E_RUN_DIR/state, emptied first; once the suite passed, the log check
-# (tests/e2e/logs.rs, ignored in the suite itself) greps those logs for what the suite typed.
+# (e2e/tests/logs.rs, ignored in the suite itself) greps those logs for what the suite typed.
 E2E_RUN_DIR := $(CURDIR)/test-artifacts/e2e/run
 e2e-run: cargo-build-tests
 	rm -rf $(E2E_RUN_DIR)
@@ -124,7 +124,7 @@ e2e-run: cargo-build-tests
 
 e2e: deps e2e-run
 
-# The installed .deb (tests/e2e/package.rs, ignored in the suite): installs it with apt-get,
+# The installed .deb (e2e/tests/package.rs, ignored in the suite): installs it with apt-get,
 # checks its files and starts it to the set-up screen, then removes it.
 package-test: lint-package
 	GATEHOUSE_PACKAGE_PROFILE=$(PACKAGE_PROFILE) $(CARGO) test --workspace --test e2e -- --ignored --exact --test-threads=1 \
@@ -155,13 +155,13 @@ icons: ui/node_modules/.package-lock.json
 # ---- bench -------------------------------------------------------------------------------
 
 # The benchmarks print figures and write target/bench.json (tests never assert on time).
-# benches/gatehouse.rs: the core (release profile, no WebKit). benches/app.rs: the release
+# benches/gatehouse.rs: the core (release profile, no WebKit). e2e/benches/app.rs: the release
 # desktop app under a private Xvfb via tauri-driver (start to first screen, memory); it adds
 # its rows to target/bench.json.
 bench: deps ui
 	$(CARGO) bench -p gatehouse --bench gatehouse --features plaintext-baseline
 	$(RELEASE_BUILD)
-	$(CARGO) bench -p gatehouse --bench app
+	$(CARGO) bench -p gatehouse-e2e --bench app
 
 clean:
 	$(CARGO) clean

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sums the PSS of smaps files (from `APP_BENCH_SMAPS=DIR cargo bench -p gatehouse --bench app`)
+"""Sums the PSS of smaps files (from `APP_BENCH_SMAPS=DIR cargo bench -p gatehouse-e2e --bench app`)
 by process and mapping: where the app's memory goes.
 
 usage: scripts/smaps-summary.py DIR [LABEL] [TOP]   (LABEL e.g. start1 or after; TOP rows per process)

@@ -23,7 +23,7 @@ pub const WRONG_PIN: &str = "730418";
 /// The `gatehouse` admin CLI built for this test run.
 /// It logs where the app does (the run's `XDG_STATE_HOME`), so the log check sees its files too.
 pub fn cli() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    let mut cmd = Command::new(crate::harness::cli_bin());
     cmd.env("XDG_STATE_HOME", crate::harness::state_dir());
     cmd
 }

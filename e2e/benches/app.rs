@@ -25,15 +25,13 @@
 //! `APP_BENCH_SMAPS=DIR` also copies each measured process's `/proc/PID/smaps` into DIR
 //! (`scripts/smaps-summary.py DIR` sums them by mapping).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
+use gatehouse_e2e::{free_port, http_get, Proc, Xvfb};
 use hyper_util::client::legacy::connect::HttpConnector;
 
 const CHECK_INS: usize = 1_000;
@@ -59,68 +57,6 @@ fn desktop_bin() -> Result<PathBuf> {
         bail!("{} not found: build the release app first (`make bench` and `make package` do)", path.display());
     }
     Ok(path.canonicalize()?)
-}
-
-/// A child in its own process group, killed with the group (SIGTERM, then SIGKILL) on drop,
-/// and by the kernel if this bench dies first.
-struct Proc {
-    child: Child,
-}
-
-impl Proc {
-    fn spawn(mut cmd: Command) -> Result<Proc> {
-        cmd.process_group(0);
-        // SAFETY: prctl is async-signal-safe, as required between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        Ok(Proc { child: cmd.spawn().with_context(|| format!("start {:?}", cmd.get_program()))? })
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let pgid = self.child.id() as i32;
-        // SAFETY: plain syscalls on the process group we created.
-        unsafe { libc::kill(-pgid, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline && unsafe { libc::kill(-pgid, 0) } == 0 {
-            let _ = self.child.try_wait();
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        unsafe { libc::kill(-pgid, libc::SIGKILL) };
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-fn http_get(port: u16, path: &str) -> Result<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n")?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    Ok(response)
-}
-
-/// A private X server on a display number it picks itself (`-displayfd`).
-fn start_xvfb() -> Result<(Proc, String)> {
-    let mut cmd = Command::new("Xvfb");
-    cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
-    let mut proc = Proc::spawn(cmd).context("Xvfb (package xvfb)")?;
-    let mut line = String::new();
-    BufReader::new(proc.child.stdout.take().expect("piped")).read_line(&mut line)?;
-    let number = line.trim().to_string();
-    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
-        bail!("Xvfb did not start (printed {line:?})");
-    }
-    Ok((proc, format!(":{number}")))
 }
 
 /// One app run: its temp dir (database, HOME, XDG dirs), tauri-driver and the session.
@@ -160,7 +96,7 @@ impl Run {
             .env("XDG_CACHE_HOME", sub("cache")?)
             .env("XDG_RUNTIME_DIR", runtime)
             .env("NO_AT_BRIDGE", "1");
-        let driver = Proc::spawn(cmd).context("tauri-driver (`make deps` installs it)")?;
+        let driver = Proc::spawn("tauri-driver", cmd, Duration::from_secs(5)).context("tauri-driver (`make deps` installs it)")?;
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if http_get(port, "/status").is_ok_and(|b| b.chars().filter(|c| !c.is_whitespace()).collect::<String>().contains("\"ready\":true")) {
@@ -467,7 +403,8 @@ async fn measure(bin: &Path, display: &str, runs: usize) -> Result<Vec<Figure>> 
 
 /// Adds our rows to `target/bench.json` (written by the core bench), replacing older ones.
 fn merge_json(figures: &[Figure]) -> Result<PathBuf> {
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench.json");
+    // This package is the repository's `e2e/`; the core bench writes the same file.
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench.json");
     let mut rows: Vec<serde_json::Value> = std::fs::read_to_string(&out).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     rows.retain(|r| !figures.iter().any(|f| r.get("figure").and_then(|v| v.as_str()) == Some(f.name.as_str())));
     rows.extend(figures.iter().map(|f| serde_json::json!({ "figure": f.name, "value": f.value, "target": f.target })));
@@ -482,7 +419,8 @@ fn main() -> Result<()> {
     // `cargo bench` passes `--bench`; there are no options to read.
     let runs = std::env::var("APP_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).filter(|n| *n > 0).unwrap_or(5);
     let bin = desktop_bin()?;
-    let (_xvfb, display) = start_xvfb()?;
+    let xvfb = Xvfb::start(Stdio::null())?;
+    let display = xvfb.display.clone();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let figures = rt.block_on(measure(&bin, &display, runs))?;
     println!("{:<48} {:>22}  target", "figure", "value");

@@ -12,17 +12,16 @@
 //! prints their paths and the log path, then kills everything and fails the test.
 
 use std::future::Future;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use gatehouse_e2e::{free_port, http_get, log_file, require_on_path, Proc, Xvfb};
 use hyper_util::client::legacy::connect::HttpConnector;
 
 /// How long an explicit wait polls before it gives up. Generous because a debug build of a
@@ -41,9 +40,10 @@ const POLL: Duration = Duration::from_millis(100);
 /// `--test-threads` says.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// Repository root: artifacts go under it, whatever the current directory is.
+/// Repository root (this package is its `e2e/`): artifacts go under it, whatever the
+/// current directory is.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("e2e/ sits in the repository").to_path_buf()
 }
 
 pub fn artifacts_dir() -> PathBuf {
@@ -76,17 +76,24 @@ pub fn note_typed(text: &str) {
     }
 }
 
+/// The profile dir this test binary was built into (target/debug for target/debug/deps/e2e-HASH,
+/// also under CARGO_TARGET_DIR): the workspace's programs are beside it.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    exe.parent().and_then(Path::parent).unwrap_or_else(|| panic!("unexpected test binary path {}", exe.display())).to_path_buf()
+}
+
+/// The admin CLI `gatehouse` of the same build (`cargo build --workspace --bins` makes it).
+pub fn cli_bin() -> PathBuf {
+    profile_dir().join("gatehouse")
+}
+
 /// The debug binary under test. `GATEHOUSE_DESKTOP_BIN` overrides it (an absolute path);
-/// otherwise it sits in the same profile dir as this test binary (target/debug/deps/e2e-HASH),
-/// which also holds when CARGO_TARGET_DIR is set.
+/// otherwise it sits in the profile dir (`profile_dir`).
 pub fn desktop_bin() -> Result<PathBuf> {
     let path = match std::env::var_os("GATEHOUSE_DESKTOP_BIN") {
         Some(p) => PathBuf::from(p),
-        None => {
-            let exe = std::env::current_exe().context("current_exe")?;
-            let profile_dir = exe.parent().and_then(Path::parent).ok_or_else(|| anyhow!("unexpected test binary path {}", exe.display()))?;
-            profile_dir.join("gatehouse-desktop")
-        }
+        None => profile_dir().join("gatehouse-desktop"),
     };
     if !path.is_file() {
         bail!(
@@ -96,114 +103,6 @@ pub fn desktop_bin() -> Result<PathBuf> {
         );
     }
     path.canonicalize().context("canonicalize app binary path")
-}
-
-fn require_on_path(tool: &str, package: &str) -> Result<()> {
-    let found = std::env::var_os("PATH").map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file())).unwrap_or(false);
-    if !found {
-        bail!("`{tool}` is not on PATH: install {package} (`make deps` does)");
-    }
-    Ok(())
-}
-
-/// A free TCP port on loopback. The kernel picks it; the tiny race between closing the
-/// listener and the driver binding it is acceptable for tests that run one at a time.
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("bind a free port")?;
-    Ok(listener.local_addr()?.port())
-}
-
-/// A child process started in its own process group, so that killing the group also ends
-/// what it started (tauri-driver -> WebKitWebDriver -> the app). SIGTERM first so the app
-/// can close the database cleanly, SIGKILL when it takes longer than `grace`.
-struct Proc {
-    name: &'static str,
-    child: Child,
-    grace: Duration,
-}
-
-impl Proc {
-    fn spawn(name: &'static str, mut cmd: Command, grace: Duration) -> Result<Self> {
-        cmd.process_group(0);
-        // If the test process itself is killed (Ctrl-C, a CI timeout), Drop never runs: have
-        // the kernel kill our direct children then. Xvfb going away also ends the app window.
-        // SAFETY: prctl is async-signal-safe, as required between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        let child = cmd.spawn().with_context(|| format!("start {name} ({:?})", cmd.get_program()))?;
-        Ok(Self { name, child, grace })
-    }
-
-    fn pid(&self) -> i32 {
-        self.child.id() as i32
-    }
-
-    /// `Some(status)` when it has already exited.
-    fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().ok().flatten()
-    }
-
-    fn kill(&mut self) {
-        let pgid = self.pid();
-        // SAFETY: plain syscall on a process group we created; errors (ESRCH) are fine.
-        unsafe { libc::kill(-pgid, libc::SIGTERM) };
-        let deadline = Instant::now() + self.grace;
-        while Instant::now() < deadline {
-            if self.exited().is_some() && !group_alive(pgid) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        eprintln!("e2e: {} did not stop on SIGTERM; sending SIGKILL", self.name);
-        unsafe { libc::kill(-pgid, libc::SIGKILL) };
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// Whether any process is left in the group (kill with signal 0 only checks).
-fn group_alive(pgid: i32) -> bool {
-    unsafe { libc::kill(-pgid, 0) == 0 }
-}
-
-/// A private Xvfb. `-displayfd` makes it pick a free display number and print it once it
-/// accepts connections, so there is no guessing and no sleeping.
-struct Xvfb {
-    /// Held for its Drop, which stops the server.
-    #[allow(dead_code)]
-    proc: Proc,
-    display: String,
-}
-
-impl Xvfb {
-    fn start(log: &Path) -> Result<Self> {
-        require_on_path("Xvfb", "xvfb")?;
-        let mut cmd = Command::new("Xvfb");
-        cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(log_file(log)?);
-        let mut proc = Proc::spawn("Xvfb", cmd, Duration::from_secs(2))?;
-        let stdout = proc.child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        // Blocks until Xvfb is ready or dies (EOF): no timeout needed.
-        BufReader::new(stdout).read_line(&mut line).context("read display number from Xvfb")?;
-        let number = line.trim();
-        if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
-            bail!("Xvfb did not start (printed {line:?}); see {}", log.display());
-        }
-        Ok(Self { display: format!(":{number}"), proc })
-    }
-}
-
-fn log_file(path: &Path) -> Result<std::fs::File> {
-    std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| format!("open log {}", path.display()))
 }
 
 /// A private D-Bus session bus: the single-instance plugin finds a running app on it, as it
@@ -289,16 +188,6 @@ impl Driver {
         }
         bail!("tauri-driver not ready after 30 s (last: {last}); see {}", log.display())
     }
-}
-
-/// Minimal HTTP/1.0 GET on loopback: enough for `/status`, and needs no second HTTP client.
-fn http_get(port: u16, path: &str) -> Result<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n")?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    Ok(response)
 }
 
 /// What one test owns. Dropping it kills the driver chain (and with it the app), then Xvfb,
@@ -406,7 +295,7 @@ impl App {
         let db = dir.path().join("gatehouse.db");
         prepare(&db).context("prepare")?;
 
-        let xvfb = Xvfb::start(&log)?;
+        let xvfb = Xvfb::start(log_file(&log)?.into()).with_context(|| format!("see {}", log.display()))?;
         let display = xvfb.display.clone();
         let bus = SessionBus::start(&log)?;
         let env = app_env(dir.path(), &db, &display, &bus.address)?;
