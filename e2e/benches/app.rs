@@ -25,6 +25,7 @@
 //! `APP_BENCH_SMAPS=DIR` also copies each measured process's `/proc/PID/smaps` into DIR
 //! (`scripts/smaps-summary.py DIR` sums them by mapping).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
