@@ -2,7 +2,7 @@
 # whatever is missing (scripts/deps.sh), so they work on a fresh Debian 12 / Ubuntu 22.04+.
 #
 #   make run     install what is missing, build the UI and the app, start it
-#   make test    install what is missing, then: lint, cargo tests (core + shell), UI unit tests
+#   make test    install what is missing, then: cargo tests (core + shell), lint, UI unit tests
 #                and type check, real-window tests, the .deb; stops at the first failure
 #   make lint    rustfmt and clippy (warnings are errors), the UI's formatter
 #   make e2e     only the real-window tests (e2e/tests); evidence in test-artifacts/e2e/
@@ -130,7 +130,9 @@ package-test: lint-package
 	GATEHOUSE_PACKAGE_PROFILE=$(PACKAGE_PROFILE) $(CARGO) test --workspace --test e2e -- --ignored --exact --test-threads=1 \
 		package::the_installed_package_starts_to_the_set_up_screen_and_leaves_data_on_removal
 
-test: deps lint cargo-test ui-test e2e-run package-test
+# lint runs after the build: clippy's check build then reuses the build scripts' output
+# (SQLCipher's C compile among them) and the proc macros instead of making them again.
+test: deps cargo-test lint ui-test e2e-run package-test
 
 # `make test` installs a package made from its own (debug) build: a cold release build of the
 # Tauri stack would take CI past its time limit (see scripts/package.sh). `make package`
