@@ -722,10 +722,9 @@ impl Field {
 /// One kind of record as search shows it: the list line (title and two subtitle SQL
 /// expressions over `r`) and the fields of the opened record, in the order shown (in
 /// groups, so a group two kinds share is written once).
+/// The table and the time column are the kind's catalogue entry (`SearchKind::table`, `source`).
 struct Described {
-    table: &'static str,
     title: &'static str,
-    at: &'static str,
     subtitle: [&'static str; 2],
     fields: &'static [&'static [Field]],
 }
@@ -749,9 +748,7 @@ impl SearchKind {
         use Shape::*;
         match self {
             SearchKind::Visit => &Described {
-                table: "visit",
                 title: "name",
-                at: "checked_in_at_ms",
                 subtitle: ["r.host", "r.purpose"],
                 fields: &[
                     &[
@@ -772,9 +769,7 @@ impl SearchKind {
                 ],
             },
             SearchKind::Pickup => &Described {
-                table: "pickup",
                 title: "child_name",
-                at: "picked_up_at_ms",
                 subtitle: ["r.picker_name", "r.class_name"],
                 fields: &[&[
                     Field("child_name", "child_name", Text),
@@ -789,9 +784,7 @@ impl SearchKind {
                 ]],
             },
             SearchKind::Vehicle => &Described {
-                table: "vehicle_visit",
                 title: "plate",
-                at: "checked_in_at_ms",
                 subtitle: ["r.driver_name", "r.purpose"],
                 fields: &[
                     &[
@@ -810,9 +803,7 @@ impl SearchKind {
                 ],
             },
             SearchKind::Pass => &Described {
-                table: "pass",
                 title: "holder_name",
-                at: "issued_at_ms",
                 subtitle: ["'#' || r.serial", "r.department"],
                 fields: &[&[
                     Field("serial", "serial", Number),
@@ -831,9 +822,7 @@ impl SearchKind {
                 ]],
             },
             SearchKind::Duty => &Described {
-                table: "duty_entry",
                 title: "text",
-                at: "occurred_at_ms",
                 subtitle: ["r.place", "NULL"],
                 fields: &[&[
                     Field("duty_day", "duty_day", Text),
@@ -866,7 +855,8 @@ impl SearchKind {
 
 /// The list line of one record (`None` if the record is gone).
 fn hit(conn: &Connection, kind: SearchKind, id: i64, at_ms: i64, gate: Option<i64>, guard_id: Option<i64>) -> Result<Option<SearchHit>> {
-    let Described { table, title, subtitle: [b, c], .. } = kind.described();
+    let Described { title, subtitle: [b, c], .. } = kind.described();
+    let table = kind.table().table;
     let row = conn
         .prepare_cached(&format!("SELECT r.uid, r.{title}, {b}, {c} FROM {table} r WHERE r.id = ?1"))?
         .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?)))
@@ -885,7 +875,7 @@ pub fn record(db: &Db, actor: &Actor, kind: SearchKind, record_id: i64) -> Resul
 
 fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<SearchRecord> {
     let described = kind.described();
-    let Described { table, title, at, .. } = described;
+    let (table, at, title) = (kind.table().table, kind.source().at, described.title);
     let list = described.fields().map(Field::sql).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT r.uid, r.{at}, r.{title}, {list} FROM {table} r WHERE r.id = ?1");
     let found = conn
