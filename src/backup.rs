@@ -49,7 +49,7 @@ use crate::audit::{self, Event};
 use crate::cipher::{self, beside, FileKind};
 use crate::db::Db;
 use crate::dbkey::{DatabaseKey, KeyFile};
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::guards;
 use crate::schema;
 
@@ -84,7 +84,6 @@ pub fn lock_for_app(db_path: &Path) -> Result<AppLock> {
         if err.kind() == std::io::ErrorKind::PermissionDenied || err.raw_os_error() == Some(30) {
             let folder = db_path.parent().unwrap_or(db_path);
             Error::new(
-                ErrorKind::Storage,
                 ErrorCode::DatabaseReadOnly,
                 format!(
                     "the database folder {} is read-only ({err}), so nothing could be saved: give this user write \
@@ -98,7 +97,7 @@ pub fn lock_for_app(db_path: &Path) -> Result<AppLock> {
     })?;
     match file.try_lock() {
         Ok(()) => Ok(AppLock(file)),
-        Err(_) => Err(Error::new(ErrorKind::Storage, ErrorCode::StorageBusy, "Gatehouse is already running on this database: use that window")),
+        Err(_) => Err(Error::new(ErrorCode::StorageBusy, "Gatehouse is already running on this database: use that window")),
     }
 }
 
@@ -120,7 +119,7 @@ struct Inspected {
 fn inspect(path: &Path, key: Option<&DatabaseKey>, typed: bool) -> Result<Inspected> {
     let not_ours = || Error::invalid("backup_file", ErrorCode::BackupInvalid, "this file is not a Gatehouse database");
     if !path.is_file() {
-        return Err(Error::not_found(ErrorCode::BackupInvalid, "there is no such file").on_field("backup_file"));
+        return Err(Error::new(ErrorCode::BackupInvalid, "there is no such file").on_field("backup_file"));
     }
     let kind = FileKind::of(path)?;
     if matches!(kind, FileKind::Empty | FileKind::NotADatabase) {
@@ -196,7 +195,7 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
         ));
     }
     if dest.exists() {
-        return Err(Error::conflict(ErrorCode::BackupExists, "a file with this name is already there: choose another name").on_field("backup_file"));
+        return Err(Error::new(ErrorCode::BackupExists, "a file with this name is already there: choose another name").on_field("backup_file"));
     }
     db.read(|conn| cipher::copy_database(conn, dest, db.key()))?;
     match check_file(dest, Some(db.key())) {
@@ -213,7 +212,7 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
             if let Ok(Err(problem)) = db.read(audit::verify) {
                 return Err(Error::tampered(format!("the database failed its integrity check, so no backup was kept: {problem}")));
             }
-            Err(Error::new(ErrorKind::Storage, ErrorCode::BackupFailedCheck, format!("the backup did not pass its check and was deleted: {err}")))
+            Err(Error::new(ErrorCode::BackupFailedCheck, format!("the backup did not pass its check and was deleted: {err}")))
         }
     }
 }
@@ -222,8 +221,8 @@ pub fn backup_to(db: &Db, dest: &Path) -> Result<BackupReport> {
 /// file's key or, on a PC without it, the `recovery` key (which then becomes the key file).
 /// The old database is kept beside it. Refuses while the app runs on that database.
 pub fn restore(db_path: &Path, backup: &Path, keys: &KeyFile, recovery: Option<&DatabaseKey>) -> Result<audit::Report> {
-    let _lock = lock_for_app(db_path)
-        .map_err(|_| Error::new(ErrorKind::Storage, ErrorCode::StorageBusy, "Gatehouse is running on this database: close the app first, then restore"))?;
+    let _lock =
+        lock_for_app(db_path).map_err(|_| Error::new(ErrorCode::StorageBusy, "Gatehouse is running on this database: close the app first, then restore"))?;
     stage(db_path, backup, keys, recovery)?;
     let applied = apply_staged_restore(db_path, keys)?.ok_or_else(|| Error::internal("the staged restore disappeared"))?;
     Ok(applied.report)
@@ -660,7 +659,7 @@ pub fn stage_restore(db: &Db, actor: &Actor, keys: &KeyFile, file: &Path, recove
 /// database is not set up (there is nothing to protect yet and nobody to log in).
 pub fn stage_restore_at_setup(db: &Db, keys: &KeyFile, file: &Path, recovery: Option<&DatabaseKey>) -> Result<StagedRestore> {
     if db.read(crate::site::is_set_up)? {
-        return Err(Error::conflict(ErrorCode::AlreadySetUp, "this database is already set up: a supervisor restores from Settings"));
+        return Err(Error::new(ErrorCode::AlreadySetUp, "this database is already set up: a supervisor restores from Settings"));
     }
     stage_and_log(db, None, keys, file, recovery)
 }

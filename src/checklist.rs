@@ -87,7 +87,7 @@ fn item(conn: &Connection, id: i64) -> Result<ChecklistItem> {
         Ok(ChecklistItem { id: r.get(0)?, label: r.get(1)?, active: r.get(2)? })
     })
     .optional()?
-    .ok_or_else(|| Error::not_found(ErrorCode::ChecklistItemNotFound, "no such checklist item"))
+    .ok_or_else(|| Error::new(ErrorCode::ChecklistItemNotFound, "no such checklist item"))
 }
 
 /// The items of a list in order; active ones only unless `all` (supervisors editing it).
@@ -113,7 +113,7 @@ pub fn add_item(db: &Db, actor: &Actor, list: ChecklistKind, label: &str) -> Res
         let exists: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM checklist_item WHERE list = ?1 AND label = ?2)", [list.as_str(), &label], |r| r.get(0))?;
         if exists {
-            return Err(Error::conflict(ErrorCode::ChecklistItemExists, "this item is already on the list").on_field("label"));
+            return Err(Error::new(ErrorCode::ChecklistItemExists, "this item is already on the list").on_field("label"));
         }
         let id = insert(tx, Some(actor), list, &label)?;
         item(tx, id)

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 use crate::dbkey::DatabaseKey;
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// What is at a database path, from its first 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,11 +61,7 @@ impl FileKind {
 
 /// The error for a file at the database's path that is no database at all.
 pub(crate) fn not_a_database(path: &Path) -> Error {
-    Error::new(
-        ErrorKind::Storage,
-        ErrorCode::StorageCorrupt,
-        format!("the database file {} is damaged or is not a Gatehouse database: restore the latest backup", path.display()),
-    )
+    Error::new(ErrorCode::StorageCorrupt, format!("the database file {} is damaged or is not a Gatehouse database: restore the latest backup", path.display()))
 }
 
 /// Opens a connection, SQLCipher made ready first. Every connection Gatehouse opens comes
@@ -100,7 +96,6 @@ pub(crate) fn unlock(conn: &Connection, key: &DatabaseKey, path: &Path) -> Resul
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(()),
         Err(err) if err.sqlite_error_code() == Some(rusqlite::ffi::ErrorCode::NotADatabase) => Err(Error::new(
-            ErrorKind::Storage,
             ErrorCode::DatabaseKeyWrong,
             format!(
                 "the key file does not open the database {}: the key file belongs to another database, or the file \
@@ -188,7 +183,6 @@ pub(crate) fn encrypt_in_place(path: &Path, key: &DatabaseKey) -> Result<()> {
         let found = summary(&copy)?;
         if integrity != "ok" || found != expected {
             return Err(Error::new(
-                ErrorKind::Storage,
                 ErrorCode::Storage,
                 "the encrypted copy of the database did not match it, so the database was left as it was: free some disk space and restart",
             ));

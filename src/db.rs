@@ -18,7 +18,7 @@ use rusqlite_migration::{Migrations, M};
 use crate::cipher::{encrypt_in_place, not_a_database, scrub_upgrade_leftover, unlock, FileKind};
 use crate::clock::Clock;
 use crate::dbkey::{DatabaseKey, KeyFile};
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 
@@ -139,7 +139,6 @@ impl Db {
         // would then fail at the desk. Say so at start, before anything is shown as working.
         if conn.is_readonly(rusqlite::MAIN_DB)? {
             return Err(Error::new(
-                ErrorKind::Storage,
                 ErrorCode::DatabaseReadOnly,
                 format!(
                     "the database file {} is read-only, so nothing could be saved: give this user write \
@@ -180,7 +179,6 @@ impl Db {
         let path = absolute(path.as_ref());
         if FileKind::of(&path)? != FileKind::Encrypted {
             return Err(Error::new(
-                ErrorKind::Storage,
                 ErrorCode::DatabaseReadOnly,
                 format!(
                     "the database file {} is read-only and not encrypted yet: open a writable copy once so it can be \
@@ -203,7 +201,6 @@ impl Db {
         let latest = latest_version();
         if version != latest {
             return Err(Error::new(
-                ErrorKind::Storage,
                 ErrorCode::DatabaseReadOnly,
                 format!(
                     "the database file {} is read-only and its schema is version {version}, not {latest}: \

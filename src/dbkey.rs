@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rand::RngCore;
 use zeroize::Zeroize;
 
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// Environment variable that names the key file.
 pub const KEY_FILE_ENV: &str = "GATEHOUSE_KEY_FILE";
@@ -106,7 +106,7 @@ pub struct KeyFile {
 }
 
 fn key_error(code: ErrorCode, path: &Path, message: String) -> Error {
-    Error::new(ErrorKind::Storage, code, message).with_param("path", path.display())
+    Error::new(code, message).with_param("path", path.display())
 }
 
 impl KeyFile {

@@ -289,7 +289,7 @@ pub fn refuse_live_database(conn: &rusqlite::Connection) -> Result<()> {
     for (kind, sql) in kinds {
         let real: i64 = conn.query_row(&format!("SELECT {sql}"), [], |r| r.get(0))?;
         if real > 0 {
-            return Err(crate::error::Error::conflict(
+            return Err(crate::error::Error::new(
                 crate::error::ErrorCode::DemoOnLiveDatabase,
                 format!("this database holds records made at a gate ({kind}: {real}): demo and stress data go only into a new database (gatehouse --db NEW.db init …)"),
             )

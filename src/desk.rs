@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::actor::{Actor, Role};
 use crate::guards;
-use crate::{Db, Error, ErrorCode, ErrorKind, Result};
+use crate::{Db, Error, ErrorCode, Result};
 
 /// The autostart entry's file name: the desktop entry's own name, so a desktop that lists
 /// start-up programs shows the same app.
@@ -93,7 +93,7 @@ impl DeskFiles {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::new(ErrorKind::Storage, ErrorCode::Storage, format!("cannot write {}: {e}", path.display()))
+    Error::new(ErrorCode::Storage, format!("cannot write {}: {e}", path.display()))
 }
 
 /// Temp file and rename: the desktop never reads half an entry.

@@ -450,9 +450,8 @@ fn confirm_spot_check(db: &Db, supervisor_id: Option<i64>, pin: Option<&str>) ->
         ErrorCode::GuardNotFound => e.on_field("spot_check_supervisor_id"),
         _ => e.on_field("spot_check_pin"),
     })?;
-    db.read(|conn| guards::authorize(conn, &supervisor, Role::Supervisor)).map_err(|e| {
-        Error::new(e.kind(), ErrorCode::NotASupervisor, "a spot check is confirmed by a supervisor: pick a supervisor from the list")
-            .on_field("spot_check_supervisor_id")
+    db.read(|conn| guards::authorize(conn, &supervisor, Role::Supervisor)).map_err(|_| {
+        Error::new(ErrorCode::NotASupervisor, "a spot check is confirmed by a supervisor: pick a supervisor from the list").on_field("spot_check_supervisor_id")
     })?;
     Ok(supervisor)
 }
@@ -522,19 +521,17 @@ pub fn add_entry(db: &Db, actor: &Actor, new: &NewEntry) -> Result<EntryRow> {
                 .with_param("dayStartMs", day_start));
         }
         if is_closed(tx, &day.to_string())? {
-            return Err(Error::conflict(ErrorCode::DutyDayClosed, "this duty day has been closed by a supervisor"));
+            return Err(Error::new(ErrorCode::DutyDayClosed, "this duty day has been closed by a supervisor"));
         }
         if let Some(item) = new.closes_item_id {
             let row = follow_up_row(tx, item, today(db))?;
             match row.status {
                 FollowUpStatus::Open => {}
                 FollowUpStatus::Done => {
-                    return Err(Error::conflict(ErrorCode::FollowUpAwaitingReview, "this item is already marked corrected: a supervisor's re-check closes it")
+                    return Err(Error::new(ErrorCode::FollowUpAwaitingReview, "this item is already marked corrected: a supervisor's re-check closes it")
                         .on_field("closes_item_id"))
                 }
-                FollowUpStatus::Closed => {
-                    return Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed").on_field("closes_item_id"))
-                }
+                FollowUpStatus::Closed => return Err(Error::new(ErrorCode::FollowUpClosed, "this follow-up item is already closed").on_field("closes_item_id")),
             }
         }
         let id = insert_entry(
@@ -620,8 +617,8 @@ pub fn review_follow_up(db: &Db, actor: &Actor, item_id: i64, outcome: ReviewOut
 fn ensure_awaiting_review(row: &FollowUpRow) -> Result<()> {
     match row.status {
         FollowUpStatus::Done => Ok(()),
-        FollowUpStatus::Open => Err(Error::conflict(ErrorCode::FollowUpNotDone, "this item is not marked corrected yet: a guard records the correction first")),
-        FollowUpStatus::Closed => Err(Error::conflict(ErrorCode::FollowUpClosed, "this follow-up item is already closed")),
+        FollowUpStatus::Open => Err(Error::new(ErrorCode::FollowUpNotDone, "this item is not marked corrected yet: a guard records the correction first")),
+        FollowUpStatus::Closed => Err(Error::new(ErrorCode::FollowUpClosed, "this follow-up item is already closed")),
     }
 }
 
@@ -707,11 +704,11 @@ pub fn void_entry(db: &Db, actor: &Actor, entry_id: i64, reason: &str) -> Result
         guards::authorize(tx, actor, Role::Guard)?;
         let old = entry_row(tx, entry_id, today(db))?;
         if old.voided_by_entry_id.is_some() || old.voids_entry_id.is_some() {
-            return Err(Error::conflict(ErrorCode::EntryAlreadyVoided, "this entry is already voided (or is itself a correction)"));
+            return Err(Error::new(ErrorCode::EntryAlreadyVoided, "this entry is already voided (or is itself a correction)"));
         }
         let (day, _) = current_day(tx, db, now)?;
         if is_closed(tx, &old.duty_day)? || is_closed(tx, &day.to_string())? {
-            return Err(Error::conflict(ErrorCode::DutyDayClosed, "this duty day has been closed by a supervisor"));
+            return Err(Error::new(ErrorCode::DutyDayClosed, "this duty day has been closed by a supervisor"));
         }
         let id = insert_entry(
             tx,
@@ -800,7 +797,7 @@ fn entry_row(conn: &Connection, id: i64, today: NaiveDate) -> Result<EntryRow> {
     let raw = conn
         .query_row(&format!("{SELECT_ENTRY} WHERE e.id = ?1"), [id], map_entry)
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::EntryNotFound, "there is no such duty log entry"))?;
+        .ok_or_else(|| Error::new(ErrorCode::EntryNotFound, "there is no such duty log entry"))?;
     with_item(conn, raw, today)
 }
 
@@ -896,7 +893,7 @@ fn map_follow_up(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<Fo
 fn follow_up_row(conn: &Connection, id: i64, today: NaiveDate) -> Result<FollowUpRow> {
     conn.query_row(&format!("{SELECT_FOLLOW_UP} WHERE f.id = ?1"), [id], |r| map_follow_up(r, today))
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::FollowUpNotFound, "there is no such follow-up item").on_field("closes_item_id"))
+        .ok_or_else(|| Error::new(ErrorCode::FollowUpNotFound, "there is no such follow-up item").on_field("closes_item_id"))
 }
 
 pub(crate) fn open_items_conn(conn: &Connection, today: NaiveDate) -> Result<Vec<FollowUpRow>> {
@@ -933,7 +930,7 @@ pub fn add_key_place(db: &Db, actor: &Actor, name: &str) -> Result<KeyPlace> {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM key_place WHERE name = ?1)", [&name], |r| r.get(0))?;
         if exists {
-            return Err(Error::conflict(ErrorCode::KeyPlaceExists, "this key place is already on the list").on_field("key_place"));
+            return Err(Error::new(ErrorCode::KeyPlaceExists, "this key place is already on the list").on_field("key_place"));
         }
         tx.execute(
             "INSERT INTO key_place (uid, name, position, created_at_ms) VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM key_place), ?3)",
@@ -951,7 +948,7 @@ pub fn set_key_place_active(db: &Db, actor: &Actor, id: i64, active: bool) -> Re
         let place = tx
             .query_row("SELECT id, name, active FROM key_place WHERE id = ?1", [id], |r| Ok(KeyPlace { id: r.get(0)?, name: r.get(1)?, active: r.get(2)? }))
             .optional()?
-            .ok_or_else(|| Error::not_found(ErrorCode::KeyPlaceNotFound, "there is no such key place"))?;
+            .ok_or_else(|| Error::new(ErrorCode::KeyPlaceNotFound, "there is no such key place"))?;
         if place.active != active {
             tx.execute("UPDATE key_place SET active = ?2 WHERE id = ?1", rusqlite::params![id, active])?;
             audit::record_change(tx, &catalogue::KEY_PLACE, id, Event::new(if active { "key_place_enabled" } else { "key_place_disabled" }, Some(actor)))?;
@@ -982,7 +979,7 @@ pub fn close_day(db: &Db, actor: &Actor, day: &str) -> Result<DutyDay> {
             return Err(Error::invalid("duty_day", ErrorCode::EntryInFuture, "a duty day in the future cannot be closed"));
         }
         if is_closed(tx, &day.to_string())? {
-            return Err(Error::conflict(ErrorCode::DutyDayClosed, "this duty day is already closed"));
+            return Err(Error::new(ErrorCode::DutyDayClosed, "this duty day is already closed"));
         }
         tx.execute(
             "INSERT INTO duty_day_close (uid, duty_day, closed_at_ms, closed_by) VALUES (?1, ?2, ?3, ?4)",

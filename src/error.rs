@@ -1,8 +1,8 @@
 //! The one error type of the core.
 //!
-//! Owns: `Error`, its `ErrorKind` (what the caller may do about it) and its `ErrorCode`
-//! (a stable key the UI translates; both dictionaries must have every code). A validation
-//! error names its field. The English `Display` text is for the CLI and logs; the UI never
+//! Owns: `Error`, its `ErrorCode` (a stable key the UI translates; both dictionaries must
+//! have every code; grouped by area) and the code's one `ErrorKind` (what the caller may do
+//! about it: `ErrorCode::kind`). A validation error names its field. The English `Display` text is for the CLI and logs; the UI never
 //! branches on it. Must not: know about Tauri or any screen.
 //! Called by: every core module; the shell maps it to `AppError` for the UI.
 
@@ -37,32 +37,13 @@ pub enum ErrorKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    // ---- Any form field ----
     Required,
     TooLong,
     ControlCharacters,
     NameCharacters,
     PhoneFormat,
-    IdNumberFormat,
-    PinFormat,
-    IdNumberLength,
-    IdNumberCharacters,
-    IdNumberProvince,
-    IdNumberBirthDate,
-    IdNumberBirthFuture,
-    IdNumberCheckDigit,
-    WrongPin,
-    AccountLocked,
-    AccountDisabled,
-    NotLoggedIn,
-    SessionLocked,
-    Forbidden,
-    AlreadySetUp,
-    NotSetUp,
-    AlreadyCheckedOut,
-    VisitNotFound,
-    GuardNotFound,
-    GuardNameTaken,
-    LastSupervisor,
+    InvalidChoice,
     /// A number outside `min..=max` (both given as params).
     OutOfRange,
     /// A number below its only bound, param `min` (inclusive).
@@ -73,12 +54,50 @@ pub enum ErrorCode {
     NotPositive,
     /// An end time not after its start; param `startField` names the start's field.
     EndsBeforeStart,
+    TimeFormat,
+    DateFormat,
+    QuantityFormat,
+    RangeReversed,
+    RangeTooLong,
+
+    // ---- ID numbers (GB 11643) ----
+    IdNumberFormat,
+    IdNumberLength,
+    IdNumberCharacters,
+    IdNumberProvince,
+    IdNumberBirthDate,
+    IdNumberBirthFuture,
+    IdNumberCheckDigit,
+
+    // ---- Guards, PINs and the session ----
+    PinFormat,
+    WrongPin,
+    AccountLocked,
+    AccountDisabled,
+    NotLoggedIn,
+    SessionLocked,
+    Forbidden,
+    AlreadySetUp,
+    NotSetUp,
+    GuardNotFound,
+    GuardNameTaken,
+    LastSupervisor,
+    /// A guard picked to confirm something who is not a supervisor.
+    NotASupervisor,
+
+    // ---- Visitors and slips ----
+    AlreadyCheckedOut,
+    VisitNotFound,
     SlipCodeInvalid,
     SlipNotReturned,
+
+    // ---- Watchlist ----
     WatchlistUnacknowledged,
     WatchlistDenied,
     WatchlistEntryNotFound,
     WatchlistNeedsKey,
+
+    // ---- Pick-ups ----
     /// A pick-up by someone not on the child's authorised pickers list, without the class
     /// teacher's confirmation (name and how).
     PickerNotListed,
@@ -92,13 +111,22 @@ pub enum ErrorCode {
     PickerDuplicate,
     /// A class without an authorised pickers list.
     PickerClassNotFound,
+
+    // ---- Staff directory ----
     StaffNotFound,
     StaffExists,
-    ImportRow,
+
+    // ---- Photos and signatures ----
     PhotoInvalid,
     PhotoTooLarge,
-    TimeFormat,
-    PrintFailed,
+    /// A photo or camera picture with too many pixels; params `maxWidth`, `maxHeight`.
+    PhotoDimensions,
+    SignatureInvalid,
+    SignatureBlank,
+    /// A signature image larger than the pad; params `maxWidth`, `maxHeight`.
+    SignatureTooLarge,
+
+    // ---- Vehicles and plates ----
     PlateNotCivil,
     PlateTooShort,
     PlateTooLong,
@@ -114,8 +142,8 @@ pub enum ErrorCode {
     VehicleNotRegistered,
     RegistrationExpired,
     RegisteredVehicleExists,
-    QuantityFormat,
-    DateFormat,
+
+    // ---- Goods and exit permits ----
     DueBeforeIssue,
     DueRequired,
     PermitNeedsItems,
@@ -123,19 +151,10 @@ pub enum ErrorCode {
     PermitNotHeld,
     /// The vehicle carries goods held at the gate (params `permit`, `permitId`, `plate`).
     GoodsHeld,
-    /// `demo` or `stress` on a database holding records made at a gate (params `kind`, `count`).
-    DemoOnLiveDatabase,
-    /// Another guard is on duty and has not handed over (param `name`).
-    HandoverRequired,
-    /// A handover's outgoing guard is not the guard on duty (param `name`).
-    NotOnDuty,
-    /// A takeover without handover, but this guard is on duty already.
-    NoHandoverPending,
     AlreadyReturned,
     NotReturnable,
-    SignatureInvalid,
-    SignatureBlank,
-    SameGuard,
+
+    // ---- Duty log and follow-ups ----
     EntryInFuture,
     EntryBeforeDutyDay,
     DutyDayClosed,
@@ -147,21 +166,42 @@ pub enum ErrorCode {
     FollowUpAwaitingReview,
     /// A re-check of an item nobody has marked corrected yet.
     FollowUpNotDone,
-    /// A guard picked to confirm something who is not a supervisor.
-    NotASupervisor,
     /// A serious incident (fire, fight, forced entry, injury, theft) without whom it was
     /// reported to, or when (the field says which).
     SeriousIncidentUnreported,
-    /// A problem found in the handover's joint check without its follow-up item; param `item`.
-    ProblemNotFollowedUp,
     KeyPlaceExists,
     KeyPlaceNotFound,
+
+    // ---- Handover ----
+    /// Another guard is on duty and has not handed over (param `name`).
+    HandoverRequired,
+    /// A handover's outgoing guard is not the guard on duty (param `name`).
+    NotOnDuty,
+    /// A takeover without handover, but this guard is on duty already.
+    NoHandoverPending,
+    SameGuard,
+    /// A problem found in the handover's joint check without its follow-up item; param `item`.
+    ProblemNotFollowedUp,
     HandoverNotFound,
+
+    // ---- Passes, keys and revocations ----
     KeyFileInvalid,
     KeyIdTaken,
+    /// No pass key with the given id (`key_id`).
+    KeyNotFound,
+    /// A distrusted key, distrusted again or offered for import again (distrust is permanent).
+    KeyAlreadyDistrusted,
+    /// A revocation list signed by a key this gate distrusts.
+    KeyDistrusted,
+    /// The fingerprint confirmed for a public key import is not this key's (`fingerprint`).
+    FingerprintMismatch,
     PassNotFound,
     PassAlreadyRevoked,
     PassRefused,
+    /// A pass valid for longer than allowed, param `max` in days.
+    ValidityTooLong,
+    WindowInvalid,
+    GatesInvalid,
     RevocationListInvalid,
     RevocationListOld,
     /// This site's own revocation list offered for import.
@@ -171,39 +211,49 @@ pub enum ErrorCode {
     RevocationListOutdated,
     /// A revocation list with an entry for a key that did not sign it; param `key`.
     RevocationEntryForeign,
-    /// The fingerprint confirmed for a public key import is not this key's (`fingerprint`).
-    FingerprintMismatch,
-    /// A pass valid for longer than allowed, param `max` in days.
-    ValidityTooLong,
+
+    // ---- Import files ----
+    ImportRow,
     ImportFileInvalid,
-    WindowInvalid,
-    GatesInvalid,
-    /// No pass key with the given id (`key_id`).
-    KeyNotFound,
-    /// A distrusted key, distrusted again or offered for import again (distrust is permanent).
-    KeyAlreadyDistrusted,
-    /// A revocation list signed by a key this gate distrusts.
-    KeyDistrusted,
-    InvalidChoice,
-    StorageFull,
-    StorageReadOnly,
-    /// The database file itself opened read-only (permissions, a write-protected drive).
-    DatabaseReadOnly,
-    StorageBusy,
-    StorageCorrupt,
-    BackupInvalid,
-    BackupFolderMissing,
-    BackupExists,
-    BackupFailedCheck,
-    RangeReversed,
-    RangeTooLong,
+    /// An import file over the size limit; param `maxMb`.
+    ImportFileTooLarge,
+    /// A sheet with too many rows or columns; params `rows`, `columns`, `maxRows`, `maxColumns`.
+    ImportSheetTooLarge,
+    /// A part of an XLSX that unpacks past its cap (a zip bomb); params `entry`, `maxMb`.
+    ImportEntryTooLarge,
+
+    // ---- Reports, search and printing ----
     ExportFolderMissing,
     ExportPathIsFolder,
     QueryTooShort,
     RecordNotFound,
+    PrintFailed,
+
+    // ---- Backups ----
+    BackupFolderNotSet,
+    BackupFolderMissing,
     BackupFolderNotWritable,
     BackupDiskFull,
-    BackupFolderNotSet,
+    BackupExists,
+    BackupFailedCheck,
+    BackupInvalid,
+    /// A backup the key in hand does not open.
+    BackupOtherKey,
+    /// An encrypted backup on a PC without a key file: the recovery key is needed.
+    BackupNeedsRecoveryKey,
+    /// A backup of another site than the set-up database's.
+    BackupOtherSite,
+    /// A recovery key that is not 64 hex digits.
+    RecoveryKeyFormat,
+
+    // ---- The database file, its key and its storage ----
+    Storage,
+    StorageFull,
+    StorageReadOnly,
+    StorageBusy,
+    StorageCorrupt,
+    /// The database file itself opened read-only (permissions, a write-protected drive).
+    DatabaseReadOnly,
     /// The database is encrypted and its key file is missing; param `path`.
     DatabaseKeyMissing,
     /// The key file does not hold exactly 64 hex digits, or cannot be read; param `path`.
@@ -212,39 +262,168 @@ pub enum ErrorCode {
     DatabaseKeyUnsafe,
     /// The key file's key does not open the database; param `path`.
     DatabaseKeyWrong,
-    /// A recovery key that is not 64 hex digits.
-    RecoveryKeyFormat,
-    /// A backup the key in hand does not open.
-    BackupOtherKey,
-    /// An encrypted backup on a PC without a key file: the recovery key is needed.
-    BackupNeedsRecoveryKey,
-    /// A backup of another site than the set-up database's.
-    BackupOtherSite,
     /// A file written by a newer version; params `version`, `latest`.
     SchemaNewer,
     /// A file whose schema is not ours; param `difference`.
     SchemaForeign,
-    Storage,
     Tampered,
+    /// `demo` or `stress` on a database holding records made at a gate (params `kind`, `count`).
+    DemoOnLiveDatabase,
+
+    // ---- The app itself ----
     Internal,
-    /// An import file over the size limit; param `maxMb`.
-    ImportFileTooLarge,
-    /// A sheet with too many rows or columns; params `rows`, `columns`, `maxRows`, `maxColumns`.
-    ImportSheetTooLarge,
-    /// A part of an XLSX that unpacks past its cap (a zip bomb); params `entry`, `maxMb`.
-    ImportEntryTooLarge,
-    /// A photo or camera picture with too many pixels; params `maxWidth`, `maxHeight`.
-    PhotoDimensions,
-    /// A signature image larger than the pad; params `maxWidth`, `maxHeight`.
-    SignatureTooLarge,
     /// Set by the UI when a command did not answer in time (the core never returns it);
     /// param `seconds`.
     TimedOut,
 }
 
+impl ErrorCode {
+    /// The one kind of failure this code is: an `Error` takes its kind from its code, so the
+    /// same code can never reach the UI or the CLI as two different kinds.
+    pub const fn kind(self) -> ErrorKind {
+        use ErrorCode::*;
+        match self {
+            Required
+            | TooLong
+            | ControlCharacters
+            | NameCharacters
+            | PhoneFormat
+            | InvalidChoice
+            | OutOfRange
+            | BelowMinimum
+            | AboveMaximum
+            | NotPositive
+            | EndsBeforeStart
+            | TimeFormat
+            | DateFormat
+            | QuantityFormat
+            | RangeReversed
+            | RangeTooLong
+            | IdNumberFormat
+            | IdNumberLength
+            | IdNumberCharacters
+            | IdNumberProvince
+            | IdNumberBirthDate
+            | IdNumberBirthFuture
+            | IdNumberCheckDigit
+            | PinFormat
+            | WrongPin
+            | SlipCodeInvalid
+            | WatchlistNeedsKey
+            | PickerIdLast4Format
+            | PickerIdMismatch
+            | PickerDuplicate
+            | PhotoInvalid
+            | PhotoTooLarge
+            | PhotoDimensions
+            | SignatureInvalid
+            | SignatureBlank
+            | SignatureTooLarge
+            | PlateNotCivil
+            | PlateTooShort
+            | PlateTooLong
+            | PlateLetter
+            | PlateFormat
+            | ChecklistIncomplete
+            | ChecklistNoteRequired
+            | DueBeforeIssue
+            | DueRequired
+            | PermitNeedsItems
+            | EntryInFuture
+            | EntryBeforeDutyDay
+            | SeriousIncidentUnreported
+            | NotOnDuty
+            | SameGuard
+            | ProblemNotFollowedUp
+            | KeyFileInvalid
+            | KeyDistrusted
+            | FingerprintMismatch
+            | ValidityTooLong
+            | WindowInvalid
+            | GatesInvalid
+            | RevocationListInvalid
+            | RevocationListOwn
+            | RevocationListOutdated
+            | RevocationEntryForeign
+            | ImportRow
+            | ImportFileInvalid
+            | ImportFileTooLarge
+            | ImportSheetTooLarge
+            | ImportEntryTooLarge
+            | ExportFolderMissing
+            | ExportPathIsFolder
+            | QueryTooShort
+            | BackupFolderNotSet
+            | BackupFolderMissing
+            | BackupFolderNotWritable
+            | BackupDiskFull
+            | BackupInvalid
+            | BackupOtherKey
+            | BackupNeedsRecoveryKey
+            | BackupOtherSite
+            | RecoveryKeyFormat => ErrorKind::Invalid,
+            GuardNotFound
+            | VisitNotFound
+            | WatchlistEntryNotFound
+            | PickerClassNotFound
+            | StaffNotFound
+            | ChecklistItemNotFound
+            | VehicleNotFound
+            | VehicleNotRegistered
+            | PermitNotFound
+            | EntryNotFound
+            | FollowUpNotFound
+            | KeyPlaceNotFound
+            | HandoverNotFound
+            | KeyNotFound
+            | PassNotFound
+            | RecordNotFound => ErrorKind::NotFound,
+            AlreadySetUp
+            | NotSetUp
+            | GuardNameTaken
+            | LastSupervisor
+            | AlreadyCheckedOut
+            | SlipNotReturned
+            | WatchlistUnacknowledged
+            | PickerNotListed
+            | PickerNotFound
+            | StaffExists
+            | ChecklistItemExists
+            | VehicleAlreadyInside
+            | VehicleNotInside
+            | RegistrationExpired
+            | RegisteredVehicleExists
+            | PermitNotHeld
+            | GoodsHeld
+            | AlreadyReturned
+            | NotReturnable
+            | DutyDayClosed
+            | EntryAlreadyVoided
+            | FollowUpClosed
+            | FollowUpAwaitingReview
+            | FollowUpNotDone
+            | KeyPlaceExists
+            | HandoverRequired
+            | NoHandoverPending
+            | KeyIdTaken
+            | KeyAlreadyDistrusted
+            | PassAlreadyRevoked
+            | PassRefused
+            | RevocationListOld
+            | BackupExists
+            | DemoOnLiveDatabase => ErrorKind::Conflict,
+            AccountDisabled | Forbidden | NotASupervisor | WatchlistDenied => ErrorKind::Forbidden,
+            AccountLocked | NotLoggedIn | SessionLocked => ErrorKind::Locked,
+            SchemaForeign | Tampered => ErrorKind::Tampered,
+            PrintFailed | BackupFailedCheck | Storage | StorageFull | StorageReadOnly | StorageBusy | StorageCorrupt | DatabaseReadOnly
+            | DatabaseKeyMissing | DatabaseKeyInvalid | DatabaseKeyUnsafe | DatabaseKeyWrong | SchemaNewer => ErrorKind::Storage,
+            Internal | TimedOut => ErrorKind::Internal,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub struct Error {
-    kind: ErrorKind,
     code: ErrorCode,
     field: Option<&'static str>,
     params: BTreeMap<&'static str, String>,
@@ -265,37 +444,30 @@ impl fmt::Display for Error {
 }
 
 impl Error {
-    pub fn new(kind: ErrorKind, code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { kind, code, field: None, params: BTreeMap::new(), message: message.into(), source: None }
+    /// An error of `code`'s kind (`ErrorCode::kind`).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, field: None, params: BTreeMap::new(), message: message.into(), source: None }
     }
 
-    /// A validation error about one field.
+    /// An error about one field (a validation error when `code` is `ErrorKind::Invalid`'s).
     pub fn invalid(field: &'static str, code: ErrorCode, message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Invalid, code, message).on_field(field)
+        Error::new(code, message).on_field(field)
     }
 
     pub fn required(field: &'static str) -> Self {
         Error::invalid(field, ErrorCode::Required, "is required")
     }
 
-    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::NotFound, code, message)
-    }
-
-    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Conflict, code, message)
-    }
-
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Forbidden, ErrorCode::Forbidden, message)
+        Error::new(ErrorCode::Forbidden, message)
     }
 
     pub fn tampered(message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Tampered, ErrorCode::Tampered, message)
+        Error::new(ErrorCode::Tampered, message)
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Internal, ErrorCode::Internal, message)
+        Error::new(ErrorCode::Internal, message)
     }
 
     pub fn on_field(mut self, field: &'static str) -> Self {
@@ -314,7 +486,7 @@ impl Error {
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.code.kind()
     }
     pub fn code(&self) -> ErrorCode {
         self.code
@@ -347,7 +519,7 @@ impl From<rusqlite::Error> for Error {
             }
             _ => (ErrorCode::Storage, format!("database error: {err}")),
         };
-        Error::new(ErrorKind::Storage, code, message).with_source(err)
+        Error::new(code, message).with_source(err)
     }
 }
 
@@ -355,7 +527,7 @@ impl From<rusqlite_migration::Error> for Error {
     fn from(err: rusqlite_migration::Error) -> Self {
         match err {
             rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-            other => Error::new(ErrorKind::Storage, ErrorCode::Storage, format!("cannot migrate the database: {other}")).with_source(other),
+            other => Error::new(ErrorCode::Storage, format!("cannot migrate the database: {other}")).with_source(other),
         }
     }
 }
@@ -366,7 +538,7 @@ impl From<std::io::Error> for Error {
             std::io::ErrorKind::PermissionDenied => ErrorCode::StorageReadOnly,
             _ => ErrorCode::Storage,
         };
-        Error::new(ErrorKind::Storage, code, format!("file error: {err}")).with_source(err)
+        Error::new(code, format!("file error: {err}")).with_source(err)
     }
 }
 
@@ -384,7 +556,7 @@ pub struct AppError {
 impl From<&Error> for AppError {
     fn from(err: &Error) -> Self {
         AppError {
-            kind: err.kind,
+            kind: err.kind(),
             code: err.code,
             field: err.field.map(str::to_owned),
             params: err.params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),

@@ -138,7 +138,7 @@ fn ensure_vehicle(conn: &Connection, vehicle_visit_id: Option<i64>) -> Result<()
     if let Some(id) = vehicle_visit_id {
         let exists: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM vehicle_visit WHERE id = ?1)", [id], |r| r.get(0))?;
         if !exists {
-            return Err(Error::not_found(ErrorCode::VehicleNotFound, "there is no such vehicle record").on_field("vehicle_visit_id"));
+            return Err(Error::new(ErrorCode::VehicleNotFound, "there is no such vehicle record").on_field("vehicle_visit_id"));
         }
     }
     Ok(())
@@ -279,7 +279,7 @@ pub fn release_held_permit(db: &Db, actor: &Actor, permit_id: i64, approval: &Su
         permit_row(conn, permit_id, today(db))
     })?;
     if row.status != PermitStatus::Held {
-        return Err(Error::conflict(ErrorCode::PermitNotHeld, "these goods are not held"));
+        return Err(Error::new(ErrorCode::PermitNotHeld, "these goods are not held"));
     }
     let (supervisor, reason) = guards::approve_override(db, approval)?;
     db.write(|tx| {
@@ -288,7 +288,7 @@ pub fn release_held_permit(db: &Db, actor: &Actor, permit_id: i64, approval: &Su
             rusqlite::params![permit_id, supervisor.guard_id, reason],
         )?;
         if changed == 0 {
-            return Err(Error::conflict(ErrorCode::PermitNotHeld, "these goods are not held"));
+            return Err(Error::new(ErrorCode::PermitNotHeld, "these goods are not held"));
         }
         audit::record_change(
             tx,
@@ -306,10 +306,10 @@ pub fn mark_returned(db: &Db, actor: &Actor, permit_id: i64) -> Result<ExitPermi
         guards::authorize(tx, actor, Role::Guard)?;
         let row = permit_row(tx, permit_id, today(db))?;
         if !row.returnable {
-            return Err(Error::conflict(ErrorCode::NotReturnable, "these goods were not lent out: nothing is due back"));
+            return Err(Error::new(ErrorCode::NotReturnable, "these goods were not lent out: nothing is due back"));
         }
         if row.returned_at_ms.is_some() {
-            return Err(Error::conflict(ErrorCode::AlreadyReturned, "these goods were already marked as returned"));
+            return Err(Error::new(ErrorCode::AlreadyReturned, "these goods were already marked as returned"));
         }
         tx.execute("UPDATE exit_permit SET returned_at_ms = ?2, returned_by = ?3 WHERE id = ?1", rusqlite::params![permit_id, tx.now_ms(), actor.guard_id])?;
         audit::record_change(tx, &catalogue::EXIT_PERMIT, permit_id, Event::new("goods_returned", Some(actor)))?;
@@ -355,7 +355,7 @@ fn map_permit(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<ExitP
 fn permit_row(conn: &Connection, id: i64, today: NaiveDate) -> Result<ExitPermitRow> {
     conn.query_row(&format!("{SELECT_PERMIT} WHERE p.id = ?1"), [id], |r| map_permit(r, today))
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::PermitNotFound, "there is no such exit permit"))
+        .ok_or_else(|| Error::new(ErrorCode::PermitNotFound, "there is no such exit permit"))
 }
 
 /// Returnable goods out and not back yet, the overdue first.

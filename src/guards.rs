@@ -26,7 +26,7 @@ use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::clock::Clock;
 use crate::db::{Db, Tx};
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::validate;
 
 /// The guard's snapshot columns before schema 10, for `commit_pin_hashes_once`.
@@ -172,9 +172,7 @@ pub(crate) fn insert_guard(tx: &Tx<'_>, actor: Option<&Actor>, new: &NewGuard, f
     let pin = validate::pin("pin", &new.pin)?;
     let taken: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM guard WHERE name = ?1)", [&name], |r| r.get(0))?;
     if taken {
-        return Err(
-            Error::new(ErrorKind::Conflict, ErrorCode::GuardNameTaken, "another guard already has this name: add a number or initial").on_field(field_prefix.0)
-        );
+        return Err(Error::new(ErrorCode::GuardNameTaken, "another guard already has this name: add a number or initial").on_field(field_prefix.0));
     }
     let pin_hash = hash_pin(&pin)?;
     tx.execute(
@@ -220,10 +218,10 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
             })
             .optional()?;
         let Some((uid, name, role, pin_hash, active)) = guard else {
-            return Ok(Err(Error::not_found(ErrorCode::GuardNotFound, "no such guard: pick one from the list")));
+            return Ok(Err(Error::new(ErrorCode::GuardNotFound, "no such guard: pick one from the list")));
         };
         if !active {
-            return Ok(Err(Error::new(ErrorKind::Forbidden, ErrorCode::AccountDisabled, "this account is disabled: ask a supervisor")));
+            return Ok(Err(Error::new(ErrorCode::AccountDisabled, "this account is disabled: ask a supervisor")));
         }
         let (failed, lockouts, locked_until) = throttle(tx, guard_id)?;
         if let Some(until) = locked_until.filter(|until| *until > tx.now_ms()) {
@@ -270,14 +268,10 @@ pub(crate) fn authenticate(db: &Db, guard_id: i64, pin: &str) -> Result<Actor> {
 /// The wait after too many wrong PINs, saying how long (whole minutes, rounded up).
 fn locked_error(until_ms: i64, now_ms: i64) -> Error {
     let minutes = ((until_ms - now_ms).max(0) + 59_999) / 60_000;
-    Error::new(
-        ErrorKind::Locked,
-        ErrorCode::AccountLocked,
-        format!("too many wrong PINs: wait {minutes} min and try again, or ask a supervisor to unlock the account"),
-    )
-    .on_field("pin")
-    .with_param("untilMs", until_ms)
-    .with_param("waitMinutes", minutes)
+    Error::new(ErrorCode::AccountLocked, format!("too many wrong PINs: wait {minutes} min and try again, or ask a supervisor to unlock the account"))
+        .on_field("pin")
+        .with_param("untilMs", until_ms)
+        .with_param("waitMinutes", minutes)
 }
 
 fn throttle(conn: &Connection, guard_id: i64) -> Result<(i64, i64, Option<i64>)> {
@@ -330,7 +324,7 @@ pub(crate) fn authorize(conn: &Connection, actor: &Actor, role: Role) -> Result<
     let current: Option<(Role, bool)> =
         conn.query_row("SELECT role, active FROM guard WHERE id = ?1", [actor.guard_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     match current {
-        Some((_, false)) | None => Err(Error::new(ErrorKind::Forbidden, ErrorCode::AccountDisabled, "this account is disabled: ask a supervisor")),
+        Some((_, false)) | None => Err(Error::new(ErrorCode::AccountDisabled, "this account is disabled: ask a supervisor")),
         Some((Role::Guard, true)) if role == Role::Supervisor => Err(Error::forbidden("only a supervisor may do this")),
         Some(_) => Ok(()),
     }
@@ -352,7 +346,7 @@ fn guard_row(conn: &Connection, guard_id: i64, now_ms: i64) -> Result<GuardRow> 
         },
     )
     .optional()?
-    .ok_or_else(|| Error::not_found(ErrorCode::GuardNotFound, "no such guard"))
+    .ok_or_else(|| Error::new(ErrorCode::GuardNotFound, "no such guard"))
 }
 
 /// All guards, for a supervisor.
@@ -385,7 +379,7 @@ pub fn set_guard_active(db: &Db, actor: &Actor, guard_id: i64, active: bool) -> 
         if !active && row.role == Role::Supervisor {
             let others: i64 = tx.query_row("SELECT count(*) FROM guard WHERE role = 'supervisor' AND active = 1 AND id != ?1", [guard_id], |r| r.get(0))?;
             if others == 0 {
-                return Err(Error::conflict(ErrorCode::LastSupervisor, "this is the last active supervisor: add another supervisor first"));
+                return Err(Error::new(ErrorCode::LastSupervisor, "this is the last active supervisor: add another supervisor first"));
             }
         }
         tx.execute("UPDATE guard SET active = ?2 WHERE id = ?1", rusqlite::params![guard_id, active])?;

@@ -381,7 +381,7 @@ fn handover_row(conn: &Connection, id: i64) -> Result<HandoverRow> {
             },
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::HandoverNotFound, "there is no such handover"))?;
+        .ok_or_else(|| Error::new(ErrorCode::HandoverNotFound, "there is no such handover"))?;
     let (seq, hash): (i64, Vec<u8>) =
         conn.query_row("SELECT seq, hash FROM audit_event WHERE entity = 'handover' AND entity_uid = ?1 ORDER BY seq LIMIT 1", [&row.uid], |r| {
             Ok((r.get(0)?, r.get(1)?))

@@ -21,7 +21,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
 
-use crate::{AppError, Error, ErrorCode, ErrorKind, Result};
+use crate::{AppError, Error, ErrorCode, Result};
 
 /// Daily files kept per program: two weeks covers a holiday closure and the time it takes
 /// for someone from IT to come to the post.
@@ -55,8 +55,7 @@ fn targets() -> Targets {
 /// `echo_to_stderr`, warnings and errors on stderr as well (the app's terminal; the CLI
 /// keeps stderr for its own messages). Returns where the files go.
 pub fn init_in(dir: &Path, program: &str, echo_to_stderr: bool) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::new(ErrorKind::Storage, ErrorCode::Storage, format!("cannot create the log folder {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::new(ErrorCode::Storage, format!("cannot create the log folder {}: {e}", dir.display())))?;
     let files = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(program)

@@ -417,7 +417,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let range = DateRange::parse(&from, &to)?;
             let format = Format::parse(&format)?;
             if !path.is_file() {
-                return Err(Error::not_found(gatehouse::ErrorCode::NotSetUp, format!("no database at {}: check the path or GATEHOUSE_DB", path.display())));
+                return Err(Error::new(gatehouse::ErrorCode::NotSetUp, format!("no database at {}: check the path or GATEHOUSE_DB", path.display())));
             }
             let db = Db::open(&path, Clock::System, &keys)?;
             let report = match (pin, full_ids) {

@@ -108,7 +108,7 @@ pub(crate) fn take_over(db: &Db, actor: &Actor, approval: &SupervisorOverride) -
     let (supervisor, reason) = guards::approve_override(db, approval)?;
     db.write(|tx| {
         let previous = current(tx)?.filter(|on_duty| on_duty.guard_id != actor.guard_id).ok_or_else(|| {
-            crate::error::Error::conflict(crate::error::ErrorCode::NoHandoverPending, "you are on duty already: there is nobody to take over from")
+            crate::error::Error::new(crate::error::ErrorCode::NoHandoverPending, "you are on duty already: there is nobody to take over from")
         })?;
         begin(tx, actor, "without_handover", Some(previous.guard_id), Some(&supervisor), Some(&reason))?;
         Ok(current(tx)?.expect("the watch just begun"))

@@ -267,7 +267,7 @@ pub fn remove_class(db: &Db, actor: &Actor, class_name: &str) -> Result<i64> {
         guards::authorize(tx, actor, Role::Supervisor)?;
         let removed = remove_current(tx, actor, &class_name)?;
         if removed == 0 {
-            return Err(Error::not_found(ErrorCode::PickerClassNotFound, "this class has no authorised pickers list").on_field("class_name"));
+            return Err(Error::new(ErrorCode::PickerClassNotFound, "this class has no authorised pickers list").on_field("class_name"));
         }
         audit::append(tx, Event::new("authorised_pickers_class_removed", Some(actor)).detail(json!({ "class_name": class_name, "removed": removed })))?;
         Ok(removed)

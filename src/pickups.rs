@@ -137,7 +137,7 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PickupRow> {
 fn row(conn: &Connection, id: i64) -> Result<PickupRow> {
     conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], map_row)
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::Internal, "the pick-up just saved is missing"))
+        .ok_or_else(|| Error::new(ErrorCode::Internal, "the pick-up just saved is missing"))
 }
 
 /// The picker as the pick-up records them: from the list, or as typed and confirmed.
@@ -153,7 +153,7 @@ struct Picker {
 
 /// The chosen entry is not (or no longer) on this child's current list.
 fn no_longer_listed() -> Error {
-    Error::conflict(ErrorCode::PickerNotFound, "this picker is no longer on the child's list: look the child up again").on_field("picker_name")
+    Error::new(ErrorCode::PickerNotFound, "this picker is no longer on the child's list: look the child up again").on_field("picker_name")
 }
 
 /// A picker chosen from the child's current list; an ID number shown must match it.
@@ -195,7 +195,7 @@ fn unlisted_picker(db: &Db, actor: &Actor, new: &NewPickup, class_name: &str, to
         ("", _) | (_, None) => {
             db.write(|tx| audit::append(tx, Event::new("pickup_stopped_not_listed", Some(actor)).detail(serde_json::json!({ "class_name": class_name }))))?;
             let field = if new.teacher.trim().is_empty() { "teacher" } else { "teacher_confirmation" };
-            return Err(Error::conflict(
+            return Err(Error::new(
                 ErrorCode::PickerNotListed,
                 "this person is not on the child's authorised pickers list: the class teacher must confirm, give the teacher's name and how they confirmed",
             )

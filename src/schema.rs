@@ -13,7 +13,7 @@
 
 use rusqlite::Connection;
 
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// One object of `sqlite_schema`: (type, name, table, normalised SQL).
 type Object = (String, String, String, Option<String>);
@@ -41,12 +41,8 @@ fn reference(version: usize) -> Result<Vec<Object>> {
 }
 
 fn foreign(difference: String) -> Error {
-    Error::new(
-        ErrorKind::Tampered,
-        ErrorCode::SchemaForeign,
-        format!("this file's structure is not Gatehouse's ({difference}): it was changed outside Gatehouse and is not used"),
-    )
-    .with_param("difference", difference)
+    Error::new(ErrorCode::SchemaForeign, format!("this file's structure is not Gatehouse's ({difference}): it was changed outside Gatehouse and is not used"))
+        .with_param("difference", difference)
 }
 
 /// The first difference between the file's schema and ours at its version, described for a
@@ -80,7 +76,6 @@ pub(crate) fn check(conn: &Connection) -> Result<usize> {
     let latest = crate::db::latest_version();
     let Some(version) = usize::try_from(version).ok().filter(|v| *v <= latest) else {
         return Err(Error::new(
-            ErrorKind::Storage,
             ErrorCode::SchemaNewer,
             format!("this file was written by a newer Gatehouse (schema {version}, this one knows up to {latest}): update Gatehouse first"),
         )
@@ -124,7 +119,7 @@ mod tests {
             let conn = latest();
             conn.execute_batch(sql).unwrap();
             let err = check(&conn).unwrap_err();
-            assert_eq!((err.kind(), err.code()), (ErrorKind::Tampered, ErrorCode::SchemaForeign), "{sql}");
+            assert_eq!((err.kind(), err.code()), (crate::ErrorKind::Tampered, ErrorCode::SchemaForeign), "{sql}");
             assert_eq!(err.params()["difference"], named, "{sql}");
         }
     }

@@ -902,7 +902,7 @@ fn record_in(conn: &Connection, kind: SearchKind, record_id: i64) -> Result<Sear
         })
         .optional()?;
     let (uid, at_ms, title, fields) =
-        found.ok_or_else(|| Error::not_found(ErrorCode::RecordNotFound, format!("there is no {} number {record_id}: search again", kind.as_str())))?;
+        found.ok_or_else(|| Error::new(ErrorCode::RecordNotFound, format!("there is no {} number {record_id}: search again", kind.as_str())))?;
     Ok(SearchRecord { kind, id: record_id, uid, at_ms, title: kind.title(title), fields })
 }
 

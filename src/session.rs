@@ -16,7 +16,7 @@ use ts_rs::TS;
 use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::db::Db;
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::guards::{self, SupervisorOverride};
 use crate::on_duty::{self, AtLogin, OnDuty};
 use crate::site;
@@ -180,17 +180,17 @@ impl Session {
 }
 
 fn not_logged_in() -> Error {
-    Error::new(ErrorKind::Locked, ErrorCode::NotLoggedIn, "nobody is logged in: log in first")
+    Error::new(ErrorCode::NotLoggedIn, "nobody is logged in: log in first")
 }
 
 fn handover_required(db: &Db) -> Result<Error> {
     let name = db.read(on_duty::current)?.map(|on_duty| on_duty.guard_name).unwrap_or_default();
-    Ok(Error::conflict(ErrorCode::HandoverRequired, format!("{name} is on duty and has not handed over: take over through the handover first"))
+    Ok(Error::new(ErrorCode::HandoverRequired, format!("{name} is on duty and has not handed over: take over through the handover first"))
         .with_param("name", name))
 }
 
 fn session_locked() -> Error {
-    Error::new(ErrorKind::Locked, ErrorCode::SessionLocked, "the screen is locked: enter your PIN")
+    Error::new(ErrorCode::SessionLocked, "the screen is locked: enter your PIN")
 }
 
 /// What the UI needs at start and after each login/lock change.

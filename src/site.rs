@@ -91,7 +91,7 @@ pub fn set_up(db: &Db, setup: &SiteSetup) -> Result<SetUpDone> {
     let gate_name = validate::required_text("gate_name", &setup.gate_name, GATE_NAME_MAX)?;
     db.write(|tx| {
         if is_set_up(tx)? {
-            return Err(Error::conflict(ErrorCode::AlreadySetUp, "this database is already set up: log in instead"));
+            return Err(Error::new(ErrorCode::AlreadySetUp, "this database is already set up: log in instead"));
         }
         tx.execute(
             "INSERT INTO site (id, uid, site_name, gate_name, created_at_ms) VALUES (1, ?1, ?2, ?3, ?4)",
@@ -125,7 +125,7 @@ pub(crate) fn read_settings(conn: &Connection) -> Result<Settings> {
         },
     )
     .optional()?
-    .ok_or_else(|| Error::conflict(ErrorCode::NotSetUp, "this database is not set up yet: run setup first"))
+    .ok_or_else(|| Error::new(ErrorCode::NotSetUp, "this database is not set up yet: run setup first"))
 }
 
 pub fn settings(db: &Db) -> Result<Settings> {
@@ -199,7 +199,7 @@ pub(crate) fn read_data_settings(conn: &Connection) -> Result<DataSettings> {
         })
     })
     .optional()?
-    .ok_or_else(|| Error::conflict(ErrorCode::NotSetUp, "this database is not set up yet: run setup first"))
+    .ok_or_else(|| Error::new(ErrorCode::NotSetUp, "this database is not set up yet: run setup first"))
 }
 
 pub fn data_settings(db: &Db) -> Result<DataSettings> {

@@ -84,7 +84,7 @@ const SELECT: &str = "SELECT id, name, department, extension, active FROM staff"
 pub(crate) fn member(conn: &Connection, id: i64) -> Result<StaffMember> {
     conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], map_member)
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::StaffNotFound, "no such person in the staff directory").on_field("host"))
+        .ok_or_else(|| Error::new(ErrorCode::StaffNotFound, "no such person in the staff directory").on_field("host"))
 }
 
 /// Active staff whose name, department or extension contains `query` (any guard; the host picker).
@@ -138,7 +138,7 @@ pub fn add(db: &Db, actor: &Actor, new: &NewStaff) -> Result<StaffMember> {
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         if exists(tx, &new)? {
-            return Err(Error::conflict(ErrorCode::StaffExists, "this person is already in the directory for this department").on_field("staff_name"));
+            return Err(Error::new(ErrorCode::StaffExists, "this person is already in the directory for this department").on_field("staff_name"));
         }
         let id = insert(tx, actor, &new)?;
         member(tx, id)

@@ -216,7 +216,7 @@ fn registered(conn: &Connection, id: i64, today: NaiveDate) -> Result<Registered
         })
     })
     .optional()?
-    .ok_or_else(|| Error::not_found(ErrorCode::VehicleNotRegistered, "no such registered vehicle"))
+    .ok_or_else(|| Error::new(ErrorCode::VehicleNotRegistered, "no such registered vehicle"))
 }
 
 /// Looks a typed plate up: registered? inside? watchlisted?
@@ -257,7 +257,7 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVehicleVisit) -> Result<Vehicle
         for visit_id in &new.linked_visit_ids {
             let exists: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM visit WHERE id = ?1)", [visit_id], |r| r.get(0))?;
             if !exists {
-                return Err(Error::not_found(ErrorCode::VisitNotFound, "a linked visitor is not registered").on_field("linked_visit_ids"));
+                return Err(Error::new(ErrorCode::VisitNotFound, "a linked visitor is not registered").on_field("linked_visit_ids"));
             }
         }
         checklist::validate_results(conn, ChecklistKind::Vehicle, &new.inspection)
@@ -331,11 +331,10 @@ pub fn pass_registered(db: &Db, actor: &Actor, pass: &RegisteredPass) -> Result<
     let vehicle = db.read(|conn| {
         guards::authorize(conn, actor, Role::Guard)?;
         ensure_not_inside(conn, &plate.plate)?;
-        let vehicle = registered_by_plate(conn, &plate.plate, today)?.ok_or_else(|| {
-            Error::not_found(ErrorCode::VehicleNotRegistered, "this plate is not registered: register the vehicle at the gate").on_field("plate")
-        })?;
+        let vehicle = registered_by_plate(conn, &plate.plate, today)?
+            .ok_or_else(|| Error::new(ErrorCode::VehicleNotRegistered, "this plate is not registered: register the vehicle at the gate").on_field("plate"))?;
         if !vehicle.valid_today {
-            return Err(Error::conflict(ErrorCode::RegistrationExpired, "this vehicle's registration is not valid today: register it at the gate")
+            return Err(Error::new(ErrorCode::RegistrationExpired, "this vehicle's registration is not valid today: register it at the gate")
                 .on_field("plate")
                 .with_param("validUntil", &vehicle.valid_until));
         }
@@ -373,9 +372,9 @@ pub fn pass_registered(db: &Db, actor: &Actor, pass: &RegisteredPass) -> Result<
 
 fn ensure_not_inside(conn: &Connection, plate: &str) -> Result<()> {
     match inside_id(conn, plate)? {
-        Some(_) => Err(Error::conflict(ErrorCode::VehicleAlreadyInside, "this vehicle is already inside: check it out first")
-            .on_field("plate")
-            .with_param("plate", plate)),
+        Some(_) => {
+            Err(Error::new(ErrorCode::VehicleAlreadyInside, "this vehicle is already inside: check it out first").on_field("plate").with_param("plate", plate))
+        }
         None => Ok(()),
     }
 }
@@ -386,11 +385,11 @@ pub fn check_out(db: &Db, actor: &Actor, vehicle_visit_id: i64) -> Result<Vehicl
         guards::authorize(tx, actor, Role::Guard)?;
         let row = vehicle_row(tx, vehicle_visit_id, db, tx.now_ms())?;
         if row.checked_out_at_ms.is_some() {
-            return Err(Error::conflict(ErrorCode::VehicleNotInside, "this vehicle is not inside: it has already left").with_param("plate", &row.plate));
+            return Err(Error::new(ErrorCode::VehicleNotInside, "this vehicle is not inside: it has already left").with_param("plate", &row.plate));
         }
         // Goods with a discrepancy stay inside with their vehicle (seed: 物品不符的一律扣留).
         if let Some(permit) = row.held_permits.first() {
-            return Err(Error::conflict(
+            return Err(Error::new(
                 ErrorCode::GoodsHeld,
                 format!(
                     "the goods on exit permit {} are held: a supervisor must release them (PIN and reason) before this vehicle leaves",
@@ -414,7 +413,7 @@ pub fn check_out(db: &Db, actor: &Actor, vehicle_visit_id: i64) -> Result<Vehicl
 pub fn check_out_plate(db: &Db, actor: &Actor, input: &str) -> Result<VehicleRow> {
     let plate = parse_plate(input, true)?;
     let id = db.read(|conn| inside_id(conn, &plate.plate))?.ok_or_else(|| {
-        Error::conflict(ErrorCode::VehicleNotInside, "this vehicle is not inside: check the plate").on_field("plate").with_param("plate", &plate.plate)
+        Error::new(ErrorCode::VehicleNotInside, "this vehicle is not inside: check the plate").on_field("plate").with_param("plate", &plate.plate)
     })?;
     check_out(db, actor, id)
 }
@@ -473,7 +472,7 @@ fn vehicle_row(conn: &Connection, id: i64, db: &Db, now_ms: i64) -> Result<Vehic
     let row = conn
         .query_row(&format!("{SELECT_ROW} WHERE v.id = ?1"), [id], map_row)
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::VehicleNotFound, format!("there is no vehicle record {id}")))?;
+        .ok_or_else(|| Error::new(ErrorCode::VehicleNotFound, format!("there is no vehicle record {id}")))?;
     complete(conn, db, now_ms, row)
 }
 
@@ -514,7 +513,7 @@ pub fn add_registered(db: &Db, actor: &Actor, new: &NewRegisteredVehicle) -> Res
     db.write(|tx| {
         guards::authorize(tx, actor, Role::Supervisor)?;
         if registered_by_plate(tx, &plate.plate, today)?.is_some() {
-            return Err(Error::conflict(ErrorCode::RegisteredVehicleExists, "this plate is already registered").on_field("plate"));
+            return Err(Error::new(ErrorCode::RegisteredVehicleExists, "this plate is already registered").on_field("plate"));
         }
         tx.execute(
             "INSERT INTO registered_vehicle (uid, plate, owner, department, valid_until, created_at_ms, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

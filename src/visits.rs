@@ -305,7 +305,7 @@ pub fn check_out(db: &Db, actor: &Actor, request: &CheckOut) -> Result<VisitRow>
     let approval = if slip_required && request.slip_returned != Some(true) {
         match &request.exit_override {
             None => {
-                return Err(Error::conflict(ErrorCode::SlipNotReturned, "the signed slip was not handed back: a supervisor must approve this exit")
+                return Err(Error::new(ErrorCode::SlipNotReturned, "the signed slip was not handed back: a supervisor must approve this exit")
                     .on_field("slip_returned"))
             }
             Some(approval) => Some(guards::approve_override(db, approval)?),
@@ -341,9 +341,7 @@ pub fn check_out(db: &Db, actor: &Actor, request: &CheckOut) -> Result<VisitRow>
 fn ensure_on_site(row: &VisitRow) -> Result<()> {
     match row.checked_out_at_ms {
         None => Ok(()),
-        Some(at) => {
-            Err(Error::conflict(ErrorCode::AlreadyCheckedOut, "this visitor has already checked out").with_param("name", &row.name).with_param("atMs", at))
-        }
+        Some(at) => Err(Error::new(ErrorCode::AlreadyCheckedOut, "this visitor has already checked out").with_param("name", &row.name).with_param("atMs", at)),
     }
 }
 
@@ -425,7 +423,7 @@ pub fn reveal_id_number(db: &Db, actor: &Actor, visit_id: i64) -> Result<String>
         let (uid, number): (String, Option<String>) = tx
             .query_row("SELECT uid, id_number FROM visit WHERE id = ?1", [visit_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or_else(|| Error::not_found(ErrorCode::VisitNotFound, format!("there is no visit number {visit_id}")))?;
+            .ok_or_else(|| Error::new(ErrorCode::VisitNotFound, format!("there is no visit number {visit_id}")))?;
         audit::append(tx, Event::new("id_number_revealed", Some(actor)).detail(json!({ "visit": uid })))?;
         Ok(number.unwrap_or_default())
     })
@@ -494,7 +492,7 @@ pub(crate) fn mask_phone(phone: &str) -> String {
 fn visit_row(conn: &Connection, visit_id: i64) -> Result<VisitRow> {
     conn.query_row(&format!("{SELECT_ROW} WHERE v.id = ?1"), [visit_id], map_row)
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::VisitNotFound, format!("there is no visit number {visit_id}")))
+        .ok_or_else(|| Error::new(ErrorCode::VisitNotFound, format!("there is no visit number {visit_id}")))
 }
 
 /// Marks the rows still inside past their expected duration, or past the site's closing

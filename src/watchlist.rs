@@ -30,7 +30,7 @@ use crate::actor::{Actor, Role};
 use crate::audit::{self, Event};
 use crate::catalogue;
 use crate::db::{Db, Tx};
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::guards::{self, SupervisorOverride};
 use crate::pii;
 use crate::validate::{self, cn_id};
@@ -293,18 +293,14 @@ pub(crate) fn clear_for_entry(db: &Db, actor: &Actor, query: &ScreenQuery, ackno
     let hits = db.read(|conn| screen_conn(conn, query))?;
     if hits.iter().any(|h| !acknowledged.contains(&h.entry_id)) {
         log_hits(db, actor, &hits, "not_acknowledged")?;
-        return Err(Error::conflict(ErrorCode::WatchlistUnacknowledged, "this entry matches the watchlist: read the warning and acknowledge it")
+        return Err(Error::new(ErrorCode::WatchlistUnacknowledged, "this entry matches the watchlist: read the warning and acknowledge it")
             .with_param("entries", hits.len()));
     }
     let approval = match (approval, WatchNeeds::of(&hits) == WatchNeeds::Override) {
         (_, false) => None,
         (None, true) => {
             log_hits(db, actor, &hits, "denied")?;
-            return Err(Error::new(
-                ErrorKind::Forbidden,
-                ErrorCode::WatchlistDenied,
-                "the watchlist says this may not enter: a supervisor can override with PIN and reason",
-            ));
+            return Err(Error::new(ErrorCode::WatchlistDenied, "the watchlist says this may not enter: a supervisor can override with PIN and reason"));
         }
         (Some(approval), true) => Some(guards::approve_override(db, approval)?),
     };
@@ -324,7 +320,7 @@ fn entry(conn: &Connection, id: i64) -> Result<WatchEntry> {
         })
     })
     .optional()?
-    .ok_or_else(|| Error::not_found(ErrorCode::WatchlistEntryNotFound, "no such watchlist entry"))
+    .ok_or_else(|| Error::new(ErrorCode::WatchlistEntryNotFound, "no such watchlist entry"))
 }
 
 pub fn list(db: &Db, actor: &Actor) -> Result<Vec<WatchEntry>> {

@@ -288,15 +288,12 @@ pub fn import_public(db: &Db, actor: &Actor, json: &str, confirmation: &KeyImpor
         let distrusted: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM pass_key WHERE key_id = ?1 AND distrusted_at_ms IS NOT NULL)", [export.key_id], |r| r.get(0))?;
         if distrusted {
-            return Err(Error::conflict(
-                ErrorCode::KeyAlreadyDistrusted,
-                "this key was distrusted here, and distrust is permanent: it cannot be imported again",
-            )
-            .on_field("key_file"));
+            return Err(Error::new(ErrorCode::KeyAlreadyDistrusted, "this key was distrusted here, and distrust is permanent: it cannot be imported again")
+                .on_field("key_file"));
         }
         match existing {
             Some(public) if public == bytes => {}
-            Some(_) => return Err(Error::conflict(ErrorCode::KeyIdTaken, "another key already has this id: this key cannot be imported").on_field("key_file")),
+            Some(_) => return Err(Error::new(ErrorCode::KeyIdTaken, "another key already has this id: this key cannot be imported").on_field("key_file")),
             None => {
                 tx.execute(
                     "INSERT INTO pass_key (uid, key_id, label, public_key, current, created_at_ms) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
@@ -325,10 +322,10 @@ pub fn distrust(db: &Db, actor: &Actor, key_id: u32, reason: &str) -> Result<Dis
             .query_row("SELECT id, current, distrusted_at_ms IS NOT NULL FROM pass_key WHERE key_id = ?1", [key_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let Some((id, current, already)) = found else {
-            return Err(Error::not_found(ErrorCode::KeyNotFound, "there is no pass key with this id: check the id in the key list").on_field("key_id"));
+            return Err(Error::new(ErrorCode::KeyNotFound, "there is no pass key with this id: check the id in the key list").on_field("key_id"));
         };
         if already {
-            return Err(Error::conflict(ErrorCode::KeyAlreadyDistrusted, "this key is already distrusted"));
+            return Err(Error::new(ErrorCode::KeyAlreadyDistrusted, "this key is already distrusted"));
         }
         let replaced_by = if current { Some(new_key(tx, Some(actor), &site::read_settings(tx)?.site_name)?.0) } else { None };
         tx.execute(

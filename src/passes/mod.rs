@@ -386,7 +386,7 @@ fn map_fields(r: &rusqlite::Row<'_>) -> rusqlite::Result<PassRow> {
 pub(crate) fn row(conn: &Connection, id: i64, now_ms: i64) -> Result<PassRow> {
     conn.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], map_row(now_ms))
         .optional()?
-        .ok_or_else(|| Error::not_found(ErrorCode::PassNotFound, "there is no such pass"))
+        .ok_or_else(|| Error::new(ErrorCode::PassNotFound, "there is no such pass"))
 }
 
 /// The printable card of a pass (QR, holder, validity).
@@ -421,7 +421,7 @@ pub fn revoke(db: &Db, actor: &Actor, pass_id: i64, reason: &str) -> Result<Pass
         guards::authorize(tx, actor, Role::Supervisor)?;
         let pass = row(tx, pass_id, tx.now_ms())?;
         if pass.revoked_at_ms.is_some() {
-            return Err(Error::conflict(ErrorCode::PassAlreadyRevoked, "this pass is already revoked"));
+            return Err(Error::new(ErrorCode::PassAlreadyRevoked, "this pass is already revoked"));
         }
         tx.execute(
             "UPDATE pass SET revoked_at_ms = ?2, revoked_by = ?3, revoke_reason = ?4 WHERE id = ?1",

@@ -222,13 +222,10 @@ pub fn import(db: &Db, actor: &Actor, text: &str) -> Result<RevocationImport> {
             let seen: Option<i64> =
                 tx.query_row("SELECT list_number FROM revocation_list_seen WHERE issuer_key_id = ?1", [list.issuer_key_id], |r| r.get(0)).optional()?;
             if let Some(seen) = seen.filter(|seen| list.number <= *seen) {
-                return Err(Error::conflict(
-                    ErrorCode::RevocationListOld,
-                    "this list is not newer than the one already imported: import the gate's latest list",
-                )
-                .on_field("revocation_file")
-                .with_param("number", list.number)
-                .with_param("seen", seen));
+                return Err(Error::new(ErrorCode::RevocationListOld, "this list is not newer than the one already imported: import the gate's latest list")
+                    .on_field("revocation_file")
+                    .with_param("number", list.number)
+                    .with_param("seen", seen));
             }
             accepted.push(list);
         }

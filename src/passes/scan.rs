@@ -420,7 +420,7 @@ pub fn override_refusal(db: &Db, actor: &Actor, scan_id: i64, approval: &Supervi
         result_of(conn, scan_id)
     })?;
     if refused.accepted {
-        return Err(Error::conflict(ErrorCode::PassRefused, "this scan was not refused: nothing to override"));
+        return Err(Error::new(ErrorCode::PassRefused, "this scan was not refused: nothing to override"));
     }
     let (supervisor, reason) = guards::approve_override(db, approval)?;
     db.write(|tx| {

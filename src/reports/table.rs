@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, ErrorCode, ErrorKind, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -242,8 +242,7 @@ impl Target {
 /// An I/O failure while writing the export, named on the field `out`.
 fn file_error(err: std::io::Error) -> Error {
     if err.raw_os_error() == Some(28) || err.kind() == std::io::ErrorKind::StorageFull {
-        return Error::new(ErrorKind::Storage, ErrorCode::StorageFull, "the disk is full: nothing was exported; free some space or choose another drive")
-            .on_field("out");
+        return Error::new(ErrorCode::StorageFull, "the disk is full: nothing was exported; free some space or choose another drive").on_field("out");
     }
     Error::from(err).on_field("out")
 }
@@ -264,7 +263,7 @@ fn writer_error(err: impl std::error::Error + 'static, what: &str) -> Error {
     match root_io(&err) {
         Some(std::io::ErrorKind::StorageFull) => file_error(std::io::Error::from(std::io::ErrorKind::StorageFull)),
         Some(kind) => file_error(std::io::Error::new(kind, err.to_string())),
-        None => Error::new(ErrorKind::Storage, ErrorCode::Storage, format!("cannot write the {what} file: {err}")).on_field("out"),
+        None => Error::new(ErrorCode::Storage, format!("cannot write the {what} file: {err}")).on_field("out"),
     }
 }
 

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use gatehouse::{AppError, ErrorCode, ErrorKind};
+use gatehouse::{AppError, ErrorCode};
 use tauri::{State, WebviewWindow};
 
 use super::{guarded, guarded_async, CommandResult};
@@ -18,7 +18,7 @@ use crate::state::Desk;
 const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn print_error(message: impl Into<String>) -> AppError {
-    gatehouse::Error::new(ErrorKind::Storage, ErrorCode::PrintFailed, message).into()
+    gatehouse::Error::new(ErrorCode::PrintFailed, message).into()
 }
 
 /// A file name safe to create in exports/: letters (any script), digits, `-`, `_`, `.`;
