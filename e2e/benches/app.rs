@@ -1,7 +1,10 @@
 //! `make bench`, second half: the desktop app itself. App start to first screen (release
 //! build under a private Xvfb) and memory (PSS of the app and its WebKit processes) after
-//! start and after 1,000 check-ins. Prints its rows like `benches/gatehouse.rs` and merges
-//! them into `target/bench.json`. Timings go here, never into tests.
+//! start and after 1,000 check-ins, each against its baseline from the same run: the same
+//! shell showing a blank page (`GATEHOUSE_BENCH_BLANK_PAGE`, no database, no UI), started
+//! alternately with the app, so WebKit's own floor is measured rather than assumed. Prints
+//! its rows like `benches/gatehouse.rs` and merges them into `target/bench.json`. Timings go
+//! here, never into tests.
 //!
 //! How "first screen" is measured, with nothing subtracted: the clock starts when the
 //! WebDriver session is requested (tauri-driver → WebKitWebDriver spawns the app then) and
@@ -38,10 +41,41 @@ use hyper_util::client::legacy::connect::HttpConnector;
 const CHECK_INS: usize = 1_000;
 const PIN: &str = "246810";
 
+/// A row of the table, in the shape of `benches/gatehouse.rs`'s (value, baseline from the
+/// same run, their ratio).
 struct Figure {
     name: String,
     value: String,
+    baseline: String,
+    ratio: Option<f64>,
     target: &'static str,
+}
+
+impl Figure {
+    fn against(name: impl Into<String>, (value, base): (String, String), ratio: f64, target: &'static str) -> Figure {
+        Figure { name: name.into(), value, baseline: base, ratio: Some(ratio), target }
+    }
+
+    fn new(name: impl Into<String>, value: String, target: &'static str) -> Figure {
+        Figure { name: name.into(), value, baseline: String::new(), ratio: None, target }
+    }
+}
+
+/// What a run's window shows: the app, or the bench's blank page in the same shell.
+#[derive(Clone, Copy, PartialEq)]
+enum Page {
+    App,
+    Blank,
+}
+
+impl Page {
+    /// The element whose display ends the start clock.
+    fn first_element(self) -> &'static str {
+        match self {
+            Page::App => "setup-site-name",
+            Page::Blank => "blank-page",
+        }
+    }
 }
 
 /// The release binary: `target/release/gatehouse-desktop`, beside this bench's own
@@ -69,8 +103,8 @@ struct Run {
 }
 
 impl Run {
-    /// Starts tauri-driver, then times the session request to the setup screen.
-    async fn start(bin: &Path, display: &str) -> Result<(Run, Duration)> {
+    /// Starts tauri-driver, then times the session request to the page's first element.
+    async fn start(bin: &Path, display: &str, page: Page) -> Result<(Run, Duration)> {
         let dir = tempfile::Builder::new().prefix("gatehouse-bench-app-").tempdir()?;
         let db = dir.path().join("gatehouse.db");
         let sub = |name: &str| -> Result<String> {
@@ -97,6 +131,9 @@ impl Run {
             .env("XDG_CACHE_HOME", sub("cache")?)
             .env("XDG_RUNTIME_DIR", runtime)
             .env("NO_AT_BRIDGE", "1");
+        if page == Page::Blank {
+            cmd.env("GATEHOUSE_BENCH_BLANK_PAGE", "1");
+        }
         let driver = Proc::spawn("tauri-driver", cmd, Duration::from_secs(5)).context("tauri-driver (`make deps` installs it)")?;
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -118,7 +155,7 @@ impl Run {
             .await
             .map_err(|_| anyhow!("no WebDriver session after 60 s"))??;
         let mut run = Run { _dir: dir, db, driver: Some(driver), client: Some(client) };
-        run.wait_visible("setup-site-name", Duration::from_millis(10)).await?;
+        run.wait_visible(page.first_element(), Duration::from_millis(10)).await?;
         let first_screen = started.elapsed();
         Ok((run, first_screen))
     }
@@ -261,7 +298,7 @@ fn synthetic_id(i: usize) -> String {
     format!("{first17}{}", gatehouse::validate::cn_id::check_char(&first17).expect("17 digits"))
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+fn median<T: Ord + Copy>(mut v: Vec<T>) -> T {
     v.sort();
     v[v.len() / 2]
 }
@@ -333,11 +370,20 @@ fn memory(run: &Run, bin: &Path, label: &str) -> Result<(u64, String)> {
 }
 
 async fn measure(bin: &Path, display: &str, runs: usize) -> Result<Vec<Figure>> {
-    let mut starts = Vec::new();
-    let mut idle = Vec::new();
+    let (mut starts, mut blank_starts) = (Vec::new(), Vec::new());
+    let (mut idle, mut blank_idle) = (Vec::new(), Vec::new());
     let mut last = None;
     for i in 0..runs {
-        let (run, took) = Run::start(bin, display).await.with_context(|| format!("start {}", i + 1))?;
+        // The blank page first, then the app: the machine's noise of the moment falls on both.
+        let (blank, took) = Run::start(bin, display, Page::Blank).await.with_context(|| format!("blank page start {}", i + 1))?;
+        blank_starts.push(took);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let (kb, line) = memory(&blank, bin, &format!("blank{}", i + 1))?;
+        eprintln!("blank page start {}: {:.0} ms to first element; {line}", i + 1, took.as_secs_f64() * 1000.0);
+        blank_idle.push(kb);
+        blank.close().await;
+
+        let (run, took) = Run::start(bin, display, Page::App).await.with_context(|| format!("start {}", i + 1))?;
         starts.push(took);
         // Let the first screen settle (fonts, lazy chunks, GC) before reading memory.
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -384,21 +430,31 @@ async fn measure(bin: &Path, display: &str, runs: usize) -> Result<Vec<Figure>> 
     eprintln!("after {CHECK_INS} check-ins: {line}");
     run.close().await;
 
-    idle.sort();
+    let (start, blank_start) = (median(starts.clone()), median(blank_starts));
+    let (idle_kb, blank_kb) = (median(idle), median(blank_idle));
+    let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+    let blank = |text: String| format!("{text} blank page");
     Ok(vec![
-        Figure {
-            name: format!("app start to first screen, median of {runs}"),
-            value: format!("{:.0} ms", median(starts.clone()).as_secs_f64() * 1000.0),
-            target: "< 1 s",
-        },
-        Figure {
-            name: "app start to first screen, slowest".into(),
-            value: format!("{:.0} ms", starts.iter().max().unwrap().as_secs_f64() * 1000.0),
-            target: "",
-        },
-        Figure { name: "app memory after start (PSS alone, app + WebKit)".into(), value: mb(idle[idle.len() / 2]), target: "< 200 MB" },
-        Figure { name: format!("{CHECK_INS} check-ins through the app (IPC)"), value: format!("{:.2} s", ipc.as_secs_f64()), target: "" },
-        Figure { name: format!("app memory after {CHECK_INS} check-ins (PSS alone)"), value: mb(after), target: "< 200 MB" },
+        Figure::against(
+            format!("app start to first screen, median of {runs}"),
+            (ms(start), blank(ms(blank_start))),
+            start.as_secs_f64() / blank_start.as_secs_f64().max(1e-9),
+            "< 1 s",
+        ),
+        Figure::new("app start to first screen, slowest", ms(*starts.iter().max().expect("runs > 0")), ""),
+        Figure::against(
+            "app memory after start (PSS alone, app + WebKit)",
+            (mb(idle_kb), blank(mb(blank_kb))),
+            idle_kb as f64 / blank_kb.max(1) as f64,
+            "< 200 MB",
+        ),
+        Figure::new(format!("{CHECK_INS} check-ins through the app (IPC)"), format!("{:.2} s", ipc.as_secs_f64()), ""),
+        Figure::against(
+            format!("app memory after {CHECK_INS} check-ins (PSS alone)"),
+            (mb(after), blank(mb(blank_kb))),
+            after as f64 / blank_kb.max(1) as f64,
+            "< 200 MB",
+        ),
     ])
 }
 
@@ -408,7 +464,9 @@ fn merge_json(figures: &[Figure]) -> Result<PathBuf> {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench.json");
     let mut rows: Vec<serde_json::Value> = std::fs::read_to_string(&out).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     rows.retain(|r| !figures.iter().any(|f| r.get("figure").and_then(|v| v.as_str()) == Some(f.name.as_str())));
-    rows.extend(figures.iter().map(|f| serde_json::json!({ "figure": f.name, "value": f.value, "target": f.target })));
+    rows.extend(
+        figures.iter().map(|f| serde_json::json!({ "figure": f.name, "value": f.value, "baseline": f.baseline, "ratio": f.ratio, "target": f.target })),
+    );
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -424,9 +482,10 @@ fn main() -> Result<()> {
     let display = xvfb.display.clone();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let figures = rt.block_on(measure(&bin, &display, runs))?;
-    println!("{:<48} {:>22}  target", "figure", "value");
+    println!("{:<52} {:>10} {:>24} {:>7}  target", "figure", "value", "baseline (same run)", "ratio");
     for f in &figures {
-        println!("{:<48} {:>22}  {}", f.name, f.value, f.target);
+        let ratio = f.ratio.map(|r| format!("x{r:.2}")).unwrap_or_default();
+        println!("{:<52} {:>10} {:>24} {:>7}  {}", f.name, f.value, f.baseline, ratio, f.target);
     }
     let out = merge_json(&figures)?;
     println!("added to {}", out.display());

@@ -44,26 +44,28 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| bring_to_front(app)))
         .setup(|app| {
             crate::commands::remember_app(app.handle());
-            let desk = state::Desk::open_default();
-            log_start_up(&desk);
-            app.manage(desk);
-            timer::start(app.handle().clone());
-            if let Some(window) = app.get_webview_window("main") {
-                // No GPU compositing: the gate PC has no GPU worth it, and WebKit's compositing
-                // mode alone costs about 110 MB (PSS) in the web process (`make bench`: 349 MB ->
-                // 242 MB after start). Set through WebKit's settings, not the
-                // WEBKIT_DISABLE_COMPOSITING_MODE variable, under which WebKitWebDriver's
-                // screenshots hang (the window tests would lose their evidence).
-                #[cfg(target_os = "linux")]
-                let _ = window.with_webview(|webview| {
-                    use webkit2gtk::{SettingsExt, WebViewExt};
-                    if let Some(settings) = webview.inner().settings() {
-                        settings.set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
-                    }
-                });
-                if gatehouse::desk::DeskFiles::default_location().is_ok_and(|files| files.read().full_screen) {
-                    set_full_screen(&window, true);
+            let blank_page = std::env::var_os(BENCH_BLANK_PAGE).is_some();
+            if !blank_page {
+                let desk = state::Desk::open_default();
+                log_start_up(&desk);
+                app.manage(desk);
+                timer::start(app.handle().clone());
+            }
+            let window = main_window(app, blank_page)?;
+            // No GPU compositing: the gate PC has no GPU worth it, and WebKit's compositing
+            // mode alone costs about 110 MB (PSS) in the web process (`make bench`: 349 MB ->
+            // 242 MB after start). Set through WebKit's settings, not the
+            // WEBKIT_DISABLE_COMPOSITING_MODE variable, under which WebKitWebDriver's
+            // screenshots hang (the window tests would lose their evidence).
+            #[cfg(target_os = "linux")]
+            let _ = window.with_webview(|webview| {
+                use webkit2gtk::{SettingsExt, WebViewExt};
+                if let Some(settings) = webview.inner().settings() {
+                    settings.set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
                 }
+            });
+            if gatehouse::desk::DeskFiles::default_location().is_ok_and(|files| files.read().full_screen) {
+                set_full_screen(&window, true);
             }
             Ok(())
         })
@@ -192,6 +194,21 @@ pub fn run() {
             eprintln!("gatehouse: the window could not start: {err}");
             std::process::exit(1);
         });
+}
+
+/// Set by `make bench` only (e2e/benches/app.rs): the same shell, showing a blank page
+/// (`ui/public/bench-blank.html`) without opening a database, so the app's start and memory are
+/// measured against WebKit's own floor in the same run instead of an assumed figure.
+const BENCH_BLANK_PAGE: &str = "GATEHOUSE_BENCH_BLANK_PAGE";
+
+/// The main window, made from tauri.conf.json's one window (`"create": false` there, so the
+/// bench's blank page can replace the UI before anything loads).
+fn main_window(app: &tauri::App, blank_page: bool) -> tauri::Result<tauri::WebviewWindow> {
+    let mut config = app.config().app.windows.first().cloned().expect("tauri.conf.json declares the main window");
+    if blank_page {
+        config.url = tauri::WebviewUrl::App("bench-blank.html".into());
+    }
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()
 }
 
 /// The facts someone from IT needs first when a post reports a problem: which version, which
