@@ -161,6 +161,8 @@ pub const VISIT: Table = Table {
         "checked_out_by",
         "items_out",
         "slip_returned",
+        "id_card_read_at_ms",
+        "id_card_valid_until",
         "exit_override_by",
         "exit_override_reason",
     ],

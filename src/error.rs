@@ -68,6 +68,10 @@ pub enum ErrorCode {
     IdNumberBirthDate,
     IdNumberBirthFuture,
     IdNumberCheckDigit,
+    /// A number filled from an ID card read, then changed (or the document type changed).
+    IdCardChanged,
+    /// An ID card read past its validity, without the guard's confirmation; param `validUntil`.
+    IdCardExpired,
 
     // ---- Guards, PINs and the session ----
     PinFormat,
@@ -306,6 +310,8 @@ impl ErrorCode {
             | IdNumberBirthDate
             | IdNumberBirthFuture
             | IdNumberCheckDigit
+            | IdCardChanged
+            | IdCardExpired
             | PinFormat
             | WrongPin
             | SlipCodeInvalid

@@ -65,6 +65,30 @@ pub struct NewVisit {
     pub acknowledged_watchlist: Vec<i64>,
     /// Needed when a `deny` entry matches.
     pub watchlist_override: Option<SupervisorOverride>,
+    /// The card read on the desk's reader that filled the ID number. Set by the shell from
+    /// its own read (the UI only names which read), never taken from the UI's JSON.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub id_card: Option<CardRead>,
+    /// The guard saw that the card read has expired and lets the visitor in on it.
+    pub expired_card_confirmed: bool,
+}
+
+/// What a visit keeps of a card read on the desk's reader (`idcard`): the number it filled
+/// and the card's validity, to prove later that the number was not typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRead {
+    pub id_number: String,
+    /// None: valid for the long term (长期).
+    pub valid_until: Option<chrono::NaiveDate>,
+    pub read_at_ms: i64,
+}
+
+impl CardRead {
+    /// The stored form of `valid_until` (`id_card_valid_until`).
+    fn valid_until_text(&self) -> String {
+        self.valid_until.map_or_else(|| "long_term".to_owned(), |d| d.format("%Y-%m-%d").to_string())
+    }
 }
 
 /// What the guard records at the exit.
@@ -174,12 +198,17 @@ struct Valid {
     notes: Option<String>,
     host_confirmed_by: Option<String>,
     photo: Option<Vec<u8>>,
+    id_card: Option<CardRead>,
 }
 
 /// Validates in the order of the form, so the error shown is the first field to fix.
 fn validate(conn: &Connection, new: &NewVisit, today: chrono::NaiveDate) -> Result<Valid> {
     let name = validate::person_name("name", &new.name, NAME_MAX)?;
     let id_number = document::parse(new.doc_type, &new.id_number, today)?;
+    let id_card = match &new.id_card {
+        Some(card) => Some(check_card_read(card, new, &id_number, today)?),
+        None => None,
+    };
     let phone = match new.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => Some(phone::parse("phone", p)?),
         None => None,
@@ -224,7 +253,27 @@ fn validate(conn: &Connection, new: &NewVisit, today: chrono::NaiveDate) -> Resu
         notes,
         host_confirmed_by,
         photo,
+        id_card,
     })
+}
+
+/// A number filled from a card must still be that card's, on a resident ID, and an expired
+/// card needs the guard's confirmation (the form shows the warning first).
+fn check_card_read(card: &CardRead, new: &NewVisit, id_number: &str, today: chrono::NaiveDate) -> Result<CardRead> {
+    if new.doc_type != DocType::ResidentId || !card.id_number.eq_ignore_ascii_case(id_number) {
+        return Err(Error::invalid(
+            "id_number",
+            ErrorCode::IdCardChanged,
+            "the ID number is not the one read from the card: read the card again, or clear the form and type the number",
+        ));
+    }
+    if let Some(until) = card.valid_until.filter(|until| *until < today) {
+        if !new.expired_card_confirmed {
+            return Err(Error::invalid("id_number", ErrorCode::IdCardExpired, format!("this ID card expired on {until}: confirm to let the visitor in on it"))
+                .with_param("validUntil", until));
+        }
+    }
+    Ok(card.clone())
 }
 
 /// Registers a visitor as on site now.
@@ -256,8 +305,10 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
         tx.execute(
             "INSERT INTO visit (uid, name, doc_type, id_number, phone, pii_salt, pii_commitment, organisation, host, host_staff_id,
                  purpose, companions, companion_names, items_in, plate, expected_minutes, notes, photo, host_confirmed_by,
-                 host_confirmed_at_ms, checked_in_at_ms, checked_in_by, watchlist_override_by, watchlist_override_reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+                 host_confirmed_at_ms, checked_in_at_ms, checked_in_by, watchlist_override_by, watchlist_override_reason,
+                 id_card_read_at_ms, id_card_valid_until)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,
+                 ?25, ?26)",
             rusqlite::params![
                 uuid::Uuid::now_v7().to_string(),
                 valid.name,
@@ -283,6 +334,8 @@ pub fn check_in(db: &Db, actor: &Actor, new: &NewVisit) -> Result<VisitRow> {
                 actor.guard_id,
                 approval.as_ref().map(|(s, _)| s.guard_id),
                 approval.as_ref().map(|(_, reason)| reason.as_str()),
+                valid.id_card.as_ref().map(|card| card.read_at_ms),
+                valid.id_card.as_ref().map(CardRead::valid_until_text),
             ],
         )?;
         let id = tx.last_insert_rowid();

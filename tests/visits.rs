@@ -272,3 +272,50 @@ fn a_photo_is_stored_small_and_covered_by_the_commitment() {
     let db = fx.reopen();
     assert!(db.read(gatehouse::audit::verify).unwrap().is_err(), "a swapped photo is caught");
 }
+
+#[test]
+fn a_number_read_from_the_card_is_marked_and_sealed_and_an_expired_card_needs_the_guards_confirmation() {
+    use chrono::NaiveDate;
+    use gatehouse::visits::CardRead;
+    let fx = Fixture::new();
+    let guard = fx.guard();
+    let card = |until: Option<NaiveDate>| CardRead { id_number: valid_id("19900307", 123), valid_until: until, read_at_ms: crate::util::T0_MS - 2_000 };
+    let read = |until| NewVisit { id_card: Some(card(until)), ..visitor("张伟") };
+    let column = |id: i64| -> (Option<i64>, Option<String>) {
+        fx.db
+            .read(|c| Ok(c.query_row("SELECT id_card_read_at_ms, id_card_valid_until FROM visit WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?))
+            .unwrap()
+    };
+
+    let valid = visits::check_in(&fx.db, &guard, &read(NaiveDate::from_ymd_opt(2036, 5, 1))).unwrap();
+    assert_eq!(column(valid.id), (Some(crate::util::T0_MS - 2_000), Some("2036-05-01".into())));
+    let long_term = visits::check_in(&fx.db, &guard, &read(None)).unwrap();
+    assert_eq!(column(long_term.id).1.as_deref(), Some("long_term"));
+    let typed = visits::check_in(&fx.db, &guard, &visitor("李娜")).unwrap();
+    assert_eq!(column(typed.id), (None, None));
+
+    // The number changed after the read, or the document type: refused on the ID field.
+    let changed = NewVisit { id_number: valid_id("19851120", 77), ..read(None) };
+    let err = visits::check_in(&fx.db, &guard, &changed).unwrap_err();
+    assert_eq!((err.field(), err.code()), (Some("id_number"), ErrorCode::IdCardChanged));
+    let passport = NewVisit { doc_type: DocType::Passport, id_number: "E12345678".into(), ..read(None) };
+    assert_eq!(visits::check_in(&fx.db, &guard, &passport).unwrap_err().code(), ErrorCode::IdCardChanged);
+
+    // Expired yesterday: refused until the guard confirms, then recorded with its date.
+    let expired = read(NaiveDate::from_ymd_opt(2026, 11, 27));
+    let err = visits::check_in(&fx.db, &guard, &expired).unwrap_err();
+    assert_eq!(
+        (err.field(), err.code(), err.params().get("validUntil").map(String::as_str)),
+        (Some("id_number"), ErrorCode::IdCardExpired, Some("2026-11-27"))
+    );
+    let confirmed = visits::check_in(&fx.db, &guard, &NewVisit { expired_card_confirmed: true, ..expired }).unwrap();
+    assert_eq!(column(confirmed.id).1.as_deref(), Some("2026-11-27"));
+    assert_eq!(fx.counts("visit").0, 4, "the refused check-ins saved nothing");
+
+    // The mark is in the audit snapshot: a typed number passed off as read is caught.
+    assert!(fx.db.read(gatehouse::audit::verify).unwrap().is_ok());
+    fx.sqlite(&format!("UPDATE visit SET id_card_read_at_ms = {} WHERE id = {}", crate::util::T0_MS, typed.id));
+    let db = fx.reopen();
+    let problem = db.read(gatehouse::audit::verify).unwrap().unwrap_err();
+    assert!(problem.reason.contains("id_card_read_at_ms"), "{}", problem.reason);
+}

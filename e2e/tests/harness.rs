@@ -639,6 +639,13 @@ impl App {
     pub async fn type_into(&self, id: &str, text: &str) -> Result<()> {
         note_typed(text);
         let e = self.el(id).await?;
+        // A form disables its fields until its saved values are shown (typing earlier would be
+        // overwritten by them): wait as a guard would.
+        self.wait_for(&format!("[data-testid={id}] enabled"), || {
+            let e = e.clone();
+            async move { Ok(e.is_enabled().await?.then_some(())) }
+        })
+        .await?;
         e.clear().await.with_context(|| format!("clear [data-testid={id}]"))?;
         if !text.is_empty() {
             e.send_keys(text).await.with_context(|| format!("type into [data-testid={id}]"))?;

@@ -26,6 +26,7 @@ const visit = {
   photo: null,
   acknowledgedWatchlist: [],
   watchlistOverride: null,
+  expiredCardConfirmed: false,
 };
 
 const appError = {
@@ -171,6 +172,7 @@ describe('commands', () => {
       teacherConfirmation: 'phone' as const,
       acknowledgedWatchlist: [],
       watchlistOverride: null,
+      expiredCardConfirmed: false,
     };
     await api.recordPickup(pickup);
     expect(invoke).toHaveBeenLastCalledWith('record_pickup', { pickup });

@@ -25,4 +25,8 @@ acknowledgedWatchlist: number[],
 /**
  * Needed when a `deny` entry matches.
  */
-watchlistOverride: SupervisorOverride | null, };
+watchlistOverride: SupervisorOverride | null, 
+/**
+ * The guard saw that the card read has expired and lets the visitor in on it.
+ */
+expiredCardConfirmed: boolean, };

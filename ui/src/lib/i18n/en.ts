@@ -1607,6 +1607,8 @@ export const en: Dictionary = {
     id_number_birth_date: 'The birth date inside the ID number is not valid; please check',
     id_number_birth_future: 'The birth date inside the ID number is in the future; please check',
     id_number_check_digit: 'The ID number check digit does not match; check each digit',
+    id_card_changed: 'This is not the number read from the card: read the card again, or clear the field and type the number',
+    id_card_expired: 'This ID card expired on {validUntil}: confirm to let the visitor in on it',
     wrong_pin: 'Wrong PIN; {remaining} attempts left',
     account_locked: 'Too many wrong PINs: wait {waitMinutes} min (until {until}) and try again, or ask a supervisor to unlock the account',
     account_disabled: 'This account is disabled; please contact a supervisor',

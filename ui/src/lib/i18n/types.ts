@@ -27,6 +27,8 @@ const CORE_ERROR_CODES = {
   id_number_birth_date: true,
   id_number_birth_future: true,
   id_number_check_digit: true,
+  id_card_changed: true,
+  id_card_expired: true,
   wrong_pin: true,
   account_locked: true,
   account_disabled: true,

@@ -1584,6 +1584,8 @@ export const zhCN = {
     id_number_birth_date: '身份证号中的出生日期无效，请核对',
     id_number_birth_future: '身份证号中的出生日期晚于今天，请核对',
     id_number_check_digit: '身份证号校验位不对，请逐位核对',
+    id_card_changed: '号码与读卡结果不一致：请重新读卡，或清空后手工输入',
+    id_card_expired: '该身份证已于 {validUntil} 过期：确认后才能放行',
     wrong_pin: '密码错误，还可以尝试 {remaining} 次',
     account_locked: 'PIN 错误次数过多，请等 {waitMinutes} 分钟（{until} 后）再试，或请主管解除锁定',
     account_disabled: '该账号已停用，请联系主管',

@@ -20,7 +20,7 @@ import {
   type VisitForm,
 } from './visit-form';
 
-const NO_EXTRAS = { photo: null, acknowledgedWatchlist: [], watchlistOverride: null };
+const NO_EXTRAS = { photo: null, acknowledgedWatchlist: [], watchlistOverride: null, expiredCardConfirmed: false };
 
 function form(patch: Partial<VisitForm>): VisitForm {
   return { ...emptyForm(), ...patch };
@@ -68,6 +68,7 @@ describe('toNewVisit', () => {
       photo: null,
       acknowledgedWatchlist: [],
       watchlistOverride: null,
+      expiredCardConfirmed: false,
     });
   });
 
@@ -78,6 +79,7 @@ describe('toNewVisit', () => {
         photo: [0xff, 0xd8],
         acknowledgedWatchlist: [3, 4],
         watchlistOverride: override,
+        expiredCardConfirmed: true,
       }),
     );
     expect(v.hostStaffId).toBe(7);
@@ -87,6 +89,7 @@ describe('toNewVisit', () => {
     expect(v.photo).toEqual([0xff, 0xd8]);
     expect(v.acknowledgedWatchlist).toEqual([3, 4]);
     expect(v.watchlistOverride).toEqual(override);
+    expect(v.expiredCardConfirmed).toBe(true);
   });
 
   it('drops companion names when there are no companions', () => {

@@ -124,6 +124,8 @@ export interface Extras {
   photo: number[] | null;
   acknowledgedWatchlist: number[];
   watchlistOverride: SupervisorOverride | null;
+  /** The guard confirmed the expired-card warning of the ID card read into the form. */
+  expiredCardConfirmed: boolean;
 }
 
 /** The form as the core's NewVisit, or the UI error for a field the guard must fix first. */
@@ -154,6 +156,7 @@ export function toNewVisit(form: VisitForm, extras: Extras): NewVisit | AppError
     photo: extras.photo,
     acknowledgedWatchlist: [...extras.acknowledgedWatchlist],
     watchlistOverride: extras.watchlistOverride,
+    expiredCardConfirmed: extras.expiredCardConfirmed,
   };
 }
 
