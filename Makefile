@@ -89,12 +89,15 @@ run: check-display deps-run ui
 # One build of everything the tests use, desktop binary included. It must be this command
 # (all workspace targets, dev-dependencies on) and not `cargo build -p gatehouse-desktop`:
 # the window tests' dev-dependencies add tokio features, and a plain build would compile
-# the whole Tauri stack a second time with other features (+2 min, +1.3 GB).
+# the whole Tauri stack a second time with other features (+2 min, +1.3 GB). The app is
+# built in production mode (Tauri's custom-protocol, as the .deb has it): the window tests
+# drive what ships, and the test package (scripts/package.sh debug) compiles nothing again.
+TEST_FEATURES := --features gatehouse-desktop/custom-protocol
 cargo-build-tests: ui
-	$(CARGO) build --workspace --bins --tests
+	$(CARGO) build --workspace --bins --tests $(TEST_FEATURES)
 
 cargo-test: cargo-build-tests
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace $(TEST_FEATURES)
 
 # ---- lint --------------------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ cargo-test: cargo-build-tests
 # generate_context!, so the UI is built first.
 lint: deps ui
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --locked $(TEST_FEATURES) -- -D warnings
 	cd ui && $(NPM) run format:check
 
 ui-test: ui/node_modules/.package-lock.json
@@ -118,8 +121,8 @@ ui-test: ui/node_modules/.package-lock.json
 E2E_RUN_DIR := $(CURDIR)/test-artifacts/e2e/run
 e2e-run: cargo-build-tests
 	rm -rf $(E2E_RUN_DIR)
-	E2E_RUN_DIR=$(E2E_RUN_DIR) $(CARGO) test --workspace --test e2e -- --test-threads=1
-	E2E_RUN_DIR=$(E2E_RUN_DIR) $(CARGO) test --workspace --test e2e -- --ignored --exact \
+	E2E_RUN_DIR=$(E2E_RUN_DIR) $(CARGO) test --workspace $(TEST_FEATURES) --test e2e -- --test-threads=1
+	E2E_RUN_DIR=$(E2E_RUN_DIR) $(CARGO) test --workspace $(TEST_FEATURES) --test e2e -- --ignored --exact \
 		logs::the_logs_hold_nothing_personal_the_suite_typed
 
 e2e: deps e2e-run
@@ -127,7 +130,7 @@ e2e: deps e2e-run
 # The installed .deb (e2e/tests/package.rs, ignored in the suite): installs it with apt-get,
 # checks its files and starts it to the set-up screen, then removes it.
 package-test: lint-package
-	GATEHOUSE_PACKAGE_PROFILE=$(PACKAGE_PROFILE) $(CARGO) test --workspace --test e2e -- --ignored --exact --test-threads=1 \
+	GATEHOUSE_PACKAGE_PROFILE=$(PACKAGE_PROFILE) $(CARGO) test --workspace $(TEST_FEATURES) --test e2e -- --ignored --exact --test-threads=1 \
 		package::the_installed_package_starts_to_the_set_up_screen_and_leaves_data_on_removal
 
 # lint runs after the build: clippy's check build then reuses the build scripts' output

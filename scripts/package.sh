@@ -29,8 +29,8 @@ case "$profile" in
   # The build the bench reuses: keep these arguments in step with the Makefile's RELEASE_BUILD.
   release) "$CARGO" build --release --locked -p gatehouse-desktop -p gatehouse --bins --features gatehouse-desktop/custom-protocol
     bundle_flags=() ;;
-  # The tests' own build (same targets and features as `make cargo-build-tests`), plus
-  # production mode: only the Tauri crates are compiled again.
+  # The tests' own build: the same targets and features as `make cargo-build-tests` (which
+  # builds the app in production mode too), so nothing is compiled again.
   debug) "$CARGO" build --locked --workspace --bins --tests --features gatehouse-desktop/custom-protocol
     bundle_flags=(--debug) ;;
   *) echo "package: GATEHOUSE_PACKAGE_PROFILE is release or debug, not $profile" >&2; exit 1 ;;
