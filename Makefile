@@ -102,12 +102,12 @@ cargo-test: cargo-build-tests
 # ---- lint --------------------------------------------------------------------------------
 
 # One style and no clippy warnings (issue 17): rustfmt (rustfmt.toml), clippy with warnings as
-# errors over every target, and the UI's formatter (Prettier). `cargo fmt --all` and
+# errors over every target (the core bench too: it needs its plaintext-baseline feature), and the UI's formatter (Prettier). `cargo fmt --all` and
 # `cd ui && npm run format` fix the style. Clippy reads ui/dist through the shell's
 # generate_context!, so the UI is built first.
 lint: deps ui
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --locked $(TEST_FEATURES) -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --locked $(TEST_FEATURES) --features gatehouse/plaintext-baseline -- -D warnings
 	cd ui && $(NPM) run format:check
 
 ui-test: ui/node_modules/.package-lock.json

@@ -54,7 +54,7 @@ impl Figure {
 
 /// The table on stdout and `target/bench.json` (the app bench, e2e/benches/app.rs, adds its
 /// rows to the same file in the same shape).
-fn report(figures: &[Figure]) {
+fn print_table(figures: &[Figure]) {
     println!("{:<56} {:>26} {:>32} {:>7}  target", "figure", "value", "baseline (same run)", "ratio");
     for f in figures {
         let ratio = f.ratio.map(|r| format!("x{r:.2}")).unwrap_or_default();
@@ -213,7 +213,7 @@ fn main() {
     pin_figures(&mut figures, &db);
     search_figures(&mut figures);
 
-    report(&figures);
+    print_table(&figures);
 }
 
 // ---- PINs (issue 13) -----------------------------------------------------------------------
